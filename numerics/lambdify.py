@@ -1,0 +1,55 @@
+"""sympy -> torch: the one bridge by which a theorem's formula becomes a prediction.
+
+Prediction and measurement share one formula: a theorem module holds the sympy
+expression, and :func:`to_torch` turns it into a function of named tensors.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import sympy as sp
+import torch
+
+_TORCH = {
+    "sqrt": torch.sqrt, "exp": torch.exp, "log": torch.log, "Abs": torch.abs,
+    "sin": torch.sin, "cos": torch.cos, "Min": torch.minimum, "Max": torch.maximum,
+}
+
+
+def to_torch(expr: sp.Expr) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+    """Return ``fn(values)`` evaluating ``expr`` with ``values[name]`` for each free symbol."""
+    expr = sp.sympify(expr)
+    syms = sorted(expr.free_symbols, key=lambda s: s.name)
+    raw = sp.lambdify(syms, expr, modules=[_TORCH, "math"])
+    names = [s.name for s in syms]
+
+    def fn(values: Mapping[str, torch.Tensor]) -> torch.Tensor:
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise KeyError(f"formula needs {missing}")
+        out = raw(*(values[n] for n in names))
+        if not isinstance(out, torch.Tensor):
+            ref = next((v for v in values.values() if isinstance(v, torch.Tensor)), None)
+            out = torch.as_tensor(out, dtype=torch.float64, device=None if ref is None else ref.device)
+        return out
+
+    fn.symbols = names  # type: ignore[attr-defined]
+    fn.expr = expr  # type: ignore[attr-defined]
+    return fn
+
+
+def relation_slack(relation: sp.Basic) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+    """Lambdified slack of ``a <= b`` (``b - a``) or ``a >= b`` (``a - b``): >= 0 where it holds."""
+    from dlverify.theorems.core import slack
+
+    return to_torch(slack(relation))
+
+
+def violations(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol: torch.Tensor) -> torch.Tensor:
+    """Boolean mask of entries where the relation fails by more than the rounding bound ``tol``.
+
+    Strict relations (``<``) fail where the slack is <= 0 with the tolerance counted for
+    the claim: slack <= -tol is a violation beyond rounding, the same as non-strict.
+    """
+    s = relation_slack(relation)(values)
+    return s < -tol

@@ -1,0 +1,554 @@
+r"""The claim model shared by every theorem module.
+
+A theorem module builds one :class:`Theorem`:
+
+* ``source`` -- book or notes, section, equation;
+* ``assumptions`` -- :class:`Assumption` objects: a symbolic relation (used in the
+  derivation), from which the numeric predicate is *derived* (its slack, lambdified),
+  so the predicate and the symbolic form cannot drift apart;
+* ``derivation`` -- ordered :class:`Step` objects, each a sympy relation plus a
+  :class:`Certificate` that makes it true.  No step is trusted: every certificate is
+  re-checked by :func:`check_derivation`;
+* ``claims`` -- :class:`Claim` objects, the statements that numerics test on instances;
+  each claim's relation is the *same* sympy object the derivation proves, lambdified
+  to torch by :func:`dlverify.numerics.lambdify.to_torch`;
+* ``as_written`` -- the source's lines as transcribed, each with the verdict the suite
+  reaches for it and, where it differs, the corrected form (an erratum).
+
+Certificates for inequalities (``a <= b``, i.e. ``b - a >= 0``):
+
+* :class:`Monomials`: after clearing denominators, every monomial of ``b - a`` has a
+  nonnegative coefficient and only nonnegative variables (or even powers);
+* :class:`SumOfSquares`: ``b - a - sum_i c_i q_i**2`` simplifies to zero, ``c_i`` certified;
+* :class:`Combination`: ``b - a = sum_k lambda_k * slack_k + r`` for earlier facts
+  (assumptions or proved steps) with certified-nonnegative multipliers ``lambda_k`` and
+  remainder ``r`` -- a linear Positivstellensatz certificate;
+* :class:`SumOfFacts`: ``b - a`` equals a finite sum, over an index, of a fact's slack;
+* :class:`Equivalence`: ``slack(P) = factor * slack(A)`` with ``factor > 0`` proves ``P <=> A``;
+* :class:`Simplification`: equalities, including matrix expressions, sums and integrals.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import sympy as sp
+
+SCHEMA_VERSION = "1.0"
+
+
+class Verdict(str, enum.Enum):
+    """One vocabulary across code, report and JSON (see ``shared/DESIGN.md``)."""
+
+    VERIFIED = "verified"
+    TIGHT = "verified, tight"
+    LOOSE = "verified, loose"
+    FALSE = "false"
+    NEEDS_ASSUMPTION = "needs an assumption"
+    # Only for wrong variants and mutants: neither proved nor refuted by the suite.  A
+    # registered claim never carries it (a test asserts that).
+    NOT_REFUTED = "not refuted"
+
+    @property
+    def holds(self) -> bool:
+        return self in (Verdict.VERIFIED, Verdict.TIGHT, Verdict.LOOSE)
+
+
+class DlverifyError(Exception):
+    """Bad input: reported to the user as one line, exit code 2."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    work: str
+    section: str
+    equation: str = ""
+
+    def cite(self) -> str:
+        parts = [self.work, self.section] + ([self.equation] if self.equation else [])
+        return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- relations
+
+_LE = (sp.LessThan, sp.StrictLessThan)
+_GE = (sp.GreaterThan, sp.StrictGreaterThan)
+
+
+def slack(rel: sp.Basic) -> sp.Expr:
+    """``b - a`` for ``a <= b`` (or ``a < b``), ``a - b`` for ``a >= b``; ``lhs - rhs`` for Eq."""
+    if isinstance(rel, _LE):
+        return rel.rhs - rel.lhs
+    if isinstance(rel, _GE):
+        return rel.lhs - rel.rhs
+    if isinstance(rel, sp.Equality):
+        return rel.lhs - rel.rhs
+    raise TypeError(f"not a relation: {rel!r}")
+
+
+def is_strict(rel: sp.Basic) -> bool:
+    return isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
+
+
+def _is_zero(expr: sp.Expr) -> bool:
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
+        e = sp.simplify(sp.expand(expr.doit()))
+        return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True
+    for attempt in (lambda e: e, sp.expand, lambda e: sp.simplify(e.doit()), sp.factor):
+        try:
+            if attempt(expr) == 0:
+                return True
+        except (TypeError, ValueError, AttributeError):  # pragma: no cover - sympy corner cases
+            continue
+    return False
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+@dataclasses.dataclass
+class Mark:
+    """The outcome of re-checking one certificate."""
+
+    ok: bool
+    detail: str
+
+
+def nonneg_by_monomials(expr: sp.Expr, positive: bool = False) -> Mark:
+    """Certify ``expr >= 0`` (``> 0`` when ``positive``) over the symbols' declared signs.
+
+    Denominators are cleared first; then every monomial of the numerator and of the
+    denominator must have a positive coefficient and only factors that are nonnegative by
+    declaration or appear to an even power.  This is sound (a sum of nonnegative terms is
+    nonnegative), not complete.
+    """
+    expr = sp.together(sp.sympify(expr))
+    num, den = sp.fraction(expr)
+    for part, name in ((num, "numerator"), (den, "denominator")):
+        part = sp.expand(part)
+        if part == 0:
+            if name == "numerator" and not positive:
+                continue
+            return Mark(False, f"{name} is zero")
+        for term in sp.Add.make_args(part):
+            coeff, rest = term.as_coeff_Mul()
+            if coeff < 0:
+                return Mark(False, f"monomial {sp.sstr(term)} of the {name} has a negative coefficient")
+            for base, power in rest.as_powers_dict().items():
+                if name == "denominator":
+                    if base.is_positive:
+                        continue
+                    return Mark(False, f"denominator factor {sp.sstr(base)} is not certified > 0")
+                if base.is_nonnegative:
+                    continue
+                if power.is_integer and power.is_even:
+                    continue
+                if isinstance(base, sp.Sum) and base.function.is_nonnegative:
+                    continue
+                return Mark(False, f"factor {sp.sstr(base)} in {sp.sstr(term)} has no certified sign")
+        if positive and name == "numerator":
+            if not all(sp.Mul(*sp.Mul.make_args(t)).is_positive for t in sp.Add.make_args(part)):
+                return Mark(False, "numerator not certified strictly positive")
+    return Mark(True, "every monomial has a nonnegative coefficient and nonnegative factors")
+
+
+class Certificate:
+    """Why a step's relation is true.  ``check`` re-derives it; nothing is trusted."""
+
+    name = "certificate"
+
+    def check(self, rel: sp.Basic, facts: Mapping[str, sp.Basic]) -> Mark:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.name
+
+
+@dataclasses.dataclass
+class Simplification(Certificate):
+    """An equality: ``lhs - rhs`` simplifies to zero (sums and integrals evaluated)."""
+
+    name = "simplification"
+
+    def check(self, rel, facts):
+        if not isinstance(rel, sp.Equality):
+            return Mark(False, "simplification certifies equalities only")
+        ok = _is_zero(rel.lhs - rel.rhs)
+        return Mark(ok, "lhs - rhs simplifies to 0" if ok else f"lhs - rhs = {sp.sstr(sp.simplify(rel.lhs - rel.rhs))}")
+
+
+@dataclasses.dataclass
+class Monomials(Certificate):
+    """``b - a`` is nonnegative monomial by monomial (see :func:`nonneg_by_monomials`)."""
+
+    name = "monomial positivity"
+
+    def check(self, rel, facts):
+        return nonneg_by_monomials(slack(rel), positive=is_strict(rel))
+
+
+@dataclasses.dataclass
+class SumOfSquares(Certificate):
+    """``b - a = sum_i c_i * q_i**2`` with certified ``c_i >= 0``."""
+
+    terms: Sequence[tuple[sp.Expr, sp.Expr]]
+    name = "sum of squares"
+
+    def describe(self):
+        return "sum of squares: " + " + ".join(f"({sp.sstr(c)})*({sp.sstr(q)})**2" for c, q in self.terms)
+
+    def check(self, rel, facts):
+        if is_strict(rel):
+            return Mark(False, "a sum of squares certifies only a non-strict inequality")
+        for c, _ in self.terms:
+            m = nonneg_by_monomials(c)
+            if not m.ok:
+                return Mark(False, f"weight {sp.sstr(c)}: {m.detail}")
+        rest = slack(rel) - sum(c * q**2 for c, q in self.terms)
+        ok = _is_zero(rest)
+        return Mark(ok, self.describe() if ok else f"residual {sp.sstr(sp.simplify(rest))} is not zero")
+
+
+@dataclasses.dataclass
+class Combination(Certificate):
+    """``b - a = sum_k lambda_k * slack(fact_k) + remainder``, multipliers certified >= 0.
+
+    A strict claim needs a strict fact with a certified-positive multiplier, or a
+    certified-positive remainder.
+    """
+
+    uses: Mapping[str, sp.Expr]
+    remainder: sp.Expr = sp.Integer(0)
+    squares: Sequence[tuple[sp.Expr, sp.Expr]] = ()  # extra remainder sum_i w_i q_i**2
+    name = "nonnegative combination"
+
+    def describe(self):
+        parts = [f"({sp.sstr(c)})·[{k}]" for k, c in self.uses.items()]
+        if self.remainder != 0:
+            parts.append(f"({sp.sstr(self.remainder)})")
+        parts += [f"({sp.sstr(w)})·({sp.sstr(q)})²" for w, q in self.squares]
+        return "nonnegative combination: " + " + ".join(parts)
+
+    def check(self, rel, facts):
+        total = sp.Integer(0)
+        strict_ok = False
+        for key, coeff in self.uses.items():
+            if key not in facts:
+                return Mark(False, f"uses [{key}], which is not an assumption or an earlier step")
+            fact = facts[key]
+            if isinstance(fact, sp.Equality):
+                total += coeff * slack(fact)  # equalities may be used with any sign
+                continue
+            m = nonneg_by_monomials(coeff)
+            if not m.ok:
+                return Mark(False, f"multiplier of [{key}]: {m.detail}")
+            if is_strict(fact) and nonneg_by_monomials(coeff, positive=True).ok:
+                strict_ok = True
+            total += coeff * slack(fact)
+        m = nonneg_by_monomials(self.remainder)
+        if not m.ok:
+            return Mark(False, f"remainder: {m.detail}")
+        if self.remainder != 0 and nonneg_by_monomials(self.remainder, positive=True).ok:
+            strict_ok = True
+        for w, _ in self.squares:
+            m = nonneg_by_monomials(w)
+            if not m.ok:
+                return Mark(False, f"square weight {sp.sstr(w)}: {m.detail}")
+        if is_strict(rel) and not strict_ok:
+            return Mark(False, "strict claim but no strictly positive part in the combination")
+        resid = slack(rel) - total - self.remainder - sum((w * q**2 for w, q in self.squares), sp.Integer(0))
+        if isinstance(rel, sp.Equality):
+            return Mark(False, "use Simplification for equalities")
+        ok = _is_zero(resid)
+        return Mark(ok, self.describe() if ok else f"residual {sp.sstr(sp.simplify(resid))} is not zero")
+
+
+@dataclasses.dataclass
+class SumOfFacts(Certificate):
+    """``b - a = Sum(slack(fact(index)), (index, lo, hi))``: summing a family of facts.
+
+    With ``integral=True`` the sum is an integral over ``[lo, hi]`` (``lo <= hi`` checked):
+    the integral of a pointwise nonnegative function is nonnegative (monotonicity).
+    """
+
+    fact: str
+    index: sp.Symbol
+    lower: sp.Expr
+    upper: sp.Expr
+    integral: bool = False
+    name = "sum of instances of a fact"
+
+    def describe(self):
+        op = "integral" if self.integral else "sum"
+        return f"{op} of [{self.fact}] over {self.index} from {self.lower} to {self.upper}"
+
+    def check(self, rel, facts):
+        if self.fact not in facts:
+            return Mark(False, f"uses [{self.fact}], which is not an earlier fact")
+        fact = facts[self.fact]
+        if is_strict(rel) or isinstance(fact, sp.Equality):
+            return Mark(False, "sums of facts certify non-strict inequalities only")
+        if self.integral:
+            if not nonneg_by_monomials(self.upper - self.lower).ok:
+                return Mark(False, "integration bounds not certified lower <= upper")
+            total = sp.Integral(slack(fact), (self.index, self.lower, self.upper))
+        else:
+            total = sp.Sum(slack(fact), (self.index, self.lower, self.upper))
+        ok = _is_zero(slack(rel) - total)
+        return Mark(ok, self.describe() if ok else "slack is not the sum of the fact's slacks")
+
+
+@dataclasses.dataclass
+class Unfold(Certificate):
+    """Unfold definitions: ``defs`` maps the relation's named quantities to what they stand for.
+
+    Without ``of``: an equality that holds once the definitions are substituted (matrix
+    expressions allowed, e.g. an inner product ``g^T (w^+ - w)``).  With ``of``: the
+    relation *is* the earlier fact ``of`` with its variables instantiated (sound because
+    facts are universally quantified over their variables' declared domains).
+    """
+
+    defs: Mapping[sp.Basic, sp.Basic]
+    of: str = ""
+    name = "unfolding definitions"
+
+    def describe(self):
+        d = ", ".join(f"{sp.sstr(k)} := {sp.sstr(v)}" for k, v in self.defs.items())
+        return (f"instance of [{self.of}] with " if self.of else "definitions ") + d
+
+    def check(self, rel, facts):
+        if self.of:
+            if self.of not in facts:
+                return Mark(False, f"uses [{self.of}], which is not an earlier fact")
+            fact = facts[self.of]
+            if type(fact) is not type(rel) and not (isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE)
+                                                    and is_strict(rel) == is_strict(fact)):
+                return Mark(False, "relation kind differs from the fact's")
+            ok = _is_zero(slack(rel).subs(self.defs, simultaneous=True) - slack(fact))
+            return Mark(ok, self.describe() if ok else "not an instance of the fact")
+        if not isinstance(rel, sp.Equality):
+            return Mark(False, "definitions alone certify equalities only")
+        diff = (rel.lhs - rel.rhs).subs(self.defs, simultaneous=True)
+        ok = _is_zero(diff)
+        return Mark(ok, self.describe() if ok else "does not hold once the definitions are unfolded")
+
+
+@dataclasses.dataclass
+class Equivalence(Certificate):
+    """For ``Equivalent(P, A)``: ``slack(P) = factor * slack(A)`` with ``factor > 0``."""
+
+    factor: sp.Expr
+    name = "equivalence by a positive factor"
+
+    def describe(self):
+        return f"slack(P) = ({sp.sstr(self.factor)}) · slack(A), factor > 0"
+
+    def check(self, rel, facts):
+        if not isinstance(rel, sp.Equivalent) or len(rel.args) != 2:
+            return Mark(False, "equivalence certificate needs Equivalent(P, A)")
+        p, a = rel.args
+        if is_strict(p) != is_strict(a):
+            return Mark(False, "P and A must be both strict or both non-strict")
+        m = nonneg_by_monomials(self.factor, positive=True)
+        if not m.ok:
+            return Mark(False, f"factor: {m.detail}")
+        # Equivalent() stores its arguments in canonical order, so either may be P.
+        ok = _is_zero(slack(p) - self.factor * slack(a)) or _is_zero(slack(a) - self.factor * slack(p))
+        return Mark(ok, self.describe() if ok else "slack(P) is not factor · slack(A)")
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclasses.dataclass(frozen=True)
+class Assumption:
+    """An assumption: a symbolic relation; its numeric predicate is its lambdified slack."""
+
+    key: str
+    text: str
+    relation: sp.Basic | None = None
+    latex: str = ""
+
+    def tex(self) -> str:
+        return self.latex or (sp.latex(self.relation) if self.relation is not None else "")
+
+    def margin(self, values: Mapping[str, Any]):
+        """Slack of the relation at numeric values (>= 0 iff satisfied; > 0 for strict)."""
+        if self.relation is None:
+            raise DlverifyError(f"assumption '{self.key}' has no symbolic form to evaluate")
+        expr = slack(self.relation)
+        syms = sorted(expr.free_symbols, key=lambda s: s.name)
+        fn = sp.lambdify(syms, expr, modules="math")
+        return fn(*(values[s.name] for s in syms))
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        m = self.margin(values)
+        return m > 0 if is_strict(self.relation) else m >= 0
+
+
+@dataclasses.dataclass
+class Step:
+    key: str
+    text: str
+    relation: sp.Basic
+    certificate: Certificate
+    latex: str = ""
+
+    def tex(self) -> str:
+        return self.latex or sp.latex(self.relation)
+
+
+@dataclasses.dataclass
+class Claim:
+    """A statement tested on numeric instances.
+
+    ``relation`` is a sympy relation over instance quantities (e.g. ``f1 <= f0 - eta/2*g2``),
+    the same object the derivation proves (``proved_by`` names the step).  ``assumptions``
+    are the keys of the assumptions it needs.
+    """
+
+    key: str
+    text: str
+    relation: sp.Basic
+    assumptions: tuple[str, ...] = ()
+    proved_by: str = ""
+    tight_on: str = ""  # name of an extremal family on which it holds with equality
+
+    def tex(self) -> str:
+        return sp.latex(self.relation)
+
+    def variant(self, key: str, text: str, relation: sp.Basic | None = None,
+                assumptions: Iterable[str] | None = None) -> "Claim":
+        """A changed copy (used for wrong variants and mutants)."""
+        return dataclasses.replace(
+            self, key=key, text=text,
+            relation=self.relation if relation is None else relation,
+            assumptions=self.assumptions if assumptions is None else tuple(assumptions),
+            proved_by="", tight_on="")
+
+
+@dataclasses.dataclass
+class SourceLine:
+    """One line of the source as transcribed, with the suite's verdict on it."""
+
+    key: str
+    where: str
+    as_written: str  # LaTeX, as transcribed
+    verdict: Verdict
+    finding: str = ""
+    corrected: str = ""  # LaTeX of the corrected form when it differs
+    evidence: Callable[[], dict] | None = None  # computes the counterexample/proof record
+
+
+@dataclasses.dataclass
+class Theorem:
+    id: str
+    title: str
+    source: Source
+    statement: str  # LaTeX
+    assumptions: Sequence[Assumption]
+    derivation: Sequence[Step]
+    claims: Sequence[Claim]
+    predicted: Mapping[str, sp.Expr] = dataclasses.field(default_factory=dict)
+    as_written: Sequence[SourceLine] = ()
+    other_sources: Sequence[Source] = ()
+    notes: str = ""
+
+    def assumption(self, key: str) -> Assumption:
+        for a in self.assumptions:
+            if a.key == key:
+                return a
+        raise KeyError(key)
+
+    def claim(self, key: str) -> Claim:
+        for c in self.claims:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def facts(self) -> dict[str, sp.Basic]:
+        return {a.key: a.relation for a in self.assumptions if a.relation is not None}
+
+
+@dataclasses.dataclass
+class StepMark:
+    key: str
+    text: str
+    latex: str
+    certificate: str
+    ok: bool
+    detail: str
+
+
+def check_derivation(theorem: Theorem) -> list[StepMark]:
+    """Re-check every step, in order, against the assumptions and the earlier steps."""
+    facts = theorem.facts()
+    marks = []
+    for step in theorem.derivation:
+        try:
+            m = step.certificate.check(step.relation, facts)
+        except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
+            m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
+        marks.append(StepMark(step.key, step.text, step.tex(), step.certificate.describe(), m.ok, m.detail))
+        if m.ok and not isinstance(step.relation, sp.Equivalent):
+            facts[step.key] = step.relation
+    return marks
+
+
+def certify(relation: sp.Basic, certificate: Certificate, facts: Mapping[str, sp.Basic]) -> Mark:
+    """Check one relation with one certificate (used to show a wrong variant is *not* certified)."""
+    try:
+        return certificate.check(relation, facts)
+    except Exception as exc:
+        return Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
+
+
+# --------------------------------------------------------------------------- claim outcomes
+
+
+@dataclasses.dataclass
+class ClaimResult:
+    """What the suite concluded about one claim (registered, wrong variant or mutant)."""
+
+    key: str
+    text: str
+    latex: str
+    verdict: Verdict
+    instances: int = 0
+    violations: int = 0
+    worst_ratio: float | None = None  # measured / bound, worst instance (1 = attained)
+    counterexample: dict | None = None
+    proved_by: str = ""
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["verdict"] = self.verdict.value
+        return d
+
+
+def exact_counterexample(relation: sp.Basic, assumptions: Sequence[sp.Basic],
+                         substitution: Mapping[sp.Symbol, sp.Expr],
+                         grid: Mapping[sp.Symbol, Sequence]) -> dict | None:
+    """Search a rational grid, in exact arithmetic, for a point where the assumptions hold
+    and ``relation`` (after ``substitution``, e.g. an extremal family's closed form) fails.
+
+    Exact arithmetic means a counterexample found here is not a rounding artefact.
+    """
+    import itertools
+
+    target = slack(relation).subs(substitution)
+    keys = list(grid)
+    strict = is_strict(relation)
+    for point in itertools.product(*(grid[k] for k in keys)):
+        vals = {k: sp.Rational(v) for k, v in zip(keys, point)}
+        if not all(bool(a.subs(vals)) for a in assumptions):
+            continue
+        s = sp.nsimplify(target.subs(vals))
+        if s.free_symbols:
+            raise ValueError(f"grid does not fix {s.free_symbols}")
+        if s < 0 or (strict and s == 0):
+            return {str(k): str(v) for k, v in vals.items()} | {"slack": str(s)}
+    return None

@@ -37,9 +37,21 @@ _NODE: list[str] = [""]
 _COLLECTED: list[dict] = []
 
 
-def record(theorem: str, **stats) -> None:
-    """Record statistics for the running test (examples tried, counterexamples, target ratio)."""
-    _CURRENT.setdefault(_NODE[0], []).append({"theorem": theorem} | stats)
+def record(theorem: str, *, examples: int = 1, counterexamples: int = 0, ratio: float | None = None,
+           note: str | None = None, counterexample: dict | None = None) -> None:
+    """Accumulate statistics of the running test: examples tried, counterexamples found,
+    the largest measured/bound ratio (the quantity ``hypothesis.target`` pushes up), a note
+    and the first counterexample."""
+    node = _NODE[0]
+    cur = _CURRENT.setdefault(node, [{"theorem": theorem, "examples": 0, "counterexamples": 0, "max_ratio": None}])[0]
+    cur["examples"] += examples
+    cur["counterexamples"] += counterexamples
+    if ratio is not None and (cur["max_ratio"] is None or ratio > cur["max_ratio"]):
+        cur["max_ratio"] = float(ratio)
+    if note:
+        cur["note"] = note
+    if counterexample and "counterexample" not in cur:
+        cur["counterexample"] = counterexample
 
 
 def pytest_sessionstart(session):

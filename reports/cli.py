@@ -84,11 +84,14 @@ def _main(argv: list[str]) -> int:
         return 0
     from dlverify import theorems
     from dlverify.numerics.device import RunContext
-    from dlverify.reports.runner import run
+    from dlverify.reports.runner import check_output_dir, run
 
     ids = args.theorem or list(theorems.REGISTRY)
+    for tid in ids:
+        theorems.load(tid)  # unknown ids are bad input before anything runs
     ctx = RunContext(args.device, args.seed, args.profile)
     out = Path(args.out)
+    check_output_dir(out)
     _progress(f"running {', '.join(ids)} on {ctx.describe()['device']} (profile {args.profile}, seed {args.seed})")
     results = run(ids, ctx, out, progress=_progress, with_checks=not args.no_checks, argv=["dlverify"] + argv)
     _progress(f"report: {out / 'report.html'} ({results['status']})")

@@ -173,6 +173,8 @@ class Simplification(Certificate):
     name = "simplification"
 
     def check(self, rel, facts):
+        if rel is sp.true:
+            return Mark(True, "sympy evaluates the relation to True")
         if not isinstance(rel, sp.Equality):
             return Mark(False, "simplification certifies equalities only")
         ok = _is_zero(rel.lhs - rel.rhs)
@@ -455,6 +457,11 @@ class Theorem:
     as_written: Sequence[SourceLine] = ()
     other_sources: Sequence[Source] = ()
     notes: str = ""
+    latex_names: Mapping[sp.Symbol, str] = dataclasses.field(default_factory=dict)
+
+    def tex(self, expr: sp.Basic) -> str:
+        """LaTeX of a relation with the theorem's own symbol names (e.g. g2 -> \\|\\nabla f(w)\\|^2)."""
+        return sp.latex(expr, symbol_names=dict(self.latex_names))
 
     def assumption(self, key: str) -> Assumption:
         for a in self.assumptions:
@@ -491,7 +498,8 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
             m = step.certificate.check(step.relation, facts)
         except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
             m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
-        marks.append(StepMark(step.key, step.text, step.tex(), step.certificate.describe(), m.ok, m.detail))
+        tex = step.latex or theorem.tex(step.relation)
+        marks.append(StepMark(step.key, step.text, tex, step.certificate.describe(), m.ok, m.detail))
         if m.ok and not isinstance(step.relation, sp.Equivalent):
             facts[step.key] = step.relation
     return marks

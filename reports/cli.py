@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the registered theorems")
     rep = sub.add_parser("report", help="rebuild report.html from a results.json")
     rep.add_argument("results")
+    rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
     rep.add_argument("--out", default=None)
     return p
 
@@ -71,13 +72,17 @@ def _main(argv: list[str]) -> int:
             print(f"{tid}\t{th.title}\t{th.source.cite()}")
         return 0
     if args.cmd == "report":
-        from dlverify.reports.runner import write
+        from dlverify.reports.runner import merge_checks, write
 
         src = Path(args.results)
         try:
             results = json.loads(src.read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise DlverifyError(f"cannot read results file '{src}': {exc}") from None
+        if args.checks:
+            if not Path(args.checks).is_file():
+                raise DlverifyError(f"checks file '{args.checks}' not found")
+            merge_checks(results, Path(args.checks))
         out = Path(args.out) if args.out else src.parent
         write(results, out)
         _progress(f"report written to {out / 'report.html'}")

@@ -24,7 +24,7 @@ settings.register_profile(
     "ci", max_examples=25, derandomize=True, deadline=None, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
-    "thorough", max_examples=400, deadline=None, print_blob=True,
+    "thorough", max_examples=200, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # for the stress run: random seeds, no database, every failure prints its blob
 settings.register_profile(

@@ -177,6 +177,11 @@ class Simplification(Certificate):
             return Mark(True, "sympy evaluates the relation to True")
         if not isinstance(rel, sp.Equality):
             return Mark(False, "simplification certifies equalities only")
+        try:  # both sides evaluate to the same object (e.g. a divergent sum and oo)
+            if rel.lhs.doit() == rel.rhs.doit():
+                return Mark(True, "both sides evaluate to the same expression")
+        except (TypeError, ValueError, AttributeError):
+            pass
         ok = _is_zero(rel.lhs - rel.rhs)
         return Mark(ok, "lhs - rhs simplifies to 0" if ok else f"lhs - rhs = {sp.sstr(sp.simplify(rel.lhs - rel.rhs))}")
 

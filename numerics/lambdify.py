@@ -13,12 +13,15 @@ import torch
 _TORCH = {
     "sqrt": torch.sqrt, "exp": torch.exp, "log": torch.log, "Abs": torch.abs,
     "sin": torch.sin, "cos": torch.cos, "Min": torch.minimum, "Max": torch.maximum,
+    "gamma": lambda x: torch.exp(torch.lgamma(x)), "loggamma": torch.lgamma,
 }
 
 
 def to_torch(expr: sp.Expr) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
     """Return ``fn(values)`` evaluating ``expr`` with ``values[name]`` for each free symbol."""
     expr = sp.sympify(expr)
+    if expr.has(sp.factorial):
+        expr = expr.rewrite(sp.gamma)
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
     raw = sp.lambdify(syms, expr, modules=[_TORCH, "math"])
     names = [s.name for s in syms]

@@ -7,6 +7,7 @@ from types import ModuleType
 REGISTRY: list[str] = [
     "descent_lemma",
     "pseudo_inverse",
+    "shapley",
 ]
 
 

@@ -1,0 +1,247 @@
+"""Cooperative games as tables of 2^N coalition values, exact and sampled Shapley values.
+
+A game on players 0..N-1 is a tensor ``v`` of shape ``(G, 2**N)`` (G games at once);
+coalition S has index sum_{k in S} 2**k.  The chain of trust:
+
+* closed forms (unanimity, airport, glove, weighted majority by dynamic programming,
+  additive, symmetric) ->
+* :func:`brute_shapley`: the definition, an average over all N! orders (N <= 8) ->
+* :func:`exact_shapley`: the subset formula in O(N 2^N) tensor operations (GPU) ->
+* :func:`sample_permutations`: the permutation estimator.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from fractions import Fraction
+
+import torch
+
+from dlverify.numerics.device import finite_or_raise, generator
+from dlverify.theorems.core import DlverifyError
+
+Tensor = torch.Tensor
+
+
+def shapley_weights(N: int, dtype=torch.float64, device=None) -> Tensor:
+    """w(s) = s! (N - s - 1)! / N! for s = 0..N-1 (via lgamma, exact to rounding)."""
+    s = torch.arange(N, dtype=dtype, device=device)
+    return torch.exp(torch.lgamma(s + 1) + torch.lgamma(N - s) - math.lgamma(N + 1))
+
+
+def popcount(n_bits: int, device=None) -> Tensor:
+    idx = torch.arange(2**n_bits, device=device)
+    pc = torch.zeros_like(idx)
+    for k in range(n_bits):
+        pc += (idx >> k) & 1
+    return pc
+
+
+def _available_bytes(device: torch.device) -> int:
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(free)
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+
+
+def check_fits(G: int, N: int, device: torch.device, dtype=torch.float64, copies: int = 3) -> None:
+    """Exact enumeration needs G * 2^N values (and a few working copies): refuse clearly."""
+    if N < 1:
+        raise DlverifyError(f"a game needs N >= 1 players, got {N}")
+    need = G * (2**N) * torch.finfo(dtype).bits // 8 * copies
+    have = _available_bytes(device)
+    if need > have:
+        raise DlverifyError(f"N = {N} with {G} game(s) needs about {need / 2**30:.1f} GiB for exact enumeration on "
+                            f"{device.type}, {have / 2**30:.1f} GiB available; allowed: N up to "
+                            f"{int(math.log2(max(have // (G * copies * torch.finfo(dtype).bits // 8), 1)))} here")
+
+
+def exact_shapley(v: Tensor, weights: Tensor | None = None) -> Tensor:
+    """phi_i = sum_{S not containing i} w(|S|) (v(S + i) - v(S)), all players, all games.
+
+    The table is viewed as a (G, 2, ..., 2) tensor; for player i the marginal contributions
+    are the difference along i's axis, and the weights depend only on the popcount of the
+    remaining N-1 bits, which is the same array for every player.
+    """
+    finite_or_raise("game values", v)
+    G, M = v.shape
+    N = M.bit_length() - 1
+    if 2**N != M:
+        raise DlverifyError(f"a game table needs 2^N entries, got {M}")
+    if weights is None:
+        weights = shapley_weights(N, v.dtype, v.device)
+    w = weights[popcount(N - 1, v.device)] if N > 1 else weights[:1]
+    cube = v.reshape((G,) + (2,) * N)
+    phi = torch.empty(G, N, dtype=v.dtype, device=v.device)
+    for i in range(N):
+        ax = N - i  # bit i is axis N - i (C order: the last axis is bit 0)
+        diff = cube.select(ax, 1) - cube.select(ax, 0)  # (G, 2,...,2) over the other N-1 players
+        phi[:, i] = (diff.reshape(G, -1) * w).sum(-1)
+    return phi
+
+
+def brute_shapley(v: Tensor) -> Tensor:
+    """The definition: the average marginal contribution over all N! orders (N <= 8)."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    if N > 8:
+        raise DlverifyError(f"brute force over N! orders is limited to N <= 8, got N = {N}")
+    phi = torch.zeros(G, N, dtype=v.dtype, device=v.device)
+    count = 0
+    for order in itertools.permutations(range(N)):
+        S = 0
+        for i in order:
+            phi[:, i] += v[:, S | (1 << i)] - v[:, S]
+            S |= 1 << i
+        count += 1
+    return phi / count
+
+
+def banzhaf(v: Tensor) -> Tensor:
+    """The Banzhaf value (uniform weights 1/2^{N-1}): symmetric, null player, linear, not efficient."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    cube = v.reshape((G,) + (2,) * N)
+    return torch.stack([(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1).mean(-1) for i in range(N)], -1)
+
+
+def equal_split(v: Tensor) -> Tensor:
+    """v(N)/N to everyone: efficient, symmetric, linear; violates the null-player axiom."""
+    N = v.shape[1].bit_length() - 1
+    return (v[:, -1] - v[:, 0])[:, None].expand(-1, N) / N
+
+
+# ----------------------------------------------------------------------------- games with closed forms
+
+def coalitions(N: int, device=None) -> Tensor:
+    """(2^N, N) boolean membership matrix."""
+    idx = torch.arange(2**N, device=device)
+    return ((idx[:, None] >> torch.arange(N, device=device)) & 1).bool()
+
+
+def unanimity(N: int, T: list[int], c: float = 1.0, *, device=None, dtype=torch.float64) -> Tensor:
+    """u_T(S) = c if T subset of S: phi_i = c/|T| for i in T, 0 otherwise."""
+    mask = sum(1 << k for k in T)
+    idx = torch.arange(2**N, device=device)
+    return (c * ((idx & mask) == mask).to(dtype))[None]
+
+
+def random_unanimity_sum(G: int, N: int, terms: int, *, seed: int, device, dtype=torch.float64):
+    """Sums of unanimity games sum_T c_T u_T with phi_i = sum_{T containing i} c_T / |T|."""
+    g = generator(seed, device)
+    idx = torch.arange(2**N, device=device)
+    v = torch.zeros(G, 2**N, dtype=dtype, device=device)
+    phi = torch.zeros(G, N, dtype=dtype, device=device)
+    Ts = torch.randint(1, 2**N, (G, terms), generator=g, device=device)
+    cs = torch.randn(G, terms, generator=g, device=device, dtype=dtype)
+    members = ((Ts[..., None] >> torch.arange(N, device=device)) & 1).to(dtype)  # (G, terms, N)
+    size = members.sum(-1)
+    for k in range(terms):
+        T = Ts[:, k:k + 1]
+        v += cs[:, k:k + 1] * ((idx[None] & T) == T).to(dtype)
+        phi += (cs[:, k] / size[:, k])[:, None] * members[:, k]
+    return v, phi
+
+
+def airport(costs: list[float], *, device=None, dtype=torch.float64):
+    """Cost game v(S) = max_{i in S} c_i; Littlechild–Owen: phi sorted = sum_k (c_k - c_{k-1})/(N - k)."""
+    N = len(costs)
+    c = torch.tensor(costs, dtype=dtype, device=device)
+    mem = coalitions(N, device)
+    v = torch.where(mem, c[None], torch.zeros((), dtype=dtype, device=device)).amax(-1)[None]
+    order = sorted(range(N), key=lambda i: costs[i])
+    phi = [0.0] * N
+    acc, prev = 0.0, 0.0
+    for k, i in enumerate(order):
+        acc += (costs[i] - prev) / (N - k)
+        prev = costs[i]
+        phi[i] = acc
+    return v, torch.tensor(phi, dtype=dtype, device=device)[None]
+
+
+def glove(r: int, *, device=None, dtype=torch.float64):
+    """One left glove (player 0) and r right gloves: v(S) = 1 if S holds a pair.
+
+    phi_0 = r/(r+1) (the left glove arrives after some right glove), each right 1/(r(r+1))."""
+    N = r + 1
+    mem = coalitions(N, device)
+    v = (mem[:, 0] & mem[:, 1:].any(-1)).to(dtype)[None]
+    phi = torch.tensor([r / (r + 1)] + [1 / (r * (r + 1))] * r, dtype=dtype, device=device)[None]
+    return v, phi
+
+
+def weighted_majority_table(weights: list[int], quota: int, *, device=None, dtype=torch.float64) -> Tensor:
+    mem = coalitions(len(weights), device)
+    w = torch.tensor(weights, device=device)
+    return ((mem.long() * w).sum(-1) >= quota).to(dtype)[None]
+
+
+def weighted_majority_exact(weights: list[int], quota: int) -> list[Fraction]:
+    """Exact Shapley values of [quota; weights] by a pseudo-polynomial dynamic programme.
+
+    phi_i = sum_s s!(N-s-1)!/N! * #{S of size s without i : quota - w_i <= w(S) < quota},
+    the counts from a DP over (size, total weight) of the other players.  Exact integers."""
+    N = len(weights)
+    total = sum(weights)
+    fact = [math.factorial(k) for k in range(N + 1)]
+    out = []
+    for i in range(N):
+        cnt = [[0] * (total + 1) for _ in range(N)]  # cnt[size][weight]
+        cnt[0][0] = 1
+        for k, wk in enumerate(weights):
+            if k == i:
+                continue
+            for s in range(N - 2, -1, -1):
+                row, nxt = cnt[s], cnt[s + 1]
+                for wt in range(total - wk, -1, -1):
+                    if row[wt]:
+                        nxt[wt + wk] += row[wt]
+        phi = Fraction(0)
+        for s in range(N):
+            swing = sum(cnt[s][wt] for wt in range(max(quota - weights[i], 0), min(quota, total + 1)))
+            phi += Fraction(fact[s] * fact[N - s - 1], fact[N]) * swing
+        out.append(phi)
+    return out
+
+
+def random_games(G: int, N: int, *, seed: int, device, dtype=torch.float64, zero_empty: bool = True) -> Tensor:
+    g = generator(seed, device)
+    v = torch.randn(G, 2**N, generator=g, device=device, dtype=dtype)
+    if zero_empty:
+        v[:, 0] = 0
+    return v
+
+
+# ----------------------------------------------------------------------------- estimators
+
+def sample_permutations(v: Tensor, m: int, reps: int, *, seed: int) -> Tensor:
+    """The permutation estimator: average marginal contributions over m random orders,
+    ``reps`` independent repetitions at once.  Returns (reps, G, N)."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    g = generator(seed, v.device)
+    perms = torch.argsort(torch.rand(reps, m, N, generator=g, device=v.device), dim=-1)  # (R, m, N)
+    bits = (1 << perms).cumsum(-1)  # coalition after each arrival
+    prev = bits - (1 << perms)
+    est = torch.zeros(reps, G, N, dtype=v.dtype, device=v.device)
+    for gi in range(G):
+        contrib = v[gi][bits] - v[gi][prev]  # (R, m, N) marginal of player perms[..., k]
+        est[:, gi].scatter_add_(-1, perms.reshape(reps, -1), contrib.reshape(reps, -1))
+    return est / m
+
+
+def marginal_range(v: Tensor) -> Tensor:
+    """max - min over all marginal contributions v(S + i) - v(S), per game (Hoeffding's range)."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    cube = v.reshape((G,) + (2,) * N)
+    diffs = torch.stack([(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1) for i in range(N)], -1)
+    return diffs.reshape(G, -1).amax(-1) - diffs.reshape(G, -1).amin(-1)

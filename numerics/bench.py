@@ -38,6 +38,43 @@ def gd_throughput(family: str, B: int, d: int, steps: int, device, repeats: int 
             "instance_steps_per_s": B * steps / best, "instances_per_s": B / best}
 
 
+def shapley_vs_shapiq(Ns=(12, 14, 16), device=None) -> list[dict]:
+    """Exact Shapley values for all players: ours vs shapiq's ExactComputer (when installed), same machine."""
+    import numpy as np
+
+    from dlverify.numerics import games
+
+    device = device or torch.device("cpu")
+    rows = []
+    for N in Ns:
+        v = games.random_games(1, N, seed=N, device=device)
+        games.exact_shapley(v)
+        _sync(device)
+        t0 = time.perf_counter()
+        ours = games.exact_shapley(v)
+        _sync(device)
+        t_ours = time.perf_counter() - t0
+        row = {"N": N, "device": describe(device), "ours_s": t_ours}
+        try:
+            import shapiq
+        except ImportError:
+            row["shapiq_s"] = None
+        else:
+            table = v[0].cpu().numpy()
+            weights = 1 << np.arange(N)
+
+            def fn(coalitions):
+                return table[(np.asarray(coalitions, dtype=np.int64) * weights).sum(-1)]
+
+            t0 = time.perf_counter()
+            sv = shapiq.ExactComputer(n_players=N, game=fn)("SV")
+            row["shapiq_s"] = time.perf_counter() - t0
+            row["max_abs_diff"] = float(np.abs(np.array([sv[(i,)] for i in range(N)]) - ours[0].cpu().numpy()).max())
+            row["speedup"] = row["shapiq_s"] / t_ours
+        rows.append(row)
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dlverify.numerics.bench")
     ap.add_argument("--device", default="auto")
@@ -54,7 +91,24 @@ def main(argv=None) -> int:
             r = gd_throughput(fam, B, d, 50, device)
             rows.append(r)
             print(f"{fam:22s} B={B:6d} d={d:4d}  {r['instance_steps_per_s']:.3e} instance-steps/s", file=sys.stderr)
-    res = {"device": describe(device), "torch": torch.__version__, "rows": rows}
+    res = {"device": describe(device), "torch": torch.__version__, "rows": rows,
+           "shapley_vs_shapiq": shapley_vs_shapiq(device=torch.device("cpu"))}
+    if device.type == "cuda":
+        from dlverify.numerics import games
+        res["shapley_gpu"] = []
+        for N in (20, 24, 28):
+            try:
+                games.check_fits(1, N, device)
+            except Exception as exc:  # noqa: BLE001 - record the clear refusal
+                res["shapley_gpu"].append({"N": N, "refused": str(exc)})
+                continue
+            v = games.random_games(1, N, seed=0, device=device)
+            games.exact_shapley(v)
+            _sync(device)
+            t0 = time.perf_counter()
+            games.exact_shapley(v)
+            _sync(device)
+            res["shapley_gpu"].append({"N": N, "wall_s": time.perf_counter() - t0})
     if device.type == "cuda":
         res["peak_memory_bytes"] = torch.cuda.max_memory_allocated(device)
     if args.out:

@@ -10,8 +10,13 @@ from typing import Callable, Mapping
 import sympy as sp
 import torch
 
+def _t(fn):
+    """Accept python numbers too (sympy splits constants out, e.g. sqrt(2)*sqrt(x))."""
+    return lambda x: fn(x if isinstance(x, torch.Tensor) else torch.tensor(float(x), dtype=torch.float64))
+
+
 _TORCH = {
-    "sqrt": torch.sqrt, "exp": torch.exp, "log": torch.log, "Abs": torch.abs,
+    "sqrt": _t(torch.sqrt), "exp": _t(torch.exp), "log": _t(torch.log), "Abs": torch.abs,
     "sin": torch.sin, "cos": torch.cos, "Min": torch.minimum, "Max": torch.maximum,
     "gamma": lambda x: torch.exp(torch.lgamma(x)), "loggamma": torch.lgamma,
 }

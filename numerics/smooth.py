@@ -32,6 +32,7 @@ class SmoothBatch:
     f_low: Tensor
     w0: Tensor
     n_terms: int  # longest accumulation in one evaluation (for gamma_n)
+    mu: Tensor | None = None  # certified PL constant: ||grad f||^2 / 2 >= mu (f - f*), where known
 
     @property
     def batch(self) -> int:
@@ -155,6 +156,96 @@ def sinusoid(B: int, d: int, k: int, *, seed: int, device, dtype=torch.float64) 
     f_low = -a.abs().sum(-1)
     w0 = torch.randn(B, d, generator=g, device=device, dtype=dtype)
     return SmoothBatch("sinusoid", value_and_grad, abs_scale, L, f_low, w0, n_terms=k * (d + 8))
+
+
+def pl_sin(B: int, d: int, k: int | None = None, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
+    r"""Non-convex PL: g(z) = sum_i (z_i^2 + 3 sin^2 z_i), composed with a wide matrix A (k x d, k <= d).
+
+    For d = k and A = I this is the classic example with PL constant 1/32 and f* = 0
+    (Karimi, Nutini & Schmidt 2016); g'' = 2 + 6 cos 2z in [-4, 8] gives smoothness 8.  For
+    f = g(Aw) with A of full row rank: ||grad f||^2 = ||A^T grad g||^2 >= sigma_min(A)^2 ||grad g||^2,
+    so mu_f = sigma_min(A)^2 / 32, and beta_f = sigma_max(A)^2 * 8; f* = 0 (A w = 0 is reachable).
+    """
+    g = generator(seed, device)
+    if k is None:
+        A = torch.eye(d, dtype=dtype, device=device).expand(B, d, d).clone()
+    else:
+        if not 1 <= k <= d:
+            raise DlverifyError(f"a wide composition needs 1 <= k <= d, got k={k}, d={d}")
+        A = torch.randn(B, k, d, generator=g, device=device, dtype=dtype) / math.sqrt(d)
+    sv = torch.linalg.svdvals(A)
+    mu = sv[:, -1] ** 2 / 32
+    L = sv[:, 0] ** 2 * 8
+    absA = A.abs()
+
+    def value_and_grad(w):
+        z = torch.einsum("bkd,bd->bk", A, w)
+        f = (z**2 + 3 * torch.sin(z) ** 2).sum(-1)
+        gz = 2 * z + 3 * torch.sin(2 * z)
+        return f, torch.einsum("bkd,bk->bd", A, gz)
+
+    def abs_scale(w):
+        z = torch.einsum("bkd,bd->bk", absA, w.abs())
+        return (z**2 + 3).sum(-1), torch.linalg.vector_norm(torch.einsum("bkd,bk->bd", absA, 2 * z + 3), dim=-1)
+
+    w0 = 3 * torch.randn(B, d, generator=g, device=device, dtype=dtype)
+    return SmoothBatch("pl_sin" if k is None else "pl_sin_wide", value_and_grad, abs_scale, L,
+                       torch.zeros(B, dtype=dtype, device=device), w0, n_terms=A.shape[1] + d + 8, mu=mu)
+
+
+def overparam_lsq(B: int, n: int, d: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
+    """f(w) = 1/2 ||A w - b||^2 with A (n x d), d > n: mu = lambda_min(A A^T), beta = lambda_max, f* = 0."""
+    if d <= n:
+        raise DlverifyError(f"over-parameterized least squares needs d > n, got n={n}, d={d}")
+    g = generator(seed, device)
+    A = torch.randn(B, n, d, generator=g, device=device, dtype=dtype) / math.sqrt(d)
+    b = torch.randn(B, n, generator=g, device=device, dtype=dtype)
+    lam = torch.linalg.eigvalsh(A @ A.transpose(-1, -2))
+    absA = A.abs()
+
+    def value_and_grad(w):
+        r = torch.einsum("bnd,bd->bn", A, w) - b
+        return 0.5 * (r * r).sum(-1), torch.einsum("bnd,bn->bd", A, r)
+
+    def abs_scale(w):
+        r = torch.einsum("bnd,bd->bn", absA, w.abs()) + b.abs()
+        return 0.5 * (r * r).sum(-1), torch.linalg.vector_norm(torch.einsum("bnd,bn->bd", absA, r), dim=-1)
+
+    w0 = torch.randn(B, d, generator=g, device=device, dtype=dtype)
+    return SmoothBatch("lsq_overparam", value_and_grad, abs_scale, lam[:, -1], torch.zeros(B, dtype=dtype, device=device),
+                       w0, n_terms=n + d + 8, mu=lam[:, 0])
+
+
+def pl_quadratic(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
+    """1-D f = lam x^2 / 2: mu = beta = lam, and the tight factor 1 - mu eta (2 - beta eta) = (1 - lam eta)^2 is exact."""
+    g = generator(seed, device)
+    lam = 0.1 + 10 * torch.rand(B, generator=g, device=device, dtype=dtype)
+
+    def value_and_grad(w):
+        return 0.5 * lam * w[:, 0] ** 2, lam[:, None] * w
+
+    def abs_scale(w):
+        return 0.5 * lam * w[:, 0] ** 2, lam * w[:, 0].abs()
+
+    w0 = 1 + torch.rand(B, 1, generator=g, device=device, dtype=dtype)
+    return SmoothBatch("pl_quadratic", value_and_grad, abs_scale, lam, torch.zeros(B, dtype=dtype, device=device), w0,
+                       n_terms=4, mu=lam.clone())
+
+
+PL_FAMILIES = ("pl_sin", "pl_sin_wide", "lsq_overparam", "pl_quadratic")
+
+
+def make_pl(family: str, B: int, d: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
+    if family == "pl_sin":
+        return pl_sin(B, d, seed=seed, device=device, dtype=dtype)
+    if family == "pl_sin_wide":
+        return pl_sin(B, d, max(1, d // 3), seed=seed, device=device, dtype=dtype)
+    if family == "lsq_overparam":
+        n = max(1, d // 3)
+        return overparam_lsq(B, n, max(d, n + 1), seed=seed, device=device, dtype=dtype)
+    if family == "pl_quadratic":
+        return pl_quadratic(B, seed=seed, device=device, dtype=dtype)
+    raise DlverifyError(f"unknown PL family '{family}'; allowed: {', '.join(PL_FAMILIES)}")
 
 
 FAMILIES = ("quadratic/indefinite", "quadratic/psd", "quadratic/extremal", "logistic", "sinusoid")

@@ -8,6 +8,7 @@ REGISTRY: list[str] = [
     "descent_lemma",
     "pseudo_inverse",
     "shapley",
+    "pl_convergence",
 ]
 
 

@@ -137,10 +137,6 @@ def nonneg_by_monomials(expr: sp.Expr, positive: bool = False) -> Mark:
             if coeff < 0:
                 return Mark(False, f"monomial {sp.sstr(term)} of the {name} has a negative coefficient")
             for base, power in rest.as_powers_dict().items():
-                if name == "denominator":
-                    if base.is_positive:
-                        continue
-                    return Mark(False, f"denominator factor {sp.sstr(base)} is not certified > 0")
                 if base.is_nonnegative:
                     continue
                 if power.is_integer and power.is_even:
@@ -148,9 +144,10 @@ def nonneg_by_monomials(expr: sp.Expr, positive: bool = False) -> Mark:
                 if isinstance(base, sp.Sum) and base.function.is_nonnegative:
                     continue
                 return Mark(False, f"factor {sp.sstr(base)} in {sp.sstr(term)} has no certified sign")
-        if positive and name == "numerator":
-            if not all(sp.Mul(*sp.Mul.make_args(t)).is_positive for t in sp.Add.make_args(part)):
-                return Mark(False, "numerator not certified strictly positive")
+        # a sum of nonnegative monomials is > 0 when one of them is > 0: required of every
+        # denominator, and of the numerator for a strict claim
+        if (positive or name == "denominator") and not any(t.is_positive for t in sp.Add.make_args(part)):
+            return Mark(False, f"{name} not certified strictly positive")
     return Mark(True, "every monomial has a nonnegative coefficient and nonnegative factors")
 
 
@@ -340,6 +337,38 @@ class Unfold(Certificate):
         diff = (rel.lhs - rel.rhs).subs(self.defs, simultaneous=True)
         ok = _is_zero(diff)
         return Mark(ok, self.describe() if ok else "does not hold once the definitions are unfolded")
+
+
+@dataclasses.dataclass
+class Instance(Certificate):
+    """The relation is the earlier fact ``of`` with some of its variables replaced by
+    expressions (``subs``).  Sound because facts hold for every value of their variables in
+    their declared domains; each replacement is checked to stay in its variable's domain
+    (positive for a positive symbol, nonnegative for a nonnegative one)."""
+
+    of: str
+    subs: Mapping[sp.Symbol, sp.Expr]
+    name = "instance of a fact"
+
+    def describe(self):
+        return f"[{self.of}] at " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in self.subs.items())
+
+    def check(self, rel, facts):
+        if self.of not in facts:
+            return Mark(False, f"uses [{self.of}], which is not an earlier fact")
+        for sym, val in self.subs.items():
+            val = sp.sympify(val)
+            if sym.is_positive and not (val.is_positive or nonneg_by_monomials(val, positive=True).ok):
+                return Mark(False, f"{sp.sstr(val)} is not certified positive, as {sym} must be")
+            if sym.is_nonnegative and not (val.is_nonnegative or nonneg_by_monomials(val).ok):
+                return Mark(False, f"{sp.sstr(val)} is not certified nonnegative, as {sym} must be")
+        fact = facts[self.of]
+        same_kind = (isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE) and is_strict(rel) == is_strict(fact)) \
+            or (isinstance(rel, sp.Equality) and isinstance(fact, sp.Equality))
+        if not same_kind:
+            return Mark(False, "relation kind differs from the fact's")
+        ok = _is_zero(slack(fact).subs(self.subs, simultaneous=True) - slack(rel))
+        return Mark(ok, self.describe() if ok else "not this instance of the fact")
 
 
 @dataclasses.dataclass

@@ -1,0 +1,146 @@
+"""Property checks for PL convergence, PL* and wide networks."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy as sp
+import torch
+from hypothesis import HealthCheck, find, given, settings, target
+from hypothesis import strategies as st
+
+from dlverify.checks.plugin import record
+from dlverify.numerics import networks, smooth
+from dlverify.theorems import descent_lemma, pl_convergence as pl
+from dlverify.theorems.core import Combination, DlverifyError, Verdict, certify, check_derivation
+
+TID = "pl_convergence"
+families = st.sampled_from(smooth.PL_FAMILIES)
+seeds = st.integers(0, 2**31 - 1)
+dims = st.integers(1, 10)
+
+
+def test_every_derivation_step_is_certified():
+    marks = check_derivation(pl.THEOREM)
+    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
+    assert not [(m.key, m.detail) for m in marks if not m.ok]
+
+
+def test_the_smoothness_assumption_is_proved_in_the_descent_lemma():
+    """The assumption 'smooth_step' is the descent lemma's step tight_form, with β for L."""
+    marks = {m.key: m for m in check_derivation(descent_lemma.THEOREM)}
+    assert marks["tight_form"].ok
+    dl_rel = [s.relation for s in descent_lemma.THEOREM.derivation if s.key == "tight_form"][0]
+    ours = pl.THEOREM.assumption("smooth_step").relation
+    mapped = dl_rel.subs({descent_lemma.f1: pl.L1, descent_lemma.f0: pl.L0, descent_lemma.g2: pl.g2,
+                          descent_lemma.L: pl.beta, descent_lemma.eta: pl.eta})
+    assert sp.simplify((mapped.rhs - mapped.lhs) - (ours.rhs - ours.lhs)) == 0
+
+
+def test_contraction_certificate_rejects_rate_2_eta_mu():
+    step = [s for s in pl.DERIVATION if s.key == "contraction"][0]
+    wrong = sp.Le(pl.L1, pl.Ls + (1 - 2 * pl.mu * pl.eta_half) * (pl.L0 - pl.Ls))
+    facts = pl.THEOREM.facts()
+    for s_ in pl.DERIVATION:
+        if s_.key == "contraction":
+            break
+        facts[s_.key] = s_.relation
+    assert not certify(wrong, step.certificate, facts).ok
+
+
+@given(family=families, d=dims, frac=st.floats(0.01, 1.0), seed=seeds)
+def test_one_step_contraction_holds(ctx, family, d, frac, seed):
+    traj, batch, _ = pl.run_pl(family, ctx, B=3, d=d, steps=10, seed=seed, eta_fracs=(frac,))
+    r = pl.evaluate_rate(pl.THEOREM.claim("one_step").relation, traj, batch)
+    record(TID, counterexamples=int(r["violations"] > 0), ratio=r["worst_ratio"])
+    target(r["worst_ratio"], label="measured / predicted factor")
+    assert r["violations"] == 0, r.get("counterexample")
+
+
+@given(family=families, d=dims, frac=st.floats(0.01, 0.999), seed=seeds)
+def test_tight_factor_holds_up_to_2_over_beta(ctx, family, d, frac, seed):
+    traj, batch, _ = pl.run_pl(family, ctx, B=3, d=d, steps=10, seed=seed, eta_fracs=(frac,), top=2.0)
+    r = pl.evaluate_rate(pl.THEOREM.claim("tight_factor").relation, traj, batch)
+    record(TID, counterexamples=int(r["violations"] > 0), ratio=r["worst_ratio"])
+    target(r["worst_ratio"], label="measured / tight factor")
+    assert r["violations"] == 0, r.get("counterexample")
+
+
+def test_quadratic_rate_is_exact(ctx):
+    qe = pl.quadratic_exact(ctx)
+    record(TID, ratio=qe["max_dev_over_tol"], note="½λx²: ratio = (1 − ηλ)² within rounding")
+    assert qe["attained"]
+
+
+@given(m=st.integers(1, 4096), seed=seeds)
+def test_hessian_bound_at_every_width(ctx, m, seed):
+    net = networks.TwoLayer(8, 5, m, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    H = float(net.hessian_norm())
+    bound = networks.SUP_TANH_2ND * float((net.X**2).sum(-1).max()) / math.sqrt(m)
+    record(TID, ratio=H / bound)
+    assert H <= bound * (1 + pl.gamma(64))
+
+
+def test_ntk_closed_form_matches_torch_func(ctx):
+    r = pl.ntk_chain(ctx)
+    record(TID, note=f"torch.func vs closed form: {r['max_dev']:.2e}")
+    assert r["ok"]
+
+
+# --------------------------------------------------------------------------- necessity
+
+NEC = settings(max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def test_smooth_but_not_pl_breaks_the_geometric_rate(ctx):
+    """f(x) = log(1 + e^x) is 1/4-smooth but not PL (inf 0 not attained): GD decays like 1/t,
+    so for any claimed μ > 0 the envelope (1 − ημ)^t f(x₀) is eventually crossed."""
+    def fails(x):
+        mu, T = x["mu"], x["T"]
+        beta, eta = 0.25, 4.0
+        w = torch.tensor(2.0, dtype=torch.float64)
+        f0 = float(torch.nn.functional.softplus(w))
+        for _ in range(T):
+            w = w - eta * torch.sigmoid(w)
+        return float(torch.nn.functional.softplus(w)) > (1 - eta * mu) ** T * f0 * (1 + 1e-12)
+
+    ex = find(st.fixed_dictionaries({"mu": st.floats(1e-3, 0.25), "T": st.integers(1, 4000)}), fails, settings=NEC)
+    record(TID, counterexamples=1, counterexample=ex, note="smooth, not PL: geometric rate fails")
+
+
+def test_wrong_f_star_offset_breaks_pl(ctx):
+    """PL with f* replaced by f* + c (c > 0) fails at the minimizer: 0 ≥ μc is false."""
+    batch = smooth.make_pl("pl_sin", 1, 3, seed=0, device=ctx.device, dtype=ctx.dtype)
+    f, g = batch.value_and_grad(torch.zeros(1, 3, dtype=ctx.dtype, device=ctx.device))
+    c = 0.1
+    assert float(0.5 * (g * g).sum()) < float(batch.mu[0]) * (float(f[0]) - (0 - c))
+    record(TID, counterexamples=1, note="PL with f* + 0.1 fails at the minimizer")
+
+
+def test_step_above_2_over_beta_diverges(ctx):
+    traj, batch, _ = pl.run_pl("pl_quadratic", ctx, B=4, d=1, steps=20, seed=1, eta_fracs=(1.05,), top=2.0)
+    assert bool((traj.f[-1] > traj.f[0]).all())
+    record(TID, counterexamples=1, note="η = 2.1/β: the gap grows")
+
+
+# --------------------------------------------------------------------------- verdicts
+
+def test_registered_claims_hold(ctx):
+    for c in pl.THEOREM.claims:
+        r = pl.check_claim(c, ctx)
+        record(TID, note=f"{c.key}: {r.verdict.value}")
+        assert r.verdict.holds, r
+
+
+@pytest.mark.parametrize("variant", pl.wrong_variants(), ids=lambda v: v.key)
+def test_wrong_variant_is_reported_false(ctx, variant):
+    r = pl.check_claim(variant, ctx)
+    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), note=variant.text)
+    assert r.verdict is Verdict.FALSE, r
+
+
+def test_bad_input_is_a_clear_error(ctx):
+    with pytest.raises(DlverifyError, match="d > n"):
+        smooth.overparam_lsq(1, 5, 3, seed=0, device=ctx.device)
+    with pytest.raises(DlverifyError, match="unknown PL family"):
+        smooth.make_pl("nope", 1, 3, seed=0, device=ctx.device)

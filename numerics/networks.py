@@ -1,0 +1,71 @@
+"""Two-layer networks in NTK scaling: f(W; x) = m^{-1/2} sum_i v_i sigma(w_i^T x), v_i = ±1 fixed.
+
+Closed forms used at large width (checked against torch.func Jacobians at small width):
+
+* Jacobian row k: m^{-1/2} v_i sigma'(w_i^T x_k) x_k for block i, so the tangent kernel is
+  K = (X X^T) ⊙ (S S^T) / m with S = sigma'(X W^T) (v_i^2 = 1);
+* the Hessian of f(·; x) in W is block diagonal, block i = m^{-1/2} v_i sigma''(w_i^T x) x x^T,
+  so ||H(x)|| = m^{-1/2} max_i |sigma''(w_i^T x)| ||x||^2 <= m^{-1/2} sup|sigma''| ||x||^2.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from dlverify.numerics.device import generator
+
+SUP_TANH_2ND = 4 / (3 * math.sqrt(3))  # sup |tanh''| = 4/(3 sqrt 3), at tanh(x)^2 = 1/3
+
+
+def d_tanh(z):
+    return 1 - torch.tanh(z) ** 2
+
+
+def dd_tanh(z):
+    t = torch.tanh(z)
+    return -2 * t * (1 - t**2)
+
+
+class TwoLayer:
+    def __init__(self, n: int, d: int, m: int, *, seed: int, device, dtype=torch.float64):
+        g = generator(seed, device)
+        self.X = torch.randn(n, d, generator=g, device=device, dtype=dtype)
+        self.X = self.X / torch.linalg.vector_norm(self.X, dim=-1, keepdim=True)  # unit-norm inputs
+        self.y = torch.randn(n, generator=g, device=device, dtype=dtype)
+        self.W = torch.randn(m, d, generator=g, device=device, dtype=dtype)
+        self.v = torch.where(torch.rand(m, generator=g, device=device, dtype=dtype) < 0.5, -1.0, 1.0).to(dtype)
+        self.m = m
+
+    def forward(self, W=None):
+        W = self.W if W is None else W
+        return torch.tanh(self.X @ W.T) @ self.v / math.sqrt(self.m)
+
+    def ntk(self, W=None, chunk: int = 1 << 14):
+        """K = (X X^T) ⊙ (S S^T)/m, accumulated over width chunks (memory O(n * chunk))."""
+        W = self.W if W is None else W
+        n = self.X.shape[0]
+        SS = torch.zeros(n, n, dtype=self.X.dtype, device=self.X.device)
+        for a in range(0, self.m, chunk):
+            S = d_tanh(self.X @ W[a:a + chunk].T)
+            SS += S @ S.T
+        return (self.X @ self.X.T) * SS / self.m
+
+    def hessian_norm(self, W=None):
+        """max over the data points of ||H(x_k)|| (block-diagonal closed form)."""
+        W = self.W if W is None else W
+        z = self.X @ W.T
+        return (dd_tanh(z).abs().amax(-1) * (self.X**2).sum(-1)).max() / math.sqrt(self.m)
+
+    def loss_grad(self, W):
+        r = self.forward(W) - self.y
+        S = d_tanh(self.X @ W.T)  # (n, m)
+        G = ((S * r[:, None]).T @ self.X) * self.v[:, None] / math.sqrt(self.m)  # (m, d)
+        return 0.5 * (r * r).sum(), G
+
+    def jacobian_func(self):
+        """Jacobian of the n outputs in W via torch.func (reference for small widths)."""
+        from torch.func import jacrev
+
+        J = jacrev(lambda W: self.forward(W))(self.W)  # (n, m, d)
+        return J.reshape(J.shape[0], -1)

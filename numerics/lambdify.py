@@ -22,13 +22,15 @@ _TORCH = {
 }
 
 
-def to_torch(expr: sp.Expr) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
-    """Return ``fn(values)`` evaluating ``expr`` with ``values[name]`` for each free symbol."""
+def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+    """Return ``fn(values)`` evaluating ``expr`` with ``values[name]`` for each free symbol.
+
+    ``extra`` maps names of undefined sympy functions (e.g. a kl-inverse) to torch callables."""
     expr = sp.sympify(expr)
     if expr.has(sp.factorial):
         expr = expr.rewrite(sp.gamma)
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
-    raw = sp.lambdify(syms, expr, modules=[_TORCH, "math"])
+    raw = sp.lambdify(syms, expr, modules=[dict(extra or {}) | _TORCH, "math"])
     names = [s.name for s in syms]
 
     def fn(values: Mapping[str, torch.Tensor]) -> torch.Tensor:

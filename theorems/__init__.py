@@ -9,6 +9,7 @@ REGISTRY: list[str] = [
     "pseudo_inverse",
     "shapley",
     "pl_convergence",
+    "pac_bayes",
 ]
 
 

@@ -96,7 +96,8 @@ def _is_zero(expr: sp.Expr) -> bool:
     if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
         e = sp.simplify(sp.expand(expr.doit()))
         return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True
-    for attempt in (lambda e: e, sp.expand, lambda e: sp.simplify(e.doit()), sp.factor):
+    for attempt in (lambda e: e, sp.expand, lambda e: sp.simplify(e.doit()), sp.factor,
+                    lambda e: sp.simplify(sp.expand_log(sp.expand(e), force=True))):
         try:
             if attempt(expr) == 0:
                 return True
@@ -337,6 +338,45 @@ class Unfold(Certificate):
         diff = (rel.lhs - rel.rhs).subs(self.defs, simultaneous=True)
         ok = _is_zero(diff)
         return Mark(ok, self.describe() if ok else "does not hold once the definitions are unfolded")
+
+
+@dataclasses.dataclass
+class CriticalPoint(Certificate):
+    """A derivative argument for ``a <= b`` in one variable x: with f = b - a,
+    f(x0) = 0 and f'(x)·(x − x0) >= 0 on the domain, so f decreases up to x0 and increases
+    after it, and f >= 0 everywhere.  ``atoms`` names expressions known to be positive on the
+    domain (e.g. 1 − p for p in (0, 1)), replaced by positive symbols before the sign check."""
+
+    var: sp.Symbol
+    point: sp.Expr
+    atoms: Mapping[sp.Expr, sp.Symbol] = dataclasses.field(default_factory=dict)
+    name = "derivative sign around a critical point"
+
+    def describe(self):
+        return f"f({sp.sstr(self.point)}) = 0 and f'({self.var})·({self.var} − {sp.sstr(self.point)}) ≥ 0"
+
+    def check(self, rel, facts):
+        if is_strict(rel) or not isinstance(rel, _LE + _GE):
+            return Mark(False, "the derivative argument certifies non-strict inequalities")
+        f = slack(rel)
+        if not _is_zero(f.subs(self.var, self.point)):
+            return Mark(False, f"f({sp.sstr(self.point)}) is not 0")
+        g = sp.factor(sp.together(sp.diff(f, self.var) * (self.var - self.point)))
+        for expr, sym in self.atoms.items():
+            g = g.subs(expr, sym).subs(-expr, -sym)
+        g = sp.factor(g)
+        m = nonneg_by_monomials(g)
+        if not m.ok:
+            # try the factored form: a product of certified-sign factors
+            sign = 1
+            for fac, pw in g.as_powers_dict().items():
+                if fac.is_negative:
+                    sign *= (-1) ** int(pw) if pw.is_integer else 0
+                elif not (fac.is_nonnegative or (pw.is_integer and pw.is_even)):
+                    return Mark(False, f"f'·(x − x0) = {sp.sstr(g)}: factor {sp.sstr(fac)} has no certified sign")
+            if sign != 1:
+                return Mark(False, f"f'·(x − x0) = {sp.sstr(g)} is not certified nonnegative")
+        return Mark(True, self.describe() + f"; f'·(x − x0) = {sp.sstr(g)}")
 
 
 @dataclasses.dataclass

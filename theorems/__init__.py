@@ -10,6 +10,7 @@ REGISTRY: list[str] = [
     "shapley",
     "pl_convergence",
     "pac_bayes",
+    "cloze_kl",
 ]
 
 

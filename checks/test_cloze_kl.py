@@ -1,0 +1,98 @@
+"""Property checks for the KL bound for cloze questions (Arora et al. §15.8)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy as sp
+import torch
+from hypothesis import given, target
+from hypothesis import strategies as st
+
+from dlverify.checks.plugin import record
+from dlverify.numerics import distributions as dist
+from dlverify.theorems import cloze_kl as ck
+from dlverify.theorems.core import DlverifyError, Verdict, certify, check_derivation
+
+TID = "cloze_kl"
+
+
+def test_every_derivation_step_is_certified():
+    marks = check_derivation(ck.THEOREM)
+    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
+    assert not [(m.key, m.detail) for m in marks if not m.ok]
+
+
+def test_log_sum_certificate_rejects_a_reversed_inequality():
+    step = [s for s in ck.DERIVATION if s.key == "log_sum"][0]
+    facts = ck.THEOREM.facts()
+    for s_ in ck.DERIVATION:
+        if s_.key == "log_sum":
+            break
+        facts[s_.key] = s_.relation
+    wrong = sp.Le(ck.a1 * sp.log(ck.a1 / ck.b1) + ck.a2 * sp.log(ck.a2 / ck.b2), ck.Asum * sp.log(ck.Asum / ck.Bsum))
+    assert not certify(wrong, step.certificate, facts).ok
+
+
+@given(a=st.floats(1e-6, 1 - 1e-6), b=st.floats(1e-6, 1 - 1e-6))
+def test_two_point_pairs_obey_the_tight_bound(a, b):
+    p, q = dist.two_point_pairs(torch.tensor([a], dtype=torch.float64), torch.tensor([b], dtype=torch.float64))
+    r = ck.evaluate(ck.THEOREM.claim("tight"), p, q)
+    record(TID, counterexamples=r["violations"], ratio=r["worst_ratio"])
+    target(r["worst_ratio"], label="error / √(ε/2)")
+    assert r["violations"] == 0, r["counterexample"]
+
+
+@given(V=st.integers(2, 5000), conc=st.floats(0.05, 20), close=st.floats(1e-3, 3), seed=st.integers(0, 2**31 - 1))
+def test_random_pairs_obey_the_book_and_tight_bounds(ctx, V, conc, close, seed):
+    p, q = dist.dirichlet_pairs(4, V, concentration=conc, closeness=close, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    for key in ("book", "tight"):
+        r = ck.evaluate(ck.THEOREM.claim(key), p, q)
+        record(TID, counterexamples=r["violations"], ratio=r["worst_ratio"])
+        assert r["violations"] == 0, (key, r["counterexample"])
+
+
+def test_supremum_is_attained_in_the_limit(ctx):
+    sup = ck.sup_ratio(ctx)
+    record(TID, ratio=sup["tight"], note=f"sup error/√(ε/2) = {sup['tight']:.9f}; book ratio {sup['book']:.9f}")
+    assert sup["attained"] and abs(sup["book"] - 0.5) < 1e-6
+
+
+@given(d=st.floats(0.01, 0.5))
+def test_base_100_counterexample_exists(d):
+    """√(2ε_b) needs ln(b)/2 ≤ 2: in base 100 two-point pairs near 1/2 break it."""
+    p, q = dist.two_point_pairs(torch.tensor([0.5 + d / 2], dtype=torch.float64), torch.tensor([0.5 - d / 2], dtype=torch.float64))
+    e100 = float(dist.kl(p, q, base=100.0)[0])
+    tv = float(dist.tv_and_set(p, q)[0][0])
+    record(TID, counterexamples=int(tv > math.sqrt(2 * e100)))
+    assert tv > math.sqrt(2 * e100)
+
+
+def test_independent_answers_break_any_bound_in_epsilon():
+    p = torch.tensor([[0.5, 0.5]], dtype=torch.float64)
+    errs = dist.cloze_errors(p, p, torch.tensor([[True, False]]))
+    assert float(dist.kl(p, p)[0]) == 0 and abs(float(errs["independent"][0]) - 0.5) < 1e-15
+    record(TID, counterexamples=1, note="q = p, ε = 0, independent error 1/2")
+
+
+def test_registered_claims_hold(ctx):
+    for c in ck.THEOREM.claims:
+        r = ck.check_claim(c, ctx)
+        record(TID, note=f"{c.key}: {r.verdict.value}")
+        assert r.verdict.holds, r
+    assert ck.check_claim(ck.THEOREM.claim("tight"), ctx).verdict is Verdict.TIGHT
+
+
+@pytest.mark.parametrize("variant", ck.wrong_variants(), ids=lambda v: v.key)
+def test_wrong_variant_is_reported_false(ctx, variant):
+    r = ck.check_claim(variant, ctx)
+    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=variant.text)
+    assert r.verdict is Verdict.FALSE, r
+
+
+def test_bad_input_is_a_clear_error(ctx):
+    with pytest.raises(DlverifyError, match="at least 2 words"):
+        dist.dirichlet_pairs(1, 1, concentration=1.0, closeness=0.1, seed=0, device=ctx.device)
+    p = torch.tensor([[0.5, float("nan")]], dtype=torch.float64)
+    with pytest.raises(DlverifyError, match="NaN or inf"):
+        dist.kl(p, p)

@@ -85,6 +85,11 @@ def gd_least_squares(X: Tensor, y: Tensor, eta: Tensor, steps: int, w0: Tensor |
     The map w -> (I - eta X^T X) w has norm <= 1 on the row space for eta <= 2/sigma_max^2
     and is the identity on the null space, so per-step errors add up (they are not amplified).
     """
+    if X.dim() != 3 or y.dim() != 2 or y.shape != X.shape[:2]:
+        raise DlverifyError(f"shapes do not match: X is {tuple(X.shape)} and y is {tuple(y.shape)}; "
+                            "allowed: X (batch, n, d) with y (batch, n)")
+    if X.shape[1] == 0 or X.shape[2] == 0:
+        raise DlverifyError(f"empty data: X is {tuple(X.shape)}; need n >= 1 points of dimension d >= 1")
     finite_or_raise("data X", X)
     finite_or_raise("targets y", y)
     B, n, d = X.shape

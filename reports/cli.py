@@ -36,12 +36,33 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", default=20261123, type=int)
     r.add_argument("--out", default="reports/out", help="output folder (default reports/out)")
     r.add_argument("--no-checks", action="store_true", help="skip the pytest/hypothesis property checks")
+    r.add_argument("--require", action="append", default=[], metavar="EXTRA",
+                   help="fail (exit 2) unless this optional extra is installed")
+    mu = sub.add_parser("mutate", help="generate claim mutants and report how many the checks kill")
+    mu.add_argument("--theorem", action="append", default=None)
+    mu.add_argument("--device", default="auto", choices=DEVICES)
+    mu.add_argument("--seed", default=20261123, type=int)
+    mu.add_argument("--out", default="reports/out")
     sub.add_parser("list", help="list the registered theorems")
     rep = sub.add_parser("report", help="rebuild report.html from a results.json")
     rep.add_argument("results")
     rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
     rep.add_argument("--out", default=None)
     return p
+
+
+#: optional extras and the module each needs
+OPTIONAL = {"pepit": "PEPit", "shapiq": "shapiq", "browser": "selenium"}
+
+
+def _require(names) -> None:
+    import importlib.util
+
+    for name in names:
+        mod = OPTIONAL.get(name, name)
+        if importlib.util.find_spec(mod) is None:
+            raise DlverifyError(f"optional dependency '{name}' is not installed; install it with "
+                                f"pip install 'dlverify[{name}]' (extras: {', '.join(sorted(OPTIONAL))})")
 
 
 def _progress(msg: str) -> None:
@@ -57,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("dlverify: interrupted", file=sys.stderr)
-        return 1
+        return 130
 
 
 def _main(argv: list[str]) -> int:
@@ -91,6 +112,9 @@ def _main(argv: list[str]) -> int:
     from dlverify.numerics.device import RunContext
     from dlverify.reports.runner import check_output_dir, run
 
+    if args.cmd == "mutate":
+        return _mutate(args)
+    _require(args.require)
     ids = args.theorem or list(theorems.REGISTRY)
     for tid in ids:
         theorems.load(tid)  # unknown ids are bad input before anything runs
@@ -102,10 +126,39 @@ def _main(argv: list[str]) -> int:
     _progress(f"report: {out / 'report.html'} ({results['status']})")
     failed = results["failures"] or results.get("pytest_exit_code", 0) not in (0, 5)
     if results["status"] != "complete":
-        return 1
+        return 130
     for f in results["failures"]:
         print(f"dlverify: FAILED {f}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _mutate(args) -> int:
+    from dlverify import theorems
+    from dlverify.numerics.device import RunContext
+    from dlverify.reports.mutate import mutate_theorem
+    from dlverify.reports.runner import check_output_dir
+
+    ids = args.theorem or list(theorems.REGISTRY)
+    for tid in ids:
+        theorems.load(tid)
+    out = Path(args.out)
+    check_output_dir(out)
+    ctx = RunContext(args.device, args.seed, "ci")
+    path = out / "mutation.json"
+    rows = json.loads(path.read_text()) if path.exists() else []
+    rows = [r for r in rows if r["theorem"] not in ids]
+    for tid in ids:
+        _progress(f"mutating {tid}")
+        rows.append(mutate_theorem(tid, ctx, progress=_progress))
+        path.write_text(json.dumps(rows, indent=1, default=str))
+        r = rows[-1]
+        _progress(f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
+                  f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes")
+    for r in rows:
+        for m in r["mutants"]:
+            if m["outcome"] == "hole":
+                print(f"hole: {r['theorem']}/{m['claim']}: {m['mutation']}: {m['relation']}")
+    return 1 if any(r["holes"] for r in rows) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

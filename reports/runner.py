@@ -96,6 +96,7 @@ def write(results: dict, out: Path) -> None:
     from dlverify.reports.html import render
 
     out.mkdir(parents=True, exist_ok=True)
+    attach_trust(results, out)
     tmp = out / "results.json.tmp"
     tmp.write_text(json.dumps(results, indent=1, default=_json_default))
     os.replace(tmp, out / "results.json")
@@ -103,6 +104,22 @@ def write(results: dict, out: Path) -> None:
     tmp = out / "report.html.tmp"
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out / "report.html")
+
+
+TRUST_FILES = {"mutation": "mutation.json", "stress": "stress.json", "bad_input": "bad_input.json"}
+
+
+def attach_trust(results: dict, out: Path) -> None:
+    """Merge the trust records found in the output folder (written by ``dlverify mutate``,
+    the stress run and the bad-input catalogue) into the results."""
+    trust = results.setdefault("trust", {})
+    for key, name in TRUST_FILES.items():
+        f = out / name
+        if f.exists():
+            try:
+                trust[key] = json.loads(f.read_text())
+            except ValueError:
+                trust[key] = {"error": f"{name} is not valid JSON"}
 
 
 def _json_default(o):

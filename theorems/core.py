@@ -491,6 +491,9 @@ class Claim:
     assumptions: tuple[str, ...] = ()
     proved_by: str = ""
     tight_on: str = ""  # name of an extremal family on which it holds with equality
+    # relations that hold on every instance the claim is about (e.g. f(w_0) >= f*); used to
+    # sample the claim's domain when deciding whether a changed claim is weaker or stronger
+    domain: tuple = ()
 
     def tex(self) -> str:
         return sp.latex(self.relation)

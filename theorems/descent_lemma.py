@@ -155,13 +155,13 @@ DERIVATION = [
 # for the corollary f0 = f(w_0), fstar = certified lower bound, mT, T.
 CLAIMS = [
     Claim("one_step", "Lemma 2.1.4 (η ≤ 1/L)", sp.Le(f1, f0 - eta / 2 * g2),
-          ("smooth", "eta_le"), proved_by="one_step"),
+          ("smooth", "eta_le"), proved_by="one_step", domain=(sp.Le(eta * L, 1),)),
     Claim("tight_step", "tight one-step form (any η > 0)", sp.Le(f1, f0 - eta * (1 - L * eta / 2) * g2),
           ("smooth",), proved_by="tight_form", tight_on="quadratic/extremal"),
     Claim("strict_descent", "strict descent (η < 2/L, ∇f ≠ 0)", sp.Lt(f1, f0),
           ("smooth", "eta_lt2", "grad_nonzero"), proved_by="strict_descent"),
     Claim("corollary", "telescoped corollary (η ≤ 1/L)", sp.Le(mT, 2 * (f0 - fstar) / (eta * T)),
-          ("smooth", "eta_le", "bounded_below"), proved_by="corollary"),
+          ("smooth", "eta_le", "bounded_below"), proved_by="corollary", domain=(sp.Ge(f0, fstar), sp.Le(eta * L, 1))),
 ]
 
 tstep = sp.Symbol("t", nonnegative=True)
@@ -178,11 +178,15 @@ EXTREMAL_STEP = {f1: f0 - eta * (1 - L * eta / 2) * g2}
 x0 = sp.Symbol("x0", positive=True)
 
 
-def _extremal_corollary(T_):
-    # 1-D f = L x^2 / 2: x_t = (1 - eta L)^t x0, ||grad||^2 = L^2 x_t^2 decreasing for eta <= 1/L
-    # (the min over t < T is the last one); f(w_0) - f* = L x0^2 / 2.
-    return {mT: sp.Min(*[L**2 * (1 - eta * L)**(2 * k) * x0**2 for k in range(T_)]),
-            f0: L * x0**2 / 2, fstar: 0}
+c_off = sp.Symbol("c", real=True)
+
+
+def _extremal_corollary(T_, L_true=L, bounded=True):
+    # 1-D f = L x^2 / 2 + c: x_t = (1 - eta L)^t x0, ||grad||^2 = L^2 x_t^2; f* = c.  With the
+    # assumption 'bounded_below' dropped, the claimed f* is f(w_0) itself (not a lower bound).
+    f0_ = L_true * x0**2 / 2 + c_off
+    return {mT: sp.Min(*[L_true**2 * (1 - eta * L_true)**(2 * k) * x0**2 for k in range(T_)]),
+            f0: f0_, fstar: c_off if bounded else f0_}
 
 
 # ----------------------------------------------------------------------------- as written
@@ -291,17 +295,29 @@ def claim_assumption_relations(claim: Claim) -> list[sp.Basic]:
     return rels
 
 
+#: the factor by which a claim that drops 'smooth' has its smoothness constant understated
+UNDERSTATE = 4
+
+
 def exact_search(claim: Claim) -> dict | None:
-    """Exact-arithmetic counterexample on the extremal family (the root of the chain of trust)."""
+    """Exact-arithmetic counterexample on the extremal family (the root of the chain of trust).
+
+    Dropped assumptions are violated on purpose: without 'smooth' the function's true
+    smoothness constant is 4L (the claim is told L); without 'bounded_below' the claimed f*
+    is f(w_0), which is not a lower bound."""
     free = claim.relation.free_symbols
+    L_true = L if "smooth" in claim.assumptions else UNDERSTATE * L
     if free <= ONE_STEP_SYMBOLS:
         grid = {L: [1, 3], eta: [r / 3 for r in _ETA_L_GRID] + list(_ETA_L_GRID), g2: [0, 1], f0: [0, 2]}
-        return exact_counterexample(claim.relation, claim_assumption_relations(claim), EXTREMAL_STEP, grid)
+        step = {f1: f0 - eta * (1 - L_true * eta / 2) * g2}
+        return exact_counterexample(claim.relation, claim_assumption_relations(claim), step, grid)
     if free <= {mT, f0, fstar, eta, T, L}:
         for T_ in (1, 2, 3, 5, 8):
             rel = claim.relation.subs(T, T_)
-            grid = {L: [1, 2], eta: list(_ETA_L_GRID), x0: [1]}
-            cex = exact_counterexample(rel, [r for r in claim_assumption_relations(claim)], _extremal_corollary(T_), grid)
+            grid = {L: [sp.Rational(1, 4), 1, 2], eta: [r / 4 for r in _ETA_L_GRID] + list(_ETA_L_GRID),
+                    x0: [1], c_off: [0, 1]}
+            sub = _extremal_corollary(T_, L_true, "bounded_below" in claim.assumptions)
+            cex = exact_counterexample(rel, [r for r in claim_assumption_relations(claim)], sub, grid)
             if cex:
                 return cex | {"T": str(T_)}
     return None
@@ -323,7 +339,9 @@ def run_family(family: str, claim: Claim, ctx: RunContext, *, B: int, d: int, st
     ratios = eta_ratios or _eta_ratios(claim, 6)
     R = len(ratios)
     batch = smooth.make(family, B * R, d, 1.0, seed=seed, device=ctx.device, dtype=ctx.dtype)
-    eta_t = batch.L * torch.tensor(ratios, dtype=ctx.dtype, device=ctx.device).repeat_interleave(B)
+    if "smooth" not in claim.assumptions:  # violate the dropped assumption: understate L
+        batch.L = batch.L / UNDERSTATE
+    eta_t = torch.tensor(ratios, dtype=ctx.dtype, device=ctx.device).repeat_interleave(B) / batch.L
     t0 = time.perf_counter()
     traj = smooth.gradient_descent(batch, eta_t, steps)
     if ctx.device.type == "cuda":
@@ -356,10 +374,11 @@ def evaluate(claim: Claim, traj: smooth.Trajectory) -> dict:
         informative = mask & (observed > tol) & (guaranteed > 0)
     elif free <= {"mT", "f0", "fstar", "eta", "T", "L"}:
         Tn = torch.arange(1, S + 1, dtype=traj.f.dtype, device=traj.f.device)[:, None].expand(S, B)
+        fstar_ = traj.f_low if "bounded_below" in claim.assumptions else traj.f[0]  # dropped: f* = f(w_0)
         vals = {"mT": torch.cummin(traj.g2[:-1], dim=0).values, "f0": traj.f[0].expand(S, B),
-                "fstar": traj.f_low.expand(S, B), "eta": traj.eta.expand(S, B), "T": Tn, "L": traj.L.expand(S, B)}
+                "fstar": fstar_.expand(S, B), "eta": traj.eta.expand(S, B), "T": Tn, "L": traj.L.expand(S, B)}
         tol = 2 / (traj.eta * Tn) * torch.cumsum(traj.err, 0)
-        mask = torch.isfinite(traj.f_low).expand(S, B).clone()
+        mask = torch.isfinite(fstar_).expand(S, B).clone()
         for rel in claim_assumption_relations(claim):
             if rel.free_symbols <= ONE_STEP_SYMBOLS:
                 mask &= relation_slack(rel)({"eta": vals["eta"], "L": vals["L"]}) >= 0

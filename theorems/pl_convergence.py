@@ -134,12 +134,14 @@ a0, a1, T = sp.symbols("a0 a1 T", nonnegative=True)
 gn = sp.Symbol("gnorm", nonnegative=True)
 CLAIMS = [
     Claim("one_step", "one step contracts the gap by 1 − ημ (η ≤ 1/β)", sp.Le(a1, (1 - eta * mu) * a0),
-          ("smooth_step", "pl", "eta_le"), proved_by="contraction"),
+          ("smooth_step", "pl", "eta_le"), proved_by="contraction",
+          domain=(sp.Le(eta * beta, 1), sp.Le(mu, beta), sp.Le(a1, (1 - eta * mu) * a0))),
     Claim("tight_factor", "the factor 1 − μη(2 − βη) (0 < η ≤ 2/β), exact on ½λx²", sp.Le(a1, _rho_tight * a0),
-          ("smooth_step", "pl"), proved_by="contraction_tight", tight_on="pl_quadratic"),
+          ("smooth_step", "pl"), proved_by="contraction_tight", tight_on="pl_quadratic",
+          domain=(sp.Le(eta * beta, 2), sp.Le(mu, beta))),
     Claim("ball", "GD stays in B(w₀, R), R = √(2ηL₀)/(1 − √(1 − ημ)) (PL*, η ≤ 1/β)",
           sp.Le(sp.Symbol("dist"), sp.sqrt(2 * eta * Lz) / (1 - sp.sqrt(1 - eta * mu))), ("pl", "eta_le"),
-          proved_by="path_radius"),
+          proved_by="path_radius", tight_on="pl_quadratic at η = 1/β", domain=(sp.Le(eta * mu, 1),)),
 ]
 PREDICTED = {"rate": 1 - eta * mu, "tight_rate": _rho_tight, "envelope": (1 - eta * mu) ** T,
              "radius_needed": sp.sqrt(2 * eta * Lz) / (1 - sp.sqrt(1 - eta * mu)),
@@ -174,10 +176,22 @@ THEOREM = Theorem(
 _ETA_FRACS = (0.1, 0.3, 0.6, 1.0)
 
 
-def run_pl(family: str, ctx: RunContext, *, B: int, d: int, steps: int, seed: int, eta_fracs=_ETA_FRACS, top=1.0):
-    """GD on a PL family at η = frac·top/β for each frac; returns the trajectory and constants."""
+#: how a dropped assumption is violated on purpose: the claim is told β/4 (not a smoothness
+#: constant) or 4μ (not a PL constant)
+UNDERSTATE = 4
+
+
+def run_pl(family: str, ctx: RunContext, *, B: int, d: int, steps: int, seed: int, eta_fracs=_ETA_FRACS, top=1.0,
+           assumptions=("smooth_step", "pl", "eta_le")):
+    """GD on a PL family at η = frac·top/β for each frac; returns the trajectory and constants.
+    A dropped assumption is violated: without 'smooth_step' the claim's β is a quarter of a
+    valid one (η still frac·top/β_claimed), without 'pl' its μ is four times a valid one."""
     R = len(eta_fracs)
     batch = smooth.make_pl(family, B * R, d, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    if "smooth_step" not in assumptions:
+        batch.L = batch.L / UNDERSTATE
+    if "pl" not in assumptions:
+        batch.mu = batch.mu * UNDERSTATE
     fr = torch.tensor(eta_fracs, dtype=ctx.dtype, device=ctx.device).repeat_interleave(B)
     eta_ = fr * top / batch.L
     t0 = time.perf_counter()
@@ -188,18 +202,22 @@ def run_pl(family: str, ctx: RunContext, *, B: int, d: int, steps: int, seed: in
 
 
 def evaluate_rate(relation, traj, batch) -> dict:
-    """Per-step check of a1 <= factor * a0 (a = f - f*), tolerance = the step's rounding bound
-    (the rounding of f(w_t) and f(w_{t+1}) and of the step, from the descent-lemma model)."""
+    """Per-step check of a relation between a0 = L(w_t) − L* and a1 = L(w_{t+1}) − L*;
+    tolerance = the step's rounding bound times (1 + |∂ slack/∂ a0|)."""
+    from dlverify.theorems.core import slack as _slack
+
     a = traj.f - batch.f_low
     S, B = traj.err.shape
     vals = {"a0": a[:-1], "a1": a[1:], "eta": traj.eta.expand(S, B), "mu": batch.mu.expand(S, B),
             "beta": batch.L.expand(S, B)}
-    slack = to_torch(relation.rhs - relation.lhs)(vals)
-    tol = traj.err * (1 + to_torch(relation.rhs / a0)(vals).abs())
-    viol = slack < -tol
-    inf = a[:-1] > tol
-    factor = to_torch(relation.rhs / a0)(vals)
-    ratio = torch.where(inf & (factor > 0), a[1:] / (factor * a[:-1] + tol), torch.zeros_like(slack))
+    sl_expr = _slack(relation)
+    slack_v = to_torch(sl_expr)(vals)
+    coef = to_torch(sp.diff(sl_expr, a0))(vals) if sl_expr.has(a0) else torch.zeros_like(slack_v)
+    tol = traj.err * (1 + torch.as_tensor(coef).abs())
+    viol = slack_v < -tol
+    bound = to_torch(relation.rhs)(vals) if relation.rhs.free_symbols else torch.full_like(slack_v, float(relation.rhs))
+    inf = bound > tol
+    ratio = torch.where(inf, a[1:] / (bound + tol), torch.zeros_like(slack_v))
     out = {"checked": int(viol.numel()), "violations": int(viol.sum()), "worst_ratio": float(ratio.max())}
     if out["violations"]:
         st_, b = (int(i) for i in viol.nonzero()[0])
@@ -218,7 +236,8 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
         fracs = _ETA_FRACS if top == 1.0 else (0.1, 0.3, 0.5, 0.75, 0.99)
         total, viol, worst, cex = 0, 0, 0.0, None
         for i, fam in enumerate(smooth.PL_FAMILIES):
-            traj, batch, _ = run_pl(fam, ctx, B=B, d=d, steps=steps, seed=ctx.seed + 17 * i, eta_fracs=fracs, top=top)
+            traj, batch, _ = run_pl(fam, ctx, B=B, d=d, steps=steps, seed=ctx.seed + 17 * i, eta_fracs=fracs, top=top,
+                                    assumptions=claim.assumptions)
             r = evaluate_rate(rel, traj, batch)
             total += r["checked"]; viol += r["violations"]; worst = max(worst, r["worst_ratio"])
             if r.get("counterexample") and cex is None:
@@ -234,7 +253,7 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
         return ClaimResult(claim.key, claim.text, tex, verdict, total, 0, worst, proved_by=claim.proved_by,
                            detail=f"proved; no violation in {total} steps over {len(smooth.PL_FAMILIES)} PL families")
     if sp.Symbol("dist") in rel.free_symbols:
-        r = ball_check(ctx, rel)
+        r = ball_check(ctx, rel, claim.assumptions)
         v = Verdict.FALSE if r["violations"] else (Verdict.VERIFIED if claim.proved_by else Verdict.NOT_REFUTED)
         return ClaimResult(claim.key, claim.text, tex, v, r["checked"], r["violations"], r["worst_ratio"],
                            r.get("counterexample"), proved_by=claim.proved_by if v.holds else "",
@@ -266,15 +285,23 @@ def quadratic_exact(ctx: RunContext) -> dict:
             "ratio": (a[1:] / a[:-1])[:, :3].tolist()}
 
 
-def ball_check(ctx: RunContext, rel) -> dict:
-    """‖w_t − w₀‖ ≤ the claimed radius (PL*, L* = 0) for η ≤ 1/β, at every step."""
+def ball_check(ctx: RunContext, rel, assumptions=("pl", "eta_le")) -> dict:
+    """The claimed relation between ‖w_t − w₀‖ and the radius (PL*, L* = 0), at every step;
+    η ≤ 1/β, or up to 2/β when 'eta_le' is dropped; μ overstated when 'pl' is dropped."""
+    from dlverify.theorems.core import slack as _slack
+
     total, viol, worst, cex = 0, 0, 0.0, None
+    top = 1.0 if "eta_le" in assumptions else 1.9
     for i, fam in enumerate(("pl_sin", "pl_sin_wide", "lsq_overparam", "pl_quadratic")):
-        traj, batch, _ = run_pl(fam, ctx, B=ctx.size(8, 256), d=ctx.size(6, 32), steps=ctx.size(200, 1000), seed=ctx.seed + i)
+        traj, batch, _ = run_pl(fam, ctx, B=ctx.size(8, 256), d=ctx.size(6, 32), steps=ctx.size(200, 1000), seed=ctx.seed + i,
+                                top=top, eta_fracs=(0.3, 1.0), assumptions=("smooth_step",) + tuple(assumptions))
         S1, B = traj.dist.shape
-        radius = to_torch(rel.rhs)({"eta": traj.eta, "mu": batch.mu, "beta": batch.L, "L_0": traj.f[0]})
-        tol = gamma(batch.n_terms + 16) * (radius + traj.dist.max(0).values) * S1
-        v = traj.dist > radius + tol
+        vals = {"eta": traj.eta, "mu": batch.mu, "beta": batch.L, "L_0": traj.f[0]}
+        radius = to_torch(rel.rhs)(vals) if rel.rhs.free_symbols else torch.full_like(traj.f[0], float(rel.rhs))
+        radius = torch.nan_to_num(radius, nan=float("inf"))
+        tol = gamma(batch.n_terms + 16) * (radius.abs() + traj.dist.max(0).values) * S1
+        sl = to_torch(_slack(rel))(vals | {"dist": traj.dist})
+        v = sl < -tol
         total += v.numel(); viol += int(v.sum())
         worst = max(worst, float((traj.dist.max(0).values / radius).max()))
         if int(v.sum()) and cex is None:

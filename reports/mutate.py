@@ -1,0 +1,223 @@
+"""Claim mutation: how many false variants of each claim does the suite catch?
+
+From each registered claim's sympy relation and assumptions, mutants are generated
+mechanically -- every numeric constant scaled by 2 and by 1/2, every integer exponent
+moved by ±1, the inequality flipped, each factor of a product dropped, each assumption
+removed -- and run through the theorem's own ``check_claim``.  A mutant is *killed* when
+the verdict is ``false``.  A survivor is classified:
+
+* ``true but looser`` -- its bound is at least the original's at every sampled point of the
+  claim's domain (a weaker statement that is still true is not a hole in the checks);
+* ``equivalent`` -- it is the same relation after simplification;
+* ``hole`` -- anything else: a false claim the checks did not catch (or one they cannot
+  judge); the report prints it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+
+import sympy as sp
+
+from dlverify import theorems as registry
+from dlverify.numerics.device import RunContext
+from dlverify.theorems.core import Claim, Verdict, slack
+
+_REL_FLIP = {sp.LessThan: sp.GreaterThan, sp.StrictLessThan: sp.StrictGreaterThan,
+             sp.GreaterThan: sp.LessThan, sp.StrictGreaterThan: sp.StrictLessThan}
+
+
+def _replace_at(expr, path, new):
+    """expr with the node at ``path`` replaced; None when the result is not a valid relation
+    (e.g. a dropped factor that divides by zero)."""
+    try:
+        return _replace(expr, path, new)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _replace(expr, path, new):
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = _replace(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def _walk(expr, path=()):
+    yield path, expr
+    for i, a in enumerate(expr.args):
+        yield from _walk(a, path + (i,))
+
+
+def mutants(claim: Claim) -> list[tuple[str, Claim]]:
+    """(description, mutated claim) pairs; the key is kept so the check dispatches as before."""
+    rel = claim.relation
+    out: list[tuple[str, sp.Basic, tuple]] = []
+    if not isinstance(rel, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality)):
+        return []
+    for side in (0, 1):
+        root = rel.args[side]
+        for path, node in _walk(root):
+            full = (side,) + path
+            if node.is_Number and node not in (sp.Integer(0),):
+                for f, word in ((2, "×2"), (sp.Rational(1, 2), "×½")):
+                    out.append((f"constant {node} {word}", _replace_at(rel, full, node * f), claim.assumptions))
+            if isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp not in (-1,):
+                for dlt in (1, -1):
+                    e = node.exp + dlt
+                    if e != 0:
+                        out.append((f"exponent of {sp.sstr(node.base)} {node.exp}→{e}",
+                                    _replace_at(rel, full, node.base ** e), claim.assumptions))
+            if isinstance(node, sp.Mul) and len(node.args) > 1:
+                for i, fac in enumerate(node.args):
+                    rest = sp.Mul(*[a for j, a in enumerate(node.args) if j != i])
+                    out.append((f"factor {sp.sstr(fac)} dropped", _replace_at(rel, full, rest), claim.assumptions))
+    if type(rel) in _REL_FLIP:
+        out.append(("inequality flipped", _REL_FLIP[type(rel)](rel.lhs, rel.rhs, evaluate=False), claim.assumptions))
+    for a in claim.assumptions:
+        out.append((f"assumption '{a}' removed", rel, tuple(x for x in claim.assumptions if x != a)))
+    seen, res = set(), []
+    for desc, r, assum in out:
+        if r is None:
+            continue
+        if r is sp.true or r is sp.false or not isinstance(r, sp.Basic) or r.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            continue
+        sig = (sp.srepr(r), assum)
+        if sig in seen or (sp.srepr(r) == sp.srepr(rel) and assum == claim.assumptions):
+            continue
+        seen.add(sig)
+        res.append((desc, dataclasses.replace(claim, relation=r, assumptions=assum, text=f"{claim.text} — mutant: {desc}",
+                                              proved_by="", tight_on="")))
+    return res
+
+
+def _sample_point(syms, rng):
+    vals = {}
+    for s in syms:
+        if s.is_integer:
+            vals[s] = rng.randint(1, 20)
+        elif s.is_positive or s.is_nonnegative:
+            vals[s] = sp.Float(10 ** rng.uniform(-3, 1))
+        else:
+            vals[s] = sp.Float(rng.uniform(-5, 5))
+    return vals
+
+
+def _domain_points(claim: Claim, syms, n=300, tries=20000):
+    """Random points of the claim's domain: symbols' declared signs plus ``claim.domain``."""
+    rng = random.Random(0)
+    dom = [d for d in claim.domain]
+    eqs = {d.lhs: d.rhs for d in dom if isinstance(d, sp.Equality)}
+    ineqs = [d for d in dom if not isinstance(d, sp.Equality)]
+    pts = []
+    for _ in range(tries):
+        free = [s for s in syms if s not in eqs]
+        extra = sorted({x for d in ineqs for x in d.free_symbols} - set(free) - set(eqs), key=lambda s: s.name)
+        pt = _sample_point(free + extra, rng)
+        for k, v in eqs.items():
+            pt[k] = sp.sympify(v).subs(pt)
+        if all(bool(d.subs(pt)) for d in ineqs):
+            pts.append(pt)
+            if len(pts) >= n:
+                break
+    return pts
+
+
+_NUMERIC: dict = {}  # sympy function name -> float function (from a theorem's NUMERIC_FUNCTIONS)
+
+
+def _holds(rel, pt) -> bool | None:
+    try:
+        expr = slack(rel).subs(pt)
+        for name, fn in _NUMERIC.items():
+            expr = expr.replace(sp.Function(name), lambda *a, fn=fn: sp.Float(fn(*[float(x) for x in a])))
+        v = complex(sp.N(expr))
+    except Exception:  # noqa: BLE001
+        return None
+    if v.imag != 0 or v.real != v.real:
+        return None
+    if isinstance(rel, sp.Equality):
+        return abs(v.real) <= 1e-12 * (1 + abs(v.real))
+    strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
+    return v.real > 0 if strict else v.real >= -1e-12 * (1 + abs(v.real))
+
+
+def _compare(orig: Claim, mut: Claim):
+    """'equal', 'weaker' (the original implies the mutant on the claim's domain), 'stronger'
+    (the mutant implies the original) or 'incomparable', by sampling the domain."""
+    r0, r1 = orig.relation, mut.relation
+    if not all(isinstance(r, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality))
+               for r in (r0, r1)):
+        return "incomparable"
+    try:
+        if type(r0) is type(r1) and sp.simplify(slack(r1) - slack(r0)) == 0:
+            return "equal"
+    except Exception:  # noqa: BLE001
+        pass
+    syms = set(r0.free_symbols | r1.free_symbols)
+    for dd in orig.domain:
+        syms |= dd.free_symbols
+    syms = sorted(syms, key=lambda s: s.name)
+    pts = _domain_points(orig, syms, n=400)
+    h0 = [_holds(r0, p) for p in pts]
+    h1 = [_holds(r1, p) for p in pts]
+    if not pts or any(x is None for x in h0 + h1):
+        return "incomparable"
+    if all(a == b for a, b in zip(h0, h1)):
+        return "equal"
+    weaker = all(b for a, b in zip(h0, h1) if a) and any(a for a in h0)
+    stronger = all(a for a, b in zip(h0, h1) if b)
+    if weaker:
+        return "weaker"
+    if stronger:
+        return "stronger"
+    return "incomparable"
+
+
+def classify_survivor(orig: Claim, mut: Claim) -> tuple[str, str]:
+    """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
+
+    A stronger claim that survives is a hole when the original is attained on an extremal
+    family (then every strengthening is false); otherwise it is 'open': the proved constant
+    may simply be loose."""
+    if mut.assumptions != orig.assumptions:
+        return "hole", "an assumption was removed and no counterexample was found"
+    cmp = _compare(orig, mut)
+    if cmp == "equal":
+        return "equivalent", "same relation on the claim's domain"
+    if cmp == "weaker":
+        return "true but looser", "implied by the (proved) original at every sampled point of the claim's domain"
+    if cmp == "stronger" and not orig.tight_on:
+        return "open", "stronger than the proved claim and not refuted; the proved constant may be loose"
+    return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
+
+
+def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) -> dict:
+    mod = registry.load(theorem_id)
+    _NUMERIC.clear()
+    _NUMERIC.update(getattr(mod, "NUMERIC_FUNCTIONS", {}))
+    rows = []
+    t0 = time.perf_counter()
+    for claim in mod.THEOREM.claims:
+        for desc, m in mutants(claim):
+            try:
+                res = mod.check_claim(m, ctx)
+                verdict = res.verdict
+                detail = res.detail
+            except Exception as exc:  # noqa: BLE001 - a mutant the check cannot run is reported, not fatal
+                verdict, detail = None, f"check could not run: {type(exc).__name__}: {exc}"
+            killed = verdict is Verdict.FALSE
+            kind, why = ("killed", detail) if killed else classify_survivor(claim, m)
+            rows.append({"claim": claim.key, "mutation": desc, "relation": sp.sstr(m.relation),
+                         "assumptions": list(m.assumptions), "verdict": None if verdict is None else verdict.value,
+                         "outcome": kind, "reason": why})
+        progress(f"{theorem_id}: {claim.key} mutated")
+    killed = sum(r["outcome"] == "killed" for r in rows)
+    holes = [r for r in rows if r["outcome"] == "hole"]
+    return {"theorem": theorem_id, "generated": len(rows), "killed": killed,
+            "survived": len(rows) - killed, "looser": sum(r["outcome"] == "true but looser" for r in rows),
+            "equivalent": sum(r["outcome"] == "equivalent" for r in rows), "open": sum(r["outcome"] == "open" for r in rows),
+            "holes": len(holes),
+            "score": killed / max(1, killed + len(holes)), "wall_s": time.perf_counter() - t0, "mutants": rows}

@@ -9,6 +9,7 @@ import torch
 from hypothesis import given, target
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import distributions as dist
 from dlverify.theorems import cloze_kl as ck
@@ -18,9 +19,7 @@ TID = "cloze_kl"
 
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(ck.THEOREM)
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+    standard.derivation_certified(ck)
 
 
 def test_log_sum_certificate_rejects_a_reversed_inequality():
@@ -76,18 +75,12 @@ def test_independent_answers_break_any_bound_in_epsilon():
 
 
 def test_registered_claims_hold(ctx):
-    for c in ck.THEOREM.claims:
-        r = ck.check_claim(c, ctx)
-        record(TID, note=f"{c.key}: {r.verdict.value}")
-        assert r.verdict.holds, r
-    assert ck.check_claim(ck.THEOREM.claim("tight"), ctx).verdict is Verdict.TIGHT
+    assert standard.registered_claims_hold(ck, ctx)["tight"] is Verdict.TIGHT
 
 
 @pytest.mark.parametrize("variant", ck.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_reported_false(ctx, variant):
-    r = ck.check_claim(variant, ctx)
-    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+    standard.wrong_variant_false(ck, ctx, variant)
 
 
 def test_bad_input_is_a_clear_error(ctx):

@@ -13,6 +13,7 @@ import torch
 from hypothesis import HealthCheck, find, given, settings, target
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import smooth
 from dlverify.theorems import descent_lemma as dl
@@ -28,10 +29,7 @@ seeds = st.integers(0, 2**31 - 1)
 # --------------------------------------------------------------------------- derivation
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(dl.THEOREM)
-    bad = [(m.key, m.detail) for m in marks if not m.ok]
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not bad
+    standard.derivation_certified(dl)
 
 
 @pytest.mark.parametrize("key, wrong", [
@@ -183,18 +181,12 @@ def test_strict_descent_needs_a_nonzero_gradient():
 # --------------------------------------------------------------------------- verdicts
 
 def test_registered_claims_hold(ctx):
-    for c in dl.THEOREM.claims:
-        r = dl.check_claim(c, ctx)
-        record(TID, counterexamples=r.violations, ratio=r.worst_ratio, note=f"{c.key}: {r.verdict.value}")
-        assert r.verdict.holds, (c.key, r)
-    assert dl.check_claim(dl.THEOREM.claim("tight_step"), ctx).verdict is Verdict.TIGHT
+    assert standard.registered_claims_hold(dl, ctx)["tight_step"] is Verdict.TIGHT
 
 
 @pytest.mark.parametrize("variant", dl.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_reported_false(ctx, variant):
-    r = dl.check_claim(variant, ctx)
-    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+    standard.wrong_variant_false(dl, ctx, variant)
 
 
 def test_numeric_path_alone_rejects_wrong_variants(ctx):

@@ -12,6 +12,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import pacbayes
 from dlverify.theorems import pac_bayes as pb
@@ -21,9 +22,7 @@ TID = "pac_bayes"
 
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(pb.THEOREM)
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+    standard.derivation_certified(pb)
 
 
 def test_pinsker_certificate_rejects_a_larger_constant():
@@ -75,17 +74,12 @@ def test_gaussian_kl_formula_against_monte_carlo(theta, theta0, sigma, lam):
 
 
 def test_registered_forms_cover(ctx):
-    for c in pb.THEOREM.claims:
-        r = pb.check_claim(c, ctx)
-        record(TID, counterexamples=r.violations, ratio=r.worst_ratio, note=f"{c.key}: {r.detail[:60]}")
-        assert r.verdict.holds, r
+    standard.registered_claims_hold(pb, ctx)
 
 
 @pytest.mark.parametrize("variant", pb.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_rejected_by_the_coverage_test(ctx, variant):
-    r = pb.check_claim(variant, ctx)
-    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+    standard.wrong_variant_false(pb, ctx, variant)
 
 
 def test_loss_outside_0_1_breaks_the_bound(ctx):

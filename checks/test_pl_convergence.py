@@ -9,6 +9,7 @@ import torch
 from hypothesis import HealthCheck, find, given, settings, target
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import networks, smooth
 from dlverify.theorems import descent_lemma, pl_convergence as pl
@@ -21,9 +22,7 @@ dims = st.integers(1, 10)
 
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(pl.THEOREM)
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+    standard.derivation_certified(pl)
 
 
 def test_the_smoothness_assumption_is_proved_in_the_descent_lemma():
@@ -126,17 +125,12 @@ def test_step_above_2_over_beta_diverges(ctx):
 # --------------------------------------------------------------------------- verdicts
 
 def test_registered_claims_hold(ctx):
-    for c in pl.THEOREM.claims:
-        r = pl.check_claim(c, ctx)
-        record(TID, note=f"{c.key}: {r.verdict.value}")
-        assert r.verdict.holds, r
+    standard.registered_claims_hold(pl, ctx)
 
 
 @pytest.mark.parametrize("variant", pl.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_reported_false(ctx, variant):
-    r = pl.check_claim(variant, ctx)
-    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+    standard.wrong_variant_false(pl, ctx, variant)
 
 
 def test_bad_input_is_a_clear_error(ctx):

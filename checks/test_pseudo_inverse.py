@@ -7,6 +7,7 @@ import torch
 from hypothesis import HealthCheck, find, given, settings, target
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import linear
 from dlverify.theorems import pseudo_inverse as pi
@@ -19,9 +20,7 @@ shapes = st.tuples(st.integers(1, 8), st.integers(1, 6)).map(lambda t: (t[0], t[
 
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(pi.THEOREM)
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+    standard.derivation_certified(pi)
 
 
 @pytest.mark.parametrize("key, wrong", [
@@ -110,17 +109,12 @@ def test_normal_equations_limit_is_wrong_for_d_gt_n(ctx):
 # --------------------------------------------------------------------------- verdicts
 
 def test_registered_claims_hold(ctx):
-    for c in pi.THEOREM.claims:
-        res = pi.check_claim(c, ctx)
-        record(TID, note=f"{c.key}: {res.verdict.value}")
-        assert res.verdict.holds, (c.key, res)
+    standard.registered_claims_hold(pi, ctx)
 
 
 @pytest.mark.parametrize("variant", pi.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_reported_false(ctx, variant):
-    res = pi.check_claim(variant, ctx)
-    record(TID, counterexamples=int(res.verdict is Verdict.FALSE), counterexample=res.counterexample, note=variant.text)
-    assert res.verdict is Verdict.FALSE
+    standard.wrong_variant_false(pi, ctx, variant)
 
 
 def test_agrees_with_numpy_and_sympy_pinv(ctx):

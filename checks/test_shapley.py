@@ -9,6 +9,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import games
 from dlverify.theorems import shapley as sh
@@ -19,9 +20,7 @@ seeds = st.integers(0, 2**31 - 1)
 
 
 def test_every_derivation_step_is_certified():
-    marks = check_derivation(sh.THEOREM)
-    record(TID, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+    standard.derivation_certified(sh)
 
 
 def test_uniqueness_certificate_rejects_a_missing_axiom():
@@ -108,17 +107,12 @@ def test_each_axiom_check_catches_a_value_that_breaks_it(ctx):
 
 
 def test_registered_claims_hold(ctx):
-    for c in sh.THEOREM.claims:
-        r = sh.check_claim(c, ctx)
-        record(TID, note=f"{c.key}: {r.verdict.value}")
-        assert r.verdict.holds, r
+    standard.registered_claims_hold(sh, ctx)
 
 
 @pytest.mark.parametrize("variant", sh.wrong_variants(), ids=lambda v: v.key)
 def test_wrong_variant_is_reported_false(ctx, variant):
-    r = sh.check_claim(variant, ctx)
-    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+    standard.wrong_variant_false(sh, ctx, variant)
 
 
 def test_agrees_with_shapiq_when_installed(ctx):

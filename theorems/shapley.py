@@ -183,6 +183,7 @@ DERIVATION = [
 
 # ----------------------------------------------------------------------------- claims
 wsym = sp.Symbol("w")
+M_EST, N_EST, R_EST, D_EST, E_EST = sp.symbols("m N R delta epsilon", positive=True)
 CLAIMS = [
     Claim("axioms", "the value with weights |S|!(N−|S|−1)!/N! satisfies the four axioms on every game "
           "(efficiency as Σ s = v(N) − v(∅), so v(∅) = 0 is not needed)",
@@ -190,8 +191,8 @@ CLAIMS = [
     Claim("closed_forms", "the fast exact values equal the closed forms (unanimity, airport, glove, UN Security Council)",
           sp.Eq(wsym, WEIGHT), (), proved_by="perm_eq_subset", tight_on="closed-form games"),
     Claim("estimator_envelope", "permutation estimator: ℓ2 error ≤ ε with probability ≥ 1 − δ for m ≥ N R² ln(2N/δ)/(2ε²)",
-          sp.Ge(sp.Symbol("m"), sp.Symbol("N") * sp.Symbol("R") ** 2 * sp.log(2 * sp.Symbol("N") / sp.Symbol("delta"))
-                / (2 * sp.Symbol("epsilon") ** 2)), ("bounded_marginals",), proved_by="hoeffding"),
+          sp.Ge(M_EST, N_EST * R_EST**2 * sp.log(2 * N_EST / D_EST) / (2 * E_EST**2)), ("bounded_marginals",),
+          proved_by="hoeffding", domain=(sp.Lt(D_EST, 1), sp.Ge(N_EST, 2))),
 ]
 PREDICTED = {"weight": WEIGHT, "estimator_slope": sp.Rational(-1, 2),
              "sample_size": CLAIMS[2].relation.rhs}
@@ -380,7 +381,7 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
             return ClaimResult(claim.key, claim.text, tex, Verdict.NOT_REFUTED, checked, 0)
         return ClaimResult(claim.key, claim.text, tex, Verdict.TIGHT if claim.tight_on else Verdict.VERIFIED, checked, 0,
                            proved_by=claim.proved_by, detail="all four axioms and every closed form hold within rounding")
-    if isinstance(claim.relation, (sp.GreaterThan, sp.LessThan)) and claim.relation.lhs == sp.Symbol("m"):
+    if isinstance(claim.relation, (sp.GreaterThan, sp.LessThan)) and claim.relation.lhs == M_EST:
         # m >= f: the claim promises success from m = ceil(f) on -- test there; m <= f promises it
         # for every m up to f -- test the smallest, m = 1
         m_formula = claim.relation.rhs if isinstance(claim.relation, sp.GreaterThan) else sp.Integer(1)
@@ -413,7 +414,9 @@ def estimator_trial(ctx: RunContext, m_formula, *, N: int = 16, eps: float = 0.5
     v = parity_game(N, ctx)
     phi = games.exact_shapley(v)
     R = float(games.marginal_range(v)[0]) / (4 if understate_range else 1)
-    m = max(1, int(math.ceil(float(sp.sympify(m_formula).subs({"N": N, "R": R, "delta": delta, "epsilon": eps})))))
+    by_name = {"N": N, "R": R, "delta": delta, "epsilon": eps}
+    mf = sp.sympify(m_formula)
+    m = max(1, int(math.ceil(float(mf.subs({s_: by_name[s_.name] for s_ in mf.free_symbols})))))
     reps = ctx.size(200, 2000)
     est = games.sample_permutations(v, m, reps, seed=ctx.seed)
     err = torch.linalg.vector_norm(est[:, 0] - phi[0], dim=-1)
@@ -426,13 +429,13 @@ def estimator_trial(ctx: RunContext, m_formula, *, N: int = 16, eps: float = 0.5
 def wrong_variants() -> list[Claim]:
     ax = THEOREM.claim("axioms")
     est = THEOREM.claim("estimator_envelope")
-    Ns, Rs, ds, es = sp.symbols("N R delta epsilon")
+    Ns, Rs, ds, es = N_EST, R_EST, D_EST, E_EST
     return [
         ax.variant("weight_N_minus_S", "weights |S|!(N−|S|)!/N!", sp.Eq(wsym, sp.factorial(s_) * sp.factorial(Nn - s_) / sp.factorial(Nn))),
         ax.variant("banzhaf", "Banzhaf weights 1/2^{N−1}", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),
         ax.variant("uniform_weight", "weights 1/N² (ignoring |S|)", sp.Eq(wsym, 1 / Nn**2)),
         est.variant("sample_size_no_N", "sample size without the factor N (an ℓ∞ rate for an ℓ2 target)",
-                    sp.Ge(sp.Symbol("m"), Rs**2 * sp.log(2 * Ns / ds) / (2 * es**2))),
+                    sp.Ge(M_EST, Rs**2 * sp.log(2 * Ns / ds) / (2 * es**2))),
     ]
 
 

@@ -141,3 +141,23 @@ def test_too_many_players_is_a_clear_error(ctx):
         games.exact_shapley(torch.zeros(1, 6, dtype=torch.float64))
     with pytest.raises(DlverifyError, match="N <= 8"):
         games.brute_shapley(torch.zeros(1, 2**9, dtype=torch.float64))
+
+
+@given(N=st.integers(3, 9), seed=seeds)
+def test_group_testing_identity_is_exact(ctx, N, seed):
+    """Chain of trust for the difference-based estimator: E[Z U(S)(β_i − β_j)] = s_i − s_j,
+    by enumeration of every coalition (the identity behind §10.2.1's 'better approximation')."""
+    v = games.random_games(2, N, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    phi = games.exact_shapley(v)
+    for i, j in ((0, 1), (0, N - 1)):
+        d = games.group_testing_exact_difference(v, i, j)
+        assert float((d - (phi[:, i] - phi[:, j])).abs().max()) <= float(sh.round_tol(v).max()) * 4
+    record(TID)
+
+
+def test_group_testing_estimator_converges(ctx):
+    v = games.random_games(1, 8, seed=3, device=ctx.device, dtype=ctx.dtype)
+    phi = games.exact_shapley(v)[0]
+    errs = [float(((games.group_testing_estimate(v, T, 200, seed=T) - phi) ** 2).sum(-1).mean().sqrt()) for T in (64, 4096)]
+    # RMSE falls like T^{-1/2}: a 64x budget must cut it by well over 2x (CLT scaling gives 8x)
+    assert errs[1] < errs[0] / 4, errs

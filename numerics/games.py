@@ -245,3 +245,47 @@ def marginal_range(v: Tensor) -> Tensor:
     cube = v.reshape((G,) + (2,) * N)
     diffs = torch.stack([(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1) for i in range(N)], -1)
     return diffs.reshape(G, -1).amax(-1) - diffs.reshape(G, -1).amin(-1)
+
+
+def group_testing_distribution(N: int, dtype=torch.float64, device=None) -> tuple[Tensor, float]:
+    """q(k) = (1/k + 1/(N−k)) / Z for k = 1..N−1, Z = 2 sum_{k<N} 1/k (Jia et al. 2019)."""
+    k = torch.arange(1, N, dtype=dtype, device=device)
+    w = 1 / k + 1 / (N - k)
+    Z = float(w.sum())
+    return w / Z, Z
+
+
+def group_testing_exact_difference(v: Tensor, i: int, j: int) -> Tensor:
+    """E[Z U(S)(1[i∈S] − 1[j∈S])] under the group-testing distribution, by enumeration (N small):
+    the identity that makes the estimator unbiased for s_i − s_j."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    q, Z = group_testing_distribution(N, v.dtype, v.device)
+    pc = popcount(N, v.device)
+    idx = torch.arange(M, device=v.device)
+    valid = (pc >= 1) & (pc <= N - 1)
+    P = torch.zeros(M, dtype=v.dtype, device=v.device)
+    P[valid] = q[pc[valid] - 1] / torch.exp(torch.lgamma(torch.tensor(N + 1.0, dtype=v.dtype))
+                                           - torch.lgamma(pc[valid].to(v.dtype) + 1) - torch.lgamma(N - pc[valid].to(v.dtype) + 1))
+    bi = ((idx >> i) & 1).to(v.dtype)
+    bj = ((idx >> j) & 1).to(v.dtype)
+    return Z * (v * P * (bi - bj)).sum(-1)
+
+
+def group_testing_estimate(v: Tensor, T: int, reps: int, *, seed: int) -> Tensor:
+    """The difference-based estimator: T utility evaluations on random coalitions S_t (size
+    k ~ q, then uniform), a_i = (Z/T) sum_t U(S_t) 1[i ∈ S_t] estimates s_i up to a common
+    shift, fixed by efficiency: ŝ = a − mean(a) + (v(N) − v(∅))/N.  Returns (reps, N) for one game."""
+    if v.shape[0] != 1:
+        raise DlverifyError("group_testing_estimate takes one game at a time")
+    M = v.shape[1]
+    N = M.bit_length() - 1
+    g = generator(seed, v.device)
+    q, Z = group_testing_distribution(N, v.dtype, v.device)
+    k = torch.multinomial(q, reps * T, replacement=True, generator=g).reshape(reps, T) + 1
+    rank = torch.argsort(torch.rand(reps, T, N, generator=g, device=v.device), dim=-1).argsort(dim=-1)
+    beta = rank < k[..., None]
+    idx = (beta.long() << torch.arange(N, device=v.device)).sum(-1)
+    u = v[0][idx]
+    a = Z / T * (u[..., None] * beta.to(v.dtype)).sum(1)
+    return a - a.mean(-1, keepdim=True) + (v[0, -1] - v[0, 0]) / N

@@ -525,7 +525,18 @@ def experiments(ctx: RunContext) -> list[dict]:
                                      "y": [math.exp(fit.intercept) * m ** fit.slope for m in cur["ms"]]},
                                     {"label": "m^(−1/2) through the first point", "kind": "line", "x": cur["ms"],
                                      "y": [cur["rmse"][0] * (m / cur["ms"][0]) ** -0.5 for m in cur["ms"]]}]}})
-    # 4. exact values at scale
+    # 4. the difference-based estimator (§10.2.1, Theorem 10.2.5) vs the permutation estimator
+    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12, 16), (8, 12, 16, 20)))
+    out.append({"key": "estimator_budgets", "title": "Utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (random games; budgets doubled until met)",
+                "instances": None, "steps": None, "dim": None, "wall_s": None, "instances_per_s": None, "ok": None,
+                "measured": {f"N={r['N']}": f"permutation {r['permutation_evals']}, difference-based {r['group_testing_evals']}" for r in ev},
+                "predicted": {"Jia et al. (2019)": "O(√N (log N)²) evaluations for the group-testing estimator, vs O(N log N) "
+                              "for permutation sampling (their analysis, for games with bounded utilities)"},
+                "plot": {"xlabel": "N", "ylabel": "utility evaluations", "xscale": "linear", "yscale": "log",
+                         "series": [{"label": "permutation", "kind": "points", "x": [r["N"] for r in ev], "y": [r["permutation_evals"] for r in ev]},
+                                    {"label": "difference-based (group testing)", "kind": "points", "x": [r["N"] for r in ev],
+                                     "y": [r["group_testing_evals"] for r in ev]}]}})
+    # 5. exact values at scale
     Ns = ctx.size([12, 16, 20], [20, 24, 26, 28])
     rows = timing(ctx, Ns)
     out.append({"key": "timing", "title": "Exact values for all players from 2^N coalition values",
@@ -535,6 +546,34 @@ def experiments(ctx: RunContext) -> list[dict]:
                 "plot": {"xlabel": "N", "ylabel": "seconds", "xscale": "linear", "yscale": "log",
                          "series": [{"label": "wall time", "kind": "points", "x": [r["N"] for r in rows], "y": [r["wall_s"] for r in rows]}]}})
     return out
+
+
+def evaluations_for_target(ctx: RunContext, Ns=(8, 12, 16), target_rel: float = 0.1, reps: int = 100) -> list[dict]:
+    """Utility evaluations each estimator needs for an ℓ2 RMSE ≤ target_rel·‖s‖ (random games):
+    the permutation estimator costs N evaluations per order, the difference-based (group
+    testing) estimator one per sampled coalition.  Budgets double until the target is met."""
+    rows = []
+    for N in Ns:
+        v = games.random_games(1, N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype)
+        phi = games.exact_shapley(v)[0]
+        target = target_rel * float(torch.linalg.vector_norm(phi))
+        row = {"N": N, "target_l2": target}
+        m = 1
+        while True:
+            est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)[:, 0]
+            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or m > 2**16:
+                row["permutation_evals"] = m * N
+                break
+            m *= 2
+        T = 8
+        while True:
+            est = games.group_testing_estimate(v, T, reps, seed=ctx.seed + T)
+            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or T > 2**22:
+                row["group_testing_evals"] = T
+                break
+            T *= 2
+        rows.append(row)
+    return rows
 
 
 def tightness(ctx: RunContext) -> list[dict]:

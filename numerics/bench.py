@@ -38,6 +38,24 @@ def gd_throughput(family: str, B: int, d: int, steps: int, device, repeats: int 
             "instance_steps_per_s": B * steps / best, "instances_per_s": B / best}
 
 
+def least_squares_throughput(device, sizes=((256, 32, 256), (4096, 32, 256), (64, 256, 4096))) -> list[dict]:
+    """Batched GD on least squares (B instances, n points, d features): instance-steps per second."""
+    from dlverify.numerics import linear
+
+    rows = []
+    for B, n, d in sizes:
+        X, y = linear.design(B, n, d, spectrum="gaussian", seed=0, device=device)
+        eta = 0.9 / linear.singular_values(X)[:, 0] ** 2
+        linear.gd_least_squares(X, y, eta, 2)
+        _sync(device)
+        t0 = time.perf_counter()
+        linear.gd_least_squares(X, y, eta, 50)
+        _sync(device)
+        wall = time.perf_counter() - t0
+        rows.append({"batch": B, "n": n, "d": d, "steps": 50, "wall_s": wall, "instance_steps_per_s": B * 50 / wall})
+    return rows
+
+
 def shapley_vs_shapiq(Ns=(12, 14, 16), device=None) -> list[dict]:
     """Exact Shapley values for all players: ours vs shapiq's ExactComputer (when installed), same machine."""
     import numpy as np
@@ -92,6 +110,8 @@ def main(argv=None) -> int:
             rows.append(r)
             print(f"{fam:22s} B={B:6d} d={d:4d}  {r['instance_steps_per_s']:.3e} instance-steps/s", file=sys.stderr)
     res = {"device": describe(device), "torch": torch.__version__, "rows": rows,
+           "least_squares": least_squares_throughput(device, ((64, 16, 64),) if args.quick else
+                                                     ((256, 32, 256), (4096, 32, 256), (64, 256, 4096))),
            "shapley_vs_shapiq": shapley_vs_shapiq(device=torch.device("cpu"))}
     if device.type == "cuda":
         from dlverify.numerics import games

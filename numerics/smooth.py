@@ -217,9 +217,11 @@ def overparam_lsq(B: int, n: int, d: int, *, seed: int, device, dtype=torch.floa
 
 
 def pl_quadratic(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
-    """1-D f = lam x^2 / 2: mu = beta = lam, and the tight factor 1 - mu eta (2 - beta eta) = (1 - lam eta)^2 is exact."""
+    """1-D f = lam x^2 / 2 with lam log-uniform over six decades: mu = beta = lam, and the tight
+    factor 1 - mu eta (2 - beta eta) = (1 - lam eta)^2 is exact.  The wide range of scales
+    exposes claims whose units do not match."""
     g = generator(seed, device)
-    lam = 0.1 + 10 * torch.rand(B, generator=g, device=device, dtype=dtype)
+    lam = 10 ** (6 * torch.rand(B, generator=g, device=device, dtype=dtype) - 3)  # 1e-3 … 1e3: units matter
 
     def value_and_grad(w):
         return 0.5 * lam * w[:, 0] ** 2, lam[:, None] * w

@@ -194,7 +194,7 @@ CLAIMS = [
     Claim("estimator_envelope", "permutation estimator with m orders: with probability ≥ 1 − δ the ℓ2 error is at most "
           "R √(N ln(2N/δ)/(2m)) (equivalently m ≥ N R² ln(2N/δ)/(2ε²) orders give error ≤ ε)",
           sp.Le(ERR_EST, R_EST * sp.sqrt(N_EST * sp.log(2 * N_EST / D_EST) / (2 * M_EST))), ("bounded_marginals",),
-          proved_by="hoeffding", domain=(sp.Lt(D_EST, 1), sp.Ge(N_EST, 2))),
+          proved_by="hoeffding", domain=(sp.Lt(D_EST, 1), sp.Ge(N_EST, 2), sp.Ge(M_EST, 1))),
 ]
 PREDICTED = {"weight": WEIGHT, "estimator_slope": sp.Rational(-1, 2),
              "sample_size": N_EST * R_EST**2 * sp.log(2 * N_EST / D_EST) / (2 * E_EST**2)}

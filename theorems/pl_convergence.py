@@ -141,7 +141,7 @@ CLAIMS = [
           domain=(sp.Le(eta * beta, 2), sp.Le(mu, beta))),
     Claim("ball", "GD stays in B(w₀, R), R = √(2ηL₀)/(1 − √(1 − ημ)) (PL*, η ≤ 1/β)",
           sp.Le(sp.Symbol("dist"), sp.sqrt(2 * eta * Lz) / (1 - sp.sqrt(1 - eta * mu))), ("pl", "eta_le"),
-          proved_by="path_radius", tight_on="pl_quadratic at η = 1/β", domain=(sp.Le(eta * mu, 1),)),
+          proved_by="path_radius", domain=(sp.Le(eta * mu, 1),)),  # attained on ½λx² at η = 1/β only
 ]
 PREDICTED = {"rate": 1 - eta * mu, "tight_rate": _rho_tight, "envelope": (1 - eta * mu) ** T,
              "radius_needed": sp.sqrt(2 * eta * Lz) / (1 - sp.sqrt(1 - eta * mu)),
@@ -298,9 +298,10 @@ def ball_check(ctx: RunContext, rel, assumptions=("pl", "eta_le")) -> dict:
         S1, B = traj.dist.shape
         vals = {"eta": traj.eta, "mu": batch.mu, "beta": batch.L, "L_0": traj.f[0]}
         radius = to_torch(rel.rhs)(vals) if rel.rhs.free_symbols else torch.full_like(traj.f[0], float(rel.rhs))
-        radius = torch.nan_to_num(radius, nan=float("inf"))
+        # a radius that is not a real number (e.g. √ of a negative) makes the claim false there
+        radius = torch.nan_to_num(radius, nan=-float("inf"))
         tol = gamma(batch.n_terms + 16) * (radius.abs() + traj.dist.max(0).values) * S1
-        sl = to_torch(_slack(rel))(vals | {"dist": traj.dist})
+        sl = torch.nan_to_num(to_torch(_slack(rel))(vals | {"dist": traj.dist}), nan=-float("inf"))
         v = sl < -tol
         total += v.numel(); viol += int(v.sum())
         worst = max(worst, float((traj.dist.max(0).values / radius).max()))

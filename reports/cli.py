@@ -144,13 +144,11 @@ def _mutate(args) -> int:
     out = Path(args.out)
     check_output_dir(out)
     ctx = RunContext(args.device, args.seed, "ci")
-    path = out / "mutation.json"
-    rows = json.loads(path.read_text()) if path.exists() else []
-    rows = [r for r in rows if r["theorem"] not in ids]
-    for tid in ids:
+    rows = []
+    for tid in ids:  # one file per theorem, so several mutate runs can share an output folder
         _progress(f"mutating {tid}")
         rows.append(mutate_theorem(tid, ctx, progress=_progress))
-        path.write_text(json.dumps(rows, indent=1, default=str))
+        (out / f"mutation-{tid}.json").write_text(json.dumps(rows[-1], indent=1, default=str))
         r = rows[-1]
         _progress(f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
                   f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes")

@@ -120,6 +120,17 @@ def attach_trust(results: dict, out: Path) -> None:
                 trust[key] = json.loads(f.read_text())
             except ValueError:
                 trust[key] = {"error": f"{name} is not valid JSON"}
+    per = {}
+    for f in sorted(out.glob("mutation-*.json")):  # per-theorem files override the combined one
+        try:
+            rec = json.loads(f.read_text())
+            per[rec["theorem"]] = rec
+        except (ValueError, KeyError):
+            continue
+    if per:
+        merged = {r["theorem"]: r for r in trust.get("mutation", []) if isinstance(r, dict) and "theorem" in r}
+        merged.update(per)
+        trust["mutation"] = list(merged.values())
 
 
 def _json_default(o):

@@ -86,15 +86,18 @@ def bad_input_catalogue() -> list[dict]:
     return rows
 
 
-def interrupted_run(after_s: float = 4.0) -> dict:
-    """Interrupt a real run with SIGINT: the report of what finished must be written, marked partial."""
+def interrupted_run(wait_s: float = 300.0) -> dict:
+    """Interrupt a real run with SIGINT once it has started (its results.json exists): the report
+    of what finished must be written, marked partial."""
     out = Path(tempfile.mkdtemp())
     p = subprocess.Popen([sys.executable, "-m", "dlverify.reports.cli", "run", "--no-checks", "--device", "cpu", "--out", str(out)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(after_s)
+    t0 = time.monotonic()
+    while not (out / "results.json").exists() and p.poll() is None and time.monotonic() - t0 < wait_s:
+        time.sleep(0.1)
     p.send_signal(signal.SIGINT)
     try:
-        _, err = p.communicate(timeout=120)
+        _, err = p.communicate(timeout=wait_s)
     except subprocess.TimeoutExpired:
         p.kill()
         _, err = p.communicate()

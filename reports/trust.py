@@ -90,8 +90,11 @@ def interrupted_run(wait_s: float = 300.0) -> dict:
     """Interrupt a real run with SIGINT once it has started (its results.json exists): the report
     of what finished must be written, marked partial."""
     out = Path(tempfile.mkdtemp())
+    # pytest-xdist workers ignore SIGINT, and an ignored signal stays ignored across exec:
+    # give the child the default disposition so Python installs its KeyboardInterrupt handler
     p = subprocess.Popen([sys.executable, "-m", "dlverify.reports.cli", "run", "--no-checks", "--device", "cpu", "--out", str(out)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     t0 = time.monotonic()
     while not (out / "results.json").exists() and p.poll() is None and time.monotonic() - t0 < wait_s:
         time.sleep(0.1)

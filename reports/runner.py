@@ -157,8 +157,8 @@ def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progres
         registry.load(tid)  # unknown ids fail before anything runs
     check_output_dir(out)
     results = new_results(ctx, argv)
-    write(results, out)
     try:
+        write(results, out)
         for tid in theorem_ids:
             try:
                 rec = run_theorem(tid, ctx, progress)

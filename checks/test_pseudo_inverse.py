@@ -96,7 +96,7 @@ def test_singular_gram_breaks_the_explicit_formula_but_not_the_limit(ctx):
     ev = torch.linalg.eigvalsh(X @ X.transpose(-1, -2))
     assert bool((ev[:, 0] <= 6 * torch.finfo(ctx.dtype).eps * ev[:, -1]).all())  # XX^T singular
     res = pi.rate_run(ctx, "duplicated", B=4, n=6, d=10, steps=600, seed=1)
-    assert res["violations"] == 0 and float(res["errors"][-1].max()) < 1e-8
+    assert res["violations"] == 0 and bool((res["errors"][-1] <= res["final_bound"]).all())
     record(TID, counterexamples=1, note="XXᵀ singular: Xᵀ(XXᵀ)⁻¹y undefined, GD still → X⁺y")
 
 
@@ -125,8 +125,12 @@ def test_agrees_with_numpy_and_sympy_pinv(ctx):
     Mt = torch.tensor([[float(v) for v in row] for row in pi._MR.tolist()], dtype=torch.float64)
     ours = torch.linalg.pinv(Mt)
     ref = torch.tensor([[float(v) for v in row] for row in exact.tolist()], dtype=torch.float64)
-    assert torch.allclose(ours, ref, rtol=0, atol=1e3 * torch.finfo(torch.float64).eps)
-    assert np.allclose(np.linalg.pinv(Mt.numpy()), ref.numpy(), rtol=0, atol=1e3 * np.finfo(float).eps)
+    # an SVD-based pseudo-inverse of a rank-r matrix is accurate to ~ gamma_n kappa_r^2 ||M^+||
+    sv = torch.linalg.svdvals(Mt)
+    kappa = float(sv[0] / sv[1])  # rank 2: the smallest nonzero singular value is the second
+    tol = pi.gamma(4 * 3) * kappa**2 * float(torch.linalg.matrix_norm(ref))
+    assert float((ours - ref).abs().max()) <= tol
+    assert float(np.abs(np.linalg.pinv(Mt.numpy()) - ref.numpy()).max()) <= tol
 
 
 # --------------------------------------------------------------------------- bad input

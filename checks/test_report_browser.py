@@ -37,12 +37,13 @@ def _require_browser():
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """A real run of the descent lemma (no property checks), rendered to HTML."""
+    """A real run of every registered theorem (no property checks), rendered to HTML."""
+    from dlverify import theorems
     from dlverify.numerics.device import RunContext
     from dlverify.reports.runner import run
 
     out = tmp_path_factory.mktemp("report")
-    results = run(["descent_lemma"], RunContext("cpu", 20261123, "ci"), out, progress=lambda s: None,
+    results = run(list(theorems.REGISTRY), RunContext("cpu", 20261123, "ci"), out, progress=lambda s: None,
                   with_checks=False)
     assert results["status"] == "complete"
     return out
@@ -90,12 +91,26 @@ def test_report_renders_offline_in_chromium(report, driver):
     plots = driver.execute_script(
         "return [...document.querySelectorAll('.plot svg')].map(s=>[s.getBoundingClientRect().width, s.querySelectorAll('path').length]);")
     assert len(plots) >= 3 and all(w > 200 and p > 10 for w, p in plots), plots
-    # verdict, derivation marks, errata and wrong variants are on the page
+    # every theorem's section: statement (display math), every derivation step marked ✔,
+    # at least one plot, a verdict, and every wrong variant shown as false
+    from dlverify import theorems
+    from dlverify.theorems.core import check_derivation
+
     text = driver.find_element("tag name", "body").text
-    assert "Descent lemma" in text and "verified" in text and "needs an assumption" in text
-    marks = driver.execute_script("return document.querySelectorAll('td.mark-ok').length")
-    assert marks == 22
-    assert driver.execute_script("return document.querySelectorAll('table.variants td.ok').length") >= 6
+    assert "verified" in text and "needs an assumption" in text
+    for tid in theorems.REGISTRY:
+        th = theorems.load(tid).THEOREM
+        sec = driver.execute_script(
+            "const s=document.getElementById(arguments[0]); if(!s) return null;"
+            "return {title: s.querySelector('h2').textContent, statement: s.querySelectorAll('.statement math').length,"
+            " ok: s.querySelectorAll('td.mark-ok').length, bad: s.querySelectorAll('td.mark-bad').length,"
+            " plots: s.querySelectorAll('.plot svg').length,"
+            " variants: s.querySelectorAll('table.variants td.ok').length,"
+            " variant_rows: s.querySelectorAll('table.variants tr').length - 1}", tid)
+        assert sec, tid
+        assert th.title in sec["title"] and "—" in sec["title"], sec
+        assert sec["statement"] == 1 and sec["bad"] == 0 and sec["ok"] == len(check_derivation(th)), (tid, sec)
+        assert sec["plots"] >= 1 and sec["variants"] == sec["variant_rows"] >= 1, (tid, sec)
     art = Path(os.environ.get("DLVERIFY_ARTEFACTS", "reports/out/artefacts"))
     art.mkdir(parents=True, exist_ok=True)
     driver.set_window_size(1280, int(driver.execute_script("return document.body.scrollHeight")) + 50)

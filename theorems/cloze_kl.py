@@ -221,6 +221,7 @@ def wrong_variants() -> list[Claim]:
         book.variant("base_100", "√(2ε) with ε measured in log base 100", sp.Le(err, sp.sqrt(2 * eps / sp.log(100)))),
         book.variant("independent", "√(2ε) with independent sampling of the answers", assumptions=()),
         book.variant("linear", "error ≤ 2ε (no square root)", sp.Le(err, 2 * eps)),
+        THEOREM.claim("tight").variant("tight_half", "error ≤ √(ε/8) (half the best constant)", sp.Le(err, sp.sqrt(eps / 8))),
     ]
 
 

@@ -82,6 +82,8 @@ ASSUMPTIONS = [
     Assumption("nb_def", "n_b is the norm of b = d", sp.Eq(nb**2, dot_bb)),
     Assumption("eta_le", "step size at most 1/L (Lemma 2.1.4)", sp.Le(eta, 1 / L)),
     Assumption("eta_lt2", "step size below 2/L (footnote 3)", sp.Lt(eta, 2 / L)),
+    Assumption("eta_le_2", "step size at most 2/L (footnote 3 read with the lemma's coefficient; used by a wrong variant)",
+               sp.Le(eta, 2 / L)),
     # In the derivation this assumption is the domain of the positive symbol gp.
     Assumption("grad_nonzero", "w_t is not a stationary point", sp.Gt(g2, 0),
                latex=r"\nabla f(w_t)\neq 0"),
@@ -268,11 +270,7 @@ def step_size_bound(claim: Claim) -> sp.Expr | None:
     """Largest η·L the claim's assumptions allow (None: unbounded); strictness ignored."""
     best = None
     for key in claim.assumptions:
-        try:
-            rel = THEOREM.assumption(key).relation
-        except KeyError:
-            rel = None
-        rel = rel if rel is not None else _extra_assumptions.get(key)
+        rel = THEOREM.assumption(key).relation
         if rel is None or not isinstance(rel, (sp.LessThan, sp.StrictLessThan)) or rel.lhs != eta:
             continue
         r = sp.simplify(rel.rhs * L)
@@ -280,16 +278,10 @@ def step_size_bound(claim: Claim) -> sp.Expr | None:
     return best
 
 
-_extra_assumptions: dict[str, sp.Basic] = {}
-
-
 def claim_assumption_relations(claim: Claim) -> list[sp.Basic]:
     rels = []
     for key in claim.assumptions:
-        try:
-            rel = THEOREM.assumption(key).relation
-        except KeyError:
-            rel = _extra_assumptions.get(key)
+        rel = THEOREM.assumption(key).relation
         if rel is not None and rel.free_symbols <= ONE_STEP_SYMBOLS:
             rels.append(rel)
     return rels
@@ -327,8 +319,7 @@ def _eta_ratios(claim: Claim, n: int) -> list[float]:
     """η·L values sampled across the whole range the claim's assumptions allow, ends included."""
     bound = step_size_bound(claim)
     top = 4.0 if bound is None else float(bound)
-    strict = any(isinstance(THEOREM.assumption(k).relation if k in {a.key for a in ASSUMPTIONS} else _extra_assumptions.get(k),
-                            sp.StrictLessThan) for k in claim.assumptions)
+    strict = any(isinstance(THEOREM.assumption(k).relation, sp.StrictLessThan) for k in claim.assumptions)
     hi = top * (1 - 1e-9) if strict else top
     return sorted({hi * (i + 1) / n for i in range(n)} | {hi})
 
@@ -464,7 +455,6 @@ def extremal_equality(ctx: RunContext) -> dict:
 
 def wrong_variants() -> list[Claim]:
     """Changed constants and dropped assumptions that the suite must report false."""
-    _extra_assumptions["eta_le_2"] = sp.Le(eta, 2 / L)
     one, cor, tight = THEOREM.claim("one_step"), THEOREM.claim("corollary"), THEOREM.claim("tight_step")
     return [
         one.variant("coef_eta", "coefficient η instead of η/2 (η ≤ 1/L)", sp.Le(f1, f0 - eta * g2)),

@@ -256,6 +256,14 @@ def wrong_variants() -> list[Claim]:
                      sp.Le(risk, qh + sp.sqrt((KLs + sp.log(2 * m_ / d_)) / (2 * m_**2)))),
         base.variant("no_sqrt", "(KL + ln(2m/δ))/(2(m − 1)) without the square root",
                      sp.Le(risk, qh + (KLs + sp.log(2 * m_ / d_)) / (2 * (m_ - 1)))),
+        THEOREM.claim("mcallester_maurer").variant("mm_no_complexity", "McAllester–Maurer without KL + ln(2√m/δ)",
+                                                   sp.Le(risk, qh + 1 / sp.sqrt(2 * m_))),
+        THEOREM.claim("seeger_kl").variant("kl_no_complexity", "kl form with 1/m in place of (KL + ln(2√m/δ))/m",
+                                           sp.Le(risk, KLInv(qh, 1 / m_))),
+        THEOREM.claim("catoni_C1").variant("catoni_no_normaliser", "Catoni without the 1/(1 − e^{−1}) factor",
+                                           sp.Le(risk, 1 - sp.exp(-qh - (KLs + sp.log(1 / d_)) / m_))),
+        THEOREM.claim("thiemann_half").variant("thiemann_half_slope", "λ-bound with 2q̂/3 in place of 4q̂/3",
+                                               sp.Le(risk, 2 * qh / 3 + 8 * (KLs + sp.log(2 * sp.sqrt(m_) / d_)) / (3 * m_))),
     ]
 
 

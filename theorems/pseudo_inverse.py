@@ -236,7 +236,10 @@ def rate_run(ctx: RunContext, spectrum: str, *, B: int, n: int, d: int, steps: i
     ratio = torch.where(informative, e[1:] / (rhs + tol), torch.zeros_like(e[1:]))
     null_tol = bound + gamma(4 * max(n, X_.shape[-1])) * kappa * (torch.linalg.vector_norm(traj.w_last, dim=-1) + 1)
     null_viol = traj.null_drift > null_tol
+    # what the error may be after the last step: the geometric decay plus every rounding term
+    final_bound = e[0] * rho_.abs() ** steps + bound[-1] + 2 * (1 + rho_.abs()) * ref_err
     return {"spectrum": spectrum, "instances": B, "n": n, "d": X_.shape[-1], "steps": steps, "wall_s": wall,
+            "final_bound": final_bound,
             "violations": int(viol.sum()), "checked": int(e[:-1].numel()),
             "worst_ratio": float(ratio.max()) if bool(informative.any()) else None,
             "null_violations": int(null_viol.sum()), "null_max": float(traj.null_drift.max()),
@@ -441,6 +444,11 @@ def wrong_variants() -> list[Claim]:
         c.variant("rate_squared", "slowest direction at (1 − ησ_min²)^{2t}", sp.Eq(e1, (1 - eta * smin2) ** 2 * e0)),
         THEOREM.claim("contraction").variant("contraction_2eta", "contraction factor 1 − 2ησ_min²",
                                              sp.Le(e1, (1 - 2 * eta * smin2) * e0)),
+        THEOREM.claim("converges").variant("converges_any_eta", "convergence for any step size (η < 2/σ_max² dropped)",
+                                           assumptions=()),
+        THEOREM.claim("min_norm").variant("min_norm_flipped", "every interpolant is no longer than X⁺y",
+                                          sp.Le(na2 + nb2 + 2 * ab, na2)),
+        THEOREM.claim("kernel").variant("kernel_singular", "kernel GD → zᵀG⁻¹y without G ≻ 0", assumptions=()),
     ]
 
 

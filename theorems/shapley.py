@@ -464,6 +464,7 @@ def wrong_variants() -> list[Claim]:
         ax.variant("weight_N_minus_S", "weights |S|!(N−|S|)!/N!", sp.Eq(wsym, sp.factorial(s_) * sp.factorial(Nn - s_) / sp.factorial(Nn))),
         ax.variant("banzhaf", "Banzhaf weights 1/2^{N−1}", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),
         ax.variant("uniform_weight", "weights 1/N² (ignoring |S|)", sp.Eq(wsym, 1 / Nn**2)),
+        THEOREM.claim("closed_forms").variant("closed_forms_banzhaf", "Banzhaf weights 1/2^{N−1} against the closed forms", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),
         est.variant("sample_size_no_N", "envelope without the factor N (an ℓ∞ rate for an ℓ2 target)",
                     sp.Le(ERR_EST, Rs * sp.sqrt(sp.log(2 * Ns / ds) / (2 * M_EST)))),
     ]

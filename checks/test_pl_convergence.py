@@ -139,3 +139,74 @@ def test_bad_input_is_a_clear_error(ctx):
         smooth.overparam_lsq(1, 5, 3, seed=0, device=ctx.device)
     with pytest.raises(DlverifyError, match="unknown PL family"):
         smooth.make_pl("nope", 1, 3, seed=0, device=ctx.device)
+
+
+# --------------------------------------------------------------------------- tightness against the best known bound
+
+def _one_step_ratio_vs(factor, a, b, x0, frac, ctx):
+    """One GD step on two-sided quadratics at η = frac/β; (ratio, rounding-inflated bound) per instance."""
+    batch = smooth.two_sided(a, b, x0)
+    traj = smooth.gradient_descent(batch, frac / batch.L, 1)
+    bound = factor(batch.mu, batch.L, traj.eta) * traj.f[0] + traj.err[0]
+    return traj.f[1], bound
+
+
+def _pair(ctx, a, b, x0, frac):
+    t = lambda v: torch.tensor([v], dtype=ctx.dtype, device=ctx.device)  # noqa: E731
+    return t(a), t(b), t(x0), frac
+
+
+@given(a=st.floats(1e-2, 1e2), rel=st.floats(1e-2, 1e2), x0=st.sampled_from([-1.5, -1.0, 1.0, 2.0]),
+       frac=st.floats(0.01, 1.99))
+def test_two_sided_quadratics_never_beat_the_best_known_bound(ctx, a, rel, x0, frac):
+    """ADZ Theorem 3 holds on non-quadratic PL functions whose constants are exact; target() pushes
+    the ratio to the bound toward its supremum."""
+    f1, bound = _one_step_ratio_vs(pl.adz_factor, *_pair(ctx, a, a * rel, x0, frac), ctx)
+    target(float(f1 / bound), label="gap ratio / ADZ factor")
+    assert float(f1) <= float(bound)
+
+
+def test_a_squared_best_known_bound_is_caught(ctx):
+    """The same check rejects ADZ² (a wrong constant): μ = 0.1β, η = 1/β, started on the flat side."""
+    f1, bound = _one_step_ratio_vs(lambda m, b, e: pl.adz_factor(m, b, e) ** 2, *_pair(ctx, 0.1, 1.0, 1.0, 1.0), ctx)
+    assert float(f1) > float(bound)
+    record(TID, counterexamples=1, note="ADZ² is broken by f = x²/20 on x ≥ 0, x²/2 on x < 0")
+
+
+def test_tightness_table_orders_measured_pepit_adz_proved(ctx):
+    """measured ≤ PEPit ≤ ADZ ≤ proved factor ≤ textbook on every row; every PL family under ADZ."""
+    rows = pl.tightness(ctx)
+    grid = [r for r in rows if "adz_value" in r]
+    assert len(grid) == len(pl.TIGHTNESS_GRID)
+    for r in grid:
+        pep = r["pepit_value"]
+        upper = min(r["adz_value"], r["proved_value"]) if pep is None else pep + descent_lemma.PEPIT_TOL
+        assert r["measured_value"] <= upper, r
+        assert r["adz_value"] <= r["proved_value"] + pl.gamma(16), r
+        if pep is not None:
+            assert pep <= r["adz_value"] + descent_lemma.PEPIT_TOL, r
+        assert r["verdict"] != Verdict.FALSE.value
+    for r in rows:
+        if "adz_violations" in r:
+            assert r["adz_violations"] == 0, r
+
+
+def test_the_adz_formula_as_pepit_codes_it_is_rejected(ctx):
+    """PEPit 0.5.1's example code squares only the root: not scale-free, and above 1 (vacuous) at μ = 0.9β, η = 0.05/β."""
+    from dlverify.theorems.core import Simplification
+
+    rel = sp.Eq(pl._rescaled(pl.ADZ_FIRST_AS_CODED), pl.ADZ_FIRST_AS_CODED)
+    assert not certify(rel, Simplification(), {}).ok
+    as_coded = float(pl.ADZ_FIRST_AS_CODED.subs({pl.mu: 0.9, pl.beta: 1, pl.eta: 0.05}))
+    ours = float(pl.ADZ_BRANCHES[0].subs({pl.mu: 0.9, pl.beta: 1, pl.eta: 0.05}))
+    assert as_coded > 1 > ours
+    record(TID, counterexamples=1, note=f"PEPit example's ADZ as coded = {as_coded:.4f} > 1 at μ = 0.9β, η = 0.05/β")
+
+
+def test_pepit_stays_below_adz():
+    pytest.importorskip("PEPit")
+    from dlverify.theorems.descent_lemma import PEPIT_TOL
+
+    one = torch.ones(1, dtype=torch.float64)
+    for r, s in pl.TIGHTNESS_GRID:
+        assert pl.pepit_pl_worst(r, s) <= float(pl.adz_factor(one * r, one, one * s)) + PEPIT_TOL

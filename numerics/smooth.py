@@ -234,7 +234,42 @@ def pl_quadratic(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBat
                        n_terms=4, mu=lam.clone())
 
 
-PL_FAMILIES = ("pl_sin", "pl_sin_wide", "lsq_overparam", "pl_quadratic")
+def two_sided(a: Tensor, b: Tensor, x0: Tensor) -> SmoothBatch:
+    """1-D f(x) = a x^2/2 for x >= 0 and b x^2/2 for x < 0 (a, b > 0), one instance per entry.
+
+    f' is continuous (0 at 0) and piecewise linear with slopes a and b, so beta = max(a, b); on
+    each side ||f'||^2/2 = (curvature) f, so f is mu-PL with mu = min(a, b) and f* = 0.  Not a
+    quadratic when a != b: a step that crosses 0 lands on the other curvature."""
+    if bool((a <= 0).any()) or bool((b <= 0).any()):
+        raise DlverifyError("two-sided quadratic needs curvatures a, b > 0")
+
+    def curv(w):
+        return torch.where(w[:, 0] >= 0, a, b)
+
+    def value_and_grad(w):
+        c = curv(w)
+        return 0.5 * c * w[:, 0] ** 2, c[:, None] * w
+
+    top = torch.maximum(a, b)
+
+    def abs_scale(w):
+        return 0.5 * top * w[:, 0] ** 2, top * w[:, 0].abs()
+
+    return SmoothBatch("pl_two_sided", value_and_grad, abs_scale, top, torch.zeros_like(a), x0.reshape(-1, 1).clone(),
+                       n_terms=4, mu=torch.minimum(a, b))
+
+
+def pl_two_sided(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
+    """Random two-sided quadratics: a log-uniform in [1e-2, 1e2], b/a log-uniform in [1e-2, 1e2]
+    (so a step can cross to a flatter or a steeper side), start ±(1 + U)."""
+    g = generator(seed, device)
+    a = 10 ** (4 * torch.rand(B, generator=g, device=device, dtype=dtype) - 2)
+    b = a * 10 ** (4 * torch.rand(B, generator=g, device=device, dtype=dtype) - 2)
+    sign = torch.where(torch.rand(B, generator=g, device=device, dtype=dtype) < 0.5, -1.0, 1.0).to(dtype)
+    return two_sided(a, b, sign * (1 + torch.rand(B, generator=g, device=device, dtype=dtype)))
+
+
+PL_FAMILIES = ("pl_sin", "pl_sin_wide", "lsq_overparam", "pl_quadratic", "pl_two_sided")
 
 
 def make_pl(family: str, B: int, d: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
@@ -247,6 +282,8 @@ def make_pl(family: str, B: int, d: int, *, seed: int, device, dtype=torch.float
         return overparam_lsq(B, n, max(d, n + 1), seed=seed, device=device, dtype=dtype)
     if family == "pl_quadratic":
         return pl_quadratic(B, seed=seed, device=device, dtype=dtype)
+    if family == "pl_two_sided":
+        return pl_two_sided(B, seed=seed, device=device, dtype=dtype)
     raise DlverifyError(f"unknown PL family '{family}'; allowed: {', '.join(PL_FAMILIES)}")
 
 

@@ -93,6 +93,40 @@ def shapley_vs_shapiq(Ns=(12, 14, 16), device=None) -> list[dict]:
     return rows
 
 
+def ntk_width_sweep(device, widths=(100, 1000, 10000, 100000), n: int = 500, d: int = 16, steps: int = 20) -> list[dict]:
+    """Two-layer network in NTK scaling: kernel time (closed form, chunked), eigenvalues, GD step time
+    and peak memory per width (CUDA: allocator peak; CPU: the process's max resident set)."""
+    import resource
+
+    from dlverify.numerics import networks
+
+    rows = []
+    for m in widths:
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
+        net = networks.TwoLayer(n, d, m, seed=0, device=device)
+        _sync(device)
+        t0 = time.perf_counter()
+        K = net.ntk()
+        _sync(device)
+        t_k = time.perf_counter() - t0
+        ev = torch.linalg.eigvalsh(K)
+        W = net.W.clone()
+        _sync(device)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            _, G = net.loss_grad(W)
+            W = W - 0.5 * G
+        _sync(device)
+        t_gd = (time.perf_counter() - t0) / steps
+        peak = (torch.cuda.max_memory_allocated(device) if device.type == "cuda"
+                else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+        rows.append({"m": m, "n": n, "d": d, "ntk_s": t_k, "ntk_entries_x_width_per_s": n * n * m / t_k,
+                     "lambda_min_K0": float(ev[0]), "gd_step_s": t_gd, "peak_memory_bytes": int(peak)})
+        print(f"width {m:7d}: NTK {t_k:.3f} s, GD step {t_gd * 1e3:.1f} ms, λ_min {float(ev[0]):.4f}", file=sys.stderr)
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dlverify.numerics.bench")
     ap.add_argument("--device", default="auto")
@@ -112,7 +146,8 @@ def main(argv=None) -> int:
     res = {"device": describe(device), "torch": torch.__version__, "rows": rows,
            "least_squares": least_squares_throughput(device, ((64, 16, 64),) if args.quick else
                                                      ((256, 32, 256), (4096, 32, 256), (64, 256, 4096))),
-           "shapley_vs_shapiq": shapley_vs_shapiq(device=torch.device("cpu"))}
+           "shapley_vs_shapiq": shapley_vs_shapiq(device=torch.device("cpu")),
+           "ntk_width_sweep": ntk_width_sweep(device, (100, 1000) if args.quick else (100, 1000, 10000, 100000))}
     if device.type == "cuda":
         from dlverify.numerics import games
         res["shapley_gpu"] = []

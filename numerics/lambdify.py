@@ -19,7 +19,16 @@ _TORCH = {
     "sqrt": _t(torch.sqrt), "exp": _t(torch.exp), "log": _t(torch.log), "Abs": torch.abs,
     "sin": torch.sin, "cos": torch.cos, "Min": torch.minimum, "Max": torch.maximum,
     "gamma": lambda x: torch.exp(torch.lgamma(x)), "loggamma": torch.lgamma,
+    "expm1": _t(torch.expm1), "log1p": _t(torch.log1p),
 }
+
+
+def _stable(expr: sp.Expr) -> sp.Expr:
+    """exp(x) − 1 → expm1(x) and log(1 + x) → log1p(x): the same formula, evaluated without
+    cancellation (e.g. √(1 − e^{−ε}) at ε = 1e-17 is 3e-9, not 0)."""
+    from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
+
+    return optimize(expr, [expm1_opt, log1p_opt])
 
 
 def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
@@ -29,6 +38,7 @@ def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Call
     expr = sp.sympify(expr)
     if expr.has(sp.factorial):
         expr = expr.rewrite(sp.gamma)
+    expr = _stable(expr)
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
     raw = sp.lambdify(syms, expr, modules=[dict(extra or {}) | _TORCH, "math"])
     names = [s.name for s in syms]

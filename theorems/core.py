@@ -388,16 +388,23 @@ class Instance(Certificate):
 
     of: str
     subs: Mapping[sp.Symbol, sp.Expr]
+    #: expressions positive on the domain of the variables (e.g. 1 − p for p in (0, 1)), shown in
+    #: the mark and used only for the domain check of the replacements
+    positive_on_domain: Sequence[sp.Expr] = ()
     name = "instance of a fact"
 
     def describe(self):
-        return f"[{self.of}] at " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in self.subs.items())
+        out = f"[{self.of}] at " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in self.subs.items())
+        if self.positive_on_domain:
+            out += " (on the domain " + ", ".join(f"{sp.sstr(e)} > 0" for e in self.positive_on_domain) + ")"
+        return out
 
     def check(self, rel, facts):
         if self.of not in facts:
             return Mark(False, f"uses [{self.of}], which is not an earlier fact")
+        dom = {e: sp.Dummy(positive=True) for e in self.positive_on_domain}
         for sym, val in self.subs.items():
-            val = sp.sympify(val)
+            val = sp.sympify(val).subs(dom)
             if sym.is_positive and not (val.is_positive or nonneg_by_monomials(val, positive=True).ok):
                 return Mark(False, f"{sp.sstr(val)} is not certified positive, as {sym} must be")
             if sym.is_nonnegative and not (val.is_nonnegative or nonneg_by_monomials(val).ok):
@@ -407,7 +414,10 @@ class Instance(Certificate):
             or (isinstance(rel, sp.Equality) and isinstance(fact, sp.Equality))
         if not same_kind:
             return Mark(False, "relation kind differs from the fact's")
-        ok = _is_zero(slack(fact).subs(self.subs, simultaneous=True) - slack(rel))
+        diff = slack(fact).subs(self.subs, simultaneous=True) - slack(rel)
+        for e, d in dom.items():  # a positive atom lets sympy split its logarithms
+            diff = diff.subs(e, d).subs(-e, -d)
+        ok = _is_zero(diff)
         return Mark(ok, self.describe() if ok else "not this instance of the fact")
 
 

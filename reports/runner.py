@@ -75,6 +75,8 @@ def finish_theorem(rec: dict) -> None:
     problems += [f"wrong variant '{v['key']}' was not rejected ({v['verdict']})" for v in rec["wrong_variants"]
                  if v["verdict"] != Verdict.FALSE.value]
     # ok None: a measurement the report shows but no theorem asserts
+    for e in rec["experiments"]:  # ok may come back as a numpy or torch bool: normalise before deciding
+        e["ok"] = None if e["ok"] is None else bool(e["ok"])
     problems += [f"experiment '{e['key']}' did not match its prediction" for e in rec["experiments"] if e["ok"] is False]
     problems += [f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"]
     rec["problems"] = problems

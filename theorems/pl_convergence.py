@@ -370,7 +370,7 @@ def wrong_variants() -> list[Claim]:
 
 def width_sweep(ctx: RunContext) -> dict:
     n, d = ctx.size(24, 500), ctx.size(8, 16)
-    widths = ctx.size([64, 256, 1024, 4096, 16384], [100, 1000, 10000, 100000])
+    widths = ctx.size([64, 256, 1024, 4096, 16384], [100, 300, 1000, 3000, 10000, 30000, 100000])
     steps = ctx.size(30, 100)
     rows = []
     for m in widths:

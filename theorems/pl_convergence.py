@@ -454,17 +454,22 @@ def experiments(ctx: RunContext) -> list[dict]:
     ms = [r["m"] for r in rows]
     chain = ntk_chain(ctx)
     hb_ok = all(r["H_norm"] <= r["H_bound"] * (1 + gamma(64)) for r in rows)
+    # the drift is a deterministic function of the width (one seed), and its log-log curve bends
+    # (it steepens from about m^{-1/2} toward m^{-1} as the network gets lazier), so a straight-line
+    # interval is no test of "shrinks with m"; the check is that it falls from each width to the next
+    drift_falls = all(b["drift"] < a["drift"] for a, b in zip(rows, rows[1:]))
     out.append({"key": "widths", "title": f"Two-layer tanh network, n = {ws['n']}: ‖H‖, λ_min(K₀) and kernel drift vs width",
                 "instances": len(rows), "steps": ctx.size(30, 100), "dim": ws["d"], "wall_s": sum(r["wall_s"] for r in rows),
-                "instances_per_s": None, "ok": hb_ok and chain["ok"] and ws["drift_fit"].hi < 0,
+                "instances_per_s": None, "ok": hb_ok and chain["ok"] and drift_falls,
                 "formula": r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
                 "measured": {"‖H‖ slope": ws["hessian_fit"].slope,
                              "‖H‖ slope interval": f"[{ws['hessian_fit'].lo:.3f}, {ws['hessian_fit'].hi:.3f}]",
                              "drift slope": ws["drift_fit"].slope,
                              "drift slope interval": f"[{ws['drift_fit'].lo:.3f}, {ws['drift_fit'].hi:.3f}]",
+                             "drift falls at every width": drift_falls,
                              "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
                              "largest width": max(ms), "torch.func vs closed-form K": f"{chain['max_dev']:.2e} (bound {chain['tol']:.2e})"},
-                "predicted": {"‖H‖ slope": -0.5, "‖H‖ ≤ C/√m": "at every width", "drift": "decreasing in m (slope < 0)"},
+                "predicted": {"‖H‖ slope": -0.5, "‖H‖ ≤ C/√m": "at every width", "drift": "falls from each width to the next"},
                 "plot": {"xlabel": "width m", "ylabel": "value", "xscale": "log", "yscale": "log",
                          "series": [{"label": "‖H‖ (max over data)", "kind": "points", "x": ms, "y": [r["H_norm"] for r in rows]},
                                     {"label": "bound sup|σ''|·max‖x‖²/√m", "kind": "line", "x": ms, "y": [r["H_bound"] for r in rows]},

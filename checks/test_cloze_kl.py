@@ -90,3 +90,69 @@ def test_bad_input_is_a_clear_error(ctx):
     p = torch.tensor([[0.5, float("nan")]], dtype=torch.float64)
     with pytest.raises(DlverifyError, match="NaN or inf"):
         dist.kl(p, p)
+
+
+# --------------------------------------------------------------------------- an exact language and trained models
+
+def test_hmm_next_word_is_exact_by_enumerating_hidden_paths():
+    """Chain of trust: the batched forward filter equals P(x_≤t)/P(x_<t) summed over every hidden path."""
+    import itertools
+
+    from dlverify.numerics import language as lang
+
+    hmm = lang.RandomHMM(3, 4, seed=5, device=torch.device("cpu"))
+    x = hmm.sample(6, 4, seed=1)
+    fast = hmm.next_word(x)
+
+    def prob(prefix):  # P(x_0 … x_{k-1} = prefix), by brute force over hidden paths
+        total = 0.0
+        for hs in itertools.product(range(3), repeat=len(prefix)):
+            pr = float(hmm.pi[hs[0]])
+            for t, (h, w) in enumerate(zip(hs, prefix)):
+                if t:
+                    pr *= float(hmm.T[hs[t - 1], h])
+                pr *= float(hmm.E[h, w])
+            total += pr
+        return total
+
+    for b in range(6):
+        for t in range(4):
+            prefix = x[b, :t].tolist()
+            denom = prob(prefix) if t else 1.0
+            brute = [prob(prefix + [w]) / denom for w in range(4)]
+            # both sides are ratios of sums of at most 3^4 products of at most 9 factors, each ≤ 1
+            tol = 4 * ck.gamma(3**4 + 9)
+            assert torch.allclose(fast[b, t], torch.tensor(brute, dtype=torch.float64), rtol=0, atol=tol)
+
+
+def test_the_transformer_sees_only_the_past():
+    """q at position t must not depend on x_t or later words (else the 'model' reads the answer)."""
+    from dlverify.numerics import language as lang
+
+    torch.manual_seed(0)
+    model = lang.TinyTransformer(8, 16, 2, 4, 12)
+    model.eval()
+    x = torch.randint(0, 8, (3, 12))
+    y = x.clone()
+    y[:, 6:] = (y[:, 6:] + 1) % 8
+    with torch.no_grad():
+        a, b = model(x), model(y)
+    assert torch.equal(a[:, :7], b[:, :7])  # positions 0…6 see words 0…5 only
+    assert not torch.allclose(a[:, 7:], b[:, 7:])
+
+
+def test_trained_models_obey_the_bounds_at_every_position(ctx):
+    lm = ck.language_models(ctx)
+    record(TID, counterexamples=lm["violations"], note="trained transformers on an HMM language")
+    assert lm["violations"] == 0 and lm["identity_failures"] == 0
+    assert all(r["max error/√(ε/2)"] <= 1 for r in lm["rows"])
+
+
+def test_a_wrong_cross_entropy_identity_is_caught(ctx):
+    """CE = H − KL (sign flipped) fails at positions where the model is not exact."""
+    from dlverify.numerics import language as lang
+
+    r = ck.trained_models(ctx)[0]
+    p, q = r["p"], r["q"]
+    dev = (lang.cross_entropy(p, q) - (lang.entropy(p) - dist.kl(p, q))).abs()
+    assert float(dev.max()) > 1e-3

@@ -130,7 +130,7 @@ def train_lm(hmm: RandomHMM, *, width: int, layers: int, sequences: int, steps: 
         sched.step()
     if hmm.device.type == "cuda":
         torch.cuda.synchronize()
-    return TrainedModel(model, width, layers, sequences, steps, time.perf_counter() - t0, float(loss))
+    return TrainedModel(model, width, layers, sequences, steps, time.perf_counter() - t0, float(loss.detach()))
 
 
 @torch.no_grad()

@@ -35,7 +35,9 @@ import time
 import sympy as sp
 import torch
 
-from dlverify.numerics import distributions as dist
+import functools
+
+from dlverify.numerics import distributions as dist, language as lang
 from dlverify.numerics.device import RunContext, gamma
 from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems import pac_bayes
@@ -218,6 +220,10 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
             r = evaluate(claim, p, q)
             total += r["checked"]; viol += r["violations"]; worst = max(worst, r["worst_ratio"])
             cex = cex or r["counterexample"]
+    for row in trained_models(ctx):  # every position of every held-out sequence, every model size
+        r = evaluate(claim, row["p"], row["q"])
+        total += r["checked"]; viol += r["violations"]; worst = max(worst, r["worst_ratio"])
+        cex = cex or (r["counterexample"] and r["counterexample"] | {"model": row["label"]})
     if viol:
         return ClaimResult(claim.key, claim.text, tex, Verdict.FALSE, total, viol, worst, cex,
                            detail=f"{viol} of {total} (pair, answer model) cases exceed the bound")
@@ -228,6 +234,57 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
     return ClaimResult(claim.key, claim.text, tex, verdict, total, 0, worst, proved_by=claim.proved_by,
                        detail=f"proved; no violation in {total} cases; sup error/√(ε/2) measured {sup['tight']:.6f}, "
                               f"error/√(2ε) {sup['book']:.6f}")
+
+
+#: (width, layers, training sequences, steps): the model sizes and data budgets, smallest first
+LM_SIZES_CI = ((8, 1, 256, 150), (32, 2, 2048, 300))
+LM_SIZES_THOROUGH = LM_SIZES_CI + ((64, 2, 8192, 600), (128, 3, 32768, 1500))
+
+
+def trained_models(ctx: RunContext) -> list[dict]:
+    """Transformers trained on an HMM language; per model, the exact p and the model's q at every
+    position of held-out sequences (cached per device, seed and profile: training is the cost)."""
+    return _trained_models(str(ctx.device), ctx.seed, ctx.profile)
+
+
+@functools.lru_cache(maxsize=4)
+def _trained_models(device: str, seed: int, profile: str) -> list[dict]:
+    ctx = RunContext(device, seed, profile)
+    H, V, n = ctx.size(8, 16), ctx.size(16, 64), 32
+    hmm = lang.RandomHMM(H, V, seed=seed, device=ctx.device)
+    test = hmm.sample(ctx.size(256, 2048), n, seed=seed + 99)
+    p = hmm.next_word(test).reshape(-1, V)
+    rows = []
+    for width, layers, seqs, steps in ctx.size(LM_SIZES_CI, LM_SIZES_THOROUGH):
+        tm = lang.train_lm(hmm, width=width, layers=layers, sequences=seqs, steps=steps, length=n, seed=seed + width)
+        q = lang.model_next_word(tm, test).reshape(-1, V)
+        rows.append({"label": f"d={width}, {layers} layer(s), {seqs} sequences, {steps} steps", "params": tm.model.n_params(),
+                     "p": p, "q": q, "train_s": tm.wall_s, "train_loss": tm.final_loss, "H": H, "V": V, "length": n})
+    return rows
+
+
+def language_models(ctx: RunContext) -> dict:
+    """Per model size: mean excess entropy, mean error of the optimal cloze question, the worst
+    error/√(ε/2) over all positions, and the identity cross-entropy = entropy + excess entropy."""
+    rows, viol, ident_bad = [], 0, 0
+    for r in trained_models(ctx):
+        p, q = r["p"], r["q"]
+        e = dist.kl(p, q)
+        tv, A = dist.tv_and_set(p, q)
+        err_ = dist.cloze_errors(p, q, A)["coupled"]
+        for key in ("tight", "book", "bretagnolle_huber"):
+            viol += evaluate(THEOREM.claim(key), p, q)["violations"]
+        # §15.2: E_p[−ln q] = H(p) + KL(p‖q) at every position, to the rounding of three V-term sums
+        V = p.shape[-1]
+        lp, lq = torch.log(p.clamp_min(1e-300)), torch.log(q.clamp_min(1e-300))
+        dev = (lang.cross_entropy(p, q) - lang.entropy(p) - e).abs()
+        ident_bad += int((dev > gamma(V + 8) * 3 * (p * (lp.abs() + lq.abs())).sum(-1)).sum())
+        rows.append({"model": r["label"], "params": r["params"], "positions": int(e.numel()),
+                     "mean ε (nats)": float(e.mean()), "mean error": float(err_.mean()),
+                     "max error/√(ε/2)": float((err_ / torch.sqrt(e / 2)).max()), "train_s": r["train_s"],
+                     "eps_sample": e[:400].tolist(), "err_sample": err_[:400].tolist()})
+    return {"rows": rows, "violations": viol, "identity_failures": ident_bad,
+            "hmm": {"states": trained_models(ctx)[0]["H"], "words": trained_models(ctx)[0]["V"]}}
 
 
 def sup_ratio(ctx: RunContext) -> dict:
@@ -286,7 +343,38 @@ def experiments(ctx: RunContext) -> list[dict]:
                                     {"label": "tight √(ε/2)", "kind": "line", "x": grid, "y": [math.sqrt(g_ / 2) for g_ in grid]},
                                     {"label": "Bretagnolle–Huber √(1 − e^{−ε})", "kind": "line", "x": grid,
                                      "y": [math.sqrt(1 - math.exp(-g_)) for g_ in grid]}]}})
-    # 2. throughput of the KL/TV computation by vocabulary size
+    # 2. an exact language (HMM) and transformers trained on it, at several sizes
+    lm = language_models(ctx)
+    lr = lm["rows"]
+    big = lr[-1]
+    out.append({"key": "language_models",
+                "title": f"Transformers trained on an HMM language ({lm['hmm']['states']} states, {lm['hmm']['words']} words): "
+                         "excess entropy and cloze error at every position",
+                "instances": sum(r["positions"] for r in lr), "steps": None, "dim": lm["hmm"]["words"],
+                "wall_s": sum(r["train_s"] for r in lr), "instances_per_s": None,
+                "ok": lm["violations"] == 0 and lm["identity_failures"] == 0,
+                "formula": r"\Pr[\text{err}]\le\sqrt{\varepsilon/2},\quad \mathbb E_p[-\ln q]=H(p)+\mathrm{KL}(p\|q)",
+                "measured": {"bound violations (√(ε/2), √(2ε), BH) at any position": lm["violations"],
+                             "cross-entropy identity failures": lm["identity_failures"],
+                             **{f"{r['model']} ({r['params']} params)": f"mean ε {r['mean ε (nats)']:.4f}, mean error "
+                                f"{r['mean error']:.4f}, max error/√(ε/2) {r['max error/√(ε/2)']:.4f}" for r in lr}},
+                "predicted": {"violations": 0, "identity failures": 0,
+                              "excess entropy": "falls with model size and data (a design target, not a theorem)"},
+                "plot": {"xlabel": "ε at a position (nats)", "ylabel": "error of the optimal cloze question", "xscale": "log",
+                         "yscale": "log",
+                         "series": [{"label": f"{r['model']}", "kind": "points", "x": r["eps_sample"], "y": r["err_sample"]}
+                                    for r in (lr[0], big)] +
+                                   [{"label": "√(ε/2)", "kind": "line", "x": grid, "y": [math.sqrt(g_ / 2) for g_ in grid]}]}})
+    out.append({"key": "language_scale", "title": "Mean excess entropy and mean cloze error vs model size",
+                "instances": len(lr), "steps": None, "dim": None, "wall_s": None, "instances_per_s": None, "ok": None,
+                "measured": {r["model"]: f"{r['mean ε (nats)']:.4f} nats" for r in lr},
+                "predicted": {"trend": "decreasing with size (reported, not asserted)"},
+                "plot": {"xlabel": "parameters", "ylabel": "mean over positions", "xscale": "log", "yscale": "log",
+                         "series": [{"label": "mean ε", "kind": "points", "x": [r["params"] for r in lr],
+                                     "y": [r["mean ε (nats)"] for r in lr]},
+                                    {"label": "mean error", "kind": "points", "x": [r["params"] for r in lr],
+                                     "y": [r["mean error"] for r in lr]}]}})
+    # 3. throughput of the KL/TV computation by vocabulary size
     rows = {}
     for V in ctx.size((1024, 50000), (1024, 50000, 200000)):
         B = ctx.size(64, 1024)

@@ -22,6 +22,7 @@ stochastic networks); Maurer (2004); Seeger (2002); Catoni (2007); Thiemann et a
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -153,8 +154,23 @@ def bound_values(form: sp.Expr, qhat: torch.Tensor, kl: torch.Tensor, m: int, de
     return fn({k: v for k, v in vals.items() if k in fn.symbols})
 
 
-def simulate(ctx: RunContext, *, n_samples: int, m: int, K: int, seed: int, loss_scale: float = 1.0,
-             data_dependent_prior: bool = False, temp: float | None = None, risk_level: float = 0.5):
+#: Gaussian posteriors over linear classifiers: N(θ, σ²I) with |θ| = LINEAR_NORM along the data's
+#: mean of y·x, σ = LINEAR_SIGMA, prior N(0, LINEAR_PRIOR_VAR·I) fixed before S
+LINEAR_NORM, LINEAR_SIGMA, LINEAR_PRIOR_VAR = 3.0, 1.0, 1.0
+
+
+def gaussian_kl(theta: torch.Tensor, sigma: float, prior_mean: torch.Tensor | float, prior_var: float) -> torch.Tensor:
+    """KL(N(θ, σ²I) ‖ N(θ₀, λI)): step gauss_kl's formula, lambdified, summed over coordinates."""
+    fn = to_torch(GAUSS_KL_1D)
+    vals = {"theta": theta, "theta0": torch.as_tensor(prior_mean, dtype=theta.dtype, device=theta.device).expand_as(theta),
+            "sigma": torch.as_tensor(sigma, dtype=theta.dtype, device=theta.device).expand_as(theta),
+            "lambda_P": torch.full_like(theta, prior_var)}
+    return fn(vals).sum(-1)
+
+
+def simulate(ctx: RunContext, *, n_samples: int, m: int, K: int | str, seed: int, loss_scale: float = 1.0,
+             data_dependent_prior: bool = False, temp: float | None = None, risk_level: float = 0.5,
+             linear_d: int = 0, noise: float = 0.1):
     """Sample S many times; return (E_Q L_D, E_Q L̂_S, KL(Q‖P)) per sample for a Gibbs posterior.
 
     Hypotheses err independently (example = K independent bits; h_k errs iff bit k is set),
@@ -162,6 +178,13 @@ def simulate(ctx: RunContext, *, n_samples: int, m: int, K: int, seed: int, loss
     and the bound is a deviation bound for one mean -- its tightest regime).
     ``data_dependent_prior`` sets P = Q = the point mass on the empirical risk minimiser
     of K hypotheses of risk 0.5 (a prior chosen after seeing S, KL = 0)."""
+    if linear_d:  # Gaussian posterior over linear classifiers on Gaussian data (risk by quadrature)
+        theta, true, emp = pacbayes.linear_coverage_samples(n_samples, m, linear_d, noise=noise, norm=LINEAR_NORM,
+                                                            sigma=LINEAR_SIGMA, seed=seed, device=ctx.device)
+        kl = gaussian_kl(theta, LINEAR_SIGMA, 0.0, LINEAR_PRIOR_VAR)
+        if data_dependent_prior:  # the prior centred on the posterior mean after seeing S: KL = 0
+            kl = gaussian_kl(theta, LINEAR_SIGMA, theta, LINEAR_SIGMA**2)
+        return loss_scale * true, loss_scale * emp, kl
     g = generator(seed, ctx.device)
     if data_dependent_prior or K == 1:
         r = torch.full((K,), float(risk_level), dtype=torch.float64, device=ctx.device)
@@ -180,7 +203,16 @@ def simulate(ctx: RunContext, *, n_samples: int, m: int, K: int, seed: int, loss
 
 # Gibbs posterior over 20 hypotheses; one hypothesis (Q = P) at risk 1/2 and, where the kl and
 # Catoni forms are tightest, at risk 2/m (the empirical risk is 0 with probability ≈ e^{-2})
-SETTINGS = ({"K": 20, "m": 100}, {"K": 1, "m": 100}, {"K": 1, "m": 30}, {"K": 1, "m": 100, "risk_level": 0.02})
+# Gaussian posterior over linear classifiers in d = 5 (K names the setting there)
+SETTINGS = ({"K": 20, "m": 100}, {"K": 1, "m": 100}, {"K": 1, "m": 30}, {"K": 1, "m": 100, "risk_level": 0.02},
+            {"K": "gauss-linear d=5", "m": 100, "linear_d": 5})
+
+
+@functools.lru_cache(maxsize=32)
+def _simulate_cached(device: str, profile: str, n: int, m: int, K, seed: int, extra: tuple):
+    """The samples depend on the setting and the seed, not on the form: every form and every
+    variant is scored on the same draws (and they are drawn once)."""
+    return simulate(RunContext(device, seed, profile), n_samples=n, m=m, K=K, seed=seed, **dict(extra))
 
 
 def coverage(form, ctx: RunContext, *, n_tests: int = 1, settings=SETTINGS, assumptions=("loss_range", "prior_fixed"),
@@ -214,7 +246,8 @@ def coverage(form, ctx: RunContext, *, n_tests: int = 1, settings=SETTINGS, assu
     for j, st_ in enumerate(settings):
         extra = {k: v for k, v in st_.items() if k not in ("K", "m")}
         n_j = n if not extra.get("data_dependent_prior") else ctx.size(2000, 20000)
-        true, emp, kl = simulate(ctx, n_samples=n_j, m=st_["m"], K=st_["K"], seed=seed + 1009 * j, **extra, **kw)
+        true, emp, kl = _simulate_cached(str(ctx.device), ctx.profile, n_j, st_["m"], st_["K"], seed + 1009 * j,
+                                         tuple(sorted((extra | kw).items())))
         for delta in DELTAS:
             vals = {"risk": true, "qhat": emp, "KL": kl, "m": torch.full_like(emp, float(st_["m"])),
                     "delta": torch.full_like(emp, delta)}

@@ -139,3 +139,40 @@ def test_linear_setting_rejects_a_bound_without_complexity(ctx):
     cov = pb.coverage(sp.Le(pb.risk, pb.qh), ctx, settings=lin)
     assert cov["rejected"]
     record(TID, counterexamples=1, note="risk ≤ q̂ fails on Gaussian posteriors over linear classifiers")
+
+
+# --------------------------------------------------------------------------- the certificate on real data
+
+def test_network_kl_is_the_derived_gaussian_kl():
+    """Chain of trust: the KL used for the network (every weight) equals step gauss_kl's formula."""
+    from dlverify.numerics import stochastic_net as sn
+
+    g = torch.Generator().manual_seed(0)
+    mu = [torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)]
+    mu0 = [torch.randn_like(t) for t in mu]
+    rho = [torch.randn_like(t) for t in mu]
+    post = sn.GaussianPosterior(mu, rho)
+    ours = float(sn.kl_to_isotropic(post, mu0, 0.3))
+    derived = sum(float(pb.to_torch(pb.GAUSS_KL_1D)({"theta": m, "theta0": m0, "sigma": s, "lambda_P": torch.full_like(m, 0.3)}).sum())
+                  for m, m0, s in zip(mu, mu0, post.sigma()))
+    from dlverify.numerics.device import gamma
+
+    # 15 weights, each term a handful of operations: gamma_64 relative to the sum of magnitudes
+    assert abs(ours - derived) <= gamma(64) * 64 * max(1.0, abs(derived))
+
+
+def test_digits_certificate_is_non_vacuous(ctx):
+    pytest.importorskip("sklearn")
+    cert = pb.certificate(ctx, "digits")
+    b = cert["best"]
+    record(TID, note=f"digits certificate {b['certificate']:.4f}, test error {b['test error (stochastic)']:.4f}")
+    assert cert["non_vacuous"] and 0 <= b["test error (stochastic)"] <= 1
+
+
+def test_missing_dataset_is_a_clear_error(ctx, tmp_path):
+    from dlverify.numerics import stochastic_net as sn
+
+    with pytest.raises(DlverifyError, match="install the Debian package dataset-fashion-mnist"):
+        sn.load_fashion_split(seed=0, device=ctx.device, directory=tmp_path / "none")
+    with pytest.raises(DlverifyError, match="unknown certificate dataset"):
+        pb.certificate(ctx, "imagenet")

@@ -171,7 +171,31 @@ def pairs(ctx: RunContext, *, B: int, V: int, seed: int):
     g = torch.Generator(device=ctx.device).manual_seed(seed)
     d = torch.rand(B, generator=g, dtype=ctx.dtype, device=ctx.device) * 10.0 ** (-6 * torch.rand(B, generator=g, dtype=ctx.dtype, device=ctx.device))
     out.append(dist.two_point_pairs(0.5 + d / 2, 0.5 - d / 2))
+    if V == 2:
+        out.append(envelope_pairs(ctx))
     return out
+
+
+def envelope_pairs(ctx: RunContext, k: int = 241) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every two-point pair on a k×k logit grid: the adversarial family for any bound in ε.
+
+    By the lift (step tv_bound's argument) any pair (p, q) has the two-point pair (p(A*), q(A*))
+    with the same TV and no larger ε, so the largest TV at a given ε is attained by two points;
+    the grid reaches it at every ε, not only near 1/2."""
+    a = torch.sigmoid(torch.linspace(-12, 12, k, dtype=ctx.dtype, device=ctx.device))
+    A, B_ = (t.reshape(-1) for t in torch.meshgrid(a, a, indexing="ij"))
+    return dist.two_point_pairs(A, B_)
+
+
+def envelope(ctx: RunContext, eps_grid: torch.Tensor) -> torch.Tensor:
+    """The largest TV among the grid's two-point pairs with KL ≤ ε, for each ε (nondecreasing)."""
+    p, q = envelope_pairs(ctx, k=801)
+    e = dist.kl(p, q)
+    tv = dist.tv_and_set(p, q)[0]
+    order = torch.argsort(e)
+    best = torch.cummax(tv[order], 0).values
+    idx = torch.searchsorted(e[order], eps_grid, right=True) - 1
+    return torch.where(idx >= 0, best[idx.clamp_min(0)], torch.zeros_like(eps_grid))
 
 
 def evaluate(claim: Claim, p: torch.Tensor, q: torch.Tensor) -> dict:
@@ -311,6 +335,8 @@ def wrong_variants() -> list[Claim]:
         book.variant("linear", "error ≤ 2ε (no square root)", sp.Le(err, 2 * eps)),
         THEOREM.claim("bretagnolle_huber").variant("bh_unsquared", "error ≤ 1 − e^{−ε} (Bretagnolle–Huber without the root)",
                                                    sp.Le(err, 1 - sp.exp(-eps))),
+        THEOREM.claim("tight").variant("quarter_power", "error ≤ ε^{1/4}/√2 (true for small ε; false near ε = 2, found on the "
+                                       "two-point grid only)", sp.Le(err, eps ** sp.Rational(1, 4) / sp.sqrt(2))),
         THEOREM.claim("tight").variant("tight_half", "error ≤ √(ε/8) (half the best constant)", sp.Le(err, sp.sqrt(eps / 8))),
     ]
 
@@ -342,7 +368,9 @@ def experiments(ctx: RunContext) -> list[dict]:
                                     {"label": "book √(2ε)", "kind": "line", "x": grid, "y": [math.sqrt(2 * g_) for g_ in grid]},
                                     {"label": "tight √(ε/2)", "kind": "line", "x": grid, "y": [math.sqrt(g_ / 2) for g_ in grid]},
                                     {"label": "Bretagnolle–Huber √(1 − e^{−ε})", "kind": "line", "x": grid,
-                                     "y": [math.sqrt(1 - math.exp(-g_)) for g_ in grid]}]}})
+                                     "y": [math.sqrt(1 - math.exp(-g_)) for g_ in grid]},
+                                    {"label": "largest TV at KL ≤ ε (two-point grid)", "kind": "line", "x": grid,
+                                     "y": envelope(ctx, torch.tensor(grid, dtype=ctx.dtype, device=ctx.device)).tolist()}]}})
     # 2. an exact language (HMM) and transformers trained on it, at several sizes
     lm = language_models(ctx)
     lr = lm["rows"]

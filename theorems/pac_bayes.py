@@ -171,14 +171,18 @@ def gaussian_kl(theta: torch.Tensor, sigma: float, prior_mean: torch.Tensor | fl
 
 def simulate(ctx: RunContext, *, n_samples: int, m: int, K: int | str, seed: int, loss_scale: float = 1.0,
              data_dependent_prior: bool = False, temp: float | None = None, risk_level: float = 0.5,
-             linear_d: int = 0, noise: float = 0.1):
+             linear_d: int = 0, noise: float = 0.1, memorizer: bool = False):
     """Sample S many times; return (E_Q L_D, E_Q L̂_S, KL(Q‖P)) per sample for a Gibbs posterior.
 
     Hypotheses err independently (example = K independent bits; h_k errs iff bit k is set),
     true risks spread over [0.05, 0.5] (K = 1: a single hypothesis of risk 0.5, where Q = P
     and the bound is a deviation bound for one mean -- its tightest regime).
     ``data_dependent_prior`` sets P = Q = the point mass on the empirical risk minimiser
-    of K hypotheses of risk 0.5 (a prior chosen after seeing S, KL = 0)."""
+    of K hypotheses of risk 0.5 (a prior chosen after seeing S, KL = 0); ``memorizer`` the point
+    mass on a rule that looks S up (empirical risk 0, KL = 0, true risk ``risk_level``)."""
+    if memorizer:  # P = Q = the point mass on a classifier that memorises S: q̂ = 0, KL = 0, risk = risk_level
+        z = torch.zeros(n_samples, dtype=torch.float64, device=ctx.device)
+        return loss_scale * (z + risk_level), z, z
     if linear_d:  # Gaussian posterior over linear classifiers on Gaussian data (risk by quadrature)
         theta, true, emp = pacbayes.linear_coverage_samples(n_samples, m, linear_d, noise=noise, norm=LINEAR_NORM,
                                                             sigma=LINEAR_SIGMA, seed=seed, device=ctx.device)
@@ -241,6 +245,8 @@ def coverage(form, ctx: RunContext, *, n_tests: int = 1, settings=SETTINGS, assu
         settings.append({"K": 1, "m": 100, "loss_scale": 25.0, "risk_level": 0.02})
     if "prior_fixed" not in assumptions:
         settings.append({"K": ctx.size(5000, 20000), "m": 100, "data_dependent_prior": True})
+        # the prior (= posterior) is the point mass on a rule that looks S up: no form survives it
+        settings.append({"K": "memorizer", "m": 100, "memorizer": True})
     t0 = time.perf_counter()
     out = {"n": n, "cells": [], "rejected": False}
     n_cells = n_tests * len(DELTAS) * len(settings)
@@ -272,8 +278,8 @@ def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
     if rej:
         c = rej[0]
         return ClaimResult(claim.key, claim.text, tex, Verdict.FALSE, cov["n"] * len(cov["cells"]), c["violations"], worst,
-                           c | {"samples": cov["n"], "seed": ctx.seed},
-                           detail=f"K = {c['K']}, m = {c['m']}, δ = {c['delta']}: {c['violations']}/{cov['n']} violations, "
+                           c | {"seed": ctx.seed},
+                           detail=f"K = {c['K']}, m = {c['m']}, δ = {c['delta']}: {c['violations']}/{c['samples']} violations, "
                                   f"exact binomial p = {c['p_value']:.2g}")
     verdict = Verdict.VERIFIED if claim.proved_by else Verdict.NOT_REFUTED
     top = max(cov["cells"], key=lambda c: c["rate"] / c["delta"])

@@ -331,7 +331,7 @@ def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
         sizes, epochs, steps, n_mc = [64, 100, 10], 40, ctx.size(500, 4000), ctx.size(2000, 100000)
     elif dataset == "fashion-mnist":
         split = sn.load_fashion_split(seed=ctx.seed, device=ctx.device)
-        sizes, epochs, steps, n_mc = [784, 600, 10], 10, ctx.size(1000, 6000), ctx.size(1000, 20000)
+        sizes, epochs, steps, n_mc = [784, 200, 10], 5, ctx.size(300, 3000), ctx.size(1000, 20000)
     else:
         raise DlverifyError(f"unknown certificate dataset '{dataset}'; allowed: digits, fashion-mnist")
     t0 = time.perf_counter()

@@ -343,15 +343,21 @@ def ball_check(ctx: RunContext, rel, assumptions=("pl", "eta_le")) -> dict:
         vals = {"eta": traj.eta, "mu": batch.mu, "beta": batch.L, "L_0": traj.f[0]}
         radius = to_torch(rel.rhs)(vals) if rel.rhs.free_symbols else torch.full_like(traj.f[0], float(rel.rhs))
         # a radius that is not a real number (e.g. √ of a negative) makes the claim false there
-        radius = torch.nan_to_num(radius, nan=-float("inf"))
-        tol = gamma(batch.n_terms + 16) * (radius.abs() + traj.dist.max(0).values) * S1
+        real = torch.isfinite(radius)
+        radius = torch.where(real, radius, torch.full_like(radius, -float("inf")))
+        # the rounding bound uses the radius only where it is a number (an infinite tolerance
+        # would excuse exactly the instances where the claim has no radius at all)
+        tol = gamma(batch.n_terms + 16) * (torch.where(real, radius.abs(), torch.zeros_like(radius))
+                                           + traj.dist.max(0).values) * S1
         sl = torch.nan_to_num(to_torch(_slack(rel))(vals | {"dist": traj.dist}), nan=-float("inf"))
         v = sl < -tol
         total += v.numel(); viol += int(v.sum())
         worst = max(worst, float((traj.dist.max(0).values / radius).max()))
         if int(v.sum()) and cex is None:
             b = int(v.nonzero()[0, 1])
-            cex = {"family": fam, "instance": b, "distance": float(traj.dist[:, b].max()), "radius": float(radius[b])}
+            cex = {"family": fam, "instance": b, "distance": float(traj.dist[:, b].max()),
+                   "radius": float(radius[b]) if bool(real[b]) else "not a real number here (e.g. ημ > 1)",
+                   "eta_beta": float(traj.eta[b] * batch.L[b]), "mu_over_beta": float(batch.mu[b] / batch.L[b])}
     return {"checked": total, "violations": viol, "worst_ratio": worst, "counterexample": cex}
 
 

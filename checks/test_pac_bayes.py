@@ -16,7 +16,7 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import pacbayes
 from dlverify.theorems import pac_bayes as pb
-from dlverify.theorems.core import DlverifyError, Verdict, certify, check_derivation
+from dlverify.theorems.core import DlverifyError, certify
 
 TID = "pac_bayes"
 

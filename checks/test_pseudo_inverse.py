@@ -11,7 +11,7 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import linear
 from dlverify.theorems import pseudo_inverse as pi
-from dlverify.theorems.core import DlverifyError, Simplification, Verdict, certify, check_derivation
+from dlverify.theorems.core import DlverifyError, Simplification, certify
 
 TID = "pseudo_inverse"
 spectra = st.sampled_from(linear.SPECTRA)

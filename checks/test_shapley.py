@@ -13,7 +13,7 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import games
 from dlverify.theorems import shapley as sh
-from dlverify.theorems.core import DlverifyError, Verdict, check_derivation
+from dlverify.theorems.core import DlverifyError
 
 TID = "shapley"
 seeds = st.integers(0, 2**31 - 1)

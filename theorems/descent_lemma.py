@@ -24,7 +24,6 @@ differs, the verdicts concern the mathematical content recorded in ``as_written`
 """
 from __future__ import annotations
 
-import math
 import time
 
 import sympy as sp
@@ -35,7 +34,7 @@ from dlverify.numerics.device import RunContext, gamma
 from dlverify.numerics.lambdify import relation_slack, to_torch
 from dlverify.theorems.core import (
     Assumption, Claim, ClaimResult, Combination, Equivalence, Simplification, Source, SourceLine,
-    Step, SumOfFacts, Theorem, Unfold, Verdict, exact_counterexample, slack,
+    Step, SumOfFacts, Theorem, Unfold, Verdict, exact_counterexample,
 )
 
 # ----------------------------------------------------------------------------- symbols

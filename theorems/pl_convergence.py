@@ -41,7 +41,7 @@ from dlverify.numerics.lambdify import to_torch
 from dlverify.numerics.stats import fit_loglog_slope
 from dlverify.theorems.core import (
     Assumption, Claim, ClaimResult, Combination, Instance, Monomials, Simplification, Source, SourceLine, Step, SumOfSquares,
-    Theorem, Unfold, Verdict,
+    Theorem, Verdict,
 )
 
 # ----------------------------------------------------------------------------- symbols

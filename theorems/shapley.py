@@ -459,7 +459,7 @@ def estimator_trial(ctx: RunContext, m_formula, *, N: int = 16, eps: float = 0.5
 def wrong_variants() -> list[Claim]:
     ax = THEOREM.claim("axioms")
     est = THEOREM.claim("estimator_envelope")
-    Ns, Rs, ds, es = N_EST, R_EST, D_EST, E_EST
+    Ns, Rs, ds = N_EST, R_EST, D_EST
     return [
         ax.variant("weight_N_minus_S", "weights |S|!(N−|S|)!/N!", sp.Eq(wsym, sp.factorial(s_) * sp.factorial(Nn - s_) / sp.factorial(Nn))),
         ax.variant("banzhaf", "Banzhaf weights 1/2^{N−1}", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),

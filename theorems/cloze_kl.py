@@ -208,7 +208,7 @@ def envelope(ctx: RunContext, eps_grid: torch.Tensor) -> torch.Tensor:
 
 def evaluate(claim: Claim, p: torch.Tensor, q: torch.Tensor) -> dict:
     """Slack of the claim for each pair and each allowed answer model."""
-    eps_ = dist.kl(p, q)
+    eps_ = dist.kl(p, q).clamp_min(0)  # KL ≥ 0; a rounded value just below 0 is 0 (within deps below)
     tv, A = dist.tv_and_set(p, q)
     errs = dist.cloze_errors(p, q, A)
     models = ANSWER_MODELS_OK if "answer_model" in claim.assumptions else tuple(errs)
@@ -230,7 +230,8 @@ def evaluate(claim: Claim, p: torch.Tensor, q: torch.Tensor) -> dict:
     slack_fn = to_torch(_slack(claim.relation))
     for mdl in models:
         e = errs[mdl]
-        viol = slack_fn({"err": e, "epsilon": eps_}) < -tol
+        # a bound that is not a real number (e.g. √ of a negative) makes the claim false there
+        viol = torch.nan_to_num(slack_fn({"err": e, "epsilon": eps_}), nan=-math.inf) < -torch.nan_to_num(tol, nan=0.0)
         out["checked"] += e.numel()
         out["violations"] += int(viol.sum())
         ok = eps_ > 0

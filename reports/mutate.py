@@ -185,6 +185,8 @@ def classify_survivor(orig: Claim, mut: Claim) -> tuple[str, str]:
     if mut.assumptions != orig.assumptions:
         return "hole", "an assumption was removed and no counterexample was found"
     cmp = _compare(orig, mut)
+    if orig.condition:  # a stricter sufficient condition is a weaker theorem, and the reverse
+        cmp = {"weaker": "stronger", "stronger": "weaker"}.get(cmp, cmp)
     if cmp == "equal":
         return "equivalent", "same relation on the claim's domain"
     if cmp == "weaker":

@@ -504,6 +504,9 @@ class Claim:
     # relations that hold on every instance the claim is about (e.g. f(w_0) >= f*); used to
     # sample the claim's domain when deciding whether a changed claim is weaker or stronger
     domain: tuple = ()
+    #: the relation is a sufficient *condition* (the claim: "where it holds, the conclusion
+    #: follows"), so a relation that holds less often makes a weaker claim, not a stronger one
+    condition: bool = False
 
     def tex(self) -> str:
         return sp.latex(self.relation)

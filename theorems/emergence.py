@@ -28,6 +28,7 @@ lambdified.  The fixed-Y version of the bound (no H(θ)) is a wrong variant: the
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -63,11 +64,18 @@ EXPONENT = H(th) + H(be) / r + k * (th * sp.log(A_) + (1 - th) * sp.log(B_))
 Ao, Bo = ob + be * sp.exp(s * (1 - al)), ob + be * sp.exp(-s * al)
 _th_half = 1 / (2 * (1 + psi))  # exactly 0 < θ ≤ 1/2
 
+# The instance assumption is the graph model itself (uniform, independent draws); the proof also
+# cites three classical facts, listed so the report shows them: they hold for every instance, so
+# they are not claim assumptions that an instance could violate.
 ASSUMPTIONS = [
-    Assumption("union", "union bound over the sets Y (|Y| = θN) and Z (|Z| = βM)", None, latex=r"\Pr[\cup]\le\sum\Pr"),
-    Assumption("binom_entropy", "C(n, j) ≤ e^{n H(j/n)} (from 1 = Σ C(n, i) x^i (1 − x)^{n−i} at x = j/n)", None,
-               latex=r"\binom{n}{j}\le e^{nH(j/n)}"),
-    Assumption("chernoff", "P(W ≥ 0) ≤ E e^{sW} for s > 0 (Markov on e^{sW})", None, latex=r"\Pr[W\ge0]\le\mathbb E e^{sW}"),
+    Assumption("random_graph", "each text piece draws its k skills uniformly and independently", None,
+               latex=r"e_{i,1..k}\overset{iid}{\sim}\mathrm{Unif}[M]"),
+    Assumption("union", "cited fact: the union bound over the sets Y (|Y| = θN) and Z (|Z| = βM)", None,
+               latex=r"\Pr[\cup]\le\sum\Pr"),
+    Assumption("binom_entropy", "cited fact: C(n, j) ≤ e^{n H(j/n)} (from 1 = Σ C(n, i) x^i (1 − x)^{n−i} at x = j/n; "
+               "checked on integers in the tests)", None, latex=r"\binom{n}{j}\le e^{nH(j/n)}"),
+    Assumption("chernoff", "cited fact: P(W ≥ 0) ≤ E e^{sW} for s > 0 (Markov on e^{sW})", None,
+               latex=r"\Pr[W\ge0]\le\mathbb E e^{sW}"),
 ]
 
 DERIVATION = [
@@ -92,7 +100,8 @@ DERIVATION = [
 
 CLAIMS = [
     Claim("every_Y", "condition ⇒ for every Y of size θN fewer than βM skills fail (w.p. ≥ 1 − δ over the graph)",
-          sp.Le(EXPONENT, ell), ("union", "binom_entropy", "chernoff"), proved_by="mgf_binomial"),
+          sp.Le(EXPONENT, ell), (), proved_by="mgf_binomial", condition=True,
+          domain=(sp.Le(th, sp.Rational(1, 2)), sp.Le(be, sp.Rational(1, 2)), sp.Le(al, 1))),
 ]
 PREDICTED = {"exponent": EXPONENT}
 
@@ -142,19 +151,31 @@ def _settings(ctx: RunContext):
     return M, ratio, N, [(kk, theta) for kk in K_VALUES for theta in THETAS]
 
 
-def run_settings(relation, ctx: RunContext) -> list[dict]:
-    """Per (k, θ): certified β, the adversary's and random Y's failed fractions on a fresh graph."""
+@functools.lru_cache(maxsize=4)
+def _measured(device: str, seed: int, profile: str) -> tuple:
+    """The graphs and the adversary's result per (k, θ): independent of the claim, so computed once."""
+    ctx = RunContext(device, seed, profile)
     M, ratio, N, cases = _settings(ctx)
-    ell_value = math.log(DELTA / len(cases)) / N
-    rows = []
+    out = []
     for i, (kk, theta) in enumerate(cases):
-        bstar = certified_beta(relation, theta=theta, kk=kk, ratio=ratio, M=M, ell_value=ell_value, device=ctx.device)
         edges = sg.random_graph(M, N, kk, seed=ctx.seed + 31 * i, device=ctx.device)
         nY = int(round(theta * N))
         adv = sg.adversarial_failed(edges, M, nY, ALPHA_FAIL, seed=ctx.seed + i)
         rnd = sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=ctx.size(16, 64), seed=ctx.seed + 7 * i)
-        rows.append({"k": kk, "theta": theta, "M": M, "N": N, "certified_beta": bstar, "adversarial": adv["fraction"],
-                     "random_max": float(rnd.max()), "violated": bstar is not None and adv["fraction"] >= bstar})
+        out.append((adv["fraction"], float(rnd.max())))
+    return tuple(out)
+
+
+def run_settings(relation, ctx: RunContext) -> list[dict]:
+    """Per (k, θ): certified β, the adversary's and random Y's failed fractions on a fresh graph."""
+    M, ratio, N, cases = _settings(ctx)
+    ell_value = math.log(DELTA / len(cases)) / N
+    measured = _measured(str(ctx.device), ctx.seed, ctx.profile)
+    rows = []
+    for (kk, theta), (adv, rnd) in zip(cases, measured):
+        bstar = certified_beta(relation, theta=theta, kk=kk, ratio=ratio, M=M, ell_value=ell_value, device=ctx.device)
+        rows.append({"k": kk, "theta": theta, "M": M, "N": N, "certified_beta": bstar, "adversarial": adv,
+                     "random_max": rnd, "violated": bstar is not None and adv >= bstar})
     return rows
 
 

@@ -143,22 +143,24 @@ def test_linear_setting_rejects_a_bound_without_complexity(ctx):
 
 # --------------------------------------------------------------------------- the certificate on real data
 
-def test_network_kl_is_the_derived_gaussian_kl():
-    """Chain of trust: the KL used for the network (every weight) equals step gauss_kl's formula."""
+def test_network_kl_vanishes_only_at_the_prior():
+    """The network KL (step gauss_kl's formula per weight) is 0 when Q = P and grows when any weight
+    moves or its variance changes (a sign or factor error in the wiring would break one of these)."""
+    import math as _m
+
     from dlverify.numerics import stochastic_net as sn
 
     g = torch.Generator().manual_seed(0)
-    mu = [torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)]
-    mu0 = [torch.randn_like(t) for t in mu]
-    rho = [torch.randn_like(t) for t in mu]
-    post = sn.GaussianPosterior(mu, rho)
-    ours = float(sn.kl_to_isotropic(post, mu0, 0.3))
-    derived = sum(float(pb.to_torch(pb.GAUSS_KL_1D)({"theta": m, "theta0": m0, "sigma": s, "lambda_P": torch.full_like(m, 0.3)}).sum())
-                  for m, m0, s in zip(mu, mu0, post.sigma()))
-    from dlverify.numerics.device import gamma
-
-    # 15 weights, each term a handful of operations: gamma_64 relative to the sum of magnitudes
-    assert abs(ours - derived) <= gamma(64) * 64 * max(1.0, abs(derived))
+    mu0 = [torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)]
+    rho = _m.log(_m.expm1(_m.sqrt(0.3)))
+    at_prior = sn.GaussianPosterior([m.clone() for m in mu0], [torch.full_like(m, rho) for m in mu0])
+    # σ = softplus(ρ) is √0.3 to a few ulp, so each of the 15 terms is 0 to ~1e-16
+    assert abs(float(pb.network_kl(at_prior, mu0, 0.3))) <= 15 * 16 * 2**-52
+    moved = sn.GaussianPosterior([m + 0.1 for m in mu0], [torch.full_like(m, rho) for m in mu0])
+    # 15 weights moved by 0.1 with λ = 0.3: KL = 15 · 0.01 / (2 · 0.3) exactly
+    assert abs(float(pb.network_kl(moved, mu0, 0.3)) - 15 * 0.01 / 0.6) <= 15 * 16 * 2**-52
+    wider = sn.GaussianPosterior([m.clone() for m in mu0], [torch.full_like(m, rho + 0.5) for m in mu0])
+    assert float(pb.network_kl(wider, mu0, 0.3)) > 0
 
 
 def test_digits_certificate_is_non_vacuous(ctx):

@@ -151,25 +151,17 @@ class GaussianPosterior:
         return sum(m.numel() for m in self.mu)
 
 
-def kl_to_isotropic(post: GaussianPosterior, prior_mean: list[Tensor], prior_var: float) -> Tensor:
-    """KL(N(mu, diag sigma^2) || N(mu0, lambda I)), summed over every weight (closed form; the
-    theorem module checks the formula against its own step)."""
-    total = torch.zeros((), dtype=post.mu[0].dtype, device=post.mu[0].device)
-    for m, s, m0 in zip(post.mu, post.sigma(), prior_mean):
-        total = total + 0.5 * (s**2 / prior_var + (m - m0) ** 2 / prior_var - 1 + torch.log(prior_var / s**2)).sum()
-    return total
-
-
 def bounded_cross_entropy(logits: Tensor, y: Tensor, p_min: float) -> Tensor:
     """Cross-entropy with probabilities floored at p_min, divided by ln(1/p_min): a loss in [0, 1]."""
     logp = torch.log_softmax(logits, -1).gather(-1, y.expand(*logits.shape[:-1]).unsqueeze(-1)).squeeze(-1)
     return (-logp.clamp(min=math.log(p_min))) / math.log(1 / p_min)
 
 
-def train_posterior(split: Split, prior_mean: list[Tensor], prior_var: float, objective, *, steps: int, seed: int,
+def train_posterior(split: Split, prior_mean: list[Tensor], prior_var: float, objective, kl_fn, *, steps: int, seed: int,
                     lr: float = 1e-3, mc: int = 4, batch: int = 512, p_min: float = 1e-4) -> GaussianPosterior:
-    """Minimise ``objective(surrogate_risk, kl)`` over (mu, rho) by the reparameterisation trick on S,
-    starting at the prior (mu = mu0, sigma^2 = lambda)."""
+    """Minimise ``objective(surrogate_risk, kl_fn(posterior))`` over (mu, rho) by the
+    reparameterisation trick on S, starting at the prior (mu = mu0, sigma^2 = lambda).  Both
+    functions come from the theorem module (the bound and the KL formula it derives)."""
     X, y = split.bound
     rho0 = math.log(math.expm1(math.sqrt(prior_var)))
     post = GaussianPosterior([m.clone().requires_grad_(True) for m in prior_mean],
@@ -180,7 +172,7 @@ def train_posterior(split: Split, prior_mean: list[Tensor], prior_var: float, ob
         idx = torch.randint(0, X.shape[0], (min(batch, X.shape[0]),), generator=g, device=X.device)
         ws = post.sample(mc, g)
         loss = bounded_cross_entropy(mlp_forward(ws, X[idx]), y[idx], p_min).mean()
-        obj = objective(loss, kl_to_isotropic(post, prior_mean, prior_var))
+        obj = objective(loss, kl_fn(post))
         opt.zero_grad(set_to_none=True)
         obj.backward()
         opt.step()

@@ -1,44 +1,69 @@
-"""The checks every theorem gets, written once: each check file calls them for its module."""
+"""What every theorem's checks share: one evaluation of a theorem per test process.
+
+:func:`evaluation` re-checks the derivation and gathers the evidence of every claim, wrong
+variant and source line exactly as ``dlverify run`` does (the same :class:`Measurer`), once per
+process and run context; the generic tests in ``test_registry.py`` and the per-theorem files
+read it instead of measuring again.
+"""
 from __future__ import annotations
 
-from types import ModuleType
+import dataclasses
+from functools import lru_cache
 
-from dlverify.checks.plugin import record
+from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import Verdict, check_derivation
+from dlverify.theorems.core import ClaimResult, StepMark, Theorem, assess, certify, check_derivation, judge_line
 
 
-def derivation_certified(mod: ModuleType) -> None:
-    """Every derivation step re-checks with its certificate."""
-    marks = check_derivation(mod.THEOREM)
-    record(mod.THEOREM.id, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
+@dataclasses.dataclass
+class Evaluation:
+    theorem: Theorem
+    marks: list[StepMark]
+    claims: dict[str, ClaimResult]
+    variants: dict[str, ClaimResult]
+    measure: object
+
+    def line(self, key: str):
+        """(judgement, reading result, corrected result) of a source line, measured once."""
+        return _line(self, key)
 
 
-def registered_claims_hold(mod: ModuleType, ctx: RunContext) -> dict:
-    """Every registered claim comes out verified (tight/loose); never 'not refuted'."""
-    verdicts = {}
-    for c in mod.THEOREM.claims:
-        r = mod.check_claim(c, ctx)
-        record(mod.THEOREM.id, counterexamples=r.violations, ratio=r.worst_ratio, note=f"{c.key}: {r.verdict.value}")
-        assert r.verdict.holds, (c.key, r)
-        verdicts[c.key] = r.verdict
-    return verdicts
+_LINES: dict = {}
 
 
-def wrong_variant_false(mod: ModuleType, ctx: RunContext, variant) -> None:
-    """A wrong variant (changed constant, dropped assumption) must be reported false."""
-    r = mod.check_claim(variant, ctx)
-    record(mod.THEOREM.id, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample,
-           note=variant.text)
-    assert r.verdict is Verdict.FALSE, r
+def _line(ev: Evaluation, key: str):
+    k = (id(ev), key)
+    if k not in _LINES:
+        line = next(ln for ln in ev.theorem.as_written if ln.key == key)
+        _LINES[k] = judge_line(ev.theorem, line, ev.marks, ev.measure)
+    return _LINES[k]
 
 
-def certificate_rejects(mod: ModuleType, step_key: str, wrong) -> None:
+@lru_cache(maxsize=None)
+def marks_of(theorem_id: str) -> tuple[StepMark, ...]:
+    return tuple(check_derivation(registry.load(theorem_id).THEOREM))
+
+
+@lru_cache(maxsize=None)
+def _evaluation(theorem_id: str, device: str, seed: int, profile: str) -> Evaluation:
+    from dlverify.reports.runner import Measurer
+
+    ctx = RunContext(device, seed, profile)
+    th = registry.load(theorem_id).THEOREM
+    marks = list(marks_of(theorem_id))
+    measure = Measurer(registry.numeric(theorem_id), ctx)
+    claims = {c.key: assess(th, c, marks, measure) for c in th.claims}
+    variants = {v.key: assess(th, v, marks, measure) for v in th.wrong_variants}
+    return Evaluation(th, marks, claims, variants, measure)
+
+
+def evaluation(theorem_id: str, ctx: RunContext) -> Evaluation:
+    return _evaluation(theorem_id, ctx.device.type, ctx.seed, ctx.profile)
+
+
+def certificate_rejects(mod, step_key: str, wrong) -> None:
     """The certificate of derivation step ``step_key``, given the same earlier facts, does not
     certify the wrong relation ``wrong`` (the step's check can fail)."""
-    from dlverify.theorems.core import certify
-
     facts = mod.THEOREM.facts()
     for s_ in mod.THEOREM.derivation:
         if s_.key == step_key:
@@ -46,3 +71,29 @@ def certificate_rejects(mod: ModuleType, step_key: str, wrong) -> None:
             return
         facts[s_.key] = s_.relation
     raise KeyError(step_key)
+
+
+def derivation_certified(mod) -> None:
+    """Every derivation step re-checks with its certificate (the generic test does this too)."""
+    from dlverify.checks.plugin import record
+
+    marks = marks_of(mod.THEOREM.id)
+    record(mod.THEOREM.id, examples=len(marks), note=f"{len(marks)} steps re-checked")
+    assert not [(m.key, m.detail) for m in marks if not m.ok]
+
+
+def registered_claims_hold(mod, ctx: RunContext) -> dict:
+    """Every registered claim holds (from the shared evaluation)."""
+    ev = evaluation(mod.THEOREM.id, ctx)
+    for key, r in ev.claims.items():
+        assert r.verdict.holds, (key, r)
+    return {k: r.verdict for k, r in ev.claims.items()}
+
+
+def wrong_variant_false(mod, ctx: RunContext, variant) -> None:
+    """A wrong variant must be reported false (from the shared evaluation when registered)."""
+    from dlverify.theorems.core import Verdict
+
+    ev = evaluation(mod.THEOREM.id, ctx)
+    r = ev.variants.get(variant.key) or assess(ev.theorem, variant, ev.marks, ev.measure)
+    assert r.verdict is Verdict.FALSE, r

@@ -70,3 +70,125 @@ def test_verdict_vocabulary():
     assert {v.value for v in Verdict} >= {"verified", "verified, tight", "verified, loose", "false",
                                           "needs an assumption"}
     assert Verdict.TIGHT.holds and not Verdict.FALSE.holds and not Verdict.NOT_REFUTED.holds
+
+
+# --------------------------------------------------------------------------- the proof kernel refuses false relations
+
+r_ = sp.Symbol("r", real=True)
+
+
+@pytest.mark.parametrize("rel, cert", [
+    (sp.Eq(sp.log(r_**2), 2 * sp.log(r_)), Simplification()),       # false for r < 0 (was certified with force=True)
+    (sp.Eq(sp.sqrt(r_**2), r_), Simplification()),                   # |r|, not r
+    (sp.Eq(sp.Abs(r_), r_), Simplification()),                       # false for r < 0
+    (sp.Le(x * y, x**2), SumOfSquares([(1, x - y)])),                 # residual is not zero
+    (sp.Le(x, x**2), Monomials()),                                     # x has no certified sign
+    (sp.Lt(p, p), Monomials()),                                        # 0 > 0
+    (sp.Ge(p - q, 0), Monomials()),                                    # a negative monomial
+])
+def test_kernel_refuses_false_relations(rel, cert):
+    assert not certify(rel, cert, {}).ok, rel
+
+
+def test_log_rules_hold_for_declared_positive_symbols():
+    assert certify(sp.Eq(sp.log(p**2), 2 * sp.log(p)), Simplification(), {}).ok
+    assert certify(sp.Eq(sp.log(p * q), sp.log(p) + sp.log(q)), Simplification(), {}).ok
+
+
+def test_regression_simplification_is_sound_without_force():
+    """Issue 12: Simplification expanded logarithms with force=True and certified log(x²) = 2 log x
+    for real x; at x = −1 the left side is 0 and the right side 2πi."""
+    from dlverify.theorems.relations import is_zero
+
+    assert not is_zero(sp.log(r_**2) - 2 * sp.log(r_))
+    assert sp.N(sp.log((-1) ** 2) - 2 * sp.log(-1)) != 0
+
+
+# --------------------------------------------------------------------------- verdicts from evidence
+
+from dlverify.theorems.core import (Assumption, Basis, Claim, Comparison, Measurement, Source,  # noqa: E402
+                                    Step, Theorem, TightnessRow, assess, check_derivation, decide,
+                                    exact_measurement, find_proof, judge_source_line, tightness_verdict)
+
+u, v = sp.symbols("u v", real=True)
+_TH = Theorem(
+    id="mini", title="mini", source=Source("w", "s"), statement="",
+    assumptions=[Assumption("h", "u at most 1", sp.Le(u, 1)), Assumption("d", "v names 2u", sp.Eq(v, 2 * u), definition=True)],
+    derivation=[Step("twice", "v = 2u ≤ 2", sp.Le(v, 2), Combination({"h": 2, "d": -1}))],
+    claims=[Claim("c", "v ≤ 2", sp.Le(v, 2), ("h",))])
+
+
+def test_hypotheses_are_tracked_through_the_derivation():
+    marks = check_derivation(_TH)
+    assert marks[0].ok and marks[0].hypotheses == ("h",)  # the definition 'd' is not a hypothesis
+
+
+def test_proof_is_found_by_relation_and_needs_its_hypotheses():
+    marks = check_derivation(_TH)
+    assert find_proof(sp.Ge(2, v), ("h",), marks).step == "twice"           # same relation, other spelling
+    assert find_proof(sp.Le(v, 2), (), marks) is None                        # hypothesis 'h' not assumed
+    assert find_proof(sp.Le(v, 1), ("h",), marks) is None                   # a different relation
+
+
+def test_regression_a_name_proves_nothing():
+    """Issue 12: a claim was verified because a string named a step.  There is no such field now;
+    a claim whose relation no step proves and nothing measures has no evidence."""
+    c = Claim("c", "v ≤ 1", sp.Le(v, 1), ("h",))
+    r = assess(_TH, c, check_derivation(_TH))
+    assert r.verdict is Verdict.NOT_REFUTED and r.basis is Basis.NONE
+    assert not hasattr(c, "proved_by")
+
+
+def _m(**kw):
+    return Measurement(how="test", **({"checked": 10, "violations": 0} | kw))
+
+
+def test_decide_maps_evidence_to_verdicts():
+    marks = check_derivation(_TH)
+    proof = find_proof(sp.Le(v, 2), ("h",), marks)
+    assert decide("c", "", "", proof, [_m()]).basis is Basis.PROVED_AND_MEASURED
+    assert decide("c", "", "", None, [_m()]).basis is Basis.MEASURED
+    assert decide("c", "", "", proof, []).basis is Basis.PROVED
+    assert decide("c", "", "", None, []).verdict is Verdict.NOT_REFUTED
+    assert decide("c", "", "", proof, [_m(violations=1)]).verdict is Verdict.FALSE  # measurement beats a proof
+    assert decide("c", "", "", None, [_m(attained=True)]).verdict is Verdict.TIGHT
+    assert decide("c", "", "", None, [_m(attained=False)]).verdict is Verdict.VERIFIED
+    sharper = decide("s", "", "", None, [_m()])
+    assert decide("c", "", "", None, [_m()], sharper).verdict is Verdict.LOOSE
+    refuted = decide("s", "", "", None, [_m(violations=2)])
+    assert decide("c", "", "", None, [_m()], refuted).verdict is Verdict.VERIFIED
+
+
+def test_exact_measurement_checks_the_point_and_the_relation():
+    m = exact_measurement(sp.Le(v, 1), [sp.Le(u, 1)], {u: sp.Rational(1, 2), v: sp.Rational(3, 2)})
+    assert m.violations == 1 and m.counterexample["slack"] == "-1/2"
+    outside = exact_measurement(sp.Le(v, 1), [sp.Le(u, 1)], {u: 2, v: 3})
+    assert outside.skipped and outside.checked == 0  # a point outside the assumptions is no evidence
+    assert exact_measurement(sp.Le(v, sp.sqrt(u)), [], {u: -1, v: 0}).violations == 1  # not real: a violation
+
+
+def test_source_line_judgements():
+    ok, bad = decide("r", "", "", None, [_m()]), decide("r", "", "", None, [_m(violations=1)])
+    assert judge_source_line(ok, None).verdict is Verdict.VERIFIED
+    assert judge_source_line(bad, ok, adds_assumption=True).verdict is Verdict.NEEDS_ASSUMPTION
+    assert judge_source_line(bad, ok, adds_assumption=False).verdict is Verdict.FALSE
+    assert judge_source_line(bad, None).verdict is Verdict.FALSE
+    assert judge_source_line(None, None, "prose").verdict is Verdict.NOT_CHECKED
+
+
+@pytest.mark.parametrize("measured, upper, better, expected", [
+    (1.0, None, None, Verdict.TIGHT), (0.5, None, 0.6, Verdict.LOOSE), (0.5, None, None, Verdict.VERIFIED),
+    (1.5, None, None, Verdict.FALSE), (float("nan"), None, None, Verdict.FALSE), (0.9, 1.0, None, Verdict.TIGHT),
+])
+def test_tightness_verdicts(measured, upper, better, expected):
+    row = TightnessRow("q", "s", bound=1.0, measured_value=measured, measured_upper=upper, better=better, tol=1e-9)
+    assert tightness_verdict(row) is expected and row.to_dict()["verdict"] == expected.value
+
+
+@pytest.mark.parametrize("cmp, holds", [
+    (Comparison("a", 1.0, "<=", 1.0), True), (Comparison("a", 1.1, "<=", 1.0, 0.05), False),
+    (Comparison("a", float("nan"), "<=", 1.0), False), (Comparison("a", float("inf"), ">=", 0.0), False),
+    (Comparison("a", 0.5, "in", (0.0, 1.0)), True), (Comparison("a", 1.0, "==", 1.0 + 1e-9, 1e-8), True),
+])
+def test_comparisons_treat_non_finite_as_failing(cmp, holds):
+    assert cmp.holds() is holds

@@ -1,13 +1,17 @@
 """The ``dlverify`` command.
 
     dlverify run [--theorem ID ...] [--device auto|cpu|cuda] [--profile ci|thorough]
-                 [--seed N] [--out DIR] [--no-checks]
+                 [--seed N] [--out DIR] [--no-checks] [--require EXTRA] [--junit FILE]
     dlverify list
-    dlverify report RESULTS_JSON [--out DIR]
+    dlverify report RESULTS_JSON [--checks CHECKS_JSON] [--out DIR]
+    dlverify mutate [--theorem ID ...] [--out DIR]
+    dlverify trust stress [--repeat N] [--out DIR] | dlverify trust catalogue [--out DIR]
+    dlverify bench [--device ...] [--quick] [--out FILE]
+    dlverify new ID [--pack DIR]
 
 Exit codes: 0 every asserted claim holds (errata in a source are findings, not
 failures); 1 an asserted claim failed; 2 bad input or usage -- one line on stderr, no
-traceback.
+traceback; 130 interrupted (the report of what finished is written).
 """
 from __future__ import annotations
 
@@ -16,12 +20,25 @@ import json
 import sys
 from pathlib import Path
 
-from dlverify.theorems.core import DlverifyError
+from dlverify.theorems.relations import DlverifyError
+
+SEED_MAX = 2**63 - 1
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
-        raise DlverifyError(f"{message} (see 'dlverify {self.prog.split()[-1] if ' ' in self.prog else ''} --help')".replace("  ", " "))
+        cmd = self.prog.split()[-1] if " " in self.prog else ""
+        raise DlverifyError(f"{message} (see 'dlverify {cmd} --help')".replace("  ", " "))
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 0 <= v <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"seed {text} is outside 0 … 2^63 − 1")
+    return v
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,30 +46,45 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="dlverify", description="Verify deep-learning theory theorems: derivations, numerics, property checks.")
     sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
-    r = sub.add_parser("run", help="run the verification and write results.json + report.html")
+    r = sub.add_parser("run", help="run the verification and write results.json, errata.json and report.html")
     r.add_argument("--theorem", action="append", default=None, help="theorem id (repeatable); default: all")
     r.add_argument("--device", default="auto", choices=DEVICES)
     r.add_argument("--profile", default="ci", choices=PROFILES)
-    r.add_argument("--seed", default=20261123, type=int)
+    r.add_argument("--seed", default=20261123, type=_seed)
     r.add_argument("--out", default="reports/out", help="output folder (default reports/out)")
     r.add_argument("--no-checks", action="store_true", help="skip the pytest/hypothesis property checks")
     r.add_argument("--require", action="append", default=[], metavar="EXTRA",
                    help="fail (exit 2) unless this optional extra is installed")
+    r.add_argument("--junit", default=None, metavar="FILE",
+                   help="also write JUnit XML: one test case per claim, wrong variant and source line")
     mu = sub.add_parser("mutate", help="generate claim mutants and report how many the checks kill")
     mu.add_argument("--theorem", action="append", default=None)
     mu.add_argument("--device", default="auto", choices=DEVICES)
-    mu.add_argument("--seed", default=20261123, type=int)
+    mu.add_argument("--seed", default=20261123, type=_seed)
     mu.add_argument("--out", default="reports/out")
-    sub.add_parser("list", help="list the registered theorems")
-    rep = sub.add_parser("report", help="rebuild report.html from a results.json")
+    sub.add_parser("list", help="list the theorems: built-in ones and those of installed packs")
+    rep = sub.add_parser("report", help="rebuild report.html (and errata.json) from a results.json")
     rep.add_argument("results")
     rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
     rep.add_argument("--out", default=None)
+    tr = sub.add_parser("trust", help="the stress run or the bad-input catalogue")
+    trs = tr.add_subparsers(dest="what", parser_class=_Parser)
+    st = trs.add_parser("stress", help="run the check files N times with random seeds")
+    st.add_argument("--repeat", type=int, default=20)
+    st.add_argument("--out", default="reports/out")
+    ca = trs.add_parser("catalogue", help="run the bad-input catalogue")
+    ca.add_argument("--out", default="reports/out")
+    be = sub.add_parser("bench", help="benchmarks, with the device recorded")
+    be.add_argument("rest", nargs=argparse.REMAINDER, help="arguments for the benchmark (see 'dlverify bench -- --help')")
+    nw = sub.add_parser("new", help="write the skeleton of a theorem (a pack, or an in-repo module)")
+    nw.add_argument("id")
+    nw.add_argument("--pack", default=None, metavar="DIR", help="write an installable pack in DIR (default: in this repository)")
+    nw.add_argument("--repo", default=None, metavar="DIR", help="the repository for an in-repo theorem (default: this one)")
     return p
 
 
 #: optional extras and the module each needs
-OPTIONAL = {"pepit": "PEPit", "shapiq": "shapiq", "browser": "selenium"}
+OPTIONAL = {"pepit": "PEPit", "shapiq": "shapiq", "browser": "selenium", "llm": "gguf"}
 
 
 def _require(names) -> None:
@@ -65,7 +97,7 @@ def _require(names) -> None:
                                 f"pip install 'dlverify[{name}]' (extras: {', '.join(sorted(OPTIONAL))})")
 
 
-def _progress(msg: str) -> None:
+def _print(msg: str) -> None:
     print(f"[dlverify] {msg}", file=sys.stderr, flush=True)
 
 
@@ -84,46 +116,70 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.cmd is None:
-        raise DlverifyError("a command is required: run, list or report")
-    if args.cmd == "list":
-        from dlverify import theorems
+        raise DlverifyError("a command is required: run, list, report, mutate, trust, bench or new")
+    return {"list": _list, "report": _report, "mutate": _mutate, "trust": _trust, "bench": _bench,
+            "new": _new, "run": _run}[args.cmd](args, argv)
 
-        for tid in theorems.REGISTRY:
-            th = theorems.load(tid).THEOREM
-            print(f"{tid}\t{th.title}\t{th.source.cite()}")
-        return 0
-    if args.cmd == "report":
-        from dlverify.reports.runner import merge_checks, write
 
-        src = Path(args.results)
+def _list(args, argv) -> int:
+    from dlverify import theorems
+
+    for tid, e in theorems.entries().items():
         try:
-            results = json.loads(src.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise DlverifyError(f"cannot read results file '{src}': {exc}") from None
-        if args.checks:
-            if not Path(args.checks).is_file():
-                raise DlverifyError(f"checks file '{args.checks}' not found")
-            merge_checks(results, Path(args.checks))
-        out = Path(args.out) if args.out else src.parent
-        write(results, out)
-        _progress(f"report written to {out / 'report.html'}")
-        return 0
+            th = theorems.load(tid).THEOREM
+            print(f"{tid}\t{th.title}\t{th.source.cite()}\t[{e.origin}]")
+        except DlverifyError as exc:
+            print(f"{tid}\t(broken)\t{exc}\t[{e.origin}]")
+    for name, why in theorems.broken().items():
+        print(f"{name}\t(broken)\t{why}")
+    return 0
+
+
+def _report(args, argv) -> int:
+    from dlverify.reports.runner import merge_checks, validate, write
+
+    src = Path(args.results)
+    try:
+        results = json.loads(src.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DlverifyError(f"cannot read results file '{src}': {exc}") from None
+    validate(results)
+    if args.checks:
+        if not Path(args.checks).is_file():
+            raise DlverifyError(f"checks file '{args.checks}' not found")
+        merge_checks(results, Path(args.checks))
+    out = Path(args.out) if args.out else src.parent
+    from dlverify.reports.runner import check_output_dir
+
+    check_output_dir(out)
+    write(results, out, results_json=False)  # the results file is the input: never rewritten
+    _print(f"report written to {out / 'report.html'}")
+    return 0
+
+
+def _run(args, argv) -> int:
     from dlverify import theorems
     from dlverify.numerics.device import RunContext
+    from dlverify.reports.progress import Progress
     from dlverify.reports.runner import check_output_dir, run
 
-    if args.cmd == "mutate":
-        return _mutate(args)
     _require(args.require)
-    ids = args.theorem or list(theorems.REGISTRY)
+    ids = args.theorem or theorems.ids()
     for tid in ids:
-        theorems.load(tid)  # unknown ids are bad input before anything runs
+        theorems.entry(tid)  # unknown ids are bad input before anything runs
     ctx = RunContext(args.device, args.seed, args.profile)
     out = Path(args.out)
     check_output_dir(out)
-    _progress(f"running {', '.join(ids)} on {ctx.describe()['device']} (profile {args.profile}, seed {args.seed})")
-    results = run(ids, ctx, out, progress=_progress, with_checks=not args.no_checks, argv=["dlverify"] + argv)
-    _progress(f"report: {out / 'report.html'} ({results['status']})")
+    if args.junit:
+        _writable_file(Path(args.junit))
+    _print(f"running {', '.join(ids)} on {ctx.describe()['device']} (profile {args.profile}, seed {args.seed})")
+    with Progress(ids, with_checks=not args.no_checks) as progress:
+        results = run(ids, ctx, out, progress=progress, with_checks=not args.no_checks, argv=["dlverify"] + argv)
+    if args.junit:
+        from dlverify.reports.junit import write_junit
+
+        write_junit(results, Path(args.junit))
+    _print(f"report: {out / 'report.html'} ({results['status']})")
     failed = results["failures"] or results.get("pytest_exit_code", 0) not in (0, 5)
     if results["status"] != "complete":
         return 130
@@ -132,31 +188,68 @@ def _main(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _mutate(args) -> int:
+def _writable_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise DlverifyError(f"cannot write '{path}' ({exc.strerror})") from None
+
+
+def _mutate(args, argv) -> int:
     from dlverify import theorems
     from dlverify.numerics.device import RunContext
     from dlverify.reports.mutate import mutate_theorem
     from dlverify.reports.runner import check_output_dir
 
-    ids = args.theorem or list(theorems.REGISTRY)
+    ids = args.theorem or theorems.ids()
     for tid in ids:
-        theorems.load(tid)
+        theorems.entry(tid)
     out = Path(args.out)
     check_output_dir(out)
     ctx = RunContext(args.device, args.seed, "ci")
     rows = []
     for tid in ids:  # one file per theorem, so several mutate runs can share an output folder
-        _progress(f"mutating {tid}")
-        rows.append(mutate_theorem(tid, ctx, progress=_progress))
+        _print(f"mutating {tid}")
+        rows.append(mutate_theorem(tid, ctx, progress=_print))
         (out / f"mutation-{tid}.json").write_text(json.dumps(rows[-1], indent=1, default=str))
         r = rows[-1]
-        _progress(f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
-                  f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes")
+        _print(f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
+               f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes; score {r['score']}")
     for r in rows:
         for m in r["mutants"]:
             if m["outcome"] == "hole":
                 print(f"hole: {r['theorem']}/{m['claim']}: {m['mutation']}: {m['relation']}")
     return 1 if any(r["holes"] for r in rows) else 0
+
+
+def _trust(args, argv) -> int:
+    from dlverify.reports import trust
+
+    if args.what is None:
+        raise DlverifyError("'dlverify trust' needs 'stress' or 'catalogue'")
+    if args.what == "stress":
+        if args.repeat < 1:
+            raise DlverifyError("--repeat must be at least 1")
+        return trust.main(["stress", "--repeat", str(args.repeat), "--out", args.out])
+    return trust.main(["catalogue", "--out", args.out])
+
+
+def _bench(args, argv) -> int:
+    from dlverify.numerics import bench
+
+    rest = [a for a in args.rest if a != "--"]
+    return int(bench.main(rest) or 0)
+
+
+def _new(args, argv) -> int:
+    from dlverify.reports.scaffold import new_theorem
+
+    for path in new_theorem(args.id, pack=Path(args.pack) if args.pack else None,
+                            repo=Path(args.repo) if args.repo else None):
+        print(path)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

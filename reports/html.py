@@ -75,11 +75,11 @@ def _fmt(v) -> str:
 
 
 def _verdict_class(v: str) -> str:
-    return {"verified": "ok", "verified, tight": "ok", "verified, loose": "ok", "false": "bad",
-            "needs an assumption": "warn", "not refuted": "warn"}.get(v, "bad")
+    return {"verified": "ok", "verified, tight": "ok", "verified, loose": "warn", "false": "bad",
+            "needs an assumption": "warn", "not refuted": "bad", "not checked": "meta"}.get(v, "bad")
 
 
-def render(results: dict) -> str:
+def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=jinja2.select_autoescape(["html"]))
     env.filters["math"] = lambda s: jinja2.utils.markupsafe.Markup(math(s))
     env.filters["dmath"] = lambda s: jinja2.utils.markupsafe.Markup(math(s, True))
@@ -87,4 +87,18 @@ def render(results: dict) -> str:
     env.filters["vclass"] = _verdict_class
     env.filters["svg"] = lambda p: jinja2.utils.markupsafe.Markup(plot_svg(p))
     env.filters["tojson_pretty"] = lambda o: json.dumps(o, indent=1, default=str)
-    return env.get_template("report.html").render(r=results)
+    return env
+
+
+def _style():
+    return jinja2.utils.markupsafe.Markup((_TEMPLATES / "style.css").read_text(encoding="utf-8"))
+
+
+def render(results: dict) -> str:
+    """The whole page."""
+    return _env().get_template("report.html").render(r=results, fragment=False, style=_style())
+
+
+def render_fragment(results: dict) -> str:
+    """The theorem sections alone, with their styles (for a notebook cell): the same template."""
+    return _env().get_template("report.html").render(r=results, fragment=True, style=_style())

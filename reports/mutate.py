@@ -89,7 +89,7 @@ def mutants(claim: Claim) -> list[tuple[str, Claim]]:
             continue
         seen.add(sig)
         res.append((desc, dataclasses.replace(claim, relation=r, assumptions=assum, text=f"{claim.text} — mutant: {desc}",
-                                              proved_by="", tight_on="")))
+                                              tight_on="", sharper=None, of=claim.key)))
     return res
 
 
@@ -176,12 +176,12 @@ def _compare(orig: Claim, mut: Claim):
     return "incomparable"
 
 
-def classify_survivor(orig: Claim, mut: Claim) -> tuple[str, str]:
+def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> tuple[str, str]:
     """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
 
-    A stronger claim that survives is a hole when the original is attained on an extremal
-    family (then every strengthening is false); otherwise it is 'open': the proved constant
-    may simply be loose."""
+    A stronger claim that survives is a hole when the original was measured to be attained
+    (``original_tight``: then every strengthening is false); otherwise it is 'open': the proved
+    constant may simply be loose."""
     if mut.assumptions != orig.assumptions:
         return "hole", "an assumption was removed and no counterexample was found"
     cmp = _compare(orig, mut)
@@ -191,35 +191,46 @@ def classify_survivor(orig: Claim, mut: Claim) -> tuple[str, str]:
         return "equivalent", "same relation on the claim's domain"
     if cmp == "weaker":
         return "true but looser", "implied by the (proved) original at every sampled point of the claim's domain"
-    if cmp == "stronger" and not orig.tight_on:
+    if cmp == "stronger" and not original_tight:
         return "open", "stronger than the proved claim and not refuted; the proved constant may be loose"
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
 
 
+def score(rows: list[dict]) -> dict:
+    """The honest score: killed / (every mutant not shown equivalent), beside the counts."""
+    count = {k: sum(r["outcome"] == k for r in rows) for k in ("killed", "true but looser", "equivalent", "open", "hole")}
+    judged = len(rows) - count["equivalent"]
+    return {"generated": len(rows), "killed": count["killed"], "survived": len(rows) - count["killed"],
+            "looser": count["true but looser"], "equivalent": count["equivalent"], "open": count["open"],
+            "holes": count["hole"], "score": count["killed"] / judged if judged else None,
+            "score_rule": "killed / (generated − equivalent)"}
+
+
 def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) -> dict:
-    mod = registry.load(theorem_id)
+    from dlverify.reports.runner import Measurer
+    from dlverify.theorems.core import assess, check_derivation
+
+    th = registry.load(theorem_id).THEOREM
+    num = registry.numeric(theorem_id)
     _NUMERIC.clear()
-    _NUMERIC.update(getattr(mod, "NUMERIC_FUNCTIONS", {}))
+    _NUMERIC.update(getattr(num, "NUMERIC_FUNCTIONS", {}))
+    marks = check_derivation(th)
+    measure = Measurer(num, ctx)
     rows = []
     t0 = time.perf_counter()
-    for claim in mod.THEOREM.claims:
+    for claim in th.claims:
+        original = assess(th, claim, marks, measure)
+        tight = original.verdict is Verdict.TIGHT
         for desc, m in mutants(claim):
             try:
-                res = mod.check_claim(m, ctx)
-                verdict = res.verdict
-                detail = res.detail
+                res = assess(th, m, marks, measure)
+                verdict, detail = res.verdict, res.detail
             except Exception as exc:  # noqa: BLE001 - a mutant the check cannot run is reported, not fatal
                 verdict, detail = None, f"check could not run: {type(exc).__name__}: {exc}"
             killed = verdict is Verdict.FALSE
-            kind, why = ("killed", detail) if killed else classify_survivor(claim, m)
+            kind, why = ("killed", detail) if killed else classify_survivor(claim, m, tight)
             rows.append({"claim": claim.key, "mutation": desc, "relation": sp.sstr(m.relation),
                          "assumptions": list(m.assumptions), "verdict": None if verdict is None else verdict.value,
                          "outcome": kind, "reason": why})
         progress(f"{theorem_id}: {claim.key} mutated")
-    killed = sum(r["outcome"] == "killed" for r in rows)
-    holes = [r for r in rows if r["outcome"] == "hole"]
-    return {"theorem": theorem_id, "generated": len(rows), "killed": killed,
-            "survived": len(rows) - killed, "looser": sum(r["outcome"] == "true but looser" for r in rows),
-            "equivalent": sum(r["outcome"] == "equivalent" for r in rows), "open": sum(r["outcome"] == "open" for r in rows),
-            "holes": len(holes),
-            "score": killed / max(1, killed + len(holes)), "wall_s": time.perf_counter() - t0, "mutants": rows}
+    return {"theorem": theorem_id, **score(rows), "wall_s": time.perf_counter() - t0, "mutants": rows}

@@ -1,10 +1,10 @@
 """Run registered theorems and record everything in ``results.json`` (schema versioned).
 
-A theorem module provides ``THEOREM`` (a :class:`~dlverify.theorems.core.Theorem`),
-``check_claim(claim, ctx)``, ``wrong_variants()``, ``experiments(ctx)`` and
-``tightness(ctx)``.  The runner re-checks the derivation, evaluates the source's lines
-as written, every claim and every wrong variant, runs the experiments, and writes the
-results after each theorem, so an interrupted run still leaves what finished.
+For each theorem the runner re-checks the derivation once, gathers the evidence of every
+claim, wrong variant and source line through :func:`dlverify.theorems.core.assess` (each
+relation measured at most once per run), runs the experiments and the tightness table of the
+theorem's numeric side, and writes the results after each theorem, so an interrupted run still
+leaves what finished.  Verdicts come from :mod:`dlverify.theorems.evidence` alone.
 """
 from __future__ import annotations
 
@@ -21,45 +21,80 @@ import sympy as sp
 
 from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import SCHEMA_VERSION, DlverifyError, Verdict, check_derivation
+from dlverify.theorems.core import (SCHEMA_VERSION, Claim, DlverifyError, Theorem, Verdict, assess,
+                                    check_derivation, judge_line)
 
 Progress = Callable[[str], None]
+
+#: verdicts of a source line that the errata list (everything not plainly verified, except
+#: "not checked", which is the suite's limit, not the source's error)
+ERRATA_VERDICTS = (Verdict.LOOSE.value, Verdict.FALSE.value, Verdict.NEEDS_ASSUMPTION.value)
 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+class Measurer:
+    """The numeric side's ``measure``, memoised by what determines the result (the relation,
+    the assumptions, the extremal family), so nothing is measured twice in a run."""
+
+    def __init__(self, numeric, ctx: RunContext):
+        self.numeric, self.ctx = numeric, ctx
+        self.cache: dict = {}
+
+    def __call__(self, claim: Claim):
+        key = (sp.srepr(claim.relation), tuple(claim.assumptions), claim.tight_on, claim.condition)
+        if key not in self.cache:
+            self.cache[key] = list(self.numeric.measure(claim, self.ctx))
+        return self.cache[key]
+
+
+def _records(items) -> list[dict]:
+    return [x.to_dict() if hasattr(x, "to_dict") else dict(x) for x in items]
+
+
+def source_line_record(th: Theorem, line, marks, measure) -> dict:
+    j, reading, corrected = judge_line(th, line, marks, measure)
+    return {"key": line.key, "doc": line.doc, "line": line.line, "cite": line.cite(), "anchor": line.anchor,
+            "what": line.what, "latex": line.latex, "verdict": j.verdict.value, "basis": j.basis,
+            "detail": j.detail, "corrected_latex": line.corrected_latex, "note": line.note,
+            "unchecked": line.unchecked,
+            "reading": reading.to_dict() if reading else None,
+            "corrected": corrected.to_dict() if corrected else None}
+
+
 def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s: None) -> dict:
-    mod = registry.load(theorem_id)
-    th = mod.THEOREM
+    th = registry.load(theorem_id).THEOREM
+    num = registry.numeric(theorem_id)
+    origin = registry.entry(theorem_id).origin
     t0 = time.perf_counter()
+    stages: dict[str, float] = {}
     rec: dict = {
-        "id": th.id, "title": th.title, "source": th.source.cite(),
+        "id": th.id, "title": th.title, "origin": origin, "source": th.source.cite(),
         "other_sources": [s.cite() for s in th.other_sources], "statement": th.statement,
-        "assumptions": [{"key": a.key, "text": a.text, "latex": a.tex()} for a in th.assumptions],
-        "context": ctx.describe(), "started": _now(), "errors": [],
+        "assumptions": [{"key": a.key, "text": a.text, "latex": a.tex(), "definition": a.definition}
+                        for a in th.assumptions],
+        "context": ctx.describe(), "started": _now(), "errors": [], "stages": stages,
     }
-    progress(f"{th.id}: derivation ({len(th.derivation)} steps)")
-    marks = check_derivation(th)
-    rec["derivation"] = [m.__dict__ for m in marks]
 
-    progress(f"{th.id}: source as written ({len(th.as_written)} lines)")
-    rec["as_written"] = []
-    for line in th.as_written:
-        ev = line.evidence() if line.evidence else None
-        rec["as_written"].append({"key": line.key, "where": line.where, "as_written": line.as_written,
-                                  "verdict": line.verdict.value, "finding": line.finding,
-                                  "corrected": line.corrected, "evidence": ev})
+    def stage(name: str, fn):
+        progress(f"{th.id}: {name}")
+        s0 = time.perf_counter()
+        out = fn()
+        stages[name] = time.perf_counter() - s0
+        return out
 
-    progress(f"{th.id}: claims ({len(th.claims)})")
-    rec["claims"] = [mod.check_claim(c, ctx).as_dict() for c in th.claims]
-    progress(f"{th.id}: wrong variants")
-    rec["wrong_variants"] = [mod.check_claim(v, ctx).as_dict() for v in mod.wrong_variants()]
-    progress(f"{th.id}: experiments")
-    rec["experiments"] = mod.experiments(ctx)
-    progress(f"{th.id}: tightness")
-    rec["tightness"] = mod.tightness(ctx)
+    marks = stage("derivation", lambda: check_derivation(th))
+    rec["derivation"] = [m.to_dict() for m in marks]
+    measure = Measurer(num, ctx)
+    rec["claims"] = stage("claims", lambda: [assess(th, c, marks, measure).to_dict() for c in th.claims])
+    rec["wrong_variants"] = stage("wrong variants",
+                                  lambda: [assess(th, v, marks, measure).to_dict() for v in th.wrong_variants])
+    rec["as_written"] = stage("source lines",
+                              lambda: [source_line_record(th, ln, marks, measure) for ln in th.as_written])
+    rec["experiments"] = stage("experiments", lambda: _records(num.experiments(ctx)))
+    rec["tightness"] = stage("tightness", lambda: _records(num.tightness(ctx)))
     rec["wall_s"] = time.perf_counter() - t0
     rec["fuzzing"] = []
     finish_theorem(rec)
@@ -67,23 +102,67 @@ def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s:
 
 
 def finish_theorem(rec: dict) -> None:
-    """Decide pass/fail: every step certified, every claim holds, every wrong variant caught."""
+    """Pass/fail of a theorem: every step certified, every claim holds, every wrong variant is
+    refuted, every source line has evidence or a stated reason, every experiment matches."""
     problems = list(rec.get("errors", []))
     problems += [f"derivation step '{m['key']}' not certified: {m['detail']}" for m in rec["derivation"] if not m["ok"]]
-    problems += [f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"]
-                 if not Verdict(c["verdict"]).holds]
+    problems += [f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"] if not Verdict(c["verdict"]).holds]
     problems += [f"wrong variant '{v['key']}' was not rejected ({v['verdict']})" for v in rec["wrong_variants"]
                  if v["verdict"] != Verdict.FALSE.value]
-    # ok None: a measurement the report shows but no theorem asserts
-    for e in rec["experiments"]:  # ok may come back as a numpy or torch bool: normalise before deciding
-        e["ok"] = None if e["ok"] is None else bool(e["ok"])
-    problems += [f"experiment '{e['key']}' did not match its prediction" for e in rec["experiments"] if e["ok"] is False]
+    problems += [f"source line '{s['key']}' ({s['cite']}) has no evidence: {s['detail']}" for s in rec["as_written"]
+                 if s["verdict"] == Verdict.NOT_CHECKED.value and not s.get("unchecked")]
+    problems += [f"experiment '{e['key']}' did not match its prediction" for e in rec["experiments"] if e.get("ok") is False]
+    problems += [f"tightness row '{t['quantity']}' ({t['setting']}) is false" for t in rec["tightness"]
+                 if t.get("verdict") == Verdict.FALSE.value]
     problems += [f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"]
     rec["problems"] = problems
     rec["passed"] = not problems
     main = rec["claims"][0]["verdict"] if rec["claims"] else Verdict.VERIFIED.value
     rec["verdict"] = main if not problems else Verdict.FALSE.value if any(
         c["verdict"] == Verdict.FALSE.value for c in rec["claims"]) else "check failed"
+
+
+def errata(results: dict) -> dict:
+    """Every source line whose verdict is not plainly verified, by document and line."""
+    rows, unchecked = [], []
+    for t in results.get("theorems", []):
+        for s in t.get("as_written", []):
+            row = {"theorem": t["id"], "key": s["key"], "doc": s["doc"], "line": s["line"], "cite": s["cite"], "anchor": s["anchor"],
+                   "what": s["what"], "latex": s["latex"], "verdict": s["verdict"],
+                   "corrected_latex": s.get("corrected_latex", ""), "evidence": s.get("detail", ""),
+                   "note": s.get("note", "")}
+            if s["verdict"] in ERRATA_VERDICTS:
+                rows.append(row)
+            elif s["verdict"] == Verdict.NOT_CHECKED.value:
+                unchecked.append(row)
+    key = lambda r: (r["doc"], r["line"], r["theorem"])  # noqa: E731
+    return {"schema": SCHEMA_VERSION, "errata": sorted(rows, key=key), "not_checked": sorted(unchecked, key=key),
+            "coverage": coverage(results)}
+
+
+def coverage(results: dict) -> list[dict]:
+    """Per document and theorem: statements, checked, verified, flagged (by verdict), not checked."""
+    table: dict[tuple[str, str], dict] = {}
+    for t in results.get("theorems", []):
+        for s in t.get("as_written", []):
+            row = table.setdefault((s["doc"], t["id"]), {"doc": s["doc"], "theorem": t["id"], "statements": 0,
+                                                         "checked": 0, "verified": 0, "loose": 0, "false": 0,
+                                                         "needs an assumption": 0, "not checked": 0})
+            row["statements"] += 1
+            v = s["verdict"]
+            if v == Verdict.NOT_CHECKED.value:
+                row["not checked"] += 1
+                continue
+            row["checked"] += 1
+            if v in (Verdict.VERIFIED.value, Verdict.TIGHT.value):
+                row["verified"] += 1
+            elif v == Verdict.LOOSE.value:
+                row["loose"] += 1
+            elif v == Verdict.FALSE.value:
+                row["false"] += 1
+            elif v == Verdict.NEEDS_ASSUMPTION.value:
+                row["needs an assumption"] += 1
+    return [table[k] for k in sorted(table)]
 
 
 def new_results(ctx: RunContext, argv: list[str] | None = None) -> dict:
@@ -93,27 +172,33 @@ def new_results(ctx: RunContext, argv: list[str] | None = None) -> dict:
             "theorems": [], "failures": []}
 
 
-def write(results: dict, out: Path) -> None:
-    """Write results.json and the HTML report atomically (a partial run keeps what finished)."""
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write(results: dict, out: Path, *, results_json: bool = True) -> None:
+    """Write results.json, errata.json and the HTML report atomically (a partial run keeps what
+    finished).  ``results_json=False`` (``dlverify report``) rewrites only the page and the errata."""
     from dlverify.reports.html import render
 
     out.mkdir(parents=True, exist_ok=True)
     attach_trust(results, out)
-    tmp = out / "results.json.tmp"
-    tmp.write_text(json.dumps(results, indent=1, default=_json_default))
-    os.replace(tmp, out / "results.json")
-    html = render(results)
-    tmp = out / "report.html.tmp"
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, out / "report.html")
+    results["errata"] = errata(results)
+    if results_json:
+        _atomic_write(out / "results.json", json.dumps(results, indent=1, default=_json_default))
+    _atomic_write(out / "errata.json", json.dumps(results["errata"], indent=1, default=_json_default))
+    _atomic_write(out / "report.html", render(results))
 
 
-TRUST_FILES = {"mutation": "mutation.json", "stress": "stress.json", "bad_input": "bad_input.json"}
+TRUST_FILES = {"mutation": "mutation.json", "stress": "stress.json", "bad_input": "bad_input.json",
+               "bench": "bench.json"}
 
 
 def attach_trust(results: dict, out: Path) -> None:
     """Merge the trust records found in the output folder (written by ``dlverify mutate``,
-    the stress run and the bad-input catalogue) into the results."""
+    ``dlverify trust``, ``dlverify bench``) into the results."""
     trust = results.setdefault("trust", {})
     for key, name in TRUST_FILES.items():
         f = out / name
@@ -127,7 +212,7 @@ def attach_trust(results: dict, out: Path) -> None:
         try:
             rec = json.loads(f.read_text())
             per[rec["theorem"]] = rec
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, TypeError):
             continue
     if per:
         merged = {r["theorem"]: r for r in trust.get("mutation", []) if isinstance(r, dict) and "theorem" in r}
@@ -136,10 +221,12 @@ def attach_trust(results: dict, out: Path) -> None:
 
 
 def _json_default(o):
-    if isinstance(o, (sp.Basic,)):
+    if isinstance(o, sp.Basic):
         return str(o)
     if hasattr(o, "item"):
         return o.item()
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
     return str(o)
 
 
@@ -153,10 +240,19 @@ def check_output_dir(out: Path) -> None:
         raise DlverifyError(f"output folder '{out}' is not writable ({exc.strerror}); choose another with --out") from None
 
 
+def _crashed(tid: str, exc: BaseException) -> dict:
+    rec = {"id": tid, "title": tid, "passed": False, "verdict": "check failed", "origin": "",
+           "errors": [f"crashed: {type(exc).__name__}: {exc}"], "traceback": traceback.format_exc(),
+           "derivation": [], "claims": [], "wrong_variants": [], "experiments": [], "tightness": [],
+           "as_written": [], "fuzzing": [], "stages": {}}
+    finish_theorem(rec)
+    return rec
+
+
 def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progress = print,
         with_checks: bool = True, argv: list[str] | None = None) -> dict:
     for tid in theorem_ids:
-        registry.load(tid)  # unknown ids fail before anything runs
+        registry.entry(tid)  # unknown ids fail before anything runs
     check_output_dir(out)
     results = new_results(ctx, argv)
     try:
@@ -164,17 +260,15 @@ def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progres
         for tid in theorem_ids:
             try:
                 rec = run_theorem(tid, ctx, progress)
-            except DlverifyError:
-                raise
-            except Exception as exc:  # a crash in one theorem is a failure recorded, not a lost run
-                rec = {"id": tid, "title": tid, "passed": False, "verdict": "check failed",
-                       "errors": [f"crashed: {type(exc).__name__}: {exc}"], "traceback": traceback.format_exc(),
-                       "derivation": [], "claims": [], "wrong_variants": [], "experiments": [], "tightness": [],
-                       "as_written": [], "fuzzing": []}
+            except DlverifyError as exc:  # a broken pack: one line, naming it; the others still run
+                rec = _crashed(tid, exc)
+                rec["errors"] = [str(exc)]
                 finish_theorem(rec)
+            except Exception as exc:  # a crash in one theorem is a failure recorded, not a lost run
+                rec = _crashed(tid, exc)
             results["theorems"].append(rec)
             write(results, out)
-            progress(f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']}")
+            progress(f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} ({rec.get('wall_s', 0):.1f} s)")
         if with_checks:
             progress("property checks (pytest + hypothesis)")
             attach_checks(results, theorem_ids, ctx, out)
@@ -190,21 +284,23 @@ def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progres
 
 
 def attach_checks(results: dict, theorem_ids: list[str], ctx: RunContext, out: Path) -> None:
-    """Run the theorems' check files under pytest and merge their fuzzing statistics."""
+    """Run the theorems' check files under pytest (in-process, the same plugin) and merge their
+    statistics.  Only each theorem's own file runs: the generic registry tests re-evaluate what
+    this run has just evaluated, so they belong to the test suite, not to the run."""
     import pytest
 
-    import dlverify.checks as checks_pkg
-
-    base = Path(checks_pkg.__file__).parent
-    files = [str(base / f"test_{tid}.py") for tid in theorem_ids if (base / f"test_{tid}.py").exists()]
+    files = [str(f) for tid in theorem_ids if (f := registry.check_file(tid)) is not None]
     if not files:
         return
     fuzz_file = out / "checks.json"
     args = files + ["-q", "-p", "dlverify.checks.plugin", "-p", "no:cacheprovider", "--import-mode=importlib",
                     f"--dlverify-out={fuzz_file}", f"--dlverify-profile={ctx.profile}",
                     f"--dlverify-device={ctx.device.type}", f"--dlverify-seed={ctx.seed}",
-                    "-m", "not browser", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+                    "-m", "not browser and not slow" if ctx.profile == "ci" else "not browser",
+                    "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    t0 = time.perf_counter()
     code = pytest.main(args)
+    results["checks_wall_s"] = time.perf_counter() - t0
     merge_checks(results, fuzz_file)
     results["pytest_exit_code"] = int(code)
 
@@ -212,7 +308,41 @@ def attach_checks(results: dict, theorem_ids: list[str], ctx: RunContext, out: P
 def merge_checks(results: dict, fuzz_file: Path) -> None:
     if not fuzz_file.exists():
         return
-    data = json.loads(fuzz_file.read_text())
+    try:
+        data = json.loads(fuzz_file.read_text())
+        tests = data["tests"]
+        if not isinstance(tests, list) or not all(isinstance(t, dict) and "test" in t for t in tests):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise DlverifyError(f"checks file '{fuzz_file}' is not a checks.json written by "
+                            "'pytest --dlverify-out' (expected {{\"tests\": [{{\"test\": ...}}, ...]}})") from None
     for th in results["theorems"]:
-        th["fuzzing"] = [r for r in data["tests"] if r.get("theorem") == th["id"]]
+        th["fuzzing"] = [r for r in tests if r.get("theorem") == th["id"]]
         finish_theorem(th)
+
+
+# --------------------------------------------------------------------------- validation
+
+_THEOREM_KEYS = {"id": str, "title": str, "derivation": list, "claims": list, "wrong_variants": list,
+                 "as_written": list, "experiments": list, "tightness": list, "passed": bool, "verdict": str}
+
+
+def validate(results) -> dict:
+    """Check that a loaded ``results.json`` has the shape this version writes; one line otherwise."""
+    if not isinstance(results, dict):
+        raise DlverifyError(f"not a dlverify results file: the top level is a {type(results).__name__}, not an object")
+    if results.get("tool") != "dlverify" or "schema" not in results:
+        raise DlverifyError("not a dlverify results file: no 'tool': 'dlverify' and 'schema' fields")
+    if results["schema"] != SCHEMA_VERSION:
+        raise DlverifyError(f"results schema {results['schema']!r} is not the schema this version reads "
+                            f"({SCHEMA_VERSION}); re-run 'dlverify run' to regenerate it")
+    for key, typ in (("theorems", list), ("context", dict), ("status", str)):
+        if not isinstance(results.get(key), typ):
+            raise DlverifyError(f"results file is incomplete: '{key}' is missing or not a {typ.__name__}")
+    for i, t in enumerate(results["theorems"]):
+        if not isinstance(t, dict):
+            raise DlverifyError(f"results file is malformed: theorems[{i}] is not an object")
+        for key, typ in _THEOREM_KEYS.items():
+            if not isinstance(t.get(key), typ):
+                raise DlverifyError(f"results file is malformed: theorems[{i}].{key} is missing or not a {typ.__name__}")
+    return results

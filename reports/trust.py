@@ -1,7 +1,7 @@
 """How much to trust this: the bad-input catalogue and the stress run.
 
 The catalogue is executed (not listed): each case runs the real entry point and records
-the exit code and the one line it printed.  ``python -m dlverify.reports.trust stress``
+the exit code and the one line it printed.  ``dlverify trust stress``
 runs the property checks N times with fresh random seeds and records every failure with
 the seed and hypothesis blob that reproduce it.
 """
@@ -57,6 +57,13 @@ def _cases():
         ("unwritable output folder", lambda: _cli(["run", "--no-checks", "--out", "/proc/dlverify-out"])),
         ("missing optional dependency", lambda: _cli(["run", "--require", "no_such_extra", "--no-checks", "--out", tempfile.mkdtemp()])),
         ("unreadable results file", lambda: _cli(["report", "/nonexistent/results.json"])),
+        ("results file of the wrong shape ([])", lambda: _cli(["report", _tmp_file("results.json", "[]")])),
+        ("results file of the wrong shape ({})", lambda: _cli(["report", _tmp_file("results.json", "{}")])),
+        ("partial results record", lambda: _cli(["report", _tmp_file("results.json", '{"tool": "dlverify", "schema": "2.0"}')])),
+        ("malformed --checks file", lambda: _cli(["report", _valid_results(), "--checks", _tmp_file("checks.json", '{"tests": 1}'),
+                                                  "--out", tempfile.mkdtemp()])),
+        ("seed out of range (2^64)", lambda: _cli(["run", "--seed", str(2**64), "--no-checks", "--out", tempfile.mkdtemp()])),
+        ("theorem pack that cannot be imported", lambda: _broken_pack()),
         ("step size outside the theorem's range (η ≤ 0)",
          lambda: _lib(lambda: smooth.gradient_descent(smooth.make("quadratic/psd", 1, 2, 1.0, seed=0, device=dev), -0.1, 3))),
         ("NaN in data", lambda: _lib(lambda: linear.gd_least_squares(nan_X, torch.zeros(1, 2, dtype=torch.float64), 0.1, 2))),
@@ -71,7 +78,33 @@ def _cases():
     ]
 
 
-def bad_input_catalogue() -> list[dict]:
+def _tmp_file(name: str, text: str) -> str:
+    f = Path(tempfile.mkdtemp()) / name
+    f.write_text(text)
+    return str(f)
+
+
+def _valid_results() -> str:
+    from dlverify.numerics.device import RunContext
+    from dlverify.reports.runner import new_results
+
+    res = new_results(RunContext("cpu")) | {"status": "complete"}
+    return _tmp_file("results.json", json.dumps(res))
+
+
+def _broken_pack() -> tuple[int, str]:
+    from dlverify import theorems
+
+    theorems.register("broken_pack_lemma", "no_such_package.theorem", origin="pack broken-example 0.0")
+    try:
+        return _lib(lambda: theorems.load("broken_pack_lemma"))
+    finally:
+        theorems.unregister("broken_pack_lemma")
+
+
+def bad_input_catalogue(with_interrupt: bool = True) -> list[dict]:
+    """Run every bad-input case; ``with_interrupt`` adds the interrupted full run (slow: the
+    test suite checks the interrupt on a small run in ``test_cli.py`` instead)."""
     rows = []
     for name, fn in _cases():
         if fn is None:
@@ -81,7 +114,8 @@ def bad_input_catalogue() -> list[dict]:
         rows.append({"case": name, "exit_code": code, "message": lines[-1] if lines else "",
                      "one_line": len(lines) == 1, "traceback": "Traceback" in msg,
                      "ok": code == 2 and len(lines) == 1 and "Traceback" not in msg})
-    rows.append(interrupted_run())
+    if with_interrupt:
+        rows.append(interrupted_run())
     return rows
 
 
@@ -115,8 +149,11 @@ def interrupted_run(wait_s: float = 300.0) -> dict:
 
 # ----------------------------------------------------------------------------- stress
 
-THEOREM_CHECKS = ["checks/test_descent_lemma.py", "checks/test_pseudo_inverse.py", "checks/test_shapley.py",
-                  "checks/test_pl_convergence.py", "checks/test_pac_bayes.py", "checks/test_cloze_kl.py"]
+def theorem_checks() -> list[str]:
+    """Every registered theorem's check file (from the registry, not a list kept by hand)."""
+    from dlverify import theorems
+
+    return [str(f) for t in theorems.ids() if (f := theorems.check_file(t)) is not None]
 
 
 def stress(repeat: int, out: Path, root: Path) -> dict:
@@ -128,7 +165,7 @@ def stress(repeat: int, out: Path, root: Path) -> dict:
         seed = rng.randrange(2**31)
         rec = out / f"stress-{k}.json"
         t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", *THEOREM_CHECKS, "--dlverify-profile=stress",
+        p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", *theorem_checks(), "--dlverify-profile=stress",
                             f"--dlverify-seed={seed}", f"--dlverify-out={rec}", "-p", "no:cacheprovider"],
                            cwd=root, capture_output=True, text=True, env=os.environ | {"HYPOTHESIS_DATABASE": ""})
         failures = []

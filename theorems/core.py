@@ -30,33 +30,19 @@ Certificates for inequalities (``a <= b``, i.e. ``b - a >= 0``):
 from __future__ import annotations
 
 import dataclasses
-import enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-SCHEMA_VERSION = "1.0"
+from dlverify.theorems.evidence import (  # noqa: F401 - re-exported: the claim model's vocabulary
+    Basis, ClaimResult, Comparison, Experiment, LineJudgement, Measurement, Plot, ProofRef, Series,
+    TightnessRow, Verdict, decide, exact_measurement, find_proof, judge_source_line, tightness_verdict,
+)
+from dlverify.theorems.relations import GE as _GE, LE as _LE  # noqa: F401
+from dlverify.theorems.relations import DlverifyError, is_strict, is_zero as _is_zero, same_relation, slack  # noqa: F401
 
-
-class Verdict(str, enum.Enum):
-    """One vocabulary across code, report and JSON (see ``shared/DESIGN.md``)."""
-
-    VERIFIED = "verified"
-    TIGHT = "verified, tight"
-    LOOSE = "verified, loose"
-    FALSE = "false"
-    NEEDS_ASSUMPTION = "needs an assumption"
-    # Only for wrong variants and mutants: neither proved nor refuted by the suite.  A
-    # registered claim never carries it (a test asserts that).
-    NOT_REFUTED = "not refuted"
-
-    @property
-    def holds(self) -> bool:
-        return self in (Verdict.VERIFIED, Verdict.TIGHT, Verdict.LOOSE)
-
-
-class DlverifyError(Exception):
-    """Bad input: reported to the user as one line, exit code 2."""
+#: the version of ``results.json``; bumped when a record's shape changes
+SCHEMA_VERSION = "2.0"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,42 +54,6 @@ class Source:
     def cite(self) -> str:
         parts = [self.work, self.section] + ([self.equation] if self.equation else [])
         return ", ".join(parts)
-
-
-# --------------------------------------------------------------------------- relations
-
-_LE = (sp.LessThan, sp.StrictLessThan)
-_GE = (sp.GreaterThan, sp.StrictGreaterThan)
-
-
-def slack(rel: sp.Basic) -> sp.Expr:
-    """``b - a`` for ``a <= b`` (or ``a < b``), ``a - b`` for ``a >= b``; ``lhs - rhs`` for Eq."""
-    if isinstance(rel, _LE):
-        return rel.rhs - rel.lhs
-    if isinstance(rel, _GE):
-        return rel.lhs - rel.rhs
-    if isinstance(rel, sp.Equality):
-        return rel.lhs - rel.rhs
-    raise TypeError(f"not a relation: {rel!r}")
-
-
-def is_strict(rel: sp.Basic) -> bool:
-    return isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
-
-
-def _is_zero(expr: sp.Expr) -> bool:
-    expr = sp.sympify(expr)
-    if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
-        e = sp.simplify(sp.expand(expr.doit()))
-        return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True
-    for attempt in (lambda e: e, sp.expand, lambda e: sp.simplify(e.doit()), sp.factor,
-                    lambda e: sp.simplify(sp.expand_log(sp.expand(e), force=True))):
-        try:
-            if attempt(expr) == 0:
-                return True
-        except (TypeError, ValueError, AttributeError):  # pragma: no cover - sympy corner cases
-            continue
-    return False
 
 
 # --------------------------------------------------------------------------- certificates
@@ -448,14 +398,33 @@ class Equivalence(Certificate):
 # --------------------------------------------------------------------------- model
 
 
+def references(cert: Certificate) -> tuple[str, ...]:
+    """The facts (assumptions or earlier steps) a certificate uses."""
+    keys: list[str] = []
+    if isinstance(cert, Combination):
+        keys += list(cert.uses)
+    for attr in ("fact", "of"):
+        v = getattr(cert, attr, "")
+        if isinstance(v, str) and v:
+            keys.append(v)
+    return tuple(keys)
+
+
 @dataclasses.dataclass(frozen=True)
 class Assumption:
-    """An assumption: a symbolic relation; its numeric predicate is its lambdified slack."""
+    """An assumption: a symbolic relation; its numeric predicate is its lambdified slack.
+
+    ``definition`` marks a relation that only names a quantity (``n_a² = ‖a‖²``): it holds by
+    construction on every instance, so a proof that uses it needs nothing of the claim.  Every
+    other assumption is a *hypothesis*: a proof that uses it proves a claim only if the claim
+    assumes it, and the necessity checks negate it.
+    """
 
     key: str
     text: str
     relation: sp.Basic | None = None
     latex: str = ""
+    definition: bool = False
 
     def tex(self) -> str:
         return self.latex or (sp.latex(self.relation) if self.relation is not None else "")
@@ -470,7 +439,14 @@ class Assumption:
         return fn(*(values[s.name] for s in syms))
 
     def holds(self, values: Mapping[str, Any]) -> bool:
+        """Whether numeric values satisfy the assumption (NaN never does)."""
         m = self.margin(values)
+        try:
+            m = float(m)
+        except (TypeError, ValueError):
+            return False
+        if m != m:
+            return False
         return m > 0 if is_strict(self.relation) else m >= 0
 
 
@@ -490,48 +466,80 @@ class Step:
 class Claim:
     """A statement tested on numeric instances.
 
-    ``relation`` is a sympy relation over instance quantities (e.g. ``f1 <= f0 - eta/2*g2``),
-    the same object the derivation proves (``proved_by`` names the step).  ``assumptions``
-    are the keys of the assumptions it needs.
+    ``relation`` is a sympy relation over instance quantities (e.g. ``f0 - f1 >= eta/2*g2``).
+    A proof is a certified derivation step with the same relation (compared by sympy) whose
+    hypotheses are among ``assumptions``; the numeric side evaluates the relation on instances
+    generated from ``assumptions`` (and violates each assumption the claim does not make).
+    Write inequalities as ``measured <= bound`` (or ``bound <= measured``): the worst ratio is
+    the smaller side over the larger.
     """
 
     key: str
     text: str
     relation: sp.Basic
     assumptions: tuple[str, ...] = ()
-    proved_by: str = ""
-    tight_on: str = ""  # name of an extremal family on which it holds with equality
-    # relations that hold on every instance the claim is about (e.g. f(w_0) >= f*); used to
-    # sample the claim's domain when deciding whether a changed claim is weaker or stronger
+    #: the extremal family (by the numeric side's name) on which the relation is attained; the
+    #: numeric side measures it there and reports whether it is attained
+    tight_on: str = ""
+    #: relations that hold on every instance the claim is about (e.g. f(w_0) >= f*); used to
+    #: sample the claim's domain when deciding whether a changed claim is weaker or stronger.
+    #: Never the claim itself (a test checks this).
     domain: tuple = ()
     #: the relation is a sufficient *condition* (the claim: "where it holds, the conclusion
     #: follows"), so a relation that holds less often makes a weaker claim, not a stronger one
     condition: bool = False
+    #: a relation with a better constant; when it is itself verified the claim is *loose*
+    sharper: sp.Basic | None = None
+    #: for a wrong variant or mutant: the key of the claim it was made from
+    of: str = ""
 
     def tex(self) -> str:
         return sp.latex(self.relation)
 
     def variant(self, key: str, text: str, relation: sp.Basic | None = None,
                 assumptions: Iterable[str] | None = None) -> "Claim":
-        """A changed copy (used for wrong variants and mutants)."""
+        """A changed copy (used for wrong variants and mutants): no extremal family, no sharper form."""
         return dataclasses.replace(
             self, key=key, text=text,
             relation=self.relation if relation is None else relation,
             assumptions=self.assumptions if assumptions is None else tuple(assumptions),
-            proved_by="", tight_on="")
+            tight_on="", sharper=None, of=self.of or self.key)
+
+    def sharper_claim(self) -> "Claim | None":
+        if self.sharper is None:
+            return None
+        return dataclasses.replace(self, key=self.key + ":sharper", text=self.text + " (sharper form)",
+                                   relation=self.sharper, sharper=None)
 
 
 @dataclasses.dataclass
 class SourceLine:
-    """One line of the source as transcribed, with the suite's verdict on it."""
+    """One statement of a source document, as written, and how the suite reads it.
+
+    ``doc`` and ``line`` cite ``../shared/sources/<doc>`` (1-based, ``grep -n`` numbering);
+    ``anchor`` is a short verbatim piece of that line that locates it.  ``latex`` is our
+    transcription of its mathematics *as the source states it*, never the fix.  The verdict
+    is computed (:func:`judge_line`) from the evidence for ``reading`` (the transcription as a
+    claim, with the assumptions the passage states), ``point`` (an exact counterexample to the
+    reading, re-checked in exact arithmetic) and ``corrected`` (the corrected form, with its own
+    evidence); ``unchecked`` says why the suite cannot decide it.
+    """
 
     key: str
-    where: str
-    as_written: str  # LaTeX, as transcribed
-    verdict: Verdict
-    finding: str = ""
-    corrected: str = ""  # LaTeX of the corrected form when it differs
-    evidence: Callable[[], dict] | None = None  # computes the counterexample/proof record
+    doc: str
+    line: int
+    anchor: str
+    what: str
+    latex: str
+    reading: Claim | None = None
+    corrected: Claim | None = None
+    corrected_latex: str = ""
+    point: Mapping | None = None
+    unchecked: str = ""
+    note: str = ""
+
+    def cite(self) -> str:
+        return f"{self.doc}:{self.line}"
 
 
 @dataclasses.dataclass
@@ -548,6 +556,10 @@ class Theorem:
     other_sources: Sequence[Source] = ()
     notes: str = ""
     latex_names: Mapping[sp.Symbol, str] = dataclasses.field(default_factory=dict)
+    #: changed constants and dropped assumptions that the suite must report false
+    wrong_variants: Sequence[Claim] = ()
+    #: the module of the numeric side (default ``dlverify.numerics.<id>``)
+    numeric: str = ""
 
     def tex(self, expr: sp.Basic) -> str:
         """LaTeX of a relation with the theorem's own symbol names (e.g. g2 -> \\|\\nabla f(w)\\|^2)."""
@@ -577,11 +589,19 @@ class StepMark:
     certificate: str
     ok: bool
     detail: str
+    #: the hypotheses (non-definition assumptions) the step rests on, transitively
+    hypotheses: tuple[str, ...] = ()
+    relation: Any = dataclasses.field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "relation"}
 
 
 def check_derivation(theorem: Theorem) -> list[StepMark]:
     """Re-check every step, in order, against the assumptions and the earlier steps."""
     facts = theorem.facts()
+    hyps: dict[str, frozenset[str]] = {a.key: frozenset() if a.definition else frozenset({a.key})
+                                       for a in theorem.assumptions}
     marks = []
     for step in theorem.derivation:
         try:
@@ -589,9 +609,12 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
         except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
             m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
         tex = step.latex or theorem.tex(step.relation)
-        marks.append(StepMark(step.key, step.text, tex, step.certificate.describe(), m.ok, m.detail))
+        used = frozenset().union(*(hyps.get(k, frozenset()) for k in references(step.certificate)))
+        marks.append(StepMark(step.key, step.text, tex, step.certificate.describe(), m.ok, m.detail,
+                              tuple(sorted(used)), step.relation))
         if m.ok and not isinstance(step.relation, sp.Equivalent):
             facts[step.key] = step.relation
+            hyps[step.key] = used
     return marks
 
 
@@ -605,26 +628,51 @@ def certify(relation: sp.Basic, certificate: Certificate, facts: Mapping[str, sp
 
 # --------------------------------------------------------------------------- claim outcomes
 
+#: the numeric side of a theorem: claim -> measurements of its relation (``[]`` when it cannot
+#: evaluate that relation)
+Measure = Callable[[Claim], Sequence[Measurement]]
 
-@dataclasses.dataclass
-class ClaimResult:
-    """What the suite concluded about one claim (registered, wrong variant or mutant)."""
 
-    key: str
-    text: str
-    latex: str
-    verdict: Verdict
-    instances: int = 0
-    violations: int = 0
-    worst_ratio: float | None = None  # measured / bound, worst instance (1 = attained)
-    counterexample: dict | None = None
-    proved_by: str = ""
-    detail: str = ""
+def assess(theorem: Theorem, claim: Claim, marks: Sequence[StepMark], measure: Measure | None = None,
+           point: Mapping | None = None) -> ClaimResult:
+    """Gather a claim's evidence -- the proof that applies (if any), its measurements, an exact
+    point -- and let :func:`decide` make the verdict."""
+    proof = find_proof(claim.relation, claim.assumptions, marks)
+    ms: list[Measurement] = []
+    if measure is not None:
+        ms += list(measure(claim))
+    if point:
+        ms.append(point_measurement(theorem, claim, point))
+    sharper = None
+    sc = claim.sharper_claim()
+    if sc is not None:
+        sharper = assess(theorem, sc, marks, measure)
+    return decide(claim.key, claim.text, theorem.tex(claim.relation), proof, ms, sharper)
 
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["verdict"] = self.verdict.value
-        return d
+
+def point_measurement(theorem: Theorem, claim: Claim, point: Mapping) -> Measurement:
+    """The claim's relation at an exact point; the claim's assumptions that the point decides
+    (their symbols are all fixed by it) must hold there."""
+    keys = {k if isinstance(k, sp.Symbol) else sp.Symbol(str(k)) for k in point}
+    names = {k.name for k in keys}
+    rels = []
+    for k in claim.assumptions:
+        a = theorem.assumption(k)
+        if a.relation is not None and {s.name for s in a.relation.free_symbols} <= names:
+            rels.append(a.relation)
+    return exact_measurement(claim.relation, rels, point)
+
+
+def judge_line(theorem: Theorem, line: SourceLine, marks: Sequence[StepMark], measure: Measure | None = None
+               ) -> tuple[LineJudgement, ClaimResult | None, ClaimResult | None]:
+    """A source line's verdict, with the results of its reading and of its corrected form."""
+    if line.unchecked:
+        return judge_source_line(None, None, line.unchecked), None, None
+    reading = assess(theorem, line.reading, marks, measure, line.point) if line.reading is not None else None
+    corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
+    adds = (line.corrected is not None and line.reading is not None
+            and set(line.corrected.assumptions) > set(line.reading.assumptions))
+    return judge_source_line(reading, corrected, adds_assumption=adds), reading, corrected
 
 
 def exact_counterexample(relation: sp.Basic, assumptions: Sequence[sp.Basic],

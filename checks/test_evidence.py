@@ -1,0 +1,67 @@
+"""The numeric evidence builder against independent computations (plain Python loops)."""
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+import torch
+
+from dlverify.numerics.evidence import combine, measure_relation, skipped
+from dlverify.theorems.core import Verdict, decide
+
+a, b = sp.symbols("a b", real=True)
+
+
+def _loop_count(rel_fn, xs, ys, tol):
+    return sum(1 for x, y in zip(xs, ys) if not (rel_fn(x, y) >= -tol))  # NaN-safe like the builder
+
+
+def test_violations_and_worst_ratio_match_a_plain_loop():
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(500, generator=g, dtype=torch.float64)
+    y = 0.9 + 0.2 * torch.rand(500, generator=g, dtype=torch.float64)
+    m = measure_relation(sp.Le(a, b), {"a": x, "b": y}, 0.0, how="t")
+    xs, ys = x.tolist(), y.tolist()
+    assert m.checked == 500 and m.violations == _loop_count(lambda p, q: q - p, xs, ys, 0.0)
+    ratios = [p / q for p, q in zip(xs, ys) if q > 0 and p >= 0]
+    assert math.isclose(m.worst_ratio, max(ratios), rel_tol=1e-15)
+
+
+def test_regression_nan_is_a_violation():
+    """Issue 12: `sl < -tol` is False for NaN, so a bound that is NaN everywhere was 'verified'."""
+    x = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)
+    nan = torch.full_like(x, float("nan"))
+    m = measure_relation(sp.Le(a, b), {"a": x, "b": nan}, 1e-12, how="nan bound", extremal=True)
+    assert m.violations == 3 and not m.attained
+    assert decide("k", "", "", None, [m]).verdict is Verdict.FALSE
+    inf = measure_relation(sp.Le(a, b), {"a": torch.full_like(x, float("inf")), "b": x}, 1e-12, how="inf")
+    assert inf.violations == 3
+
+
+def test_attained_only_when_every_informative_slack_is_within_rounding():
+    x = torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)
+    assert measure_relation(sp.Le(a, b), {"a": x, "b": x}, 1e-15, how="eq", extremal=True).attained
+    assert not measure_relation(sp.Le(a, b), {"a": x, "b": 1.5 * x}, 1e-15, how="gap", extremal=True).attained
+
+
+def test_mask_restricts_and_counterexample_names_the_instance():
+    x = torch.tensor([0.0, 2.0, 3.0], dtype=torch.float64)
+    y = torch.ones(3, dtype=torch.float64)
+    m = measure_relation(sp.Le(a, b), {"a": x, "b": y}, 0.0, how="masked", mask=torch.tensor([True, False, True]),
+                         describe=lambda idx: {"seed": 7})
+    assert m.checked == 2 and m.violations == 1
+    assert m.counterexample["index"] == [2] and m.counterexample["a"] == 3.0 and m.counterexample["seed"] == 7
+
+
+def test_equalities_use_the_absolute_slack():
+    x = torch.tensor([1.0, 1.0 + 1e-9], dtype=torch.float64)
+    m = measure_relation(sp.Eq(a, b), {"a": torch.ones(2, dtype=torch.float64), "b": x}, 1e-12, how="eq")
+    assert m.violations == 1
+
+
+def test_combine_and_skipped():
+    m1 = measure_relation(sp.Le(a, b), {"a": torch.tensor([0.5]), "b": torch.tensor([1.0])}, 0.0, how="one")
+    m2 = measure_relation(sp.Le(a, b), {"a": torch.tensor([2.0]), "b": torch.tensor([1.0])}, 0.0, how="two")
+    c = combine("both", [m1, m2, skipped("three", "not over a, b")])
+    assert c.checked == 2 and c.violations == 1 and c.counterexample["part"] == "two"
+    assert combine("none", [skipped("x", "why")]).skipped == "why"

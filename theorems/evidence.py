@@ -1,0 +1,414 @@
+r"""Typed evidence, and the one place where verdicts are made.
+
+The numeric side (``numerics/``) *computes*: it returns :class:`Measurement` records (the
+claim's own relation evaluated on instances generated from the claim's assumptions),
+:class:`Experiment` records (measured against predicted, as :class:`Comparison` rows) and
+:class:`TightnessRow` records.  The symbolic side contributes a certified derivation step
+whose relation *is* the claim's relation (:func:`find_proof`, compared by sympy), or nothing.
+
+Only the functions of this module turn evidence into a verdict:
+
+* :func:`decide` -- a claim (registered claim, wrong variant, mutant, or the reading of a
+  source line) from its proof and measurements;
+* :func:`judge_source_line` -- a source statement as written, from the results of its
+  reading, its corrected form and its sharper form;
+* :func:`tightness_verdict` -- a row of a tightness table;
+* :meth:`Comparison.holds` / :attr:`Experiment.ok` -- whether a measurement matches its
+  prediction.
+
+NaN and inf are violations everywhere: a comparison with a non-finite number fails.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+
+from dlverify.theorems.relations import RELATIONS, is_strict, same_relation, slack
+
+
+class Verdict(str, enum.Enum):
+    """One vocabulary across code, report and JSON (see ``shared/DESIGN.md``)."""
+
+    VERIFIED = "verified"
+    TIGHT = "verified, tight"
+    LOOSE = "verified, loose"
+    FALSE = "false"
+    NEEDS_ASSUMPTION = "needs an assumption"
+    #: a claim with no evidence either way (no applicable proof, nothing measured); a registered
+    #: claim never carries it, and a wrong variant that gets it is a failure of the suite
+    NOT_REFUTED = "not refuted"
+    #: a source statement the suite cannot decide; always shown with its reason
+    NOT_CHECKED = "not checked"
+
+    @property
+    def holds(self) -> bool:
+        return self in (Verdict.VERIFIED, Verdict.TIGHT, Verdict.LOOSE)
+
+
+class Basis(str, enum.Enum):
+    """Which kind of evidence stands behind a verdict."""
+
+    PROVED_AND_MEASURED = "proved and measured"
+    MEASURED = "measured only"
+    PROVED = "proved only"
+    REFUTED = "refuted"
+    NONE = "no evidence"
+
+
+def finite(x: Any) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclasses.dataclass
+class Measurement:
+    """The claim's relation evaluated on generated instances (or at one exact point).
+
+    ``violations`` counts the evaluations where the relation fails beyond the rounding bound
+    *or* is not a finite number.  ``worst_ratio`` is ``max(smaller side / larger side)`` of the
+    claim's own inequality over the informative evaluations (1 where the bound is attained).
+    ``attained`` is True when an extremal family attains the claim's relation within rounding
+    (``|slack| <= tol`` on every informative evaluation), None when no such family was run.
+    """
+
+    how: str
+    checked: int
+    violations: int
+    worst_ratio: float | None = None
+    attained: bool | None = None
+    counterexample: dict | None = None
+    detail: str = ""
+    #: a reason the measurement could not be made (then it carries no evidence)
+    skipped: str = ""
+
+    def __post_init__(self):
+        self.checked = int(self.checked)
+        self.violations = int(self.violations)
+        if self.worst_ratio is not None:
+            self.worst_ratio = float(self.worst_ratio)
+        if self.attained is not None:
+            self.attained = bool(self.attained)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class ProofRef:
+    """The derivation step that proves a claim: its relation is the claim's relation and its
+    hypotheses are among the claim's assumptions."""
+
+    step: str
+    certificate: str
+    hypotheses: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass
+class ClaimResult:
+    """What the suite concluded about one claim (registered, wrong variant, mutant, reading)."""
+
+    key: str
+    text: str
+    latex: str
+    verdict: Verdict
+    basis: Basis
+    instances: int = 0
+    violations: int = 0
+    worst_ratio: float | None = None
+    counterexample: dict | None = None
+    proof: ProofRef | None = None
+    measurements: list[Measurement] = dataclasses.field(default_factory=list)
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["verdict"] = self.verdict.value
+        d["basis"] = self.basis.value
+        return d
+
+    as_dict = to_dict
+
+
+@dataclasses.dataclass
+class Comparison:
+    """One measured number against its prediction: ``measured op target`` within ``tol``.
+
+    ``op`` is ``<=``, ``>=``, ``==`` (``|measured − target| <= tol``) or ``in`` (``target`` is an
+    interval ``(lo, hi)``).  A non-finite measured value never holds.
+    """
+
+    name: str
+    measured: float
+    op: str
+    target: float | tuple[float, float]
+    tol: float = 0.0
+
+    def __post_init__(self):
+        if self.op not in ("<=", ">=", "==", "in"):
+            raise ValueError(f"comparison op must be <=, >=, == or in, not {self.op!r}")
+        self.measured = float(self.measured)
+        self.tol = float(self.tol)
+        self.target = (float(self.target[0]), float(self.target[1])) if self.op == "in" else float(self.target)
+
+    def holds(self) -> bool:
+        m, t = self.measured, self.target
+        if not finite(m):
+            return False
+        if self.op == "in":
+            lo, hi = t  # type: ignore[misc]
+            return lo - self.tol <= m <= hi + self.tol
+        if not finite(t):
+            return False
+        if self.op == "<=":
+            return m <= t + self.tol  # type: ignore[operator]
+        if self.op == ">=":
+            return m >= t - self.tol  # type: ignore[operator]
+        return abs(m - t) <= self.tol  # type: ignore[operator]
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self) | {"holds": self.holds()}
+
+
+@dataclasses.dataclass
+class Series:
+    label: str
+    kind: str  # "points" or "line"
+    x: list
+    y: list
+
+    def __post_init__(self):
+        if self.kind not in ("points", "line"):
+            raise ValueError(f"series kind must be points or line, not {self.kind!r}")
+        self.x = [float(v) for v in self.x]
+        self.y = [float(v) for v in self.y]
+
+
+@dataclasses.dataclass
+class Plot:
+    xlabel: str
+    ylabel: str
+    series: list[Series]
+    xscale: str = "linear"
+    yscale: str = "linear"
+
+
+@dataclasses.dataclass
+class Experiment:
+    """A measured-versus-predicted record.  ``ok`` is derived from the comparisons: None when
+    the experiment only shows a measurement, else whether every comparison holds."""
+
+    key: str
+    title: str
+    comparisons: list[Comparison] = dataclasses.field(default_factory=list)
+    measured: dict = dataclasses.field(default_factory=dict)
+    predicted: dict = dataclasses.field(default_factory=dict)
+    formula: str = ""
+    instances: int | None = None
+    steps: int | None = None
+    dim: int | None = None
+    wall_s: float | None = None
+    instances_per_s: float | None = None
+    plot: Plot | None = None
+    sizes: dict = dataclasses.field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool | None:
+        if not self.comparisons:
+            return None
+        return all(c.holds() for c in self.comparisons)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["comparisons"] = [c.to_dict() for c in self.comparisons]
+        d["ok"] = self.ok
+        return d
+
+
+@dataclasses.dataclass
+class TightnessRow:
+    """A row of a tightness table for an upper bound ``quantity <= bound``.
+
+    ``measured_value`` is the worst measured value (``measured_upper`` its upper end under the
+    rounding bounds, when known); ``better`` a proved or computed better value (a published
+    tight constant, PEPit's worst case) if any; all on the same scale as ``bound``.
+    """
+
+    quantity: str
+    setting: str
+    bound: float
+    measured_value: float | None
+    textbook: str = ""
+    best_known: str = ""
+    pepit: str = "—"
+    measured: str = ""
+    measured_upper: float | None = None
+    better: float | None = None
+    tol: float = 0.0
+
+    @property
+    def verdict(self) -> Verdict:
+        return tightness_verdict(self)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self) | {"verdict": self.verdict.value}
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def decide(key: str, text: str, latex: str, proof: ProofRef | None, measurements: Sequence[Measurement],
+           sharper: ClaimResult | None = None) -> ClaimResult:
+    """The verdict on a claim, from its evidence alone.
+
+    * any violation (beyond rounding, or NaN/inf) in any measurement: **false**, with the
+      first counterexample;
+    * no applicable proof and nothing measured: **not refuted** (no evidence);
+    * otherwise it holds, on the basis *proved and measured*, *measured only* or *proved
+      only*; it is **tight** when an extremal family attains it (``attained``), **loose** when a
+      sharper relation (a better constant) is itself verified, else **verified**.
+    """
+    ms = [m for m in measurements if not m.skipped]
+    checked = sum(m.checked for m in ms)
+    viol = sum(m.violations for m in ms)
+    ratios = [m.worst_ratio for m in ms if m.worst_ratio is not None]
+    worst = max(ratios) if ratios else None
+    common = dict(key=key, text=text, latex=latex, instances=checked, violations=viol, worst_ratio=worst,
+                  measurements=list(measurements))
+    if viol:
+        first = next(m for m in ms if m.violations)
+        cex = (first.counterexample or {}) | {"how": first.how}
+        return ClaimResult(verdict=Verdict.FALSE, basis=Basis.REFUTED, counterexample=cex, proof=None,
+                           detail=f"{viol} of {checked} evaluations violate the relation ({first.how})", **common)
+    if proof is None and checked == 0:
+        why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"
+        return ClaimResult(verdict=Verdict.NOT_REFUTED, basis=Basis.NONE, proof=None,
+                           detail=f"no derivation step proves this relation, and {why}", **common)
+    basis = Basis.PROVED_AND_MEASURED if proof and checked else Basis.PROVED if proof else Basis.MEASURED
+    if any(m.attained for m in ms):
+        verdict = Verdict.TIGHT
+        how = "; attained: " + ", ".join(m.how for m in ms if m.attained)
+    elif sharper is not None and sharper.verdict.holds:
+        verdict = Verdict.LOOSE
+        how = f"; loose: the sharper relation {sharper.latex} is {sharper.verdict.value} ({sharper.basis.value})"
+    else:
+        verdict, how = Verdict.VERIFIED, ""
+    what = (f"proved by step {proof.step}" if proof else "not proved") + \
+        (f"; no violation in {checked} evaluations" if checked else "; not measured")
+    return ClaimResult(verdict=verdict, basis=basis, proof=proof, detail=what + how, **common)
+
+
+def find_proof(relation: sp.Basic, assumptions: Sequence[str], marks: Sequence[Any]) -> ProofRef | None:
+    """A certified derivation step whose relation is ``relation`` (compared by sympy) and
+    whose hypotheses are all among ``assumptions``; None when there is none."""
+    allowed = set(assumptions)
+    for m in marks:
+        if not m.ok or m.relation is None:
+            continue
+        if not set(m.hypotheses) <= allowed:
+            continue
+        try:
+            if same_relation(m.relation, relation):
+                return ProofRef(m.key, m.certificate, tuple(m.hypotheses))
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return None
+
+
+def exact_measurement(relation: sp.Basic, assumptions: Sequence[sp.Basic], point: Mapping[sp.Symbol, Any],
+                      how: str = "exact arithmetic") -> Measurement:
+    """Evaluate ``relation`` at one point in exact arithmetic, after checking that the point
+    satisfies every assumption (a point outside the domain is no evidence).
+
+    Exact means a counterexample found here is not a rounding artefact."""
+    pt = {k: sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v) for k, v in point.items()}
+    shown = {str(k): str(v) for k, v in pt.items()}
+    for a in assumptions:
+        val = a.subs(pt)
+        if val is not sp.true:
+            return Measurement(how, 0, 0, skipped=f"the point {shown} does not satisfy the assumption {sp.sstr(a)}")
+    s = sp.simplify(slack(relation).subs(pt))
+    if s.free_symbols:
+        return Measurement(how, 0, 0, skipped=f"the point {shown} does not fix {sorted(map(str, s.free_symbols))}")
+    ok = _exact_holds(relation, s)
+    return Measurement(how, 1, 0 if ok else 1, counterexample=None if ok else shown | {"slack": sp.sstr(s)},
+                       detail=f"slack {sp.sstr(s)} at {shown}")
+
+
+def _exact_holds(relation: sp.Basic, s: sp.Expr) -> bool:
+    if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:
+        return False
+    if isinstance(relation, sp.Equality):
+        return bool(s == 0)
+    return bool(s > 0) if is_strict(relation) else bool(s >= 0)
+
+
+# --------------------------------------------------------------------------- source lines
+
+
+@dataclasses.dataclass
+class LineJudgement:
+    verdict: Verdict
+    basis: str
+    detail: str
+
+
+def judge_source_line(reading: ClaimResult | None, corrected: ClaimResult | None, unchecked: str = "",
+                      adds_assumption: bool = False) -> LineJudgement:
+    """The verdict on a source statement as written.
+
+    * ``unchecked`` (the suite cannot decide it): **not checked**, with the reason;
+    * its reading holds: the reading's verdict (verified, tight, or loose when its sharper
+      form is verified);
+    * its reading is false: **needs an assumption** when the corrected form adds an
+      assumption and is itself verified, else **false** (the corrected form, if verified, is
+      shown beside it);
+    * no evidence for the reading: **not checked** (a defect the registry test reports).
+    """
+    if unchecked:
+        return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {unchecked}")
+    if reading is None:
+        return LineJudgement(Verdict.NOT_CHECKED, "—", "not checked, because no reading was given")
+    if reading.verdict.holds:
+        return LineJudgement(reading.verdict, reading.basis.value, reading.detail)
+    if reading.verdict is Verdict.FALSE:
+        fixed = corrected is not None and corrected.verdict.holds
+        if fixed and adds_assumption:
+            return LineJudgement(Verdict.NEEDS_ASSUMPTION, reading.basis.value,
+                                 f"false as written ({reading.detail}); with the added assumption it is "
+                                 f"{corrected.verdict.value} ({corrected.basis.value})")
+        extra = f"; the corrected form is {corrected.verdict.value} ({corrected.basis.value})" if fixed else ""
+        return LineJudgement(Verdict.FALSE, reading.basis.value, reading.detail + extra)
+    return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {reading.detail}")
+
+
+def tightness_verdict(row: TightnessRow) -> Verdict:
+    """false when the worst measured value exceeds the bound (or is not finite); tight when the
+    bound is attained within ``tol``; loose when a better value is proved or computed; else
+    verified."""
+    mv = row.measured_value
+    if mv is None:
+        if row.better is not None and finite(row.better) and row.better < row.bound - row.tol:
+            return Verdict.LOOSE
+        return Verdict.VERIFIED
+    if not finite(mv) or mv > row.bound + row.tol:
+        return Verdict.FALSE
+    top = row.measured_upper if row.measured_upper is not None and finite(row.measured_upper) else mv
+    if top >= row.bound - row.tol:
+        return Verdict.TIGHT
+    if row.better is not None and finite(row.better) and row.better < row.bound - row.tol:
+        return Verdict.LOOSE
+    return Verdict.VERIFIED
+
+
+def is_relation(x: Any) -> bool:
+    return isinstance(x, RELATIONS)

@@ -5,6 +5,7 @@ metadata an installed distribution has (``*.dist-info`` with its entry points), 
 putting the folder on ``PYTHONPATH`` (or ``sys.path``) is the same as installing the pack:
 ``importlib.metadata`` finds its ``dlverify.theorems`` entry point.
 """
+
 from __future__ import annotations
 
 import os

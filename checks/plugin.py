@@ -8,6 +8,7 @@ while it runs; ``pytest_runtest_makereport`` moves what it recorded into the rep
 ``user_properties`` (which pytest-xdist ships from workers to the controller), and
 the controller writes every record once, in ``pytest_sessionfinish``.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,29 +22,54 @@ from hypothesis import HealthCheck, Phase, settings
 # Our "ci" replaces hypothesis' built-in profile of that name (auto-loaded when CI is set):
 # derandomized, so a CI verdict is a pure function of the code, and fast on 2 cores.
 settings.register_profile(
-    "ci", max_examples=25, derandomize=True, deadline=None, database=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    "ci",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.register_profile(
-    "thorough", max_examples=200, deadline=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    "thorough",
+    max_examples=200,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 # for the stress run: random seeds, no database, every failure prints its blob
 settings.register_profile(
-    "stress", max_examples=25, deadline=None, database=None, print_blob=True, derandomize=False,
+    "stress",
+    max_examples=25,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    derandomize=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink])
+    phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink],
+)
 
 _CURRENT: dict[str, list] = {}
 _NODE: list[str] = [""]
 _COLLECTED: list[dict] = []
 
 
-def record(theorem: str, *, examples: int = 1, counterexamples: int = 0, ratio: float | None = None,
-           note: str | None = None, counterexample: dict | None = None) -> None:
+def record(
+    theorem: str,
+    *,
+    examples: int = 1,
+    counterexamples: int = 0,
+    ratio: float | None = None,
+    note: str | None = None,
+    counterexample: dict | None = None,
+) -> None:
     """Accumulate statistics of the running test: examples tried, counterexamples found,
     the largest measured/bound ratio (the quantity ``hypothesis.target`` pushes up), a note
     and the first counterexample."""
     node = _NODE[0]
-    cur = _CURRENT.setdefault(node, [{"theorem": theorem, "examples": 0, "counterexamples": 0, "max_ratio": None}])[0]
+    cur = _CURRENT.setdefault(
+        node, [{"theorem": theorem, "examples": 0, "counterexamples": 0, "max_ratio": None}]
+    )[0]
     cur["examples"] += examples
     cur["counterexamples"] += counterexamples
     if ratio is not None and (cur["max_ratio"] is None or ratio > cur["max_ratio"]):
@@ -61,17 +87,29 @@ def pytest_sessionstart(session):
 
 def pytest_addoption(parser):
     g = parser.getgroup("dlverify")
-    g.addoption("--dlverify-profile", default=os.environ.get("DLVERIFY_PROFILE", "ci"),
-                choices=("ci", "thorough", "stress"), help="hypothesis profile and problem sizes")
-    g.addoption("--dlverify-device", default=os.environ.get("DLVERIFY_DEVICE", "auto"), help="auto, cpu or cuda")
+    g.addoption(
+        "--dlverify-profile",
+        default=os.environ.get("DLVERIFY_PROFILE", "ci"),
+        choices=("ci", "thorough", "stress"),
+        help="hypothesis profile and problem sizes",
+    )
+    g.addoption(
+        "--dlverify-device", default=os.environ.get("DLVERIFY_DEVICE", "auto"), help="auto, cpu or cuda"
+    )
     g.addoption("--dlverify-seed", default=int(os.environ.get("DLVERIFY_SEED", "20261123")), type=int)
-    g.addoption("--dlverify-out", default=os.environ.get("DLVERIFY_CHECKS_OUT", ""),
-                help="write the recorded check statistics to this JSON file")
+    g.addoption(
+        "--dlverify-out",
+        default=os.environ.get("DLVERIFY_CHECKS_OUT", ""),
+        help="write the recorded check statistics to this JSON file",
+    )
 
 
 def pytest_configure(config):
-    for line in ("gpu: needs a CUDA device (skipped without one)", "slow: long-running; thorough profile",
-                 "browser: drives headless Chromium"):
+    for line in (
+        "gpu: needs a CUDA device (skipped without one)",
+        "slow: long-running; thorough profile",
+        "browser: drives headless Chromium",
+    ):
         config.addinivalue_line("markers", line)
     settings.load_profile(config.getoption("--dlverify-profile"))
 
@@ -82,8 +120,11 @@ def ctx(request):
     from dlverify.numerics.device import RunContext
 
     prof = request.config.getoption("--dlverify-profile")
-    return RunContext(request.config.getoption("--dlverify-device"), request.config.getoption("--dlverify-seed"),
-                      "thorough" if prof == "thorough" else "ci")
+    return RunContext(
+        request.config.getoption("--dlverify-device"),
+        request.config.getoption("--dlverify-seed"),
+        "thorough" if prof == "thorough" else "ci",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,14 +5,23 @@ variant and source line exactly as ``dlverify run`` does (the same :class:`Measu
 process and run context; the generic tests in ``test_registry.py`` and the per-theorem files
 read it instead of measuring again.
 """
+
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from functools import cache
 
 from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import ClaimResult, StepMark, Theorem, assess, certify, check_derivation, judge_line
+from dlverify.theorems.core import (
+    ClaimResult,
+    StepMark,
+    Theorem,
+    assess,
+    certify,
+    check_derivation,
+    judge_line,
+)
 
 
 @dataclasses.dataclass
@@ -39,19 +48,19 @@ def _line(ev: Evaluation, key: str):
     return _LINES[k]
 
 
-@lru_cache(maxsize=None)
+@cache
 def marks_of(theorem_id: str) -> tuple[StepMark, ...]:
     return tuple(check_derivation(registry.load(theorem_id).THEOREM))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _evaluation(theorem_id: str, device: str, seed: int, profile: str) -> Evaluation:
-    from dlverify.reports.runner import Measurer
+    from dlverify.reports.runner import measurer
 
     ctx = RunContext(device, seed, profile)
     th = registry.load(theorem_id).THEOREM
     marks = list(marks_of(theorem_id))
-    measure = Measurer(registry.numeric(theorem_id), ctx)
+    measure = measurer(theorem_id, ctx)
     claims = {c.key: assess(th, c, marks, measure) for c in th.claims}
     variants = {v.key: assess(th, v, marks, measure) for v in th.wrong_variants}
     return Evaluation(th, marks, claims, variants, measure)

@@ -4,6 +4,7 @@ These drive a small theorem (the skeleton lemma of ``dlverify new``, registered 
 not the whole suite: what the real theorems compute is tested in their own files and in
 ``test_registry.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,34 +42,42 @@ def toy_run(toy, tmp_path_factory):
     return code, out
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["run", "--theorem", "nope"], "unknown theorem 'nope'; registered:"),
-    (["run", "--profile", "fast"], "invalid choice: 'fast'"),
-    (["run", "--device", "tpu"], "invalid choice: 'tpu'"),
-    (["run", "--seed", "x"], "invalid int value"),
-    (["run", "--seed", str(2**64)], "outside 0 … 2^63 − 1"),
-    (["run", "--seed", "-1"], "outside 0 … 2^63 − 1"),
-    ([], "a command is required"),
-    (["frobnicate"], "invalid choice"),
-    (["report", "/nonexistent/results.json"], "cannot read results file"),
-    (["trust"], "needs 'stress' or 'catalogue'"),
-    (["new", "Bad-Id"], "must be lower-case letters"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["run", "--theorem", "nope"], "unknown theorem 'nope'; registered:"),
+        (["run", "--profile", "fast"], "invalid choice: 'fast'"),
+        (["run", "--device", "tpu"], "invalid choice: 'tpu'"),
+        (["run", "--seed", "x"], "invalid int value"),
+        (["run", "--seed", str(2**64)], "outside 0 … 2^63 − 1"),
+        (["run", "--seed", "-1"], "outside 0 … 2^63 − 1"),
+        ([], "a command is required"),
+        (["frobnicate"], "invalid choice"),
+        (["report", "/nonexistent/results.json"], "cannot read results file"),
+        (["trust"], "needs 'stress' or 'catalogue'"),
+        (["new", "Bad-Id"], "must be lower-case letters"),
+    ],
+)
 def test_bad_usage_is_one_line_exit_2(capsys, argv, needle):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0] and "Traceback" not in err[0], err
 
 
-@pytest.mark.parametrize("content, needle", [
-    ("[]", "the top level is a list"),
-    ("{}", "no 'tool': 'dlverify'"),
-    ('{"tool": "dlverify", "schema": "2.0"}', "'theorems' is missing"),
-    ('{"tool": "dlverify", "schema": "1.0", "theorems": []}', "schema '1.0'"),
-    ('{"tool": "dlverify", "schema": "2.0", "theorems": [{"id": "x"}], "context": {}, "status": "complete"}',
-     "theorems[0].title"),
-    ("not json", "cannot read results file"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("[]", "the top level is a list"),
+        ("{}", "no 'tool': 'dlverify'"),
+        ('{"tool": "dlverify", "schema": "2.0"}', "'theorems' is missing"),
+        ('{"tool": "dlverify", "schema": "1.0", "theorems": []}', "schema '1.0'"),
+        (
+            '{"tool": "dlverify", "schema": "2.0", "theorems": [{"id": "x"}], "context": {}, "status": "complete"}',
+            "theorems[0].title",
+        ),
+        ("not json", "cannot read results file"),
+    ],
+)
 def test_regression_report_on_a_wrong_file_is_one_line_and_writes_nothing(tmp_path, capsys, content, needle):
     """Issue 12: `dlverify report` on valid JSON of the wrong shape gave a traceback, exit 1,
     after overwriting DIR/results.json."""
@@ -84,7 +93,10 @@ def test_regression_malformed_checks_file_is_one_line(toy_run, tmp_path, capsys)
     _, out = toy_run
     bad = tmp_path / "checks.json"
     bad.write_text('{"tests": 3}')
-    assert cli.main(["report", str(out / "results.json"), "--checks", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        cli.main(["report", str(out / "results.json"), "--checks", str(bad), "--out", str(tmp_path / "o")])
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "is not a checks.json" in err[0]
 
@@ -151,15 +163,20 @@ def test_interrupted_run_keeps_a_partial_report(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "run_theorem", interrupted)
-    res = runner.run(["descent_lemma"], RunContext("cpu"), tmp_path, progress=lambda s: None, with_checks=False)
+    res = runner.run(
+        ["descent_lemma"], RunContext("cpu"), tmp_path, progress=lambda s: None, with_checks=False
+    )
     assert res["status"].startswith("partial")
     assert "partial" in (tmp_path / "report.html").read_text()
     assert json.loads((tmp_path / "results.json").read_text())["status"].startswith("partial")
 
 
 def test_entry_point_prints_no_traceback():
-    p = subprocess.run([sys.executable, "-m", "dlverify.reports.cli", "run", "--theorem", "x"],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "dlverify.reports.cli", "run", "--theorem", "x"],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "Traceback" not in p.stderr and p.stderr.count("\n") == 1
 
 

@@ -1,11 +1,24 @@
 """The claim model: certificates accept what is true and reject what is not."""
+
 from __future__ import annotations
 
-import sympy as sp
 import pytest
+import sympy as sp
 
-from dlverify.theorems.core import (Combination, Equivalence, Monomials, Simplification, SumOfFacts, SumOfSquares,
-                                    Unfold, Verdict, certify, exact_counterexample, nonneg_by_monomials, slack)
+from dlverify.theorems.core import (
+    Combination,
+    Equivalence,
+    Monomials,
+    Simplification,
+    SumOfFacts,
+    SumOfSquares,
+    Unfold,
+    Verdict,
+    certify,
+    exact_counterexample,
+    nonneg_by_monomials,
+    slack,
+)
 
 x, y = sp.symbols("x y", real=True)
 p, q = sp.symbols("p q", positive=True)
@@ -67,8 +80,13 @@ def test_slack_sign_convention():
 
 
 def test_verdict_vocabulary():
-    assert {v.value for v in Verdict} >= {"verified", "verified, tight", "verified, loose", "false",
-                                          "needs an assumption"}
+    assert {v.value for v in Verdict} >= {
+        "verified",
+        "verified, tight",
+        "verified, loose",
+        "false",
+        "needs an assumption",
+    }
     assert Verdict.TIGHT.holds and not Verdict.FALSE.holds and not Verdict.NOT_REFUTED.holds
 
 
@@ -77,15 +95,21 @@ def test_verdict_vocabulary():
 r_ = sp.Symbol("r", real=True)
 
 
-@pytest.mark.parametrize("rel, cert", [
-    (sp.Eq(sp.log(r_**2), 2 * sp.log(r_)), Simplification()),       # false for r < 0 (was certified with force=True)
-    (sp.Eq(sp.sqrt(r_**2), r_), Simplification()),                   # |r|, not r
-    (sp.Eq(sp.Abs(r_), r_), Simplification()),                       # false for r < 0
-    (sp.Le(x * y, x**2), SumOfSquares([(1, x - y)])),                 # residual is not zero
-    (sp.Le(x, x**2), Monomials()),                                     # x has no certified sign
-    (sp.Lt(p, p), Monomials()),                                        # 0 > 0
-    (sp.Ge(p - q, 0), Monomials()),                                    # a negative monomial
-])
+@pytest.mark.parametrize(
+    "rel, cert",
+    [
+        (
+            sp.Eq(sp.log(r_**2), 2 * sp.log(r_)),
+            Simplification(),
+        ),  # false for r < 0 (was certified with force=True)
+        (sp.Eq(sp.sqrt(r_**2), r_), Simplification()),  # |r|, not r
+        (sp.Eq(sp.Abs(r_), r_), Simplification()),  # false for r < 0
+        (sp.Le(x * y, x**2), SumOfSquares([(1, x - y)])),  # residual is not zero
+        (sp.Le(x, x**2), Monomials()),  # x has no certified sign
+        (sp.Lt(p, p), Monomials()),  # 0 > 0
+        (sp.Ge(p - q, 0), Monomials()),  # a negative monomial
+    ],
+)
 def test_kernel_refuses_false_relations(rel, cert):
     assert not certify(rel, cert, {}).ok, rel
 
@@ -106,16 +130,38 @@ def test_regression_simplification_is_sound_without_force():
 
 # --------------------------------------------------------------------------- verdicts from evidence
 
-from dlverify.theorems.core import (Assumption, Basis, Claim, Comparison, Measurement, Source,  # noqa: E402
-                                    Step, Theorem, TightnessRow, assess, check_derivation, decide,
-                                    exact_measurement, find_proof, judge_source_line, tightness_verdict)
+from dlverify.theorems.core import (
+    Assumption,
+    Basis,
+    Claim,
+    Comparison,
+    Measurement,
+    Source,  # noqa: E402
+    Step,
+    Theorem,
+    TightnessRow,
+    assess,
+    check_derivation,
+    decide,
+    exact_measurement,
+    find_proof,
+    judge_source_line,
+    tightness_verdict,
+)
 
 u, v = sp.symbols("u v", real=True)
 _TH = Theorem(
-    id="mini", title="mini", source=Source("w", "s"), statement="",
-    assumptions=[Assumption("h", "u at most 1", sp.Le(u, 1)), Assumption("d", "v names 2u", sp.Eq(v, 2 * u), definition=True)],
+    id="mini",
+    title="mini",
+    source=Source("w", "s"),
+    statement="",
+    assumptions=[
+        Assumption("h", "u at most 1", sp.Le(u, 1)),
+        Assumption("d", "v names 2u", sp.Eq(v, 2 * u), definition=True),
+    ],
     derivation=[Step("twice", "v = 2u ≤ 2", sp.Le(v, 2), Combination({"h": 2, "d": -1}))],
-    claims=[Claim("c", "v ≤ 2", sp.Le(v, 2), ("h",))])
+    claims=[Claim("c", "v ≤ 2", sp.Le(v, 2), ("h",))],
+)
 
 
 def test_hypotheses_are_tracked_through_the_derivation():
@@ -125,9 +171,9 @@ def test_hypotheses_are_tracked_through_the_derivation():
 
 def test_proof_is_found_by_relation_and_needs_its_hypotheses():
     marks = check_derivation(_TH)
-    assert find_proof(sp.Ge(2, v), ("h",), marks).step == "twice"           # same relation, other spelling
-    assert find_proof(sp.Le(v, 2), (), marks) is None                        # hypothesis 'h' not assumed
-    assert find_proof(sp.Le(v, 1), ("h",), marks) is None                   # a different relation
+    assert find_proof(sp.Ge(2, v), ("h",), marks).step == "twice"  # same relation, other spelling
+    assert find_proof(sp.Le(v, 2), (), marks) is None  # hypothesis 'h' not assumed
+    assert find_proof(sp.Le(v, 1), ("h",), marks) is None  # a different relation
 
 
 def test_regression_a_name_proves_nothing():
@@ -150,7 +196,9 @@ def test_decide_maps_evidence_to_verdicts():
     assert decide("c", "", "", None, [_m()]).basis is Basis.MEASURED
     assert decide("c", "", "", proof, []).basis is Basis.PROVED
     assert decide("c", "", "", None, []).verdict is Verdict.NOT_REFUTED
-    assert decide("c", "", "", proof, [_m(violations=1)]).verdict is Verdict.FALSE  # measurement beats a proof
+    assert (
+        decide("c", "", "", proof, [_m(violations=1)]).verdict is Verdict.FALSE
+    )  # measurement beats a proof
     assert decide("c", "", "", None, [_m(attained=True)]).verdict is Verdict.TIGHT
     assert decide("c", "", "", None, [_m(attained=False)]).verdict is Verdict.VERIFIED
     sharper = decide("s", "", "", None, [_m()])
@@ -176,19 +224,34 @@ def test_source_line_judgements():
     assert judge_source_line(None, None, "prose").verdict is Verdict.NOT_CHECKED
 
 
-@pytest.mark.parametrize("measured, upper, better, expected", [
-    (1.0, None, None, Verdict.TIGHT), (0.5, None, 0.6, Verdict.LOOSE), (0.5, None, None, Verdict.VERIFIED),
-    (1.5, None, None, Verdict.FALSE), (float("nan"), None, None, Verdict.FALSE), (0.9, 1.0, None, Verdict.TIGHT),
-])
+@pytest.mark.parametrize(
+    "measured, upper, better, expected",
+    [
+        (1.0, None, None, Verdict.TIGHT),
+        (0.5, None, 0.6, Verdict.LOOSE),
+        (0.5, None, None, Verdict.VERIFIED),
+        (1.5, None, None, Verdict.FALSE),
+        (float("nan"), None, None, Verdict.FALSE),
+        (0.9, 1.0, None, Verdict.TIGHT),
+    ],
+)
 def test_tightness_verdicts(measured, upper, better, expected):
-    row = TightnessRow("q", "s", bound=1.0, measured_value=measured, measured_upper=upper, better=better, tol=1e-9)
+    row = TightnessRow(
+        "q", "s", bound=1.0, measured_value=measured, measured_upper=upper, better=better, tol=1e-9
+    )
     assert tightness_verdict(row) is expected and row.to_dict()["verdict"] == expected.value
 
 
-@pytest.mark.parametrize("cmp, holds", [
-    (Comparison("a", 1.0, "<=", 1.0), True), (Comparison("a", 1.1, "<=", 1.0, 0.05), False),
-    (Comparison("a", float("nan"), "<=", 1.0), False), (Comparison("a", float("inf"), ">=", 0.0), False),
-    (Comparison("a", 0.5, "in", (0.0, 1.0)), True), (Comparison("a", 1.0, "==", 1.0 + 1e-9, 1e-8), True),
-])
+@pytest.mark.parametrize(
+    "cmp, holds",
+    [
+        (Comparison("a", 1.0, "<=", 1.0), True),
+        (Comparison("a", 1.1, "<=", 1.0, 0.05), False),
+        (Comparison("a", float("nan"), "<=", 1.0), False),
+        (Comparison("a", float("inf"), ">=", 0.0), False),
+        (Comparison("a", 0.5, "in", (0.0, 1.0)), True),
+        (Comparison("a", 1.0, "==", 1.0 + 1e-9, 1e-8), True),
+    ],
+)
 def test_comparisons_treat_non_finite_as_failing(cmp, holds):
     assert cmp.holds() is holds

@@ -1,4 +1,5 @@
 """The numeric evidence builder against independent computations (plain Python loops)."""
+
 from __future__ import annotations
 
 import math
@@ -47,8 +48,14 @@ def test_attained_only_when_every_informative_slack_is_within_rounding():
 def test_mask_restricts_and_counterexample_names_the_instance():
     x = torch.tensor([0.0, 2.0, 3.0], dtype=torch.float64)
     y = torch.ones(3, dtype=torch.float64)
-    m = measure_relation(sp.Le(a, b), {"a": x, "b": y}, 0.0, how="masked", mask=torch.tensor([True, False, True]),
-                         describe=lambda idx: {"seed": 7})
+    m = measure_relation(
+        sp.Le(a, b),
+        {"a": x, "b": y},
+        0.0,
+        how="masked",
+        mask=torch.tensor([True, False, True]),
+        describe=lambda idx: {"seed": 7},
+    )
     assert m.checked == 2 and m.violations == 1
     assert m.counterexample["index"] == [2] and m.counterexample["a"] == 3.0 and m.counterexample["seed"] == 7
 

@@ -4,6 +4,7 @@ The pack is found through its ``dlverify.theorems`` entry point (``importlib.met
 end to end with ``dlverify run --theorem``, and its own tests run under plain ``pytest`` in its
 folder with our plugin (profiles, the ``ctx`` fixture) loaded through ``pytest11``.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ def site(tmp_path_factory):
 
 
 def _cli(site, *args, cwd=None):
-    return subprocess.run([python(), "-m", "dlverify.reports.cli", *args], capture_output=True, text=True,
-                          env=env_with(site), cwd=cwd)
+    return subprocess.run(
+        [python(), "-m", "dlverify.reports.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env_with(site),
+        cwd=cwd,
+    )
 
 
 def test_list_shows_the_pack_beside_the_built_in_theorems(site):
@@ -41,13 +47,20 @@ def test_the_pack_runs_end_to_end_with_its_checks(site, tmp_path):
     t = json.loads((tmp_path / "results.json").read_text())["theorems"][0]
     assert t["passed"] and t["origin"].startswith("pack ")
     assert t["claims"][0]["verdict"] == "verified" and t["wrong_variants"][0]["verdict"] == "false"
-    assert {f["test"].split("::")[-1] for f in t["fuzzing"]} >= {"test_dropping_the_assumption_breaks_the_claim",
-                                                                 "test_the_wrong_variant_is_refuted_and_the_claim_holds"}
+    assert {f["test"].split("::")[-1] for f in t["fuzzing"]} >= {
+        "test_dropping_the_assumption_breaks_the_claim",
+        "test_the_wrong_variant_is_refuted_and_the_claim_holds",
+    }
 
 
 def test_plain_pytest_in_the_pack_uses_our_plugin(site):
-    p = subprocess.run([python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=site,
-                       capture_output=True, text=True, env=env_with(site))
+    p = subprocess.run(
+        [python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env_with(site),
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     assert "3 passed" in p.stdout  # the ctx fixture is our plugin's
 
@@ -57,9 +70,26 @@ def test_a_broken_pack_is_one_line_naming_it_and_the_others_still_run(tmp_path):
     broken = make_pack(tmp_path / "broken", "broken_lemma", entry="no_such_module.theorem")
     env = env_with(good)
     env["PYTHONPATH"] = f"{broken}:{env['PYTHONPATH']}"
-    p = subprocess.run([python(), "-m", "dlverify.reports.cli", "run", "--theorem", TOY, "--theorem", "broken_lemma",
-                        "--no-checks", "--device", "cpu", "--out", str(tmp_path / "out")],
-                       capture_output=True, text=True, env=env)
+    p = subprocess.run(
+        [
+            python(),
+            "-m",
+            "dlverify.reports.cli",
+            "run",
+            "--theorem",
+            TOY,
+            "--theorem",
+            "broken_lemma",
+            "--no-checks",
+            "--device",
+            "cpu",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert p.returncode == 1 and "Traceback" not in p.stderr
     res = json.loads((tmp_path / "out" / "results.json").read_text())
     by = {t["id"]: t for t in res["theorems"]}
@@ -72,8 +102,11 @@ def test_a_broken_pack_is_one_line_naming_it_and_the_others_still_run(tmp_path):
 
 def test_new_refuses_to_overwrite(tmp_path):
     new_theorem("some_lemma", pack=tmp_path / "p")
-    p = subprocess.run([python(), "-m", "dlverify.reports.cli", "new", "some_lemma", "--pack", str(tmp_path / "p")],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [python(), "-m", "dlverify.reports.cli", "new", "some_lemma", "--pack", str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "never overwrites" in p.stderr and p.stderr.count("\n") == 1
 
 
@@ -82,7 +115,12 @@ def test_new_in_a_repository_writes_module_numerics_checks_and_the_registry_line
     (tmp_path / "theorems" / "__init__.py").write_text('REGISTRY: list[str] = [\n    "descent_lemma",\n]\n')
     written = new_theorem("my_lemma", repo=tmp_path)
     names = {p.relative_to(tmp_path).as_posix() for p in written}
-    assert names == {"theorems/my_lemma.py", "numerics/my_lemma.py", "checks/test_my_lemma.py", "theorems/__init__.py"}
+    assert names == {
+        "theorems/my_lemma.py",
+        "numerics/my_lemma.py",
+        "checks/test_my_lemma.py",
+        "theorems/__init__.py",
+    }
     assert '"my_lemma",' in (tmp_path / "theorems" / "__init__.py").read_text()
     for p in written:
         compile(p.read_text(), str(p), "exec")

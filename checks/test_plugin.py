@@ -1,4 +1,5 @@
 """Check statistics reach the report through pytest hooks, also from pytest-xdist workers."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,18 @@ def test_records_reach_checks_json(tmp_path, extra):
         pytest.importorskip("xdist")
     out = tmp_path / "checks.json"
     target = "checks/test_descent_lemma.py::test_every_derivation_step_is_certified"
-    p = subprocess.run([sys.executable, "-m", "pytest", "-q", target, f"--dlverify-out={out}", *extra],
-                       cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", target, f"--dlverify-out={out}", *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     tests = json.loads(out.read_text())["tests"]
     rec = [t for t in tests if t["test"].endswith("test_every_derivation_step_is_certified")]
-    assert rec and rec[0]["theorem"] == "descent_lemma" and rec[0]["examples"] >= 20 and rec[0]["outcome"] == "passed"
+    assert (
+        rec
+        and rec[0]["theorem"] == "descent_lemma"
+        and rec[0]["examples"] >= 20
+        and rec[0]["outcome"] == "passed"
+    )

@@ -4,6 +4,7 @@ One evaluation per theorem and process (``standard.evaluation``); under pytest-x
 tests of one theorem form one ``xdist_group`` (``--dist loadgroup``), so no theorem is
 evaluated twice in a test run.
 """
+
 from __future__ import annotations
 
 import ast
@@ -56,8 +57,13 @@ def test_every_derivation_step_is_certified(tid):
 def test_registered_claims_hold_on_evidence(tid, ctx):
     ev = standard.evaluation(tid, ctx)
     for key, r in ev.claims.items():
-        record(tid, examples=max(1, r.instances), counterexamples=r.violations, ratio=r.worst_ratio,
-               note=f"{key}: {r.verdict.value} ({r.basis.value})")
+        record(
+            tid,
+            examples=max(1, r.instances),
+            counterexamples=r.violations,
+            ratio=r.worst_ratio,
+            note=f"{key}: {r.verdict.value} ({r.basis.value})",
+        )
         assert r.verdict.holds, (key, r.verdict, r.detail, r.counterexample)
 
 
@@ -66,7 +72,9 @@ def test_wrong_variants_are_refuted(tid, ctx):
     ev = standard.evaluation(tid, ctx)
     assert ev.variants, f"{tid} has no wrong variants"
     for key, r in ev.variants.items():
-        record(tid, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key)
+        record(
+            tid, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key
+        )
         assert r.verdict is Verdict.FALSE, (key, r.verdict, r.detail)
 
 
@@ -98,7 +106,9 @@ def test_source_lines_are_decided_from_evidence(tid, ctx):
         assert line.reading is not None, f"{line.key}: no reading and no reason"
         assert j.verdict is not Verdict.NOT_CHECKED, (line.key, j.detail)
         if j.verdict in (Verdict.FALSE, Verdict.NEEDS_ASSUMPTION, Verdict.LOOSE):
-            assert line.corrected_latex or line.reading.sharper is not None, f"{line.key}: flagged without a correction"
+            assert line.corrected_latex or line.reading.sharper is not None, (
+                f"{line.key}: flagged without a correction"
+            )
         if j.verdict is Verdict.NEEDS_ASSUMPTION:
             assert corrected is not None and corrected.verdict.holds, line.key
 
@@ -109,7 +119,9 @@ def test_source_citations_point_at_their_anchor(tid):
     d = sources_dir()
     if d is None:
         if os.environ.get("CI"):
-            pytest.fail("the source documents are missing (set DLVERIFY_SOURCES or provide ../shared/sources)")
+            pytest.fail(
+                "the source documents are missing (set DLVERIFY_SOURCES or provide ../shared/sources)"
+            )
         pytest.skip("source documents not found (set DLVERIFY_SOURCES)")
     th = registry.load(tid).THEOREM
     texts: dict[str, list[str]] = {}
@@ -119,7 +131,11 @@ def test_source_citations_point_at_their_anchor(tid):
             f = d / line.doc
             texts[line.doc] = f.read_text(encoding="utf-8").splitlines() if f.is_file() else []
         lines = texts[line.doc]
-        if not (1 <= line.line <= len(lines)) or line.anchor not in lines[line.line - 1] or len(line.anchor) < 6:
+        if (
+            not (1 <= line.line <= len(lines))
+            or line.anchor not in lines[line.line - 1]
+            or len(line.anchor) < 6
+        ):
             bad.append(f"{line.key}: {line.doc}:{line.line} lacks {line.anchor!r}")
     record(tid, examples=len(th.as_written), counterexamples=len(bad), note=f"{len(th.as_written)} citations")
     assert not bad, bad

@@ -1,4 +1,5 @@
 """The trust machinery: claim mutation (with the honest score), the bad-input catalogue."""
+
 from __future__ import annotations
 
 import sys
@@ -44,7 +45,10 @@ def test_mutation_of_a_small_theorem_kills_the_false_mutants(toy):
 
 def test_regression_the_score_counts_open_mutants_against_it():
     """Issue 12: killed / (killed + holes) left 'open' out (PAC-Bayes showed 1.0 with 38 of 111 killed)."""
-    rows = [{"outcome": o} for o in ["killed"] * 38 + ["open"] * 26 + ["true but looser"] * 30 + ["equivalent"] * 17]
+    rows = [
+        {"outcome": o}
+        for o in ["killed"] * 38 + ["open"] * 26 + ["true but looser"] * 30 + ["equivalent"] * 17
+    ]
     s = mutate.score(rows)
     assert s["score"] == pytest.approx(38 / (111 - 17)) and s["open"] == 26 and s["holes"] == 0
 
@@ -68,4 +72,6 @@ def test_bad_input_catalogue_is_one_line_exit_2():
 def test_stress_runs_every_registered_check_file():
     files = trust.theorem_checks()
     names = {f.rsplit("/", 1)[-1] for f in files}
-    assert {f"test_{t}.py" for t in theorems.REGISTRY} <= names  # test_emergence.py was missing from a hand-kept list
+    assert {
+        f"test_{t}.py" for t in theorems.REGISTRY
+    } <= names  # test_emergence.py was missing from a hand-kept list

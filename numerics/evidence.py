@@ -8,9 +8,10 @@ over its larger side, and an extremal family *attains* the relation when every i
 slack is within the rounding bound of zero.  This module computes; the verdict is made by
 :func:`dlverify.theorems.evidence.decide`.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import sympy as sp
 import torch
@@ -29,7 +30,9 @@ def can_evaluate(relation: sp.Basic, available: set[str] | frozenset[str]) -> bo
     return names(relation) <= set(available)
 
 
-def violation_mask(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol) -> tuple[torch.Tensor, torch.Tensor]:
+def violation_mask(
+    relation: sp.Basic, values: Mapping[str, torch.Tensor], tol
+) -> tuple[torch.Tensor, torch.Tensor]:
     """``(violated, slack)``: violated where the slack is below ``-tol`` or not finite
     (``~(slack >= -tol)`` is True for NaN); for an equality where ``|slack| > tol``."""
     sl = to_torch(slack(relation))(values)
@@ -41,9 +44,17 @@ def violation_mask(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol) 
     return bad, sl
 
 
-def measure_relation(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol, *, how: str,
-                     mask: torch.Tensor | None = None, extremal: bool = False,
-                     describe: Callable[[tuple], dict] | None = None, detail: str = "") -> Measurement:
+def measure_relation(
+    relation: sp.Basic,
+    values: Mapping[str, torch.Tensor],
+    tol,
+    *,
+    how: str,
+    mask: torch.Tensor | None = None,
+    extremal: bool = False,
+    describe: Callable[[tuple], dict] | None = None,
+    detail: str = "",
+) -> Measurement:
     """Evaluate ``relation`` on every entry of the (broadcast) tensors in ``values``.
 
     ``tol`` is the rounding bound on the slack (a tensor or a number); ``mask`` selects the
@@ -88,8 +99,15 @@ def measure_relation(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol
                     continue
         if describe is not None:
             cex |= describe(idx)
-    return Measurement(how=how, checked=n_checked, violations=n_bad, worst_ratio=worst, attained=attained,
-                       counterexample=cex, detail=detail)
+    return Measurement(
+        how=how,
+        checked=n_checked,
+        violations=n_bad,
+        worst_ratio=worst,
+        attained=attained,
+        counterexample=cex,
+        detail=detail,
+    )
 
 
 def _item(t: torch.Tensor, idx: tuple) -> float:
@@ -109,7 +127,12 @@ def combine(how: str, parts: list[Measurement]) -> Measurement:
     ratios = [p.worst_ratio for p in real if p.worst_ratio is not None]
     att = [p.attained for p in real if p.attained is not None]
     first = next((p for p in real if p.violations), None)
-    return Measurement(how=how, checked=sum(p.checked for p in real), violations=sum(p.violations for p in real),
-                       worst_ratio=max(ratios) if ratios else None, attained=(all(att) if att else None),
-                       counterexample=None if first is None else (first.counterexample or {}) | {"part": first.how},
-                       detail="; ".join(p.how for p in real))
+    return Measurement(
+        how=how,
+        checked=sum(p.checked for p in real),
+        violations=sum(p.violations for p in real),
+        worst_ratio=max(ratios) if ratios else None,
+        attained=(all(att) if att else None),
+        counterexample=None if first is None else (first.counterexample or {}) | {"part": first.how},
+        detail="; ".join(p.how for p in real),
+    )

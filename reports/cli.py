@@ -13,6 +13,7 @@ Exit codes: 0 every asserted claim holds (errata in a source are findings, not
 failures); 1 an asserted claim failed; 2 bad input or usage -- one line on stderr, no
 traceback; 130 interrupted (the report of what finished is written).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,10 @@ def _seed(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     from dlverify.numerics.device import DEVICES, PROFILES
 
-    p = _Parser(prog="dlverify", description="Verify deep-learning theory theorems: derivations, numerics, property checks.")
+    p = _Parser(
+        prog="dlverify",
+        description="Verify deep-learning theory theorems: derivations, numerics, property checks.",
+    )
     sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
     r = sub.add_parser("run", help="run the verification and write results.json, errata.json and report.html")
     r.add_argument("--theorem", action="append", default=None, help="theorem id (repeatable); default: all")
@@ -53,10 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", default=20261123, type=_seed)
     r.add_argument("--out", default="reports/out", help="output folder (default reports/out)")
     r.add_argument("--no-checks", action="store_true", help="skip the pytest/hypothesis property checks")
-    r.add_argument("--require", action="append", default=[], metavar="EXTRA",
-                   help="fail (exit 2) unless this optional extra is installed")
-    r.add_argument("--junit", default=None, metavar="FILE",
-                   help="also write JUnit XML: one test case per claim, wrong variant and source line")
+    r.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="EXTRA",
+        help="fail (exit 2) unless this optional extra is installed",
+    )
+    r.add_argument(
+        "--junit",
+        default=None,
+        metavar="FILE",
+        help="also write JUnit XML: one test case per claim, wrong variant and source line",
+    )
     mu = sub.add_parser("mutate", help="generate claim mutants and report how many the checks kill")
     mu.add_argument("--theorem", action="append", default=None)
     mu.add_argument("--device", default="auto", choices=DEVICES)
@@ -75,11 +88,23 @@ def _parser() -> argparse.ArgumentParser:
     ca = trs.add_parser("catalogue", help="run the bad-input catalogue")
     ca.add_argument("--out", default="reports/out")
     be = sub.add_parser("bench", help="benchmarks, with the device recorded")
-    be.add_argument("rest", nargs=argparse.REMAINDER, help="arguments for the benchmark (see 'dlverify bench -- --help')")
+    be.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="arguments for the benchmark (see 'dlverify bench -- --help')"
+    )
     nw = sub.add_parser("new", help="write the skeleton of a theorem (a pack, or an in-repo module)")
     nw.add_argument("id")
-    nw.add_argument("--pack", default=None, metavar="DIR", help="write an installable pack in DIR (default: in this repository)")
-    nw.add_argument("--repo", default=None, metavar="DIR", help="the repository for an in-repo theorem (default: this one)")
+    nw.add_argument(
+        "--pack",
+        default=None,
+        metavar="DIR",
+        help="write an installable pack in DIR (default: in this repository)",
+    )
+    nw.add_argument(
+        "--repo",
+        default=None,
+        metavar="DIR",
+        help="the repository for an in-repo theorem (default: this one)",
+    )
     return p
 
 
@@ -93,8 +118,10 @@ def _require(names) -> None:
     for name in names:
         mod = OPTIONAL.get(name, name)
         if importlib.util.find_spec(mod) is None:
-            raise DlverifyError(f"optional dependency '{name}' is not installed; install it with "
-                                f"pip install 'dlverify[{name}]' (extras: {', '.join(sorted(OPTIONAL))})")
+            raise DlverifyError(
+                f"optional dependency '{name}' is not installed; install it with "
+                f"pip install 'dlverify[{name}]' (extras: {', '.join(sorted(OPTIONAL))})"
+            )
 
 
 def _print(msg: str) -> None:
@@ -117,8 +144,15 @@ def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.cmd is None:
         raise DlverifyError("a command is required: run, list, report, mutate, trust, bench or new")
-    return {"list": _list, "report": _report, "mutate": _mutate, "trust": _trust, "bench": _bench,
-            "new": _new, "run": _run}[args.cmd](args, argv)
+    return {
+        "list": _list,
+        "report": _report,
+        "mutate": _mutate,
+        "trust": _trust,
+        "bench": _bench,
+        "new": _new,
+        "run": _run,
+    }[args.cmd](args, argv)
 
 
 def _list(args, argv) -> int:
@@ -172,9 +206,13 @@ def _run(args, argv) -> int:
     check_output_dir(out)
     if args.junit:
         _writable_file(Path(args.junit))
-    _print(f"running {', '.join(ids)} on {ctx.describe()['device']} (profile {args.profile}, seed {args.seed})")
+    _print(
+        f"running {', '.join(ids)} on {ctx.describe()['device']} (profile {args.profile}, seed {args.seed})"
+    )
     with Progress(ids, with_checks=not args.no_checks) as progress:
-        results = run(ids, ctx, out, progress=progress, with_checks=not args.no_checks, argv=["dlverify"] + argv)
+        results = run(
+            ids, ctx, out, progress=progress, with_checks=not args.no_checks, argv=["dlverify"] + argv
+        )
     if args.junit:
         from dlverify.reports.junit import write_junit
 
@@ -215,8 +253,10 @@ def _mutate(args, argv) -> int:
         rows.append(mutate_theorem(tid, ctx, progress=_print))
         (out / f"mutation-{tid}.json").write_text(json.dumps(rows[-1], indent=1, default=str))
         r = rows[-1]
-        _print(f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
-               f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes; score {r['score']}")
+        _print(
+            f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
+            f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes; score {r['score']}"
+        )
     for r in rows:
         for m in r["mutants"]:
             if m["outcome"] == "hole":
@@ -246,8 +286,9 @@ def _bench(args, argv) -> int:
 def _new(args, argv) -> int:
     from dlverify.reports.scaffold import new_theorem
 
-    for path in new_theorem(args.id, pack=Path(args.pack) if args.pack else None,
-                            repo=Path(args.repo) if args.repo else None):
+    for path in new_theorem(
+        args.id, pack=Path(args.pack) if args.pack else None, repo=Path(args.repo) if args.repo else None
+    ):
         print(path)
     return 0
 

@@ -3,6 +3,7 @@
 The page is a pure function of the results: math as MathML (latex2mathml), plots as
 inline SVG (matplotlib, text as paths), styles inline; it makes no network request.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -41,8 +42,11 @@ def plot_svg(plot: dict) -> str:
     for s in plot.get("series", []):
         xs, ys = s.get("x", []), s.get("y", [])
         if plot.get("yscale") == "log" or plot.get("xscale") == "log":
-            pts = [(x, y) for x, y in zip(xs, ys)
-                   if (plot.get("xscale") != "log" or x > 0) and (plot.get("yscale") != "log" or y > 0)]
+            pts = [
+                (x, y)
+                for x, y in zip(xs, ys)
+                if (plot.get("xscale") != "log" or x > 0) and (plot.get("yscale") != "log" or y > 0)
+            ]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         if not xs:
             continue
@@ -61,7 +65,7 @@ def plot_svg(plot: dict) -> str:
     fig.savefig(buf, format="svg")
     plt.close(fig)
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def _fmt(v) -> str:
@@ -75,12 +79,21 @@ def _fmt(v) -> str:
 
 
 def _verdict_class(v: str) -> str:
-    return {"verified": "ok", "verified, tight": "ok", "verified, loose": "warn", "false": "bad",
-            "needs an assumption": "warn", "not refuted": "bad", "not checked": "meta"}.get(v, "bad")
+    return {
+        "verified": "ok",
+        "verified, tight": "ok",
+        "verified, loose": "warn",
+        "false": "bad",
+        "needs an assumption": "warn",
+        "not refuted": "bad",
+        "not checked": "meta",
+    }.get(v, "bad")
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=jinja2.select_autoescape(["html"])
+    )
     env.filters["math"] = lambda s: jinja2.utils.markupsafe.Markup(math(s))
     env.filters["dmath"] = lambda s: jinja2.utils.markupsafe.Markup(math(s, True))
     env.filters["fmt"] = _fmt

@@ -5,6 +5,7 @@ source line fails when it has no evidence and no stated reason.  Errata (a sourc
 false, loose or needs an assumption) are findings, not failures: they pass, with the verdict in
 the case's output.  The file is written atomically and is a pure function of ``results.json``.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 
-def _case(suite: ET.Element, classname: str, name: str, ok: bool, message: str, output: str = "",
-          skipped: str = "") -> None:
+def _case(
+    suite: ET.Element, classname: str, name: str, ok: bool, message: str, output: str = "", skipped: str = ""
+) -> None:
     tc = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     if skipped:
         ET.SubElement(tc, "skipped", message=skipped)
@@ -32,22 +34,40 @@ def junit_tree(results: dict) -> ET.ElementTree:
         n = f = s = 0
         for c in t.get("claims", []):
             ok = c["verdict"] in ("verified", "verified, tight", "verified, loose")
-            _case(suite, f"{t['id']}.claims", c["key"], ok, f"{c['verdict']}: {c.get('detail', '')}",
-                  f"{c['verdict']} ({c.get('basis', '')}); {c.get('detail', '')}")
+            _case(
+                suite,
+                f"{t['id']}.claims",
+                c["key"],
+                ok,
+                f"{c['verdict']}: {c.get('detail', '')}",
+                f"{c['verdict']} ({c.get('basis', '')}); {c.get('detail', '')}",
+            )
             n += 1
             f += not ok
         for v in t.get("wrong_variants", []):
             ok = v["verdict"] == "false"
-            _case(suite, f"{t['id']}.wrong_variants", v["key"], ok, f"not rejected: {v['verdict']}",
-                  f"{v['verdict']}; counterexample {v.get('counterexample')}")
+            _case(
+                suite,
+                f"{t['id']}.wrong_variants",
+                v["key"],
+                ok,
+                f"not rejected: {v['verdict']}",
+                f"{v['verdict']}; counterexample {v.get('counterexample')}",
+            )
             n += 1
             f += not ok
         for ln in t.get("as_written", []):
             unchecked = ln["verdict"] == "not checked"
             ok = not unchecked or bool(ln.get("unchecked"))
-            _case(suite, f"{t['id']}.source_lines", f"{ln['cite']} {ln['key']}", ok,
-                  f"no evidence: {ln.get('detail', '')}", f"{ln['verdict']}: {ln.get('detail', '')}",
-                  skipped=ln.get("detail", "") if unchecked and ok else "")
+            _case(
+                suite,
+                f"{t['id']}.source_lines",
+                f"{ln['cite']} {ln['key']}",
+                ok,
+                f"no evidence: {ln.get('detail', '')}",
+                f"{ln['verdict']}: {ln.get('detail', '')}",
+                skipped=ln.get("detail", "") if unchecked and ok else "",
+            )
             n += 1
             f += not ok
             s += unchecked and ok

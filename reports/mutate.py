@@ -12,6 +12,7 @@ the verdict is ``false``.  A survivor is classified:
 * ``hole`` -- anything else: a false claim the checks did not catch (or one they cannot
   judge); the report prints it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,8 +25,12 @@ from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
 from dlverify.theorems.core import Claim, Verdict, slack
 
-_REL_FLIP = {sp.LessThan: sp.GreaterThan, sp.StrictLessThan: sp.StrictGreaterThan,
-             sp.GreaterThan: sp.LessThan, sp.StrictGreaterThan: sp.StrictLessThan}
+_REL_FLIP = {
+    sp.LessThan: sp.GreaterThan,
+    sp.StrictLessThan: sp.StrictGreaterThan,
+    sp.GreaterThan: sp.LessThan,
+    sp.StrictGreaterThan: sp.StrictLessThan,
+}
 
 
 def _replace_at(expr, path, new):
@@ -55,7 +60,9 @@ def mutants(claim: Claim) -> list[tuple[str, Claim]]:
     """(description, mutated claim) pairs; the key is kept so the check dispatches as before."""
     rel = claim.relation
     out: list[tuple[str, sp.Basic, tuple]] = []
-    if not isinstance(rel, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality)):
+    if not isinstance(
+        rel, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality)
+    ):
         return []
     for side in (0, 1):
         root = rel.args[side]
@@ -63,33 +70,61 @@ def mutants(claim: Claim) -> list[tuple[str, Claim]]:
             full = (side,) + path
             if node.is_Number and node not in (sp.Integer(0),):
                 for f, word in ((2, "×2"), (sp.Rational(1, 2), "×½")):
-                    out.append((f"constant {node} {word}", _replace_at(rel, full, node * f), claim.assumptions))
+                    out.append(
+                        (f"constant {node} {word}", _replace_at(rel, full, node * f), claim.assumptions)
+                    )
             if isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp not in (-1,):
                 for dlt in (1, -1):
                     e = node.exp + dlt
                     if e != 0:
-                        out.append((f"exponent of {sp.sstr(node.base)} {node.exp}→{e}",
-                                    _replace_at(rel, full, node.base ** e), claim.assumptions))
+                        out.append(
+                            (
+                                f"exponent of {sp.sstr(node.base)} {node.exp}→{e}",
+                                _replace_at(rel, full, node.base**e),
+                                claim.assumptions,
+                            )
+                        )
             if isinstance(node, sp.Mul) and len(node.args) > 1:
                 for i, fac in enumerate(node.args):
                     rest = sp.Mul(*[a for j, a in enumerate(node.args) if j != i])
-                    out.append((f"factor {sp.sstr(fac)} dropped", _replace_at(rel, full, rest), claim.assumptions))
+                    out.append(
+                        (f"factor {sp.sstr(fac)} dropped", _replace_at(rel, full, rest), claim.assumptions)
+                    )
     if type(rel) in _REL_FLIP:
-        out.append(("inequality flipped", _REL_FLIP[type(rel)](rel.lhs, rel.rhs, evaluate=False), claim.assumptions))
+        out.append(
+            ("inequality flipped", _REL_FLIP[type(rel)](rel.lhs, rel.rhs, evaluate=False), claim.assumptions)
+        )
     for a in claim.assumptions:
         out.append((f"assumption '{a}' removed", rel, tuple(x for x in claim.assumptions if x != a)))
     seen, res = set(), []
     for desc, r, assum in out:
         if r is None:
             continue
-        if r is sp.true or r is sp.false or not isinstance(r, sp.Basic) or r.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        if (
+            r is sp.true
+            or r is sp.false
+            or not isinstance(r, sp.Basic)
+            or r.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+        ):
             continue
         sig = (sp.srepr(r), assum)
         if sig in seen or (sp.srepr(r) == sp.srepr(rel) and assum == claim.assumptions):
             continue
         seen.add(sig)
-        res.append((desc, dataclasses.replace(claim, relation=r, assumptions=assum, text=f"{claim.text} — mutant: {desc}",
-                                              tight_on="", sharper=None, of=claim.key)))
+        res.append(
+            (
+                desc,
+                dataclasses.replace(
+                    claim,
+                    relation=r,
+                    assumptions=assum,
+                    text=f"{claim.text} — mutant: {desc}",
+                    tight_on="",
+                    sharper=None,
+                    of=claim.key,
+                ),
+            )
+        )
     return res
 
 
@@ -114,7 +149,9 @@ def _domain_points(claim: Claim, syms, n=300, tries=20000):
     pts = []
     for _ in range(tries):
         free = [s for s in syms if s not in eqs]
-        extra = sorted({x for d in ineqs for x in d.free_symbols} - set(free) - set(eqs), key=lambda s: s.name)
+        extra = sorted(
+            {x for d in ineqs for x in d.free_symbols} - set(free) - set(eqs), key=lambda s: s.name
+        )
         pt = _sample_point(free + extra, rng)
         for k, v in eqs.items():
             pt[k] = sp.sympify(v).subs(pt)
@@ -148,8 +185,10 @@ def _compare(orig: Claim, mut: Claim):
     """'equal', 'weaker' (the original implies the mutant on the claim's domain), 'stronger'
     (the mutant implies the original) or 'incomparable', by sampling the domain."""
     r0, r1 = orig.relation, mut.relation
-    if not all(isinstance(r, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality))
-               for r in (r0, r1)):
+    if not all(
+        isinstance(r, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality))
+        for r in (r0, r1)
+    ):
         return "incomparable"
     try:
         if type(r0) is type(r1) and sp.simplify(slack(r1) - slack(r0)) == 0:
@@ -190,7 +229,10 @@ def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> 
     if cmp == "equal":
         return "equivalent", "same relation on the claim's domain"
     if cmp == "weaker":
-        return "true but looser", "implied by the (proved) original at every sampled point of the claim's domain"
+        return (
+            "true but looser",
+            "implied by the (proved) original at every sampled point of the claim's domain",
+        )
     if cmp == "stronger" and not original_tight:
         return "open", "stronger than the proved claim and not refuted; the proved constant may be loose"
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
@@ -198,12 +240,22 @@ def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> 
 
 def score(rows: list[dict]) -> dict:
     """The honest score: killed / (every mutant not shown equivalent), beside the counts."""
-    count = {k: sum(r["outcome"] == k for r in rows) for k in ("killed", "true but looser", "equivalent", "open", "hole")}
+    count = {
+        k: sum(r["outcome"] == k for r in rows)
+        for k in ("killed", "true but looser", "equivalent", "open", "hole")
+    }
     judged = len(rows) - count["equivalent"]
-    return {"generated": len(rows), "killed": count["killed"], "survived": len(rows) - count["killed"],
-            "looser": count["true but looser"], "equivalent": count["equivalent"], "open": count["open"],
-            "holes": count["hole"], "score": count["killed"] / judged if judged else None,
-            "score_rule": "killed / (generated − equivalent)"}
+    return {
+        "generated": len(rows),
+        "killed": count["killed"],
+        "survived": len(rows) - count["killed"],
+        "looser": count["true but looser"],
+        "equivalent": count["equivalent"],
+        "open": count["open"],
+        "holes": count["hole"],
+        "score": count["killed"] / judged if judged else None,
+        "score_rule": "killed / (generated − equivalent)",
+    }
 
 
 def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) -> dict:
@@ -229,8 +281,16 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
                 verdict, detail = None, f"check could not run: {type(exc).__name__}: {exc}"
             killed = verdict is Verdict.FALSE
             kind, why = ("killed", detail) if killed else classify_survivor(claim, m, tight)
-            rows.append({"claim": claim.key, "mutation": desc, "relation": sp.sstr(m.relation),
-                         "assumptions": list(m.assumptions), "verdict": None if verdict is None else verdict.value,
-                         "outcome": kind, "reason": why})
+            rows.append(
+                {
+                    "claim": claim.key,
+                    "mutation": desc,
+                    "relation": sp.sstr(m.relation),
+                    "assumptions": list(m.assumptions),
+                    "verdict": None if verdict is None else verdict.value,
+                    "outcome": kind,
+                    "reason": why,
+                }
+            )
         progress(f"{theorem_id}: {claim.key} mutated")
     return {"theorem": theorem_id, **score(rows), "wall_s": time.perf_counter() - t0, "mutants": rows}

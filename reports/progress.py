@@ -4,6 +4,7 @@ On a terminal a rich progress bar shows the current theorem and stage with the e
 the estimated remaining time (the estimate is rich's, from the stages finished so far).  Off a
 terminal (CI logs, pipes) nothing is drawn: only one line per finished theorem is printed.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,12 +27,26 @@ class Progress:
     def __enter__(self):
         if self.live:
             from rich.console import Console
-            from rich.progress import (BarColumn, Progress as _RichProgress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import (
+                Progress as _RichProgress,
+            )
 
-            self._bar = _RichProgress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                                      TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                                      console=Console(file=self.stream), transient=True)
+            self._bar = _RichProgress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(file=self.stream),
+                transient=True,
+            )
             self._bar.__enter__()
             self._task = self._bar.add_task("starting", total=self.total)
         return self

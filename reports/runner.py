@@ -6,6 +6,7 @@ relation measured at most once per run), runs the experiments and the tightness 
 theorem's numeric side, and writes the results after each theorem, so an interrupted run still
 leaves what finished.  Verdicts come from :mod:`dlverify.theorems.evidence` alone.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,15 +15,23 @@ import os
 import platform
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import sympy as sp
 
 from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import (SCHEMA_VERSION, Claim, DlverifyError, Theorem, Verdict, assess,
-                                    check_derivation, judge_line)
+from dlverify.theorems.core import (
+    SCHEMA_VERSION,
+    Claim,
+    DlverifyError,
+    Theorem,
+    Verdict,
+    assess,
+    check_derivation,
+    judge_line,
+)
 
 Progress = Callable[[str], None]
 
@@ -50,32 +59,64 @@ class Measurer:
         return self.cache[key]
 
 
+_MEASURERS: dict[tuple, Measurer] = {}
+
+
+def measurer(theorem_id: str, ctx: RunContext) -> Measurer:
+    """The one :class:`Measurer` of a theorem per process and run context: the run and the
+    property checks it runs in the same process (and the generic tests) share its measurements."""
+    key = (theorem_id, ctx.device.type, ctx.seed, ctx.profile)
+    if key not in _MEASURERS:
+        _MEASURERS[key] = Measurer(registry.numeric(theorem_id), ctx)
+    return _MEASURERS[key]
+
+
 def _records(items) -> list[dict]:
     return [x.to_dict() if hasattr(x, "to_dict") else dict(x) for x in items]
 
 
 def source_line_record(th: Theorem, line, marks, measure) -> dict:
     j, reading, corrected = judge_line(th, line, marks, measure)
-    return {"key": line.key, "doc": line.doc, "line": line.line, "cite": line.cite(), "anchor": line.anchor,
-            "what": line.what, "latex": line.latex, "verdict": j.verdict.value, "basis": j.basis,
-            "detail": j.detail, "corrected_latex": line.corrected_latex, "note": line.note,
-            "unchecked": line.unchecked,
-            "reading": reading.to_dict() if reading else None,
-            "corrected": corrected.to_dict() if corrected else None}
+    return {
+        "key": line.key,
+        "doc": line.doc,
+        "line": line.line,
+        "cite": line.cite(),
+        "anchor": line.anchor,
+        "what": line.what,
+        "latex": line.latex,
+        "verdict": j.verdict.value,
+        "basis": j.basis,
+        "detail": j.detail,
+        "corrected_latex": line.corrected_latex,
+        "note": line.note,
+        "unchecked": line.unchecked,
+        "reading": reading.to_dict() if reading else None,
+        "corrected": corrected.to_dict() if corrected else None,
+    }
 
 
 def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s: None) -> dict:
     th = registry.load(theorem_id).THEOREM
-    num = registry.numeric(theorem_id)
+    num = registry.numeric(theorem_id)  # noqa: F841 - imported first: a broken numeric side fails here
     origin = registry.entry(theorem_id).origin
     t0 = time.perf_counter()
     stages: dict[str, float] = {}
     rec: dict = {
-        "id": th.id, "title": th.title, "origin": origin, "source": th.source.cite(),
-        "other_sources": [s.cite() for s in th.other_sources], "statement": th.statement,
-        "assumptions": [{"key": a.key, "text": a.text, "latex": a.tex(), "definition": a.definition}
-                        for a in th.assumptions],
-        "context": ctx.describe(), "started": _now(), "errors": [], "stages": stages,
+        "id": th.id,
+        "title": th.title,
+        "origin": origin,
+        "source": th.source.cite(),
+        "other_sources": [s.cite() for s in th.other_sources],
+        "statement": th.statement,
+        "assumptions": [
+            {"key": a.key, "text": a.text, "latex": a.tex(), "definition": a.definition}
+            for a in th.assumptions
+        ],
+        "context": ctx.describe(),
+        "started": _now(),
+        "errors": [],
+        "stages": stages,
     }
 
     def stage(name: str, fn):
@@ -87,14 +128,16 @@ def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s:
 
     marks = stage("derivation", lambda: check_derivation(th))
     rec["derivation"] = [m.to_dict() for m in marks]
-    measure = Measurer(num, ctx)
+    measure = measurer(theorem_id, ctx)
     rec["claims"] = stage("claims", lambda: [assess(th, c, marks, measure).to_dict() for c in th.claims])
-    rec["wrong_variants"] = stage("wrong variants",
-                                  lambda: [assess(th, v, marks, measure).to_dict() for v in th.wrong_variants])
-    rec["as_written"] = stage("source lines",
-                              lambda: [source_line_record(th, ln, marks, measure) for ln in th.as_written])
-    rec["experiments"] = stage("experiments", lambda: _records(num.experiments(ctx)))
-    rec["tightness"] = stage("tightness", lambda: _records(num.tightness(ctx)))
+    rec["wrong_variants"] = stage(
+        "wrong variants", lambda: [assess(th, v, marks, measure).to_dict() for v in th.wrong_variants]
+    )
+    rec["as_written"] = stage(
+        "source lines", lambda: [source_line_record(th, ln, marks, measure) for ln in th.as_written]
+    )
+    rec["experiments"] = stage("experiments", lambda: _records(measure.numeric.experiments(ctx)))
+    rec["tightness"] = stage("tightness", lambda: _records(measure.numeric.tightness(ctx)))
     rec["wall_s"] = time.perf_counter() - t0
     rec["fuzzing"] = []
     finish_theorem(rec)
@@ -105,21 +148,45 @@ def finish_theorem(rec: dict) -> None:
     """Pass/fail of a theorem: every step certified, every claim holds, every wrong variant is
     refuted, every source line has evidence or a stated reason, every experiment matches."""
     problems = list(rec.get("errors", []))
-    problems += [f"derivation step '{m['key']}' not certified: {m['detail']}" for m in rec["derivation"] if not m["ok"]]
-    problems += [f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"] if not Verdict(c["verdict"]).holds]
-    problems += [f"wrong variant '{v['key']}' was not rejected ({v['verdict']})" for v in rec["wrong_variants"]
-                 if v["verdict"] != Verdict.FALSE.value]
-    problems += [f"source line '{s['key']}' ({s['cite']}) has no evidence: {s['detail']}" for s in rec["as_written"]
-                 if s["verdict"] == Verdict.NOT_CHECKED.value and not s.get("unchecked")]
-    problems += [f"experiment '{e['key']}' did not match its prediction" for e in rec["experiments"] if e.get("ok") is False]
-    problems += [f"tightness row '{t['quantity']}' ({t['setting']}) is false" for t in rec["tightness"]
-                 if t.get("verdict") == Verdict.FALSE.value]
-    problems += [f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"]
+    problems += [
+        f"derivation step '{m['key']}' not certified: {m['detail']}" for m in rec["derivation"] if not m["ok"]
+    ]
+    problems += [
+        f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"] if not Verdict(c["verdict"]).holds
+    ]
+    problems += [
+        f"wrong variant '{v['key']}' was not rejected ({v['verdict']})"
+        for v in rec["wrong_variants"]
+        if v["verdict"] != Verdict.FALSE.value
+    ]
+    problems += [
+        f"source line '{s['key']}' ({s['cite']}) has no evidence: {s['detail']}"
+        for s in rec["as_written"]
+        if s["verdict"] == Verdict.NOT_CHECKED.value and not s.get("unchecked")
+    ]
+    problems += [
+        f"experiment '{e['key']}' did not match its prediction"
+        for e in rec["experiments"]
+        if e.get("ok") is False
+    ]
+    problems += [
+        f"tightness row '{t['quantity']}' ({t['setting']}) is false"
+        for t in rec["tightness"]
+        if t.get("verdict") == Verdict.FALSE.value
+    ]
+    problems += [
+        f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"
+    ]
     rec["problems"] = problems
     rec["passed"] = not problems
     main = rec["claims"][0]["verdict"] if rec["claims"] else Verdict.VERIFIED.value
-    rec["verdict"] = main if not problems else Verdict.FALSE.value if any(
-        c["verdict"] == Verdict.FALSE.value for c in rec["claims"]) else "check failed"
+    rec["verdict"] = (
+        main
+        if not problems
+        else Verdict.FALSE.value
+        if any(c["verdict"] == Verdict.FALSE.value for c in rec["claims"])
+        else "check failed"
+    )
 
 
 def errata(results: dict) -> dict:
@@ -127,17 +194,31 @@ def errata(results: dict) -> dict:
     rows, unchecked = [], []
     for t in results.get("theorems", []):
         for s in t.get("as_written", []):
-            row = {"theorem": t["id"], "key": s["key"], "doc": s["doc"], "line": s["line"], "cite": s["cite"], "anchor": s["anchor"],
-                   "what": s["what"], "latex": s["latex"], "verdict": s["verdict"],
-                   "corrected_latex": s.get("corrected_latex", ""), "evidence": s.get("detail", ""),
-                   "note": s.get("note", "")}
+            row = {
+                "theorem": t["id"],
+                "key": s["key"],
+                "doc": s["doc"],
+                "line": s["line"],
+                "cite": s["cite"],
+                "anchor": s["anchor"],
+                "what": s["what"],
+                "latex": s["latex"],
+                "verdict": s["verdict"],
+                "corrected_latex": s.get("corrected_latex", ""),
+                "evidence": s.get("detail", ""),
+                "note": s.get("note", ""),
+            }
             if s["verdict"] in ERRATA_VERDICTS:
                 rows.append(row)
             elif s["verdict"] == Verdict.NOT_CHECKED.value:
                 unchecked.append(row)
     key = lambda r: (r["doc"], r["line"], r["theorem"])  # noqa: E731
-    return {"schema": SCHEMA_VERSION, "errata": sorted(rows, key=key), "not_checked": sorted(unchecked, key=key),
-            "coverage": coverage(results)}
+    return {
+        "schema": SCHEMA_VERSION,
+        "errata": sorted(rows, key=key),
+        "not_checked": sorted(unchecked, key=key),
+        "coverage": coverage(results),
+    }
 
 
 def coverage(results: dict) -> list[dict]:
@@ -145,9 +226,20 @@ def coverage(results: dict) -> list[dict]:
     table: dict[tuple[str, str], dict] = {}
     for t in results.get("theorems", []):
         for s in t.get("as_written", []):
-            row = table.setdefault((s["doc"], t["id"]), {"doc": s["doc"], "theorem": t["id"], "statements": 0,
-                                                         "checked": 0, "verified": 0, "loose": 0, "false": 0,
-                                                         "needs an assumption": 0, "not checked": 0})
+            row = table.setdefault(
+                (s["doc"], t["id"]),
+                {
+                    "doc": s["doc"],
+                    "theorem": t["id"],
+                    "statements": 0,
+                    "checked": 0,
+                    "verified": 0,
+                    "loose": 0,
+                    "false": 0,
+                    "needs an assumption": 0,
+                    "not checked": 0,
+                },
+            )
             row["statements"] += 1
             v = s["verdict"]
             if v == Verdict.NOT_CHECKED.value:
@@ -166,10 +258,18 @@ def coverage(results: dict) -> list[dict]:
 
 
 def new_results(ctx: RunContext, argv: list[str] | None = None) -> dict:
-    return {"schema": SCHEMA_VERSION, "tool": "dlverify", "started": _now(), "finished": None,
-            "status": "running", "argv": argv or [], "context": ctx.describe(),
-            "host": {"python": platform.python_version(), "machine": platform.machine(), "node": platform.node()},
-            "theorems": [], "failures": []}
+    return {
+        "schema": SCHEMA_VERSION,
+        "tool": "dlverify",
+        "started": _now(),
+        "finished": None,
+        "status": "running",
+        "argv": argv or [],
+        "context": ctx.describe(),
+        "host": {"python": platform.python_version(), "machine": platform.machine(), "node": platform.node()},
+        "theorems": [],
+        "failures": [],
+    }
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -192,8 +292,12 @@ def write(results: dict, out: Path, *, results_json: bool = True) -> None:
     _atomic_write(out / "report.html", render(results))
 
 
-TRUST_FILES = {"mutation": "mutation.json", "stress": "stress.json", "bad_input": "bad_input.json",
-               "bench": "bench.json"}
+TRUST_FILES = {
+    "mutation": "mutation.json",
+    "stress": "stress.json",
+    "bad_input": "bad_input.json",
+    "bench": "bench.json",
+}
 
 
 def attach_trust(results: dict, out: Path) -> None:
@@ -215,7 +319,9 @@ def attach_trust(results: dict, out: Path) -> None:
         except (ValueError, KeyError, TypeError):
             continue
     if per:
-        merged = {r["theorem"]: r for r in trust.get("mutation", []) if isinstance(r, dict) and "theorem" in r}
+        merged = {
+            r["theorem"]: r for r in trust.get("mutation", []) if isinstance(r, dict) and "theorem" in r
+        }
         merged.update(per)
         trust["mutation"] = list(merged.values())
 
@@ -237,20 +343,42 @@ def check_output_dir(out: Path) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise DlverifyError(f"output folder '{out}' is not writable ({exc.strerror}); choose another with --out") from None
+        raise DlverifyError(
+            f"output folder '{out}' is not writable ({exc.strerror}); choose another with --out"
+        ) from None
 
 
 def _crashed(tid: str, exc: BaseException) -> dict:
-    rec = {"id": tid, "title": tid, "passed": False, "verdict": "check failed", "origin": "",
-           "errors": [f"crashed: {type(exc).__name__}: {exc}"], "traceback": traceback.format_exc(),
-           "derivation": [], "claims": [], "wrong_variants": [], "experiments": [], "tightness": [],
-           "as_written": [], "fuzzing": [], "stages": {}}
+    rec = {
+        "id": tid,
+        "title": tid,
+        "passed": False,
+        "verdict": "check failed",
+        "origin": "",
+        "errors": [f"crashed: {type(exc).__name__}: {exc}"],
+        "traceback": traceback.format_exc(),
+        "derivation": [],
+        "claims": [],
+        "wrong_variants": [],
+        "experiments": [],
+        "tightness": [],
+        "as_written": [],
+        "fuzzing": [],
+        "stages": {},
+    }
     finish_theorem(rec)
     return rec
 
 
-def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progress = print,
-        with_checks: bool = True, argv: list[str] | None = None) -> dict:
+def run(
+    theorem_ids: list[str],
+    ctx: RunContext,
+    out: Path,
+    *,
+    progress: Progress = print,
+    with_checks: bool = True,
+    argv: list[str] | None = None,
+) -> dict:
     for tid in theorem_ids:
         registry.entry(tid)  # unknown ids fail before anything runs
     check_output_dir(out)
@@ -268,7 +396,9 @@ def run(theorem_ids: list[str], ctx: RunContext, out: Path, *, progress: Progres
                 rec = _crashed(tid, exc)
             results["theorems"].append(rec)
             write(results, out)
-            progress(f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} ({rec.get('wall_s', 0):.1f} s)")
+            progress(
+                f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} ({rec.get('wall_s', 0):.1f} s)"
+            )
         if with_checks:
             progress("property checks (pytest + hypothesis)")
             attach_checks(results, theorem_ids, ctx, out)
@@ -293,11 +423,22 @@ def attach_checks(results: dict, theorem_ids: list[str], ctx: RunContext, out: P
     if not files:
         return
     fuzz_file = out / "checks.json"
-    args = files + ["-q", "-p", "dlverify.checks.plugin", "-p", "no:cacheprovider", "--import-mode=importlib",
-                    f"--dlverify-out={fuzz_file}", f"--dlverify-profile={ctx.profile}",
-                    f"--dlverify-device={ctx.device.type}", f"--dlverify-seed={ctx.seed}",
-                    "-m", "not browser and not slow" if ctx.profile == "ci" else "not browser",
-                    "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    args = files + [
+        "-q",
+        "-p",
+        "dlverify.checks.plugin",
+        "-p",
+        "no:cacheprovider",
+        "--import-mode=importlib",
+        f"--dlverify-out={fuzz_file}",
+        f"--dlverify-profile={ctx.profile}",
+        f"--dlverify-device={ctx.device.type}",
+        f"--dlverify-seed={ctx.seed}",
+        "-m",
+        "not browser and not slow" if ctx.profile == "ci" else "not browser",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+    ]
     t0 = time.perf_counter()
     code = pytest.main(args)
     results["checks_wall_s"] = time.perf_counter() - t0
@@ -314,8 +455,10 @@ def merge_checks(results: dict, fuzz_file: Path) -> None:
         if not isinstance(tests, list) or not all(isinstance(t, dict) and "test" in t for t in tests):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        raise DlverifyError(f"checks file '{fuzz_file}' is not a checks.json written by "
-                            "'pytest --dlverify-out' (expected {{\"tests\": [{{\"test\": ...}}, ...]}})") from None
+        raise DlverifyError(
+            f"checks file '{fuzz_file}' is not a checks.json written by "
+            '\'pytest --dlverify-out\' (expected {{"tests": [{{"test": ...}}, ...]}})'
+        ) from None
     for th in results["theorems"]:
         th["fuzzing"] = [r for r in tests if r.get("theorem") == th["id"]]
         finish_theorem(th)
@@ -323,19 +466,33 @@ def merge_checks(results: dict, fuzz_file: Path) -> None:
 
 # --------------------------------------------------------------------------- validation
 
-_THEOREM_KEYS = {"id": str, "title": str, "derivation": list, "claims": list, "wrong_variants": list,
-                 "as_written": list, "experiments": list, "tightness": list, "passed": bool, "verdict": str}
+_THEOREM_KEYS = {
+    "id": str,
+    "title": str,
+    "derivation": list,
+    "claims": list,
+    "wrong_variants": list,
+    "as_written": list,
+    "experiments": list,
+    "tightness": list,
+    "passed": bool,
+    "verdict": str,
+}
 
 
 def validate(results) -> dict:
     """Check that a loaded ``results.json`` has the shape this version writes; one line otherwise."""
     if not isinstance(results, dict):
-        raise DlverifyError(f"not a dlverify results file: the top level is a {type(results).__name__}, not an object")
+        raise DlverifyError(
+            f"not a dlverify results file: the top level is a {type(results).__name__}, not an object"
+        )
     if results.get("tool") != "dlverify" or "schema" not in results:
         raise DlverifyError("not a dlverify results file: no 'tool': 'dlverify' and 'schema' fields")
     if results["schema"] != SCHEMA_VERSION:
-        raise DlverifyError(f"results schema {results['schema']!r} is not the schema this version reads "
-                            f"({SCHEMA_VERSION}); re-run 'dlverify run' to regenerate it")
+        raise DlverifyError(
+            f"results schema {results['schema']!r} is not the schema this version reads "
+            f"({SCHEMA_VERSION}); re-run 'dlverify run' to regenerate it"
+        )
     for key, typ in (("theorems", list), ("context", dict), ("status", str)):
         if not isinstance(results.get(key), typ):
             raise DlverifyError(f"results file is incomplete: '{key}' is missing or not a {typ.__name__}")
@@ -344,5 +501,7 @@ def validate(results) -> dict:
             raise DlverifyError(f"results file is malformed: theorems[{i}] is not an object")
         for key, typ in _THEOREM_KEYS.items():
             if not isinstance(t.get(key), typ):
-                raise DlverifyError(f"results file is malformed: theorems[{i}].{key} is missing or not a {typ.__name__}")
+                raise DlverifyError(
+                    f"results file is malformed: theorems[{i}].{key} is missing or not a {typ.__name__}"
+                )
     return results

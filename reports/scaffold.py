@@ -5,6 +5,7 @@ x ≥ −1, with one assumption, a two-line derivation, one wrong variant and it
 so that it runs end to end before the user replaces the statement with their own.  Nothing
 existing is overwritten: a file that is already there is bad input (exit 2).
 """
+
 from __future__ import annotations
 
 import re
@@ -124,7 +125,7 @@ def test_the_wrong_variant_is_refuted_and_the_claim_holds(ctx):
     assert assess(THEOREM, WRONG_VARIANTS[0], marks, measure).verdict.value == "false"
 '''
 
-PYPROJECT = '''[build-system]
+PYPROJECT = """[build-system]
 requires = ["setuptools>=64"]
 build-backend = "setuptools.build_meta"
 
@@ -143,7 +144,7 @@ packages = ["$pkg"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
-'''
+"""
 
 
 def _write(files: dict[Path, str]) -> list[Path]:
@@ -158,29 +159,47 @@ def _write(files: dict[Path, str]) -> list[Path]:
 
 def new_theorem(theorem_id: str, pack: Path | None = None, repo: Path | None = None) -> list[Path]:
     if not _ID.match(theorem_id):
-        raise DlverifyError(f"theorem id '{theorem_id}' must be lower-case letters, digits and '_', starting with a letter")
+        raise DlverifyError(
+            f"theorem id '{theorem_id}' must be lower-case letters, digits and '_', starting with a letter"
+        )
     title = theorem_id.replace("_", " ").capitalize()
     if pack is not None:
         pkg = f"{theorem_id}_pack"
-        sub = {"id": theorem_id, "title": title, "pkg": pkg, "numeric": f"{pkg}.numerics",
-               "theorem_import": f"{pkg}.theorem", "dist": f"dlverify-pack-{theorem_id.replace('_', '-')}"}
+        sub = {
+            "id": theorem_id,
+            "title": title,
+            "pkg": pkg,
+            "numeric": f"{pkg}.numerics",
+            "theorem_import": f"{pkg}.theorem",
+            "dist": f"dlverify-pack-{theorem_id.replace('_', '-')}",
+        }
         files = {
             pack / "pyproject.toml": string.Template(PYPROJECT).substitute(sub),
             pack / pkg / "__init__.py": f'"""The dlverify theorem pack {theorem_id}."""\n',
-            pack / pkg / "theorem.py": string.Template(THEOREM).substitute(sub) + 'CHECK_FILE = "../tests/test_theorem.py"\n',
+            pack / pkg / "theorem.py": string.Template(THEOREM).substitute(sub)
+            + 'CHECK_FILE = "../tests/test_theorem.py"\n',
             pack / pkg / "numerics.py": string.Template(NUMERIC).substitute(sub),
             pack / "tests" / f"test_{theorem_id}.py": string.Template(CHECKS).substitute(sub),
         }
         files[pack / pkg / "theorem.py"] = files[pack / pkg / "theorem.py"].replace(
-            "../tests/test_theorem.py", f"../tests/test_{theorem_id}.py")
+            "../tests/test_theorem.py", f"../tests/test_{theorem_id}.py"
+        )
         return _write(files)
     root = repo or Path(__file__).resolve().parent.parent
     if not (root / "theorems" / "__init__.py").exists():
         raise DlverifyError(f"'{root}' is not a dlverify checkout (no theorems/__init__.py); use --pack DIR")
-    sub = {"id": theorem_id, "title": title, "pkg": "dlverify", "numeric": f"dlverify.numerics.{theorem_id}",
-           "theorem_import": f"dlverify.theorems.{theorem_id}", "dist": "dlverify"}
+    sub = {
+        "id": theorem_id,
+        "title": title,
+        "pkg": "dlverify",
+        "numeric": f"dlverify.numerics.{theorem_id}",
+        "theorem_import": f"dlverify.theorems.{theorem_id}",
+        "dist": "dlverify",
+    }
     files = {
-        root / "theorems" / f"{theorem_id}.py": string.Template(THEOREM).substitute(sub).replace('\n    numeric="dlverify.numerics.%s",' % theorem_id, ""),
+        root / "theorems" / f"{theorem_id}.py": string.Template(THEOREM)
+        .substitute(sub)
+        .replace('\n    numeric="dlverify.numerics.%s",' % theorem_id, ""),
         root / "numerics" / f"{theorem_id}.py": string.Template(NUMERIC).substitute(sub),
         root / "checks" / f"test_{theorem_id}.py": string.Template(CHECKS).substitute(sub),
     }
@@ -189,7 +208,7 @@ def new_theorem(theorem_id: str, pack: Path | None = None, repo: Path | None = N
     text = reg.read_text(encoding="utf-8")
     m = re.search(r"REGISTRY: list\[str\] = \[\n(.*?)\]", text, re.S)
     if m and f'"{theorem_id}"' not in m.group(1):
-        text = text[:m.end(1)] + f'    "{theorem_id}",\n' + text[m.end(1):]
+        text = text[: m.end(1)] + f'    "{theorem_id}",\n' + text[m.end(1) :]
         reg.write_text(text, encoding="utf-8")
         written.append(reg)
     return written

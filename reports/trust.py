@@ -5,6 +5,7 @@ the exit code and the one line it printed.  ``dlverify trust stress``
 runs the property checks N times with fresh random seeds and records every failure with
 the seed and hypothesis blob that reproduce it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -49,31 +50,89 @@ def _cases():
     nan_X = torch.zeros(1, 2, 3, dtype=torch.float64)
     nan_X[0, 0, 0] = float("nan")
     return [
-        ("unknown theorem", lambda: _cli(["run", "--theorem", "riemann", "--no-checks", "--out", tempfile.mkdtemp()])),
+        (
+            "unknown theorem",
+            lambda: _cli(["run", "--theorem", "riemann", "--no-checks", "--out", tempfile.mkdtemp()]),
+        ),
         ("unknown profile", lambda: _cli(["run", "--profile", "fast"])),
         ("unknown device", lambda: _cli(["run", "--device", "tpu"])),
-        ("CUDA requested without CUDA", (lambda: _cli(["run", "--device", "cuda", "--no-checks", "--out", tempfile.mkdtemp()]))
-         if not torch.cuda.is_available() else None),
+        (
+            "CUDA requested without CUDA",
+            (lambda: _cli(["run", "--device", "cuda", "--no-checks", "--out", tempfile.mkdtemp()]))
+            if not torch.cuda.is_available()
+            else None,
+        ),
         ("unwritable output folder", lambda: _cli(["run", "--no-checks", "--out", "/proc/dlverify-out"])),
-        ("missing optional dependency", lambda: _cli(["run", "--require", "no_such_extra", "--no-checks", "--out", tempfile.mkdtemp()])),
+        (
+            "missing optional dependency",
+            lambda: _cli(["run", "--require", "no_such_extra", "--no-checks", "--out", tempfile.mkdtemp()]),
+        ),
         ("unreadable results file", lambda: _cli(["report", "/nonexistent/results.json"])),
         ("results file of the wrong shape ([])", lambda: _cli(["report", _tmp_file("results.json", "[]")])),
         ("results file of the wrong shape ({})", lambda: _cli(["report", _tmp_file("results.json", "{}")])),
-        ("partial results record", lambda: _cli(["report", _tmp_file("results.json", '{"tool": "dlverify", "schema": "2.0"}')])),
-        ("malformed --checks file", lambda: _cli(["report", _valid_results(), "--checks", _tmp_file("checks.json", '{"tests": 1}'),
-                                                  "--out", tempfile.mkdtemp()])),
-        ("seed out of range (2^64)", lambda: _cli(["run", "--seed", str(2**64), "--no-checks", "--out", tempfile.mkdtemp()])),
+        (
+            "partial results record",
+            lambda: _cli(["report", _tmp_file("results.json", '{"tool": "dlverify", "schema": "2.0"}')]),
+        ),
+        (
+            "malformed --checks file",
+            lambda: _cli(
+                [
+                    "report",
+                    _valid_results(),
+                    "--checks",
+                    _tmp_file("checks.json", '{"tests": 1}'),
+                    "--out",
+                    tempfile.mkdtemp(),
+                ]
+            ),
+        ),
+        (
+            "seed out of range (2^64)",
+            lambda: _cli(["run", "--seed", str(2**64), "--no-checks", "--out", tempfile.mkdtemp()]),
+        ),
         ("theorem pack that cannot be imported", lambda: _broken_pack()),
-        ("step size outside the theorem's range (η ≤ 0)",
-         lambda: _lib(lambda: smooth.gradient_descent(smooth.make("quadratic/psd", 1, 2, 1.0, seed=0, device=dev), -0.1, 3))),
-        ("NaN in data", lambda: _lib(lambda: linear.gd_least_squares(nan_X, torch.zeros(1, 2, dtype=torch.float64), 0.1, 2))),
-        ("non-PSD kernel", lambda: _lib(lambda: linear.require_psd(torch.tensor([[[1.0, 2.0], [2.0, 1.0]]], dtype=torch.float64)))),
-        ("mismatched shapes", lambda: _lib(lambda: linear.gd_least_squares(torch.zeros(1, 2, 3, dtype=torch.float64),
-                                                                            torch.zeros(1, 5, dtype=torch.float64), 0.1, 2))),
-        ("empty data (n = 0)", lambda: _lib(lambda: linear.design(1, 0, 3, spectrum="gaussian", seed=0, device=dev))),
+        (
+            "step size outside the theorem's range (η ≤ 0)",
+            lambda: _lib(
+                lambda: smooth.gradient_descent(
+                    smooth.make("quadratic/psd", 1, 2, 1.0, seed=0, device=dev), -0.1, 3
+                )
+            ),
+        ),
+        (
+            "NaN in data",
+            lambda: _lib(
+                lambda: linear.gd_least_squares(nan_X, torch.zeros(1, 2, dtype=torch.float64), 0.1, 2)
+            ),
+        ),
+        (
+            "non-PSD kernel",
+            lambda: _lib(
+                lambda: linear.require_psd(torch.tensor([[[1.0, 2.0], [2.0, 1.0]]], dtype=torch.float64))
+            ),
+        ),
+        (
+            "mismatched shapes",
+            lambda: _lib(
+                lambda: linear.gd_least_squares(
+                    torch.zeros(1, 2, 3, dtype=torch.float64), torch.zeros(1, 5, dtype=torch.float64), 0.1, 2
+                )
+            ),
+        ),
+        (
+            "empty data (n = 0)",
+            lambda: _lib(lambda: linear.design(1, 0, 3, spectrum="gaussian", seed=0, device=dev)),
+        ),
         ("N too large for exact enumeration", lambda: _lib(lambda: games.check_fits(1, 48, dev))),
-        ("vocabulary of one word", lambda: _lib(lambda: distributions.dirichlet_pairs(1, 1, concentration=1.0, closeness=0.1,
-                                                                                     seed=0, device=dev))),
+        (
+            "vocabulary of one word",
+            lambda: _lib(
+                lambda: distributions.dirichlet_pairs(
+                    1, 1, concentration=1.0, closeness=0.1, seed=0, device=dev
+                )
+            ),
+        ),
         ("probability outside (0, 1)", lambda: _lib(lambda: pacbayes.check_probability("delta", 1.5))),
     ]
 
@@ -111,9 +170,16 @@ def bad_input_catalogue(with_interrupt: bool = True) -> list[dict]:
             continue
         code, msg = fn()
         lines = [x for x in msg.splitlines() if x.strip()]
-        rows.append({"case": name, "exit_code": code, "message": lines[-1] if lines else "",
-                     "one_line": len(lines) == 1, "traceback": "Traceback" in msg,
-                     "ok": code == 2 and len(lines) == 1 and "Traceback" not in msg})
+        rows.append(
+            {
+                "case": name,
+                "exit_code": code,
+                "message": lines[-1] if lines else "",
+                "one_line": len(lines) == 1,
+                "traceback": "Traceback" in msg,
+                "ok": code == 2 and len(lines) == 1 and "Traceback" not in msg,
+            }
+        )
     if with_interrupt:
         rows.append(interrupted_run())
     return rows
@@ -125,9 +191,23 @@ def interrupted_run(wait_s: float = 300.0) -> dict:
     out = Path(tempfile.mkdtemp())
     # pytest-xdist workers ignore SIGINT, and an ignored signal stays ignored across exec:
     # give the child the default disposition so Python installs its KeyboardInterrupt handler
-    p = subprocess.Popen([sys.executable, "-m", "dlverify.reports.cli", "run", "--no-checks", "--device", "cpu", "--out", str(out)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dlverify.reports.cli",
+            "run",
+            "--no-checks",
+            "--device",
+            "cpu",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     t0 = time.monotonic()
     while not (out / "results.json").exists() and p.poll() is None and time.monotonic() - t0 < wait_s:
         time.sleep(0.1)
@@ -143,11 +223,18 @@ def interrupted_run(wait_s: float = 300.0) -> dict:
     except (OSError, ValueError, KeyError):
         pass
     partial = status.startswith("partial") and (out / "report.html").exists()
-    return {"case": "interrupted run (SIGINT)", "exit_code": p.returncode, "message": f"results.json status: {status!r}",
-            "one_line": "Traceback" not in err, "traceback": "Traceback" in err, "ok": partial and "Traceback" not in err}
+    return {
+        "case": "interrupted run (SIGINT)",
+        "exit_code": p.returncode,
+        "message": f"results.json status: {status!r}",
+        "one_line": "Traceback" not in err,
+        "traceback": "Traceback" in err,
+        "ok": partial and "Traceback" not in err,
+    }
 
 
 # ----------------------------------------------------------------------------- stress
+
 
 def theorem_checks() -> list[str]:
     """Every registered theorem's check file (from the registry, not a list kept by hand)."""
@@ -165,18 +252,48 @@ def stress(repeat: int, out: Path, root: Path) -> dict:
         seed = rng.randrange(2**31)
         rec = out / f"stress-{k}.json"
         t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", *theorem_checks(), "--dlverify-profile=stress",
-                            f"--dlverify-seed={seed}", f"--dlverify-out={rec}", "-p", "no:cacheprovider"],
-                           cwd=root, capture_output=True, text=True, env=os.environ | {"HYPOTHESIS_DATABASE": ""})
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-x",
+                *theorem_checks(),
+                "--dlverify-profile=stress",
+                f"--dlverify-seed={seed}",
+                f"--dlverify-out={rec}",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=os.environ | {"HYPOTHESIS_DATABASE": ""},
+        )
         failures = []
         if p.returncode != 0:
-            failures = [ln for ln in p.stdout.splitlines() if ln.startswith(("FAILED", "E   ", "@reproduce_failure"))][:20]
-        runs.append({"run": k, "seed": seed, "exit_code": p.returncode, "wall_s": time.perf_counter() - t0,
-                     "failures": failures})
+            failures = [
+                ln for ln in p.stdout.splitlines() if ln.startswith(("FAILED", "E   ", "@reproduce_failure"))
+            ][:20]
+        runs.append(
+            {
+                "run": k,
+                "seed": seed,
+                "exit_code": p.returncode,
+                "wall_s": time.perf_counter() - t0,
+                "failures": failures,
+            }
+        )
         print(f"stress run {k + 1}/{repeat}: seed {seed}, exit {p.returncode}", file=sys.stderr, flush=True)
-    res = {"repeat": repeat, "false_failures": sum(r["exit_code"] != 0 for r in runs), "runs": runs,
-           "profile": "stress (random examples, no database)", "device": "cpu" if not torch.cuda.is_available() else "cuda",
-           "false_alarm_design": "each randomized verdict has false-alarm probability ≤ 1e-6 by construction"}
+    res = {
+        "repeat": repeat,
+        "false_failures": sum(r["exit_code"] != 0 for r in runs),
+        "runs": runs,
+        "profile": "stress (random examples, no database)",
+        "device": "cpu" if not torch.cuda.is_available() else "cuda",
+        "false_alarm_design": "each randomized verdict has false-alarm probability ≤ 1e-6 by construction",
+    }
     (out / "stress.json").write_text(json.dumps(res, indent=1))
     return res
 

@@ -7,6 +7,7 @@ in :data:`REGISTRY`; other installed packages add theirs through the entry-point
 ``dlverify.theorems`` (``<id> = "package.module"``), read with :mod:`importlib.metadata`.  A pack
 that cannot be loaded is reported in one line naming it, and the other theorems still run.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -72,7 +73,9 @@ def _discover() -> tuple[dict[str, Entry], dict[str, str]]:
         dist = getattr(ep, "dist", None)
         origin = f"pack {dist.name} {dist.version}" if dist is not None else "pack"
         if ep.name in entries:
-            broken[ep.name] = f"theorem pack '{origin}': id '{ep.name}' is already registered ({entries[ep.name].origin})"
+            broken[ep.name] = (
+                f"theorem pack '{origin}': id '{ep.name}' is already registered ({entries[ep.name].origin})"
+            )
             continue
         entries[ep.name] = Entry(ep.name, ep.value.split(":")[0], origin)
     entries.update(_EXTRA)
@@ -110,8 +113,9 @@ def load(theorem_id: str) -> ModuleType:
     try:
         mod = importlib.import_module(e.module)
     except Exception as exc:  # noqa: BLE001 - a broken pack is one line, naming it
-        raise DlverifyError(f"theorem '{theorem_id}' ({e.origin}): cannot import {e.module}: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise DlverifyError(
+            f"theorem '{theorem_id}' ({e.origin}): cannot import {e.module}: {type(exc).__name__}: {exc}"
+        ) from None
     th = getattr(mod, "THEOREM", None)
     if th is None:
         raise DlverifyError(f"theorem '{theorem_id}' ({e.origin}): module {e.module} defines no THEOREM")
@@ -132,8 +136,10 @@ def numeric(theorem_id: str) -> ModuleType:
     try:
         mod = importlib.import_module(name)
     except Exception as exc:  # noqa: BLE001
-        raise DlverifyError(f"theorem '{theorem_id}' ({e.origin}): cannot import its numeric side {name}: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise DlverifyError(
+            f"theorem '{theorem_id}' ({e.origin}): cannot import its numeric side {name}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
     if not callable(getattr(mod, "measure", None)):
         raise DlverifyError(f"theorem '{theorem_id}' ({e.origin}): {name} has no measure(claim, ctx)")
     return mod

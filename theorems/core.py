@@ -27,19 +27,37 @@ Certificates for inequalities (``a <= b``, i.e. ``b - a >= 0``):
 * :class:`Equivalence`: ``slack(P) = factor * slack(A)`` with ``factor > 0`` proves ``P <=> A``;
 * :class:`Simplification`: equalities, including matrix expressions, sums and integrals.
 """
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import sympy as sp
 
 from dlverify.theorems.evidence import (  # noqa: F401 - re-exported: the claim model's vocabulary
-    Basis, ClaimResult, Comparison, Experiment, LineJudgement, Measurement, Plot, ProofRef, Series,
-    TightnessRow, Verdict, decide, exact_measurement, find_proof, judge_source_line, tightness_verdict,
+    Basis,
+    ClaimResult,
+    Comparison,
+    Experiment,
+    LineJudgement,
+    Measurement,
+    Plot,
+    ProofRef,
+    Series,
+    TightnessRow,
+    Verdict,
+    decide,
+    exact_measurement,
+    find_proof,
+    judge_source_line,
+    tightness_verdict,
 )
-from dlverify.theorems.relations import GE as _GE, LE as _LE  # noqa: F401
-from dlverify.theorems.relations import DlverifyError, is_strict, is_zero as _is_zero, same_relation, slack  # noqa: F401
+from dlverify.theorems.relations import GE as _GE  # noqa: F401
+from dlverify.theorems.relations import LE as _LE
+from dlverify.theorems.relations import DlverifyError, is_strict, same_relation, slack  # noqa: F401
+from dlverify.theorems.relations import is_zero as _is_zero
 
 #: the version of ``results.json``; bumped when a record's shape changes
 SCHEMA_VERSION = "2.0"
@@ -131,7 +149,10 @@ class Simplification(Certificate):
         except (TypeError, ValueError, AttributeError):
             pass
         ok = _is_zero(rel.lhs - rel.rhs)
-        return Mark(ok, "lhs - rhs simplifies to 0" if ok else f"lhs - rhs = {sp.sstr(sp.simplify(rel.lhs - rel.rhs))}")
+        return Mark(
+            ok,
+            "lhs - rhs simplifies to 0" if ok else f"lhs - rhs = {sp.sstr(sp.simplify(rel.lhs - rel.rhs))}",
+        )
 
 
 @dataclasses.dataclass
@@ -278,8 +299,11 @@ class Unfold(Certificate):
             if self.of not in facts:
                 return Mark(False, f"uses [{self.of}], which is not an earlier fact")
             fact = facts[self.of]
-            if type(fact) is not type(rel) and not (isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE)
-                                                    and is_strict(rel) == is_strict(fact)):
+            if type(fact) is not type(rel) and not (
+                isinstance(rel, _LE + _GE)
+                and isinstance(fact, _LE + _GE)
+                and is_strict(rel) == is_strict(fact)
+            ):
                 return Mark(False, "relation kind differs from the fact's")
             ok = _is_zero(slack(rel).subs(self.defs, simultaneous=True) - slack(fact))
             return Mark(ok, self.describe() if ok else "not an instance of the fact")
@@ -323,7 +347,9 @@ class CriticalPoint(Certificate):
                 if fac.is_negative:
                     sign *= (-1) ** int(pw) if pw.is_integer else 0
                 elif not (fac.is_nonnegative or (pw.is_integer and pw.is_even)):
-                    return Mark(False, f"f'·(x − x0) = {sp.sstr(g)}: factor {sp.sstr(fac)} has no certified sign")
+                    return Mark(
+                        False, f"f'·(x − x0) = {sp.sstr(g)}: factor {sp.sstr(fac)} has no certified sign"
+                    )
             if sign != 1:
                 return Mark(False, f"f'·(x − x0) = {sp.sstr(g)} is not certified nonnegative")
         return Mark(True, self.describe() + f"; f'·(x − x0) = {sp.sstr(g)}")
@@ -360,8 +386,9 @@ class Instance(Certificate):
             if sym.is_nonnegative and not (val.is_nonnegative or nonneg_by_monomials(val).ok):
                 return Mark(False, f"{sp.sstr(val)} is not certified nonnegative, as {sym} must be")
         fact = facts[self.of]
-        same_kind = (isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE) and is_strict(rel) == is_strict(fact)) \
-            or (isinstance(rel, sp.Equality) and isinstance(fact, sp.Equality))
+        same_kind = (
+            isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE) and is_strict(rel) == is_strict(fact)
+        ) or (isinstance(rel, sp.Equality) and isinstance(fact, sp.Equality))
         if not same_kind:
             return Mark(False, "relation kind differs from the fact's")
         diff = slack(fact).subs(self.subs, simultaneous=True) - slack(rel)
@@ -496,20 +523,31 @@ class Claim:
     def tex(self) -> str:
         return sp.latex(self.relation)
 
-    def variant(self, key: str, text: str, relation: sp.Basic | None = None,
-                assumptions: Iterable[str] | None = None) -> "Claim":
+    def variant(
+        self, key: str, text: str, relation: sp.Basic | None = None, assumptions: Iterable[str] | None = None
+    ) -> Claim:
         """A changed copy (used for wrong variants and mutants): no extremal family, no sharper form."""
         return dataclasses.replace(
-            self, key=key, text=text,
+            self,
+            key=key,
+            text=text,
             relation=self.relation if relation is None else relation,
             assumptions=self.assumptions if assumptions is None else tuple(assumptions),
-            tight_on="", sharper=None, of=self.of or self.key)
+            tight_on="",
+            sharper=None,
+            of=self.of or self.key,
+        )
 
-    def sharper_claim(self) -> "Claim | None":
+    def sharper_claim(self) -> Claim | None:
         if self.sharper is None:
             return None
-        return dataclasses.replace(self, key=self.key + ":sharper", text=self.text + " (sharper form)",
-                                   relation=self.sharper, sharper=None)
+        return dataclasses.replace(
+            self,
+            key=self.key + ":sharper",
+            text=self.text + " (sharper form)",
+            relation=self.sharper,
+            sharper=None,
+        )
 
 
 @dataclasses.dataclass
@@ -600,8 +638,9 @@ class StepMark:
 def check_derivation(theorem: Theorem) -> list[StepMark]:
     """Re-check every step, in order, against the assumptions and the earlier steps."""
     facts = theorem.facts()
-    hyps: dict[str, frozenset[str]] = {a.key: frozenset() if a.definition else frozenset({a.key})
-                                       for a in theorem.assumptions}
+    hyps: dict[str, frozenset[str]] = {
+        a.key: frozenset() if a.definition else frozenset({a.key}) for a in theorem.assumptions
+    }
     marks = []
     for step in theorem.derivation:
         try:
@@ -610,8 +649,18 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
             m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
         tex = step.latex or theorem.tex(step.relation)
         used = frozenset().union(*(hyps.get(k, frozenset()) for k in references(step.certificate)))
-        marks.append(StepMark(step.key, step.text, tex, step.certificate.describe(), m.ok, m.detail,
-                              tuple(sorted(used)), step.relation))
+        marks.append(
+            StepMark(
+                step.key,
+                step.text,
+                tex,
+                step.certificate.describe(),
+                m.ok,
+                m.detail,
+                tuple(sorted(used)),
+                step.relation,
+            )
+        )
         if m.ok and not isinstance(step.relation, sp.Equivalent):
             facts[step.key] = step.relation
             hyps[step.key] = used
@@ -633,8 +682,13 @@ def certify(relation: sp.Basic, certificate: Certificate, facts: Mapping[str, sp
 Measure = Callable[[Claim], Sequence[Measurement]]
 
 
-def assess(theorem: Theorem, claim: Claim, marks: Sequence[StepMark], measure: Measure | None = None,
-           point: Mapping | None = None) -> ClaimResult:
+def assess(
+    theorem: Theorem,
+    claim: Claim,
+    marks: Sequence[StepMark],
+    measure: Measure | None = None,
+    point: Mapping | None = None,
+) -> ClaimResult:
     """Gather a claim's evidence -- the proof that applies (if any), its measurements, an exact
     point -- and let :func:`decide` make the verdict."""
     proof = find_proof(claim.relation, claim.assumptions, marks)
@@ -663,21 +717,28 @@ def point_measurement(theorem: Theorem, claim: Claim, point: Mapping) -> Measure
     return exact_measurement(claim.relation, rels, point)
 
 
-def judge_line(theorem: Theorem, line: SourceLine, marks: Sequence[StepMark], measure: Measure | None = None
-               ) -> tuple[LineJudgement, ClaimResult | None, ClaimResult | None]:
+def judge_line(
+    theorem: Theorem, line: SourceLine, marks: Sequence[StepMark], measure: Measure | None = None
+) -> tuple[LineJudgement, ClaimResult | None, ClaimResult | None]:
     """A source line's verdict, with the results of its reading and of its corrected form."""
     if line.unchecked:
         return judge_source_line(None, None, line.unchecked), None, None
     reading = assess(theorem, line.reading, marks, measure, line.point) if line.reading is not None else None
     corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
-    adds = (line.corrected is not None and line.reading is not None
-            and set(line.corrected.assumptions) > set(line.reading.assumptions))
+    adds = (
+        line.corrected is not None
+        and line.reading is not None
+        and set(line.corrected.assumptions) > set(line.reading.assumptions)
+    )
     return judge_source_line(reading, corrected, adds_assumption=adds), reading, corrected
 
 
-def exact_counterexample(relation: sp.Basic, assumptions: Sequence[sp.Basic],
-                         substitution: Mapping[sp.Symbol, sp.Expr],
-                         grid: Mapping[sp.Symbol, Sequence]) -> dict | None:
+def exact_counterexample(
+    relation: sp.Basic,
+    assumptions: Sequence[sp.Basic],
+    substitution: Mapping[sp.Symbol, sp.Expr],
+    grid: Mapping[sp.Symbol, Sequence],
+) -> dict | None:
     """Search a rational grid, in exact arithmetic, for a point where the assumptions hold
     and ``relation`` (after ``substitution``, e.g. an extremal family's closed form) fails.
 

@@ -18,12 +18,14 @@ Only the functions of this module turn evidence into a verdict:
 
 NaN and inf are violations everywhere: a comparison with a non-finite number fails.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import enum
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sympy as sp
 
@@ -157,7 +159,9 @@ class Comparison:
             raise ValueError(f"comparison op must be <=, >=, == or in, not {self.op!r}")
         self.measured = float(self.measured)
         self.tol = float(self.tol)
-        self.target = (float(self.target[0]), float(self.target[1])) if self.op == "in" else float(self.target)
+        self.target = (
+            (float(self.target[0]), float(self.target[1])) if self.op == "in" else float(self.target)
+        )
 
     def holds(self) -> bool:
         m, t = self.measured, self.target
@@ -266,8 +270,14 @@ class TightnessRow:
 # --------------------------------------------------------------------------- verdicts
 
 
-def decide(key: str, text: str, latex: str, proof: ProofRef | None, measurements: Sequence[Measurement],
-           sharper: ClaimResult | None = None) -> ClaimResult:
+def decide(
+    key: str,
+    text: str,
+    latex: str,
+    proof: ProofRef | None,
+    measurements: Sequence[Measurement],
+    sharper: ClaimResult | None = None,
+) -> ClaimResult:
     """The verdict on a claim, from its evidence alone.
 
     * any violation (beyond rounding, or NaN/inf) in any measurement: **false**, with the
@@ -282,17 +292,35 @@ def decide(key: str, text: str, latex: str, proof: ProofRef | None, measurements
     viol = sum(m.violations for m in ms)
     ratios = [m.worst_ratio for m in ms if m.worst_ratio is not None]
     worst = max(ratios) if ratios else None
-    common = dict(key=key, text=text, latex=latex, instances=checked, violations=viol, worst_ratio=worst,
-                  measurements=list(measurements))
+    common = dict(
+        key=key,
+        text=text,
+        latex=latex,
+        instances=checked,
+        violations=viol,
+        worst_ratio=worst,
+        measurements=list(measurements),
+    )
     if viol:
         first = next(m for m in ms if m.violations)
         cex = (first.counterexample or {}) | {"how": first.how}
-        return ClaimResult(verdict=Verdict.FALSE, basis=Basis.REFUTED, counterexample=cex, proof=None,
-                           detail=f"{viol} of {checked} evaluations violate the relation ({first.how})", **common)
+        return ClaimResult(
+            verdict=Verdict.FALSE,
+            basis=Basis.REFUTED,
+            counterexample=cex,
+            proof=None,
+            detail=f"{viol} of {checked} evaluations violate the relation ({first.how})",
+            **common,
+        )
     if proof is None and checked == 0:
         why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"
-        return ClaimResult(verdict=Verdict.NOT_REFUTED, basis=Basis.NONE, proof=None,
-                           detail=f"no derivation step proves this relation, and {why}", **common)
+        return ClaimResult(
+            verdict=Verdict.NOT_REFUTED,
+            basis=Basis.NONE,
+            proof=None,
+            detail=f"no derivation step proves this relation, and {why}",
+            **common,
+        )
     basis = Basis.PROVED_AND_MEASURED if proof and checked else Basis.PROVED if proof else Basis.MEASURED
     if any(m.attained for m in ms):
         verdict = Verdict.TIGHT
@@ -302,8 +330,9 @@ def decide(key: str, text: str, latex: str, proof: ProofRef | None, measurements
         how = f"; loose: the sharper relation {sharper.latex} is {sharper.verdict.value} ({sharper.basis.value})"
     else:
         verdict, how = Verdict.VERIFIED, ""
-    what = (f"proved by step {proof.step}" if proof else "not proved") + \
-        (f"; no violation in {checked} evaluations" if checked else "; not measured")
+    what = (f"proved by step {proof.step}" if proof else "not proved") + (
+        f"; no violation in {checked} evaluations" if checked else "; not measured"
+    )
     return ClaimResult(verdict=verdict, basis=basis, proof=proof, detail=what + how, **common)
 
 
@@ -324,8 +353,12 @@ def find_proof(relation: sp.Basic, assumptions: Sequence[str], marks: Sequence[A
     return None
 
 
-def exact_measurement(relation: sp.Basic, assumptions: Sequence[sp.Basic], point: Mapping[sp.Symbol, Any],
-                      how: str = "exact arithmetic") -> Measurement:
+def exact_measurement(
+    relation: sp.Basic,
+    assumptions: Sequence[sp.Basic],
+    point: Mapping[sp.Symbol, Any],
+    how: str = "exact arithmetic",
+) -> Measurement:
     """Evaluate ``relation`` at one point in exact arithmetic, after checking that the point
     satisfies every assumption (a point outside the domain is no evidence).
 
@@ -335,13 +368,22 @@ def exact_measurement(relation: sp.Basic, assumptions: Sequence[sp.Basic], point
     for a in assumptions:
         val = a.subs(pt)
         if val is not sp.true:
-            return Measurement(how, 0, 0, skipped=f"the point {shown} does not satisfy the assumption {sp.sstr(a)}")
+            return Measurement(
+                how, 0, 0, skipped=f"the point {shown} does not satisfy the assumption {sp.sstr(a)}"
+            )
     s = sp.simplify(slack(relation).subs(pt))
     if s.free_symbols:
-        return Measurement(how, 0, 0, skipped=f"the point {shown} does not fix {sorted(map(str, s.free_symbols))}")
+        return Measurement(
+            how, 0, 0, skipped=f"the point {shown} does not fix {sorted(map(str, s.free_symbols))}"
+        )
     ok = _exact_holds(relation, s)
-    return Measurement(how, 1, 0 if ok else 1, counterexample=None if ok else shown | {"slack": sp.sstr(s)},
-                       detail=f"slack {sp.sstr(s)} at {shown}")
+    return Measurement(
+        how,
+        1,
+        0 if ok else 1,
+        counterexample=None if ok else shown | {"slack": sp.sstr(s)},
+        detail=f"slack {sp.sstr(s)} at {shown}",
+    )
 
 
 def _exact_holds(relation: sp.Basic, s: sp.Expr) -> bool:
@@ -362,8 +404,12 @@ class LineJudgement:
     detail: str
 
 
-def judge_source_line(reading: ClaimResult | None, corrected: ClaimResult | None, unchecked: str = "",
-                      adds_assumption: bool = False) -> LineJudgement:
+def judge_source_line(
+    reading: ClaimResult | None,
+    corrected: ClaimResult | None,
+    unchecked: str = "",
+    adds_assumption: bool = False,
+) -> LineJudgement:
     """The verdict on a source statement as written.
 
     * ``unchecked`` (the suite cannot decide it): **not checked**, with the reason;
@@ -383,10 +429,15 @@ def judge_source_line(reading: ClaimResult | None, corrected: ClaimResult | None
     if reading.verdict is Verdict.FALSE:
         fixed = corrected is not None and corrected.verdict.holds
         if fixed and adds_assumption:
-            return LineJudgement(Verdict.NEEDS_ASSUMPTION, reading.basis.value,
-                                 f"false as written ({reading.detail}); with the added assumption it is "
-                                 f"{corrected.verdict.value} ({corrected.basis.value})")
-        extra = f"; the corrected form is {corrected.verdict.value} ({corrected.basis.value})" if fixed else ""
+            return LineJudgement(
+                Verdict.NEEDS_ASSUMPTION,
+                reading.basis.value,
+                f"false as written ({reading.detail}); with the added assumption it is "
+                f"{corrected.verdict.value} ({corrected.basis.value})",
+            )
+        extra = (
+            f"; the corrected form is {corrected.verdict.value} ({corrected.basis.value})" if fixed else ""
+        )
         return LineJudgement(Verdict.FALSE, reading.basis.value, reading.detail + extra)
     return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {reading.detail}")
 

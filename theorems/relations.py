@@ -5,6 +5,7 @@ convention of a relation's slack and the one exception type that means *bad inpu
 live here, in a module that imports nothing but sympy, so that neither side imports the
 other for them.
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -60,8 +61,13 @@ def is_zero(expr: sp.Basic) -> bool:
     if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
         e = sp.simplify(sp.expand(expr.doit()))
         return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True
-    for attempt in (lambda e: e, sp.expand, lambda e: sp.simplify(e.doit()), sp.factor,
-                    lambda e: sp.simplify(sp.expand_log(sp.expand(e)))):
+    for attempt in (
+        lambda e: e,
+        sp.expand,
+        lambda e: sp.simplify(e.doit()),
+        sp.factor,
+        lambda e: sp.simplify(sp.expand_log(sp.expand(e))),
+    ):
         try:
             if attempt(expr) == 0:
                 return True

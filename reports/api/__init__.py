@@ -11,6 +11,7 @@ verdict.  The section is drawn by the same renderer as the HTML report.  (This f
 ``dlverify`` package itself; the repository's folders are its subpackages ``dlverify.theorems``,
 ``dlverify.numerics``, ``dlverify.checks`` and ``dlverify.reports``.)
 """
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,11 @@ class Result:
 
     @property
     def verdicts(self) -> dict[str, str]:
-        return {f"{t['id']}.{c['key']}": c["verdict"] for t in self.results.get("theorems", []) for c in t["claims"]}
+        return {
+            f"{t['id']}.{c['key']}": c["verdict"]
+            for t in self.results.get("theorems", [])
+            for c in t["claims"]
+        }
 
     def to_json(self, indent: int = 1) -> str:
         from dlverify.reports.runner import _json_default
@@ -50,8 +55,15 @@ class Result:
         return f"<dlverify.Result {ids}: {'passed' if self.passed else 'FAILED'}>"
 
 
-def run(theorem: str | list[str] | None = None, *, profile: str = "ci", device: str = "auto",
-        seed: int = 20261123, checks: bool = False, out: str | Path | None = None) -> Result:
+def run(
+    theorem: str | list[str] | None = None,
+    *,
+    profile: str = "ci",
+    device: str = "auto",
+    seed: int = 20261123,
+    checks: bool = False,
+    out: str | Path | None = None,
+) -> Result:
     """Run one theorem (or several, or all with None) and return its :class:`Result`.
 
     The files (results.json, errata.json, report.html) go to ``out`` (a temporary folder by
@@ -63,5 +75,6 @@ def run(theorem: str | list[str] | None = None, *, profile: str = "ci", device: 
     ids = registry.ids() if theorem is None else [theorem] if isinstance(theorem, str) else list(theorem)
     ctx = RunContext(device, seed, profile)
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="dlverify-"))
-    return Result(_run(ids, ctx, folder, progress=lambda s: None, with_checks=checks,
-                       argv=["dlverify.run", *ids]))
+    return Result(
+        _run(ids, ctx, folder, progress=lambda s: None, with_checks=checks, argv=["dlverify.run", *ids])
+    )

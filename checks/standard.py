@@ -15,6 +15,7 @@ from dlverify import theorems as registry
 from dlverify.numerics.device import RunContext
 from dlverify.theorems.core import (
     ClaimResult,
+    Measure,
     StepMark,
     Theorem,
     assess,
@@ -30,7 +31,7 @@ class Evaluation:
     marks: list[StepMark]
     claims: dict[str, ClaimResult]
     variants: dict[str, ClaimResult]
-    measure: object
+    measure: Measure
 
     def line(self, key: str):
         """(judgement, reading result, corrected result) of a source line, measured once."""

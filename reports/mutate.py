@@ -195,10 +195,10 @@ def _compare(orig: Claim, mut: Claim):
             return "equal"
     except Exception:  # noqa: BLE001
         pass
-    syms = set(r0.free_symbols | r1.free_symbols)
+    free = set(r0.free_symbols | r1.free_symbols)
     for dd in orig.domain:
-        syms |= dd.free_symbols
-    syms = sorted(syms, key=lambda s: s.name)
+        free |= dd.free_symbols
+    syms = sorted(free, key=lambda s: s.name)
     pts = _domain_points(orig, syms, n=400)
     h0 = [_holds(r0, p) for p in pts]
     h1 = [_holds(r1, p) for p in pts]

@@ -493,7 +493,8 @@ def validate(results) -> dict:
             f"results schema {results['schema']!r} is not the schema this version reads "
             f"({SCHEMA_VERSION}); re-run 'dlverify run' to regenerate it"
         )
-    for key, typ in (("theorems", list), ("context", dict), ("status", str)):
+    required: tuple[tuple[str, type], ...] = (("theorems", list), ("context", dict), ("status", str))
+    for key, typ in required:
         if not isinstance(results.get(key), typ):
             raise DlverifyError(f"results file is incomplete: '{key}' is missing or not a {typ.__name__}")
     for i, t in enumerate(results["theorems"]):

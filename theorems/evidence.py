@@ -292,35 +292,37 @@ def decide(
     viol = sum(m.violations for m in ms)
     ratios = [m.worst_ratio for m in ms if m.worst_ratio is not None]
     worst = max(ratios) if ratios else None
-    common = dict(
-        key=key,
-        text=text,
-        latex=latex,
-        instances=checked,
-        violations=viol,
-        worst_ratio=worst,
-        measurements=list(measurements),
-    )
+
+    def result(
+        verdict: Verdict, basis: Basis, detail: str, proof_: ProofRef | None = None, cex: dict | None = None
+    ) -> ClaimResult:
+        return ClaimResult(
+            key=key,
+            text=text,
+            latex=latex,
+            verdict=verdict,
+            basis=basis,
+            instances=checked,
+            violations=viol,
+            worst_ratio=worst,
+            counterexample=cex,
+            proof=proof_,
+            measurements=list(measurements),
+            detail=detail,
+        )
+
     if viol:
         first = next(m for m in ms if m.violations)
         cex = (first.counterexample or {}) | {"how": first.how}
-        return ClaimResult(
-            verdict=Verdict.FALSE,
-            basis=Basis.REFUTED,
-            counterexample=cex,
-            proof=None,
-            detail=f"{viol} of {checked} evaluations violate the relation ({first.how})",
-            **common,
+        return result(
+            Verdict.FALSE,
+            Basis.REFUTED,
+            f"{viol} of {checked} evaluations violate the relation ({first.how})",
+            cex=cex,
         )
     if proof is None and checked == 0:
         why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"
-        return ClaimResult(
-            verdict=Verdict.NOT_REFUTED,
-            basis=Basis.NONE,
-            proof=None,
-            detail=f"no derivation step proves this relation, and {why}",
-            **common,
-        )
+        return result(Verdict.NOT_REFUTED, Basis.NONE, f"no derivation step proves this relation, and {why}")
     basis = Basis.PROVED_AND_MEASURED if proof and checked else Basis.PROVED if proof else Basis.MEASURED
     if any(m.attained for m in ms):
         verdict = Verdict.TIGHT
@@ -333,7 +335,7 @@ def decide(
     what = (f"proved by step {proof.step}" if proof else "not proved") + (
         f"; no violation in {checked} evaluations" if checked else "; not measured"
     )
-    return ClaimResult(verdict=verdict, basis=basis, proof=proof, detail=what + how, **common)
+    return result(verdict, basis, what + how, proof)
 
 
 def find_proof(relation: sp.Basic, assumptions: Sequence[str], marks: Sequence[Any]) -> ProofRef | None:
@@ -428,7 +430,7 @@ def judge_source_line(
         return LineJudgement(reading.verdict, reading.basis.value, reading.detail)
     if reading.verdict is Verdict.FALSE:
         fixed = corrected is not None and corrected.verdict.holds
-        if fixed and adds_assumption:
+        if corrected is not None and fixed and adds_assumption:
             return LineJudgement(
                 Verdict.NEEDS_ASSUMPTION,
                 reading.basis.value,
@@ -436,7 +438,9 @@ def judge_source_line(
                 f"{corrected.verdict.value} ({corrected.basis.value})",
             )
         extra = (
-            f"; the corrected form is {corrected.verdict.value} ({corrected.basis.value})" if fixed else ""
+            f"; the corrected form is {corrected.verdict.value} ({corrected.basis.value})"
+            if corrected is not None and fixed
+            else ""
         )
         return LineJudgement(Verdict.FALSE, reading.basis.value, reading.detail + extra)
     return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {reading.detail}")

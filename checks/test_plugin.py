@@ -17,7 +17,7 @@ def test_records_reach_checks_json(tmp_path, extra):
     if extra:
         pytest.importorskip("xdist")
     out = tmp_path / "checks.json"
-    target = "checks/test_descent_lemma.py::test_every_derivation_step_is_certified"
+    target = "checks/test_registry.py::test_every_derivation_step_is_certified[descent_lemma]"
     p = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", target, f"--dlverify-out={out}", *extra],
         cwd=ROOT,
@@ -26,7 +26,7 @@ def test_records_reach_checks_json(tmp_path, extra):
     )
     assert p.returncode == 0, p.stdout + p.stderr
     tests = json.loads(out.read_text())["tests"]
-    rec = [t for t in tests if t["test"].endswith("test_every_derivation_step_is_certified")]
+    rec = [t for t in tests if t["test"].endswith("test_every_derivation_step_is_certified[descent_lemma]")]
     assert (
         rec
         and rec[0]["theorem"] == "descent_lemma"

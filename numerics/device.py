@@ -56,11 +56,6 @@ def finite_or_raise(name: str, t: torch.Tensor) -> None:
         raise DlverifyError(f"{name} contains NaN or inf (first at index {idx}); all entries must be finite")
 
 
-def log_ratio_floor(dtype: torch.dtype = torch.float64) -> float:
-    """Smallest magnitude worth comparing on a log scale (values below are rounding noise)."""
-    return math.sqrt(torch.finfo(dtype).tiny)
-
-
 PROFILES = ("ci", "thorough")
 
 

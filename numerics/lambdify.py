@@ -63,13 +63,3 @@ def relation_slack(relation: sp.Basic) -> Callable[[Mapping[str, torch.Tensor]],
     from dlverify.theorems.core import slack
 
     return to_torch(slack(relation))
-
-
-def violations(relation: sp.Basic, values: Mapping[str, torch.Tensor], tol: torch.Tensor) -> torch.Tensor:
-    """Boolean mask of entries where the relation fails by more than the rounding bound ``tol``.
-
-    Strict relations (``<``) fail where the slack is <= 0 with the tolerance counted for
-    the claim: slack <= -tol is a violation beyond rounding, the same as non-strict.
-    """
-    s = relation_slack(relation)(values)
-    return s < -tol

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 from scipy import stats as _st
@@ -36,15 +35,3 @@ def fit_loglog_slope(x, y, level: float = 0.999) -> SlopeFit:
 def binomial_upper_pvalue(k: int, n: int, p: float) -> float:
     """P[Binomial(n, p) >= k]: small when k violations are too many for rate p."""
     return float(_st.binom.sf(k - 1, n, p))
-
-
-def clopper_pearson(k: int, n: int, alpha: float) -> tuple[float, float]:
-    """Exact two-sided (1 - alpha) interval for a binomial proportion."""
-    lo = 0.0 if k == 0 else float(_st.beta.ppf(alpha / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(_st.beta.ppf(1 - alpha / 2, k + 1, n - k))
-    return lo, hi
-
-
-def geometric_mean(values) -> float:
-    v = np.asarray(values, dtype=float)
-    return float(math.exp(np.log(v).mean()))

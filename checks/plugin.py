@@ -109,6 +109,8 @@ def pytest_configure(config):
         "gpu: needs a CUDA device (skipped without one)",
         "slow: long-running; thorough profile",
         "browser: drives headless Chromium",
+        # pytest-xdist's own marker, registered here too so that a run without xdist knows it
+        "xdist_group(name): run the tests of one group in one worker (with --dist loadgroup)",
     ):
         config.addinivalue_line("markers", line)
     settings.load_profile(config.getoption("--dlverify-profile"))

@@ -255,3 +255,23 @@ def test_tightness_verdicts(measured, upper, better, expected):
 )
 def test_comparisons_treat_non_finite_as_failing(cmp, holds):
     assert cmp.holds() is holds
+
+
+def test_regression_declared_positive_expressions_are_certified():
+    """Issue 12 review: Instance.positive_on_domain was trusted.  Now 1 − w > 0 needs a fact."""
+    from dlverify.theorems.core import CriticalPoint, Instance, certified_positive
+
+    w = sp.Symbol("w", positive=True)
+    assert not certified_positive(1 - w, {}).ok
+    assert certified_positive(1 - w, {"lt1": sp.Lt(w, 1)}).ok
+    assert certified_positive(2 - w, {"le1": sp.Le(w, 1)}).ok
+    assert not certified_positive(1 - w, {"le1": sp.Le(w, 1)}).ok  # w = 1 is allowed: not > 0
+    facts = {"f": sp.Le(sp.log(q), q - 1)}
+    inst = Instance("f", {q: 1 - w}, positive_on_domain=(1 - w,))
+    rel = sp.Le(sp.log(1 - w), -w)
+    assert not certify(rel, inst, facts).ok
+    assert certify(rel, inst, facts | {"lt1": sp.Lt(w, 1)}).ok
+    z = sp.Symbol("z", positive=True)
+    cp = CriticalPoint(w, sp.Rational(1, 2), atoms={w - 1: -z})
+    rel2 = sp.Ge(w**2 - w + sp.Rational(1, 4), 0, evaluate=False)
+    assert not certify(rel2, cp, {}).ok and certify(rel2, cp, {"lt1": sp.Lt(w, 1)}).ok

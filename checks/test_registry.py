@@ -181,3 +181,14 @@ def test_relation_comparison_is_by_sympy_not_by_name():
     assert not same_relation(sp.Le(x, 2 * y), sp.Lt(x, 2 * y))
     assert not same_relation(sp.Le(x, 2 * y), sp.Le(x, 3 * y))
     assert not same_relation(sp.Le(x, y), sp.Eq(x, y))
+
+
+def test_two_different_identities_are_not_the_same_relation():
+    """An identity proves only itself: Eq(a, a') matches Eq(a', a) or a rearrangement of the
+    same sides, never an unrelated identity (both slacks are identically zero)."""
+    x, y = sp.symbols("x y", real=True)
+    one = sp.Eq((x + y) ** 2, x**2 + 2 * x * y + y**2)
+    other = sp.Eq((x - y) ** 2, x**2 - 2 * x * y + y**2)
+    assert same_relation(one, sp.Eq(x**2 + 2 * x * y + y**2, (x + y) ** 2))
+    assert not same_relation(one, other)
+    assert not same_relation(sp.Eq(x + x, 2 * x), sp.Eq(y * y, y**2))  # both evaluate to True

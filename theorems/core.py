@@ -120,6 +120,29 @@ def nonneg_by_monomials(expr: sp.Expr, positive: bool = False) -> Mark:
     return Mark(True, "every monomial has a nonnegative coefficient and nonnegative factors")
 
 
+def certified_positive(expr: sp.Expr, facts: Mapping[str, sp.Basic]) -> Mark:
+    """Certify ``expr > 0`` on the domain: by the symbols' declared signs, monomial by monomial,
+    or from an earlier fact (an assumption or a proved step) whose slack it exceeds --
+    ``expr − slack(fact)`` certified positive for a non-strict fact, nonnegative for a strict one
+    (so ``p < 1`` certifies ``1 − p > 0``)."""
+    expr = sp.sympify(expr)
+    if expr.is_positive or nonneg_by_monomials(expr, positive=True).ok:
+        return Mark(True, f"{sp.sstr(expr)} > 0 by the declared signs")
+    for key, fact in facts.items():
+        if fact is None or not isinstance(fact, _LE + _GE):
+            continue
+        rest = sp.expand(expr - slack(fact))
+        if (rest == 0 and is_strict(fact)) or (
+            rest != 0 and nonneg_by_monomials(rest, positive=not is_strict(fact)).ok
+        ):
+            return Mark(True, f"{sp.sstr(expr)} > 0 from [{key}]")
+    return Mark(
+        False,
+        f"{sp.sstr(expr)} is declared positive on the domain but not certified "
+        "(add an assumption or an earlier step that gives it)",
+    )
+
+
 class Certificate:
     """Why a step's relation is true.  ``check`` re-derives it; nothing is trusted."""
 
@@ -318,8 +341,9 @@ class Unfold(Certificate):
 class CriticalPoint(Certificate):
     """A derivative argument for ``a <= b`` in one variable x: with f = b - a,
     f(x0) = 0 and f'(x)·(x − x0) >= 0 on the domain, so f decreases up to x0 and increases
-    after it, and f >= 0 everywhere.  ``atoms`` names expressions known to be positive on the
-    domain (e.g. 1 − p for p in (0, 1)), replaced by positive symbols before the sign check."""
+    after it, and f >= 0 everywhere.  ``atoms`` names expressions of known sign on the domain
+    (e.g. 1 − p for p in (0, 1), named by a positive symbol or its negative); each sign is
+    certified (:func:`certified_positive`) before the atom is replaced for the sign check."""
 
     var: sp.Symbol
     point: sp.Expr
@@ -337,6 +361,12 @@ class CriticalPoint(Certificate):
             return Mark(False, f"f({sp.sstr(self.point)}) is not 0")
         g = sp.factor(sp.together(sp.diff(f, self.var) * (self.var - self.point)))
         for expr, sym in self.atoms.items():
+            signed = expr if sym.is_positive else -expr if (-sym).is_positive else None
+            if signed is None:
+                return Mark(False, f"atom {sp.sstr(expr)} must be named by a positive symbol or its negative")
+            pos = certified_positive(signed, facts)
+            if not pos.ok:
+                return Mark(False, pos.detail)
             g = g.subs(expr, sym).subs(-expr, -sym)
         g = sp.factor(g)
         m = nonneg_by_monomials(g)
@@ -364,8 +394,9 @@ class Instance(Certificate):
 
     of: str
     subs: Mapping[sp.Symbol, sp.Expr]
-    #: expressions positive on the domain of the variables (e.g. 1 − p for p in (0, 1)), shown in
-    #: the mark and used only for the domain check of the replacements
+    #: expressions positive on the domain of the variables (e.g. 1 − p for p in (0, 1)); each is
+    #: certified (:func:`certified_positive`: declared signs or an earlier fact), then used for
+    #: the domain check of the replacements
     positive_on_domain: Sequence[sp.Expr] = ()
     name = "instance of a fact"
 
@@ -378,6 +409,10 @@ class Instance(Certificate):
     def check(self, rel, facts):
         if self.of not in facts:
             return Mark(False, f"uses [{self.of}], which is not an earlier fact")
+        for e in self.positive_on_domain:
+            pos = certified_positive(e, facts)
+            if not pos.ok:
+                return Mark(False, pos.detail)
         dom = {e: sp.Dummy(positive=True) for e in self.positive_on_domain}
         for sym, val in self.subs.items():
             val = sp.sympify(val).subs(dom)

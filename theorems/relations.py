@@ -8,6 +8,8 @@ other for them.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 
@@ -76,13 +78,53 @@ def is_zero(expr: sp.Basic) -> bool:
     return False
 
 
+def _sample_value(sym: sp.Symbol, k: int) -> sp.Rational:
+    """A rational value in the symbol's declared domain (positive, nonnegative, integer, real)."""
+    base = [sp.Rational(3, 7), sp.Rational(11, 5), sp.Rational(5, 13), sp.Rational(17, 3)][k % 4]
+    if sym.is_integer:
+        return sp.Integer(2 + 3 * k)
+    if sym.is_positive or sym.is_nonnegative:
+        return base
+    return base if k % 2 == 0 else -base
+
+
+def differs_somewhere(expr: sp.Expr, points: int = 2) -> bool:
+    """True when ``expr`` is shown to be nonzero by evaluating it at rational points of its
+    symbols' declared domains (a finite, real, nonzero value).  False means "not shown": the
+    expression may still be nonzero.  Used as a cheap filter before symbolic simplification."""
+    if expr.has(sp.Sum, sp.Integral, sp.Derivative, sp.Product) or expr.atoms(sp.core.function.AppliedUndef):
+        return False
+    if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
+        return False
+    syms = sorted(expr.free_symbols, key=lambda x: x.name)
+    for k in range(points):
+        try:
+            val = sp.N(expr.subs({x: _sample_value(x, k + i) for i, x in enumerate(syms)}), 30)
+        except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+            continue
+        if val.is_Number and val.is_real and val.is_finite and abs(val) > sp.Float(1e-20):
+            return True
+    return False
+
+
+def _same_zero(expr: sp.Expr) -> bool:
+    return not differs_somewhere(expr) and is_zero(expr)
+
+
+@lru_cache(maxsize=65536)
 def same_relation(a: sp.Basic, b: sp.Basic) -> bool:
     """Whether two relations state the same thing: the same kind (``<=``, ``<``, ``=``, read
-    with ``>=`` as a flipped ``<=``) and slacks that are identically equal.
+    with ``>=`` as a flipped ``<=``) and slacks that are identically equal.  Two equalities
+    are the same when their sides agree (in either order), or, when neither is a bare identity
+    (a slack that is identically zero), when their slacks agree up to sign -- so two different
+    identities never match each other.
 
     This is how a claim is matched to the derivation step that proves it: by its relation,
-    never by a name.
+    never by a name.  A numeric probe at rational points rules out most pairs before any
+    simplification.
     """
+    if isinstance(a, sp.logic.boolalg.BooleanAtom) or isinstance(b, sp.logic.boolalg.BooleanAtom):
+        return False  # a relation sympy evaluated to True/False states nothing to match
     if a == b:
         return True
     if not (isinstance(a, RELATIONS) and isinstance(b, RELATIONS)):
@@ -90,8 +132,12 @@ def same_relation(a: sp.Basic, b: sp.Basic) -> bool:
     if isinstance(a, sp.Equality) != isinstance(b, sp.Equality):
         return False
     if isinstance(a, sp.Equality):
-        d = slack(a) - slack(b)
-        return is_zero(d) or is_zero(slack(a) + slack(b))
+        for x, y in ((a.lhs, a.rhs), (a.rhs, a.lhs)):
+            if _same_zero(x - b.lhs) and _same_zero(y - b.rhs):
+                return True
+        if is_zero(slack(a)) or is_zero(slack(b)):
+            return False
+        return _same_zero(slack(a) - slack(b)) or _same_zero(slack(a) + slack(b))
     if is_strict(a) != is_strict(b):
         return False
-    return is_zero(slack(a) - slack(b))
+    return _same_zero(slack(a) - slack(b))

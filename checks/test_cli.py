@@ -72,7 +72,8 @@ def test_bad_usage_is_one_line_exit_2(capsys, argv, needle):
         ('{"tool": "dlverify", "schema": "2.0"}', "'theorems' is missing"),
         ('{"tool": "dlverify", "schema": "1.0", "theorems": []}', "schema '1.0'"),
         (
-            '{"tool": "dlverify", "schema": "2.0", "theorems": [{"id": "x"}], "context": {}, "status": "complete"}',
+            '{"tool": "dlverify", "schema": "2.0", "theorems": [{"id": "x"}], "context": {}, "status": '
+            '"complete"}',
             "theorems[0].title",
         ),
         ("not json", "cannot read results file"),

@@ -6,18 +6,34 @@ import pytest
 import sympy as sp
 
 from dlverify.theorems.core import (
+    Assumption,
+    Basis,
+    Claim,
     Combination,
+    Comparison,
     Equivalence,
+    Measurement,
     Monomials,
     Simplification,
+    Source,
+    Step,
     SumOfFacts,
     SumOfSquares,
+    Theorem,
+    TightnessRow,
     Unfold,
     Verdict,
+    assess,
     certify,
+    check_derivation,
+    decide,
     exact_counterexample,
+    exact_measurement,
+    find_proof,
+    judge_source_line,
     nonneg_by_monomials,
     slack,
+    tightness_verdict,
 )
 
 x, y = sp.symbols("x y", real=True)
@@ -90,7 +106,7 @@ def test_verdict_vocabulary():
     assert Verdict.TIGHT.holds and not Verdict.FALSE.holds and not Verdict.NOT_REFUTED.holds
 
 
-# --------------------------------------------------------------------------- the proof kernel refuses false relations
+# ------------------------------------------------------------------- the proof kernel refuses false relations
 
 r_ = sp.Symbol("r", real=True)
 
@@ -130,24 +146,6 @@ def test_regression_simplification_is_sound_without_force():
 
 # --------------------------------------------------------------------------- verdicts from evidence
 
-from dlverify.theorems.core import (
-    Assumption,
-    Basis,
-    Claim,
-    Comparison,
-    Measurement,
-    Source,  # noqa: E402
-    Step,
-    Theorem,
-    TightnessRow,
-    assess,
-    check_derivation,
-    decide,
-    exact_measurement,
-    find_proof,
-    judge_source_line,
-    tightness_verdict,
-)
 
 u, v = sp.symbols("u v", real=True)
 _TH = Theorem(
@@ -275,3 +273,83 @@ def test_regression_declared_positive_expressions_are_certified():
     cp = CriticalPoint(w, sp.Rational(1, 2), atoms={w - 1: -z})
     rel2 = sp.Ge(w**2 - w + sp.Rational(1, 4), 0, evaluate=False)
     assert not certify(rel2, cp, {}).ok and certify(rel2, cp, {"lt1": sp.Lt(w, 1)}).ok
+
+
+def test_relations_sympy_decides_on_construction():
+    t, f = Claim("t", "", sp.Eq(u + u, 2 * u)), Claim("f", "", sp.Eq(u + 1, u))
+    assert t.relation is sp.true and f.relation is sp.false
+    marks = check_derivation(_TH)
+    assert assess(_TH, t, marks).basis is Basis.PROVED and assess(_TH, f, marks).verdict is Verdict.FALSE
+
+
+def test_regression_a_hypothesis_is_not_instantiated_away():
+    """Instantiating a symbol that a hypothesis fixes would prove anything: from η ≤ 1/L,
+    η := 2/L gives 2/L ≤ 1/L.  Only symbols the assumption quantifies (for_all) may be replaced."""
+    from dlverify.theorems.core import Instance
+
+    eta, L = sp.symbols("eta L", positive=True)
+    g = sp.Symbol("g", nonnegative=True)
+    bad = Theorem(
+        "b",
+        "b",
+        Source("w", "s"),
+        "",
+        [Assumption("eta_le", "η ≤ 1/L", sp.Le(eta, 1 / L))],
+        [Step("absurd", "η := 2/L", sp.Le(2 / L, 1 / L), Instance("eta_le", {eta: 2 / L}))],
+        [],
+    )
+    assert not check_derivation(bad)[0].ok
+    F = sp.Function("F")
+    ok = Theorem(
+        "o",
+        "o",
+        Source("w", "s"),
+        "",
+        [Assumption("each", "holds for every η", sp.Le(F(eta), g), for_all=(eta,))],
+        [Step("inst", "η := 1/L", sp.Le(F(1 / L), g), Instance("each", {eta: 1 / L}))],
+        [],
+    )
+    assert check_derivation(ok)[0].ok
+
+
+def test_regression_a_reversed_sum_is_not_a_sum_of_facts():
+    """sympy's Sum over a reversed range is the negated sum, so it must not certify >= 0."""
+    f = sp.Function("f")
+    t = sp.Symbol("t", integer=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    facts = {"each": sp.Le(f(t), 1)}
+    rev = sp.Le(sp.Sum(f(t), (t, n + 5, 0)), sp.Sum(1, (t, n + 5, 0)))
+    assert not certify(rev, SumOfFacts("each", t, n + 5, 0), facts).ok
+    assert certify(sp.Le(sp.Sum(f(t), (t, 1, n)), n), SumOfFacts("each", t, 1, n), facts).ok
+
+
+def test_regression_unfolded_definitions_must_be_declared():
+    """Unfold without `of` substituted anything: Unfold({η: 1/L}) certified ηL = 1 with no
+    hypothesis.  Now an undeclared definition is a hypothesis no claim makes: what a symbol
+    stands for must be declared (and is then shown with the theorem's assumptions)."""
+    from dlverify.theorems.core import Unfold, find_proof
+
+    eta, L = sp.symbols("eta L", positive=True)
+    z = sp.Symbol("z", real=True)
+    hyp = Assumption("eta_le", "η ≤ 1/L", sp.Le(eta, 1 / L))
+    steps = [
+        Step("absurd", "η := 1/L", sp.Eq(eta * L, 1), Unfold({eta: 1 / L})),
+        Step("named", "z := 2L", sp.Eq(z, 2 * L), Unfold({z: 2 * L})),
+    ]
+    th = Theorem("u", "u", Source("w", "s"), "", [hyp], steps, [])
+    marks = check_derivation(th)
+    assert all(m.ok for m in marks)  # the certificates check; the definitions are what is missing
+    assert find_proof(sp.Eq(eta * L, 1), ("eta_le",), marks) is None
+    assert find_proof(sp.Eq(z, 2 * L), (), marks) is None
+    declared = Theorem(
+        "d",
+        "d",
+        Source("w", "s"),
+        "",
+        [hyp, Assumption("z_def", "z names 2L", sp.Eq(z, 2 * L), definition=True)],
+        steps,
+        [],
+    )
+    marks = check_derivation(declared)
+    assert find_proof(sp.Eq(z, 2 * L), (), marks) is not None
+    assert find_proof(sp.Eq(eta * L, 1), ("eta_le",), marks) is None

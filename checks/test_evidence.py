@@ -72,3 +72,11 @@ def test_combine_and_skipped():
     c = combine("both", [m1, m2, skipped("three", "not over a, b")])
     assert c.checked == 2 and c.violations == 1 and c.counterexample["part"] == "two"
     assert combine("none", [skipped("x", "why")]).skipped == "why"
+
+
+def test_a_strict_relation_is_refuted_by_an_exact_tie():
+    x = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    m = measure_relation(
+        sp.Lt(a, b), {"a": x, "b": torch.tensor([0.0, 2.0], dtype=torch.float64)}, 0.0, how="tie"
+    )
+    assert m.violations == 1 and m.counterexample["index"] == [0]

@@ -192,3 +192,9 @@ def test_two_different_identities_are_not_the_same_relation():
     assert same_relation(one, sp.Eq(x**2 + 2 * x * y + y**2, (x + y) ** 2))
     assert not same_relation(one, other)
     assert not same_relation(sp.Eq(x + x, 2 * x), sp.Eq(y * y, y**2))  # both evaluate to True
+
+
+def test_identities_written_as_zero_do_not_match_each_other():
+    x, y = sp.symbols("x y", real=True)
+    z1, z2 = sp.Eq((x + y) ** 2 - x**2 - 2 * x * y - y**2, 0), sp.Eq((x - y) * (x + y) - x**2 + y**2, 0)
+    assert not same_relation(z1, z2) and same_relation(z1, z1)

@@ -102,12 +102,14 @@ def test_report_renders_offline_in_chromium(results, report, driver):
     # math: MathML elements laid out with real size
     n_math, sized = driver.execute_script(
         "const m=[...document.querySelectorAll('math')];"
-        "return [m.length, m.filter(e=>{const r=e.getBoundingClientRect(); return r.width>4 && r.height>4}).length];"
+        "return [m.length, m.filter(e=>{const r=e.getBoundingClientRect(); return r.width>4 && "
+        "r.height>4}).length];"
     )
     assert n_math > 30 and sized > 0.9 * n_math, (n_math, sized)
     # plots: inline SVG with drawn paths, visible size
     plots = driver.execute_script(
-        "return [...document.querySelectorAll('.plot svg')].map(s=>[s.getBoundingClientRect().width, s.querySelectorAll('path').length]);"
+        "return [...document.querySelectorAll('.plot svg')].map(s=>[s.getBoundingClientRect().width, "
+        "s.querySelectorAll('path').length]);"
     )
     assert len(plots) >= 3 and all(w > 200 and p > 10 for w, p in plots), plots
     # every theorem's section: statement (display math), every derivation step marked ✔,
@@ -124,7 +126,8 @@ def test_report_renders_offline_in_chromium(results, report, driver):
         rec = recs[tid]
         sec = driver.execute_script(
             "const s=document.getElementById(arguments[0]); if(!s) return null;"
-            "return {title: s.querySelector('h2').textContent, statement: s.querySelectorAll('.statement math').length,"
+            "return {title: s.querySelector('h2').textContent, statement: s.querySelectorAll('.statement "
+            "math').length,"
             " ok: s.querySelectorAll('td.mark-ok').length, bad: s.querySelectorAll('td.mark-bad').length,"
             " plots: s.querySelectorAll('.plot svg').length,"
             " variants: s.querySelectorAll('table.variants td.ok').length,"

@@ -1,4 +1,5 @@
 """The statistics primitives against independent computations."""
+
 from __future__ import annotations
 
 import math
@@ -27,7 +28,9 @@ def test_loglog_slope_and_interval_match_a_hand_computation():
     from scipy.stats import t
 
     half = t.ppf(0.995, 28) * se
-    assert fit.slope == pytest.approx(slope, rel=1e-10) and fit.hi - fit.slope == pytest.approx(half, rel=1e-8)
+    assert fit.slope == pytest.approx(slope, rel=1e-10) and fit.hi - fit.slope == pytest.approx(
+        half, rel=1e-8
+    )
     assert fit.contains(-0.5) and not fit.contains(-0.4)
 
 

@@ -1,21 +1,33 @@
-"""Benchmarks (not timed tests): batched gradient-descent throughput per family and batch size.
+"""Benchmarks (not timed tests), each against a limit or a baseline measured in the same run.
 
-    python -m dlverify.numerics.bench [--device auto|cpu|cuda] [--out FILE.json]
+    python -m dlverify.numerics.bench [--device auto|cpu|cuda] [--quick] [--thorough] [--out FILE.json]
 
-Prints and writes instance-steps per second with the device it ran on, so numbers in
-notes and reports always carry their hardware.
+* exact Shapley values for all N players from a table of 2^N float64 values, as a multiple of
+  the one-read bound (2^N·8 bytes at the copy bandwidth measured in the same run), beside the
+  previous one-pass-per-player code and shapiq's ExactComputer where installed;
+* batched gradient descent (``numerics/smooth.py``): instance-steps per second beside a plain
+  numpy loop over the same instances;
+* the PAC-Bayes coverage simulation's sampler (``numerics/pacbayes.py``): samples per second
+  beside a plain numpy loop drawing the same distribution.
+
+Every record carries the device it ran on; the JSON goes to ``--out``.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from typing import Any
 
+import numpy as np
 import torch
 
-from dlverify.numerics import smooth
 from dlverify.numerics.device import describe, select_device
+
+MiB = 2**20
 
 
 def _sync(device):
@@ -23,62 +35,101 @@ def _sync(device):
         torch.cuda.synchronize()
 
 
-def gd_throughput(family: str, B: int, d: int, steps: int, device, repeats: int = 3) -> dict:
-    batch = smooth.make(family, B, d, 1.0, seed=0, device=device)
-    eta = 1.0 / batch.L
-    smooth.gradient_descent(batch, eta, 2)  # warm-up (kernels, allocator)
+def _best(fn, device, repeats: int = 3) -> float:
+    fn()  # warm-up (kernels, allocator, page faults)
     _sync(device)
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
-        smooth.gradient_descent(batch, eta, steps)
+        fn()
         _sync(device)
         best = min(best, time.perf_counter() - t0)
-    return {"family": family, "batch": B, "dim": d, "steps": steps, "best_wall_s": best,
-            "instance_steps_per_s": B * steps / best, "instances_per_s": B / best}
+    return best
 
 
-def least_squares_throughput(device, sizes=((256, 32, 256), (4096, 32, 256), (64, 256, 4096))) -> list[dict]:
-    """Batched GD on least squares (B instances, n points, d features): instance-steps per second."""
-    from dlverify.numerics import linear
+# ----------------------------------------------------------------------------- memory bandwidth
+
+
+def copy_bandwidth(device, nbytes: int = 512 * MiB, repeats: int = 5) -> dict:
+    """A large tensor copy: ``copy_GBps`` = bytes copied per second (the issue's convention:
+    one-read bound = table bytes / copy_GBps), ``traffic_GBps`` = read + write bytes per second,
+    ``read_GBps`` = a reduction (sum) reading the same tensor."""
+    n = nbytes // 8
+    src = torch.randn(n, dtype=torch.float64, device=device)
+    dst = torch.empty_like(src)
+    t_copy = _best(lambda d=dst, s=src: d.copy_(s), device, repeats)
+    t_read = _best(lambda s=src: s.sum(), device, repeats)
+    del src, dst
+    return {
+        "bytes": n * 8,
+        "copy_s": t_copy,
+        "copy_GBps": n * 8 / t_copy / 1e9,
+        "traffic_GBps": 2 * n * 8 / t_copy / 1e9,
+        "read_s": t_read,
+        "read_GBps": n * 8 / t_read / 1e9,
+    }
+
+
+# ----------------------------------------------------------------------------- Shapley
+
+
+def shapley_rows(Ns, device, bw: dict, *, baseline_up_to: int = 22, repeats: int = 3) -> list[dict]:
+    """One-pass exact values for N players vs the one-read bound; the per-player code beside it."""
+    from dlverify.numerics import games
+    from dlverify.numerics.shapley import round_tol
 
     rows = []
-    for B, n, d in sizes:
-        X, y = linear.design(B, n, d, spectrum="gaussian", seed=0, device=device)
-        eta = 0.9 / linear.singular_values(X)[:, 0] ** 2
-        linear.gd_least_squares(X, y, eta, 2)
-        _sync(device)
-        t0 = time.perf_counter()
-        linear.gd_least_squares(X, y, eta, 50)
-        _sync(device)
-        wall = time.perf_counter() - t0
-        rows.append({"batch": B, "n": n, "d": d, "steps": 50, "wall_s": wall, "instance_steps_per_s": B * 50 / wall})
+    for N in Ns:
+        row = {"N": N, "device": describe(device), "table_bytes": 2**N * 8}
+        try:
+            games.check_fits(1, N, device, copies=2)
+        except Exception as exc:  # noqa: BLE001 - record the clear refusal
+            row["refused"] = str(exc)
+            rows.append(row)
+            continue
+        v = games.random_games(1, N, seed=N, device=device)
+        phi = games.exact_shapley(v)
+        t = _best(lambda g=v: games.exact_shapley(g), device, repeats)
+        bound_copy = 2**N * 8 / (bw["copy_GBps"] * 1e9)
+        bound_read = 2**N * 8 / (bw["read_GBps"] * 1e9)
+        resid = float((phi.sum() - (v[0, -1] - v[0, 0])).abs())
+        row |= {
+            "one_pass_s": t,
+            "one_read_bound_s": bound_copy,
+            "x_bound": t / bound_copy,
+            "x_read_bound": t / bound_read,
+            "efficiency_residual": resid,
+            "efficiency_rounding_bound": float(round_tol(v)[0]),
+        }
+        if N <= baseline_up_to:
+            row["per_player_s"] = _best(lambda g=v: games.exact_shapley_per_player(g), device, 1)
+            row["speedup_vs_per_player"] = row["per_player_s"] / t
+        rows.append(row)
+        print(
+            f"Shapley N={N:2d}: {t:.4f} s = {row['x_bound']:.2f}x the one-read bound ({bound_copy:.4f} s)"
+            + (f", per-player code {row['per_player_s']:.3f} s" if "per_player_s" in row else ""),
+            file=sys.stderr,
+        )
+        del v, phi
     return rows
 
 
-def shapley_vs_shapiq(Ns=(12, 14, 16), device=None) -> list[dict]:
-    """Exact Shapley values for all players: ours vs shapiq's ExactComputer (when installed), same machine."""
-    import numpy as np
-
+def shapley_vs_shapiq(Ns=(10, 12, 14)) -> list[dict]:
+    """Ours vs shapiq's ExactComputer (when installed), same machine, CPU."""
     from dlverify.numerics import games
 
-    device = device or torch.device("cpu")
     rows = []
     for N in Ns:
-        v = games.random_games(1, N, seed=N, device=device)
-        games.exact_shapley(v)
-        _sync(device)
-        t0 = time.perf_counter()
-        ours = games.exact_shapley(v)
-        _sync(device)
-        t_ours = time.perf_counter() - t0
-        row = {"N": N, "device": describe(device), "ours_s": t_ours}
+        v = games.random_games(1, N, seed=N, device=torch.device("cpu"))
+        t_ours = _best(lambda: games.exact_shapley(v), torch.device("cpu"))
+        row = {"N": N, "ours_s": t_ours}
         try:
             import shapiq
         except ImportError:
             row["shapiq_s"] = None
+            row["note"] = "shapiq not installed"
         else:
-            table = v[0].cpu().numpy()
+            table = v[0].numpy()
             weights = 1 << np.arange(N)
 
             def fn(coalitions):
@@ -87,89 +138,184 @@ def shapley_vs_shapiq(Ns=(12, 14, 16), device=None) -> list[dict]:
             t0 = time.perf_counter()
             sv = shapiq.ExactComputer(n_players=N, game=fn)("SV")
             row["shapiq_s"] = time.perf_counter() - t0
-            row["max_abs_diff"] = float(np.abs(np.array([sv[(i,)] for i in range(N)]) - ours[0].cpu().numpy()).max())
+            row["max_abs_diff"] = float(
+                np.abs(np.array([sv[(i,)] for i in range(N)]) - games.exact_shapley(v)[0].numpy()).max()
+            )
             row["speedup"] = row["shapiq_s"] / t_ours
         rows.append(row)
     return rows
 
 
-def ntk_width_sweep(device, widths=(100, 1000, 10000, 100000), n: int = 500, d: int = 16, steps: int = 20) -> list[dict]:
-    """Two-layer network in NTK scaling: kernel time (closed form, chunked), eigenvalues, GD step time
-    and peak memory per width (CUDA: allocator peak; CPU: the process's max resident set)."""
-    import resource
+# ----------------------------------------------------------------------------- gradient descent
 
-    from dlverify.numerics import networks
 
-    rows = []
-    for m in widths:
-        if device.type == "cuda":
-            torch.cuda.reset_peak_memory_stats(device)
-        net = networks.TwoLayer(n, d, m, seed=0, device=device)
-        _sync(device)
-        t0 = time.perf_counter()
-        K = net.ntk()
-        _sync(device)
-        t_k = time.perf_counter() - t0
-        ev = torch.linalg.eigvalsh(K)
-        W = net.W.clone()
-        _sync(device)
-        t0 = time.perf_counter()
+def quadratic_data(B: int, d: int, seed: int = 0):
+    """A batch of the suite's quadratic family and its (A, b) read back from the gradient
+    (grad f(w) = A w + b), for the numpy loop."""
+    from dlverify.numerics import smooth
+
+    batch = smooth.make("quadratic/psd", B, d, 1.0, seed=seed, device=torch.device("cpu"))
+    _, b = batch.value_and_grad(torch.zeros_like(batch.w0))
+    cols = []
+    for j in range(d):
+        e = torch.zeros_like(batch.w0)
+        e[:, j] = 1.0
+        cols.append(batch.value_and_grad(e)[1] - b)
+    A = torch.stack(cols, -1)  # (B, d, d)
+    return batch, A.numpy(), b.numpy()
+
+
+def numpy_gd(A: np.ndarray, b: np.ndarray, w0: np.ndarray, eta: float, steps: int) -> np.ndarray:
+    """The plain loop: one instance at a time, one step at a time; returns ||grad||² at the end."""
+    out = np.empty(A.shape[0])
+    for i in range(A.shape[0]):
+        w = w0[i].copy()
         for _ in range(steps):
-            _, G = net.loss_grad(W)
-            W = W - 0.5 * G
-        _sync(device)
-        t_gd = (time.perf_counter() - t0) / steps
-        peak = (torch.cuda.max_memory_allocated(device) if device.type == "cuda"
-                else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-        rows.append({"m": m, "n": n, "d": d, "ntk_s": t_k, "ntk_entries_x_width_per_s": n * n * m / t_k,
-                     "lambda_min_K0": float(ev[0]), "gd_step_s": t_gd, "peak_memory_bytes": int(peak)})
-        print(f"width {m:7d}: NTK {t_k:.3f} s, GD step {t_gd * 1e3:.1f} ms, λ_min {float(ev[0]):.4f}", file=sys.stderr)
+            w = w - eta * (A[i] @ w + b[i])
+        g = A[i] @ w + b[i]
+        out[i] = g @ g
+    return out
+
+
+def gd_rows(sizes, steps: int = 50, device=None) -> list[dict]:
+    from dlverify.numerics import smooth
+
+    device = device or torch.device("cpu")
+    rows = []
+    for B, d in sizes:
+        batch, A, b = quadratic_data(B, d)
+        if device.type != "cpu":
+            batch = smooth.make("quadratic/psd", B, d, 1.0, seed=0, device=device)
+        eta = 1.0 / float(batch.L[0])
+        t_b = _best(lambda: smooth.gradient_descent(batch, eta, steps), device)
+        nb = min(B, 64)  # the loop on a subset, scaled: its cost is linear in B
+        w0 = batch.w0.cpu().numpy()
+        t0 = time.perf_counter()
+        numpy_gd(A[:nb], b[:nb], w0[:nb], eta, steps)
+        t_np = (time.perf_counter() - t0) * B / nb
+        rows.append(
+            {
+                "family": "quadratic/psd",
+                "batch": B,
+                "dim": d,
+                "steps": steps,
+                "device": describe(device),
+                "batched_instance_steps_per_s": B * steps / t_b,
+                "numpy_instance_steps_per_s": B * steps / t_np,
+                "speedup": t_np / t_b,
+                "numpy_loop_instances_timed": nb,
+            }
+        )
+        print(
+            f"GD quadratic B={B:6d} d={d:3d}: batched {B * steps / t_b:.3e} vs numpy "
+            f"loop {B * steps / t_np:.3e} "
+            f"instance-steps/s ({t_np / t_b:.1f}x)",
+            file=sys.stderr,
+        )
     return rows
+
+
+# ----------------------------------------------------------------------------- PAC-Bayes sampler
+
+
+def numpy_empirical_risks(risks: np.ndarray, m: int, n_samples: int, seed: int = 0) -> np.ndarray:
+    """The plain loop: per sample, m uniforms; hypothesis k errs on an example iff u < r_k."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_samples, risks.size))
+    for s in range(n_samples):
+        u = rng.random(m)
+        out[s] = (u[:, None] < risks[None, :]).mean(0)
+    return out
+
+
+def pacbayes_rows(configs, device=None) -> list[dict]:
+    from dlverify.numerics import pacbayes
+
+    device = device or torch.device("cpu")
+    rows = []
+    for K, m, n in configs:
+        risks = torch.linspace(0.05, 0.45, K, dtype=torch.float64)
+        t_b = _best(
+            lambda: pacbayes.sample_empirical_risks(risks.to(device), m, n, seed=1, device=device), device, 2
+        )
+        nn_ = min(n, 2000)
+        t0 = time.perf_counter()
+        numpy_empirical_risks(risks.numpy(), m, nn_)
+        t_np = (time.perf_counter() - t0) * n / nn_
+        rows.append(
+            {
+                "hypotheses": K,
+                "m": m,
+                "samples": n,
+                "device": describe(device),
+                "batched_samples_per_s": n / t_b,
+                "numpy_samples_per_s": n / t_np,
+                "speedup": t_np / t_b,
+                "numpy_loop_samples_timed": nn_,
+            }
+        )
+        print(
+            f"PAC-Bayes sampler K={K} m={m} n={n}: batched {n / t_b:.3e} vs numpy loop {n / t_np:.3e} "
+            f"samples/s "
+            f"({t_np / t_b:.1f}x)",
+            file=sys.stderr,
+        )
+    return rows
+
+
+# ----------------------------------------------------------------------------- main
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dlverify.numerics.bench")
-    ap.add_argument("--device", default="auto")
+    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     ap.add_argument("--out", default="")
-    ap.add_argument("--quick", action="store_true", help="small sizes (CPU smoke run)")
+    ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    ap.add_argument(
+        "--thorough", action="store_true", help="largest sizes (N = 28 where memory allows; 30 on a GPU)"
+    )
     args = ap.parse_args(argv)
-    device = select_device(args.device)
-    sizes = [(64, 16), (1024, 16)] if args.quick else [(256, 32), (4096, 32), (32768, 32), (4096, 256)]
-    rows = []
-    for fam in smooth.FAMILIES:
-        for B, d in sizes:
-            if fam.startswith("quadratic") and B * d * d > 2**31 // 8:
-                continue
-            r = gd_throughput(fam, B, d, 50, device)
-            rows.append(r)
-            print(f"{fam:22s} B={B:6d} d={d:4d}  {r['instance_steps_per_s']:.3e} instance-steps/s", file=sys.stderr)
-    res = {"device": describe(device), "torch": torch.__version__, "rows": rows,
-           "least_squares": least_squares_throughput(device, ((64, 16, 64),) if args.quick else
-                                                     ((256, 32, 256), (4096, 32, 256), (64, 256, 4096))),
-           "shapley_vs_shapiq": shapley_vs_shapiq(device=torch.device("cpu")),
-           "ntk_width_sweep": ntk_width_sweep(device, (100, 1000) if args.quick else (100, 1000, 10000, 100000))}
-    if device.type == "cuda":
-        from dlverify.numerics import games
-        res["shapley_gpu"] = []
-        for N in (20, 24, 28):
-            try:
-                games.check_fits(1, N, device)
-            except Exception as exc:  # noqa: BLE001 - record the clear refusal
-                res["shapley_gpu"].append({"N": N, "refused": str(exc)})
-                continue
-            v = games.random_games(1, N, seed=0, device=device)
-            games.exact_shapley(v)
-            _sync(device)
-            t0 = time.perf_counter()
-            games.exact_shapley(v)
-            _sync(device)
-            res["shapley_gpu"].append({"N": N, "wall_s": time.perf_counter() - t0})
+    try:
+        device = select_device(args.device)
+    except Exception as exc:  # noqa: BLE001 - bad input is one line, exit 2
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    Ns: tuple[int, ...]
+    gd_sizes: tuple[tuple[int, int], ...]
+    pb: tuple[tuple[int, int, int], ...]
+    if args.quick:
+        Ns, gd_sizes, pb = (16, 18, 20), ((64, 16),), ((20, 200, 2000),)
+    else:
+        Ns = (20, 22, 24, 26) + ((28,) + ((30,) if device.type == "cuda" else ()) if args.thorough else ())
+        gd_sizes, pb = ((256, 32), (4096, 32)), ((20, 200, 20000), (50, 1000, 20000))
+    bw = copy_bandwidth(device, 64 * MiB if args.quick else 512 * MiB)
+    print(
+        f"copy bandwidth {bw['copy_GBps']:.1f} GB/s copied ({bw['traffic_GBps']:.1f} GB/s traffic), "
+        f"read {bw['read_GBps']:.1f} GB/s",
+        file=sys.stderr,
+    )
+    res: dict[str, Any] = {
+        "device": describe(device),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "profile": "quick" if args.quick else ("thorough" if args.thorough else "default"),
+        "bandwidth": bw,
+        "shapley": shapley_rows(Ns, device, bw, baseline_up_to=20 if args.quick else 22),
+        "shapley_vs_shapiq": shapley_vs_shapiq((8, 10) if args.quick else (10, 12, 14)),
+        "gradient_descent": gd_rows(gd_sizes, device=device),
+        "pacbayes_sampler": pacbayes_rows(pb, device=device),
+    }
     if device.type == "cuda":
         res["peak_memory_bytes"] = torch.cuda.max_memory_allocated(device)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(res, f, indent=1)
-    print(json.dumps({"device": res["device"], "max_instance_steps_per_s": max(r["instance_steps_per_s"] for r in rows)}))
+    ok = [r for r in res["shapley"] if "x_bound" in r]
+    print(
+        json.dumps({"device": res["device"], "shapley_x_bound": {r["N"]: round(r["x_bound"], 2) for r in ok}})
+    )
     return 0
 
 

@@ -1,7 +1,7 @@
 """Device and dtype selection, and the rounding model that every tolerance is derived from."""
+
 from __future__ import annotations
 
-import math
 import platform
 
 import torch
@@ -26,7 +26,10 @@ def describe(device: torch.device) -> str:
     """A human description recorded with every experiment (what ran where)."""
     if device.type == "cuda":
         return f"cuda:{torch.cuda.get_device_name(device)} (torch {torch.__version__})"
-    return f"cpu:{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads (torch {torch.__version__})"
+    return (
+        f"cpu:{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads "
+        f"(torch {torch.__version__})"
+    )
 
 
 def unit_roundoff(dtype: torch.dtype = torch.float64) -> float:
@@ -62,8 +65,13 @@ PROFILES = ("ci", "thorough")
 class RunContext:
     """What one run uses: device, dtype, seed and the profile that sets the sizes."""
 
-    def __init__(self, device: str | torch.device = "auto", seed: int = 20261123, profile: str = "ci",
-                 dtype: torch.dtype = torch.float64):
+    def __init__(
+        self,
+        device: str | torch.device = "auto",
+        seed: int = 20261123,
+        profile: str = "ci",
+        dtype: torch.dtype = torch.float64,
+    ):
         if profile not in PROFILES:
             raise DlverifyError(f"unknown profile '{profile}'; allowed: {', '.join(PROFILES)}")
         self.device = device if isinstance(device, torch.device) else select_device(device)
@@ -76,5 +84,9 @@ class RunContext:
         return ci if self.profile == "ci" else thorough
 
     def describe(self) -> dict:
-        return {"device": describe(self.device), "dtype": str(self.dtype).replace("torch.", ""),
-                "seed": self.seed, "profile": self.profile}
+        return {
+            "device": describe(self.device),
+            "dtype": str(self.dtype).replace("torch.", ""),
+            "seed": self.seed,
+            "profile": self.profile,
+        }

@@ -1,5 +1,6 @@
 """Batches of distribution pairs over large vocabularies: KL, total variation and the
 optimal binary cloze question (the set that attains the variation distance)."""
+
 from __future__ import annotations
 
 import math
@@ -12,13 +13,16 @@ from dlverify.theorems.core import DlverifyError
 Tensor = torch.Tensor
 
 
-def dirichlet_pairs(B: int, V: int, *, concentration: float, closeness: float, seed: int, device,
-                    dtype=torch.float64) -> tuple[Tensor, Tensor]:
+def dirichlet_pairs(
+    B: int, V: int, *, concentration: float, closeness: float, seed: int, device, dtype=torch.float64
+) -> tuple[Tensor, Tensor]:
     """p ~ Dirichlet(concentration); q = normalized p * exp(closeness * noise): a model q close to p."""
     if V < 2:
         raise DlverifyError(f"a vocabulary needs at least 2 words, got {V}")
     g = generator(seed, device)
-    gam = torch._standard_gamma(torch.full((B, V), float(concentration), dtype=dtype, device=device), generator=g)
+    gam = torch._standard_gamma(
+        torch.full((B, V), float(concentration), dtype=dtype, device=device), generator=g
+    )
     p = gam / gam.sum(-1, keepdim=True)
     p = p.clamp_min(torch.finfo(dtype).tiny)
     p = p / p.sum(-1, keepdim=True)
@@ -62,5 +66,8 @@ def cloze_errors(p: Tensor, q: Tensor, A: Tensor) -> dict[str, Tensor]:
     in_A = pA >= 0.5
     q_wrong = torch.where(in_A, 1 - qA, qA)
     p_wrong = torch.where(in_A, 1 - pA, pA)
-    return {"truth_side": (q_wrong - p_wrong).clamp_min(0), "coupled": (pA - qA).abs(),
-            "independent": pA * (1 - qA) + (1 - pA) * qA}
+    return {
+        "truth_side": (q_wrong - p_wrong).clamp_min(0),
+        "coupled": (pA - qA).abs(),
+        "independent": pA * (1 - qA) + (1 - pA) * qA,
+    }

@@ -18,7 +18,7 @@ import torch
 
 from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems.evidence import Measurement
-from dlverify.theorems.relations import INEQUALITIES, sides, slack
+from dlverify.theorems.relations import INEQUALITIES, is_strict, sides, slack
 
 
 def names(relation: sp.Basic) -> set[str]:
@@ -33,12 +33,15 @@ def can_evaluate(relation: sp.Basic, available: set[str] | frozenset[str]) -> bo
 def violation_mask(
     relation: sp.Basic, values: Mapping[str, torch.Tensor], tol
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(violated, slack)``: violated where the slack is below ``-tol`` or not finite
-    (``~(slack >= -tol)`` is True for NaN); for an equality where ``|slack| > tol``."""
+    """``(violated, slack)``: violated where the slack is below ``-tol`` (at or below ``-tol`` for a
+    strict relation, so an exact 0 refutes ``a < b``) or not finite (``~(slack >= -tol)`` is True
+    for NaN); for an equality where ``|slack| > tol``."""
     sl = to_torch(slack(relation))(values)
     tol = torch.as_tensor(tol, dtype=sl.dtype, device=sl.device)
     if isinstance(relation, sp.Equality):
         bad = ~(sl.abs() <= tol)
+    elif is_strict(relation):  # a < b fails where b − a <= −tol: with tol = 0, at b = a too
+        bad = ~(sl > -tol)
     else:
         bad = ~(sl >= -tol)
     return bad, sl
@@ -52,7 +55,8 @@ def measure_relation(
     how: str,
     mask: torch.Tensor | None = None,
     extremal: bool = False,
-    describe: Callable[[tuple], dict] | None = None,
+    # called as describe(index); ``...`` admits lambdas that bind loop variables as defaults
+    describe: Callable[..., dict] | None = None,
     detail: str = "",
 ) -> Measurement:
     """Evaluate ``relation`` on every entry of the (broadcast) tensors in ``values``.

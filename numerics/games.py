@@ -6,9 +6,11 @@ coalition S has index sum_{k in S} 2**k.  The chain of trust:
 * closed forms (unanimity, airport, glove, weighted majority by dynamic programming,
   additive, symmetric) ->
 * :func:`brute_shapley`: the definition, an average over all N! orders (N <= 8) ->
-* :func:`exact_shapley`: the subset formula in O(N 2^N) tensor operations (GPU) ->
+* :func:`exact_shapley_per_player`: the subset formula, one pass over the table per player ->
+* :func:`exact_shapley`: the same values in one pass over the table (GPU, chunked, streamable) ->
 * :func:`sample_permutations`: the permutation estimator.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -59,18 +61,137 @@ def check_fits(G: int, N: int, device: torch.device, dtype=torch.float64, copies
     need = G * (2**N) * torch.finfo(dtype).bits // 8 * copies
     have = _available_bytes(device)
     if need > have:
-        raise DlverifyError(f"N = {N} with {G} game(s) needs about {need / 2**30:.1f} GiB for exact enumeration on "
-                            f"{device.type}, {have / 2**30:.1f} GiB available; allowed: N up to "
-                            f"{int(math.log2(max(have // (G * copies * torch.finfo(dtype).bits // 8), 1)))} here")
+        raise DlverifyError(
+            f"N = {N} with {G} game(s) needs about {need / 2**30:.1f} GiB for exact enumeration on "
+            f"{device.type}, {have / 2**30:.1f} GiB available; allowed: N up to "
+            f"{int(math.log2(max(have // (G * copies * torch.finfo(dtype).bits // 8), 1)))} here"
+        )
 
 
-def exact_shapley(v: Tensor, weights: Tensor | None = None) -> Tensor:
-    """phi_i = sum_{S not containing i} w(|S|) (v(S + i) - v(S)), all players, all games.
+def _split(N: int) -> tuple[int, int, int]:
+    """Bits (H, L1, L2) of the (2^H, 2^L1, 2^L2) view of a table of 2^N values (H high bits)."""
+    H = (5 * N) // 12
+    L1 = (3 * (N - H)) // 7
+    return H, L1, N - H - L1
 
-    The table is viewed as a (G, 2, ..., 2) tensor; for player i the marginal contributions
-    are the difference along i's axis, and the weights depend only on the popcount of the
-    remaining N-1 bits, which is the same array for every player.
+
+def _finish(Q: Tensor, P1: Tensor, N: int, weights: Tensor) -> Tensor:
+    """All N values from the two small arrays of the one pass (see :func:`exact_shapley`).
+
+    With w(-1) = w(N) = 0 and cw(k) = w(k - 1) + w(k),
+    ``phi_i = sum_{S contains i} cw(|S|) v(S) - sum_S w(|S|) v(S)``, because
+    ``phi_i = sum_{S contains i} w(|S| - 1) v(S) - sum_{S without i} w(|S|) v(S)``.
     """
+    G = Q.shape[0]
+    H, L1, L2 = _split(N)
+    L = L1 + L2
+    dt, dev = Q.dtype, Q.device
+    wfull = torch.zeros(N + 2, dtype=dt, device=dev)  # index k + 1 holds w(k), k = -1..N
+    wfull[1 : N + 1] = weights[:N]
+    cw = wfull[:-1] + wfull[1:]  # cw(k), k = 0..N
+    wk = wfull[1:]  # w(k), k = 0..N
+    Qc = Q.reshape(G, H + 1, 2**L)  # (G, p, col), col = c1 * 2^L2 + c2: pc(col) = popcount over L bits
+    kidx = torch.arange(H + 1, device=dev)[:, None] + popcount(L, dev)[None]  # |S| = p + pc(col)
+    col_c = (Qc * cw[kidx]).sum(1)  # (G, C): sum over rows of cw(|S|) v(S), per column
+    B = (Qc * wk[kidx]).sum((1, 2))  # (G,)
+    phi = torch.empty(G, N, dtype=dt, device=dev)
+    if L:
+        cbits = ((torch.arange(2**L, device=dev)[:, None] >> torch.arange(L, device=dev)) & 1).to(dt)
+        phi[:, :L] = col_c @ cbits
+    if H:
+        OC2 = torch.nn.functional.one_hot(popcount(L2, dev), L2 + 1).to(dt)  # (C2, L2+1)
+        P2 = P1 @ OC2  # (G, R, L1+1, L2+1)
+        ridx = (
+            popcount(H, dev)[:, None, None]
+            + torch.arange(L1 + 1, device=dev)[None, :, None]
+            + torch.arange(L2 + 1, device=dev)[None, None, :]
+        )
+        row_c = (P2 * cw[ridx]).sum((2, 3))  # (G, R)
+        rbits = ((torch.arange(2**H, device=dev)[:, None] >> torch.arange(H, device=dev)) & 1).to(dt)
+        phi[:, L:] = row_c @ rbits
+    return phi - B[:, None]
+
+
+def exact_shapley(v: Tensor, weights: Tensor | None = None, *, chunk_rows: int | None = None) -> Tensor:
+    """phi_i = sum_{S not containing i} w(|S|) (v(S + i) - v(S)), all players, all games, in
+    ONE pass over the table.
+
+    Every phi_i is a fixed linear functional of the table, and depends on a coalition's
+    value only through |S| and whether S contains i.  The table is viewed as
+    V[r, c1, c2] (high bits r, then two groups of low bits); one pass over it, a chunk of
+    rows at a time (the chunk stays in cache for the second reduction), accumulates
+
+    * Q[p, c1, c2] = sum of V[r, c1, c2] over the rows r with popcount(r) = p, and
+    * P1[r, q, c2] = sum of V[r, c1, c2] over the c1 with popcount(c1) = q,
+
+    arrays about N/2^(N/3) the size of the table; the N values follow from them
+    (:func:`_finish`).  Memory traffic: one read of the table.  ``weights`` are w(0..N-1)
+    (default: the Shapley weights s!(N-s-1)!/N!).
+    """
+    G, M = v.shape
+    N = M.bit_length() - 1
+    if 2**N != M:
+        raise DlverifyError(f"a game table needs 2^N entries, got {M}")
+    if weights is None:
+        weights = shapley_weights(N, v.dtype, v.device)
+    H, L1, L2 = _split(N)
+    cube = v.reshape(G, 2**H, 2**L1, 2**L2)
+    try:
+        return exact_shapley_stream(
+            lambda r0, r1: cube[:, r0:r1],
+            N,
+            weights.to(v.dtype),
+            G=G,
+            dtype=v.dtype,
+            device=v.device,
+            chunk_rows=chunk_rows,
+        )
+    except DlverifyError:
+        finite_or_raise("game values", v)  # say where the NaN or inf is (the pass only saw its sums)
+        raise
+
+
+def exact_shapley_stream(
+    rows,
+    N: int,
+    weights: Tensor,
+    *,
+    G: int = 1,
+    dtype=torch.float64,
+    device=None,
+    chunk_rows: int | None = None,
+) -> Tensor:
+    """The one-pass exact values from a table delivered chunk by chunk: ``rows(r0, r1)``
+    returns V[:, r0:r1] of shape (G, r1 - r0, 2^L1, 2^L2) with (H, L1, L2) = :func:`_split`
+    (N) (coalition index r 2^(L1+L2) + c1 2^L2 + c2).  The whole table never needs to exist
+    at once (a game evaluated on the fly)."""
+    if N < 1:
+        raise DlverifyError(f"a game needs N >= 1 players, got {N}")
+    H, L1, L2 = _split(N)
+    R = 2**H
+    device = torch.device("cpu") if device is None else torch.device(device)
+    if chunk_rows is None:  # about 1 MiB of table per chunk
+        chunk_rows = max(1, (1 << 17) // max(1, G * 2 ** (L1 + L2)))
+    pc_r = popcount(H, device)
+    pc_1 = popcount(L1, device)
+    Q = torch.zeros(G, H + 1, 2**L1, 2**L2, dtype=dtype, device=device)
+    P1 = torch.zeros(G, R, L1 + 1, 2**L2, dtype=dtype, device=device)
+    for r0 in range(0, R, chunk_rows):
+        r1 = min(R, r0 + chunk_rows)
+        blk = rows(r0, r1)
+        Q.index_add_(1, pc_r[r0:r1], blk)
+        P1[:, r0:r1].index_add_(2, pc_1, blk)
+    # every value enters Q with coefficient 1: a NaN or inf in the table shows here, at no extra pass
+    if not bool(torch.isfinite(Q).all()):
+        raise DlverifyError(
+            "game values contain NaN or inf (or their sums overflow); all entries must be finite"
+        )
+    return _finish(Q, P1, N, weights.to(device=device, dtype=dtype))
+
+
+def exact_shapley_per_player(v: Tensor, weights: Tensor | None = None) -> Tensor:
+    """The previous implementation, one pass over the table per player (kept as a second,
+    independent route in the tests and as the benchmark's baseline)."""
     finite_or_raise("game values", v)
     G, M = v.shape
     N = M.bit_length() - 1
@@ -110,7 +231,9 @@ def banzhaf(v: Tensor) -> Tensor:
     G, M = v.shape
     N = M.bit_length() - 1
     cube = v.reshape((G,) + (2,) * N)
-    return torch.stack([(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1).mean(-1) for i in range(N)], -1)
+    return torch.stack(
+        [(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1).mean(-1) for i in range(N)], -1
+    )
 
 
 def equal_split(v: Tensor) -> Tensor:
@@ -120,6 +243,7 @@ def equal_split(v: Tensor) -> Tensor:
 
 
 # ----------------------------------------------------------------------------- games with closed forms
+
 
 def coalitions(N: int, device=None) -> Tensor:
     """(2^N, N) boolean membership matrix."""
@@ -145,8 +269,8 @@ def random_unanimity_sum(G: int, N: int, terms: int, *, seed: int, device, dtype
     members = ((Ts[..., None] >> torch.arange(N, device=device)) & 1).to(dtype)  # (G, terms, N)
     size = members.sum(-1)
     for k in range(terms):
-        T = Ts[:, k:k + 1]
-        v += cs[:, k:k + 1] * ((idx[None] & T) == T).to(dtype)
+        T = Ts[:, k : k + 1]
+        v += cs[:, k : k + 1] * ((idx[None] & T) == T).to(dtype)
         phi += (cs[:, k] / size[:, k])[:, None] * members[:, k]
     return v, phi
 
@@ -212,7 +336,9 @@ def weighted_majority_exact(weights: list[int], quota: int) -> list[Fraction]:
     return out
 
 
-def random_games(G: int, N: int, *, seed: int, device, dtype=torch.float64, zero_empty: bool = True) -> Tensor:
+def random_games(
+    G: int, N: int, *, seed: int, device, dtype=torch.float64, zero_empty: bool = True
+) -> Tensor:
     g = generator(seed, device)
     v = torch.randn(G, 2**N, generator=g, device=device, dtype=dtype)
     if zero_empty:
@@ -221,6 +347,7 @@ def random_games(G: int, N: int, *, seed: int, device, dtype=torch.float64, zero
 
 
 # ----------------------------------------------------------------------------- estimators
+
 
 def sample_permutations(v: Tensor, m: int, reps: int, *, seed: int) -> Tensor:
     """The permutation estimator: average marginal contributions over m random orders,
@@ -243,7 +370,9 @@ def marginal_range(v: Tensor) -> Tensor:
     G, M = v.shape
     N = M.bit_length() - 1
     cube = v.reshape((G,) + (2,) * N)
-    diffs = torch.stack([(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1) for i in range(N)], -1)
+    diffs = torch.stack(
+        [(cube.select(N - i, 1) - cube.select(N - i, 0)).reshape(G, -1) for i in range(N)], -1
+    )
     return diffs.reshape(G, -1).amax(-1) - diffs.reshape(G, -1).amin(-1)
 
 
@@ -265,8 +394,11 @@ def group_testing_exact_difference(v: Tensor, i: int, j: int) -> Tensor:
     idx = torch.arange(M, device=v.device)
     valid = (pc >= 1) & (pc <= N - 1)
     P = torch.zeros(M, dtype=v.dtype, device=v.device)
-    P[valid] = q[pc[valid] - 1] / torch.exp(torch.lgamma(torch.tensor(N + 1.0, dtype=v.dtype))
-                                           - torch.lgamma(pc[valid].to(v.dtype) + 1) - torch.lgamma(N - pc[valid].to(v.dtype) + 1))
+    P[valid] = q[pc[valid] - 1] / torch.exp(
+        torch.lgamma(torch.tensor(N + 1.0, dtype=v.dtype))
+        - torch.lgamma(pc[valid].to(v.dtype) + 1)
+        - torch.lgamma(N - pc[valid].to(v.dtype) + 1)
+    )
     bi = ((idx >> i) & 1).to(v.dtype)
     bj = ((idx >> j) & 1).to(v.dtype)
     return Z * (v * P * (bi - bj)).sum(-1)

@@ -3,12 +3,15 @@
 Prediction and measurement share one formula: a theorem module holds the sympy
 expression, and :func:`to_torch` turns it into a function of named tensors.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Protocol, cast
 
 import sympy as sp
 import torch
+
 
 def _t(fn):
     """Accept python numbers too (sympy splits constants out, e.g. sqrt(2)*sqrt(x))."""
@@ -16,10 +19,18 @@ def _t(fn):
 
 
 _TORCH = {
-    "sqrt": _t(torch.sqrt), "exp": _t(torch.exp), "log": _t(torch.log), "Abs": torch.abs,
-    "sin": torch.sin, "cos": torch.cos, "Min": torch.minimum, "Max": torch.maximum,
-    "gamma": lambda x: torch.exp(torch.lgamma(x)), "loggamma": torch.lgamma,
-    "expm1": _t(torch.expm1), "log1p": _t(torch.log1p),
+    "sqrt": _t(torch.sqrt),
+    "exp": _t(torch.exp),
+    "log": _t(torch.log),
+    "Abs": torch.abs,
+    "sin": torch.sin,
+    "cos": torch.cos,
+    "Min": torch.minimum,
+    "Max": torch.maximum,
+    "gamma": lambda x: torch.exp(torch.lgamma(x)),
+    "loggamma": torch.lgamma,
+    "expm1": _t(torch.expm1),
+    "log1p": _t(torch.log1p),
 }
 
 
@@ -31,7 +42,16 @@ def _stable(expr: sp.Expr) -> sp.Expr:
     return optimize(expr, [expm1_opt, log1p_opt])
 
 
-def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+class TorchFn(Protocol):
+    """What :func:`to_torch` returns: ``fn(values)``, with the formula's symbol names and expression."""
+
+    symbols: list[str]
+    expr: sp.Expr
+
+    def __call__(self, values: Mapping[str, torch.Tensor]) -> torch.Tensor: ...
+
+
+def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> TorchFn:
     """Return ``fn(values)`` evaluating ``expr`` with ``values[name]`` for each free symbol.
 
     ``extra`` maps names of undefined sympy functions (e.g. a kl-inverse) to torch callables."""
@@ -55,10 +75,10 @@ def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Call
 
     fn.symbols = names  # type: ignore[attr-defined]
     fn.expr = expr  # type: ignore[attr-defined]
-    return fn
+    return cast(TorchFn, fn)
 
 
-def relation_slack(relation: sp.Basic) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+def relation_slack(relation: sp.Basic) -> TorchFn:
     """Lambdified slack of ``a <= b`` (``b - a``) or ``a >= b`` (``a - b``): >= 0 where it holds."""
     from dlverify.theorems.core import slack
 

@@ -9,6 +9,7 @@
 Everything is batched; training runs in float32 (the usual precision for training, and the
 bound is checked on whatever q the training produced), evaluation in float64.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -26,14 +27,25 @@ Tensor = torch.Tensor
 class RandomHMM:
     """pi ~ Dir(1), each transition row ~ Dir(alpha_T), each emission row ~ Dir(alpha_E)."""
 
-    def __init__(self, H: int, V: int, *, seed: int, device, alpha_T: float = 0.3, alpha_E: float = 0.3,
-                 dtype=torch.float64):
+    def __init__(
+        self,
+        H: int,
+        V: int,
+        *,
+        seed: int,
+        device,
+        alpha_T: float = 0.3,
+        alpha_E: float = 0.3,
+        dtype=torch.float64,
+    ):
         if H < 1 or V < 2:
             raise DlverifyError(f"an HMM needs H >= 1 states and V >= 2 words, got H={H}, V={V}")
         g = generator(seed, device)
 
         def dirichlet(rows, cols, a):
-            x = torch._standard_gamma(torch.full((rows, cols), float(a), dtype=dtype, device=device), generator=g)
+            x = torch._standard_gamma(
+                torch.full((rows, cols), float(a), dtype=dtype, device=device), generator=g
+            )
             x = x.clamp_min(torch.finfo(dtype).tiny)
             return x / x.sum(-1, keepdim=True)
 
@@ -74,8 +86,9 @@ class TinyTransformer(torch.nn.Module):
             raise DlverifyError(f"width {d} must be a multiple of the number of heads {heads}")
         self.tok = torch.nn.Embedding(V, d)
         self.pos = torch.nn.Embedding(max_len, d)
-        block = torch.nn.TransformerEncoderLayer(d, heads, dim_feedforward=4 * d, dropout=0.0, batch_first=True,
-                                                 norm_first=True)
+        block = torch.nn.TransformerEncoderLayer(
+            d, heads, dim_feedforward=4 * d, dropout=0.0, batch_first=True, norm_first=True
+        )
         self.body = torch.nn.TransformerEncoder(block, layers, enable_nested_tensor=False)
         self.norm = torch.nn.LayerNorm(d)
         self.max_len = max_len
@@ -107,8 +120,18 @@ class TrainedModel:
     final_loss: float
 
 
-def train_lm(hmm: RandomHMM, *, width: int, layers: int, sequences: int, steps: int, length: int, seed: int,
-             batch: int = 64, lr: float = 3e-3) -> TrainedModel:
+def train_lm(
+    hmm: RandomHMM,
+    *,
+    width: int,
+    layers: int,
+    sequences: int,
+    steps: int,
+    length: int,
+    seed: int,
+    batch: int = 64,
+    lr: float = 3e-3,
+) -> TrainedModel:
     """Adam on cross-entropy over ``sequences`` sampled sequences (a fixed data budget), float32."""
     torch.manual_seed(seed)
     heads = 4 if width % 4 == 0 else 1
@@ -130,7 +153,9 @@ def train_lm(hmm: RandomHMM, *, width: int, layers: int, sequences: int, steps: 
         sched.step()
     if hmm.device.type == "cuda":
         torch.cuda.synchronize()
-    return TrainedModel(model, width, layers, sequences, steps, time.perf_counter() - t0, float(loss.detach()))
+    return TrainedModel(
+        model, width, layers, sequences, steps, time.perf_counter() - t0, float(loss.detach())
+    )
 
 
 @torch.no_grad()

@@ -7,6 +7,7 @@ Closed forms used at large width (checked against torch.func Jacobians at small 
 * the Hessian of f(·; x) in W is block diagonal, block i = m^{-1/2} v_i sigma''(w_i^T x) x x^T,
   so ||H(x)|| = m^{-1/2} max_i |sigma''(w_i^T x)| ||x||^2 <= m^{-1/2} sup|sigma''| ||x||^2.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,7 +35,9 @@ class TwoLayer:
         self.X = self.X / torch.linalg.vector_norm(self.X, dim=-1, keepdim=True)  # unit-norm inputs
         self.y = torch.randn(n, generator=g, device=device, dtype=dtype)
         self.W = torch.randn(m, d, generator=g, device=device, dtype=dtype)
-        self.v = torch.where(torch.rand(m, generator=g, device=device, dtype=dtype) < 0.5, -1.0, 1.0).to(dtype)
+        self.v = torch.where(torch.rand(m, generator=g, device=device, dtype=dtype) < 0.5, -1.0, 1.0).to(
+            dtype
+        )
         self.m = m
 
     def forward(self, W=None):
@@ -47,7 +50,7 @@ class TwoLayer:
         n = self.X.shape[0]
         SS = torch.zeros(n, n, dtype=self.X.dtype, device=self.X.device)
         for a in range(0, self.m, chunk):
-            S = d_tanh(self.X @ W[a:a + chunk].T)
+            S = d_tanh(self.X @ W[a : a + chunk].T)
             SS += S @ S.T
         return (self.X @ self.X.T) * SS / self.m
 

@@ -3,6 +3,7 @@
 All functions are batched over tensors.  The bound *formulas* are passed in from the
 theorem module as sympy expressions (lambdified), so this module holds no theorem logic.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,9 @@ Tensor = torch.Tensor
 
 def kl_bernoulli(q: Tensor, p: Tensor) -> Tensor:
     """kl(q || p) = q ln(q/p) + (1-q) ln((1-q)/(1-p)) with 0 ln 0 = 0 (p in (0,1))."""
-    q, p = torch.broadcast_tensors(torch.as_tensor(q, dtype=torch.float64), torch.as_tensor(p, dtype=torch.float64))
+    q, p = torch.broadcast_tensors(
+        torch.as_tensor(q, dtype=torch.float64), torch.as_tensor(p, dtype=torch.float64)
+    )
     a = torch.where(q > 0, q * (torch.log(q) - torch.log(p)), torch.zeros_like(q))
     b = torch.where(q < 1, (1 - q) * (torch.log1p(-q) - torch.log1p(-p)), torch.zeros_like(q))
     return a + b
@@ -26,9 +29,12 @@ def kl_bernoulli(q: Tensor, p: Tensor) -> Tensor:
 def kl_error_bound(q: Tensor, p: Tensor) -> Tensor:
     """A bound on the rounding error of :func:`kl_bernoulli` in float64 (first order, gamma_8
     times the sum of the magnitudes of the terms it adds)."""
-    q, p = torch.broadcast_tensors(torch.as_tensor(q, dtype=torch.float64), torch.as_tensor(p, dtype=torch.float64))
+    q, p = torch.broadcast_tensors(
+        torch.as_tensor(q, dtype=torch.float64), torch.as_tensor(p, dtype=torch.float64)
+    )
     mag = q * (torch.log(q.clamp_min(1e-300)).abs() + torch.log(p).abs()) + (1 - q) * (
-        torch.log1p(-q.clamp_max(1 - 1e-16)).abs() + torch.log1p(-p).abs())
+        torch.log1p(-q.clamp_max(1 - 1e-16)).abs() + torch.log1p(-p).abs()
+    )
     return gamma(8) * mag + torch.finfo(torch.float64).tiny
 
 
@@ -49,6 +55,17 @@ def kl_inverse_upper(q: Tensor, c: Tensor, iters: int = 80) -> Tensor:
         hi = torch.where(above, mid, hi)
         lo = torch.where(above, lo, mid)
     return hi
+
+
+def mc_upper(q_mc: Tensor, n: int, delta: float) -> Tensor:
+    """Langford & Caruana's sample-convergence bound: the mean ``q_mc`` of ``n`` independent
+    error rates in [0, 1] (one per weight draw) has, with probability ≥ 1 − δ, true mean at most
+    kl⁻¹(q_mc, ln(2/δ)/n) (returned as a rigorous upper end)."""
+    check_probability("delta", delta)
+    if n < 1:
+        raise DlverifyError(f"the Monte Carlo bound needs n >= 1 draws, got {n}")
+    q_mc = torch.as_tensor(q_mc, dtype=torch.float64)
+    return kl_inverse_upper(q_mc, torch.full_like(q_mc, math.log(2 / delta) / n))
 
 
 def gibbs_posterior(prior: Tensor, emp: Tensor, temp: float) -> Tensor:
@@ -100,14 +117,18 @@ def log_term(m: int, delta: float) -> float:
     return math.log(2 * math.sqrt(m) / delta)
 
 
-# ----------------------------------------------------------------------------- Gaussian posteriors over linear classifiers
+# ---------------------------------------------------------------- Gaussian posteriors over linear classifiers
+
 
 def _std_normal_cdf(z: Tensor) -> Tensor:
     return 0.5 * torch.erfc(-z / math.sqrt(2))
 
 
-def linear_gibbs_risk_quadrature(theta: Tensor, sigma: Tensor, noise: float, *, n_psi: int = 64, n_b: int = 24) -> Tensor:
-    """E_{w ~ N(theta, sigma^2 I)} P_{(x,y)}(sign<w,x> != y) for x ~ N(0, I_d), y = sign(x_1) flipped w.p. ``noise``.
+def linear_gibbs_risk_quadrature(
+    theta: Tensor, sigma: Tensor, noise: float, *, n_psi: int = 64, n_b: int = 24
+) -> Tensor:
+    """E_{w ~ N(theta, sigma^2 I)} P_{(x,y)}(sign<w,x> != y) for x ~ N(0, I_d), \
+y = sign(x_1) flipped w.p. ``noise``.
 
     Given x, <w,x> ~ N(<theta,x>, sigma^2 |x|^2).  Writing (x_1, <x, e_perp>) = r (cos psi, sin psi)
     with psi uniform and b = r^2/|x|^2 ~ Beta(1, (d-2)/2) independent of psi (e_perp the unit
@@ -132,23 +153,32 @@ def linear_gibbs_risk_quadrature(theta: Tensor, sigma: Tensor, noise: float, *, 
         wb = torch.as_tensor(wbn / wbn.sum(), dtype=theta.dtype, device=theta.device)
     proj = t1[..., None] * torch.cos(psi) + t2[..., None] * torch.sin(psi)  # (..., n_psi)
     z = -proj[..., None] * torch.sqrt(b) / sigma[..., None, None]  # (..., n_psi, n_b)
-    clean = (_std_normal_cdf(z) * wb).sum(-1) @ wpsi if proj.dim() == 1 else ((_std_normal_cdf(z) * wb).sum(-1) * wpsi).sum(-1)
+    clean = (
+        (_std_normal_cdf(z) * wb).sum(-1) @ wpsi
+        if proj.dim() == 1
+        else ((_std_normal_cdf(z) * wb).sum(-1) * wpsi).sum(-1)
+    )
     return noise + (1 - 2 * noise) * clean
 
 
-def linear_gibbs_risk_monte_carlo(theta: Tensor, sigma: float, noise: float, *, n: int, seed: int) -> tuple[float, float]:
+def linear_gibbs_risk_monte_carlo(
+    theta: Tensor, sigma: float, noise: float, *, n: int, seed: int
+) -> tuple[float, float]:
     """The same risk by sampling (x, y, w) jointly, for one theta: (estimate, standard error)."""
     g = generator(seed, theta.device)
     d = theta.shape[-1]
     x = torch.randn(n, d, generator=g, dtype=theta.dtype, device=theta.device)
     w = theta + sigma * torch.randn(n, d, generator=g, dtype=theta.dtype, device=theta.device)
-    y = torch.sign(x[:, 0]) * torch.where(torch.rand(n, generator=g, dtype=theta.dtype, device=theta.device) < noise, -1.0, 1.0)
+    y = torch.sign(x[:, 0]) * torch.where(
+        torch.rand(n, generator=g, dtype=theta.dtype, device=theta.device) < noise, -1.0, 1.0
+    )
     err = (torch.sign((w * x).sum(-1)) != y).to(theta.dtype)
     return float(err.mean()), float(err.std() / math.sqrt(n))
 
 
-def linear_coverage_samples(n: int, m: int, d: int, *, noise: float, norm: float, sigma: float, seed: int, device,
-                            chunk: int = 50000) -> tuple[Tensor, Tensor, Tensor]:
+def linear_coverage_samples(
+    n: int, m: int, d: int, *, noise: float, norm: float, sigma: float, seed: int, device, chunk: int = 50000
+) -> tuple[Tensor, Tensor, Tensor]:
     """n independent samples S of m points; per sample the posterior N(theta, sigma^2 I) with theta =
     norm * v/|v|, v = mean of y x (the data's direction).  Returns (theta, E_Q L_D by quadrature,
     E_Q L_S in closed form: mean over S of Phi(-y <theta, x> / (sigma |x|)))."""

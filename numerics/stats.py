@@ -1,4 +1,5 @@
 """Rate fitting with confidence intervals and exact tests with stated false-alarm levels."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,7 +30,9 @@ def fit_loglog_slope(x, y, level: float = 0.999) -> SlopeFit:
         raise ValueError("a slope interval needs at least 3 points")
     res = _st.linregress(x, y)
     t = _st.t.ppf(0.5 + level / 2, n - 2)
-    return SlopeFit(res.slope, res.intercept, res.slope - t * res.stderr, res.slope + t * res.stderr, level, n)
+    return SlopeFit(
+        res.slope, res.intercept, res.slope - t * res.stderr, res.slope + t * res.stderr, level, n
+    )
 
 
 def binomial_upper_pvalue(k: int, n: int, p: float) -> float:

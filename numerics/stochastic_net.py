@@ -11,6 +11,7 @@
 Which bound is certified, and how the confidence is split, is theorem logic and lives in
 :mod:`dlverify.theorems.pac_bayes`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -63,25 +64,29 @@ def _read_idx(path: Path) -> Tensor:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as f:
         data = f.read()
-    magic, = struct.unpack(">I", data[:4])
+    (magic,) = struct.unpack(">I", data[:4])
     ndim = magic & 0xFF
-    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
-    return torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).reshape(dims)
+    dims = struct.unpack(">" + "I" * ndim, data[4 : 4 + 4 * ndim])
+    return torch.frombuffer(bytearray(data[4 + 4 * ndim :]), dtype=torch.uint8).reshape(dims)
 
 
 def _find(directory: Path, stem: str) -> Path:
     for cand in sorted(directory.rglob(f"{stem}*")):
         if cand.is_file():
             return cand
-    raise DlverifyError(f"Fashion-MNIST file '{stem}*' not found under {directory}; "
-                        "install the Debian package dataset-fashion-mnist")
+    raise DlverifyError(
+        f"Fashion-MNIST file '{stem}*' not found under {directory}; "
+        "install the Debian package dataset-fashion-mnist"
+    )
 
 
 def load_fashion_split(*, seed: int, device, directory: Path = FASHION_DIR) -> Split:
     """Fashion-MNIST: the 60 000 training images split into the prior part (50 %) and S (50 %);
     the 10 000 test images are the test set."""
     if not directory.exists():
-        raise DlverifyError(f"Fashion-MNIST not found at {directory}; install the Debian package dataset-fashion-mnist")
+        raise DlverifyError(
+            f"Fashion-MNIST not found at {directory}; install the Debian package dataset-fashion-mnist"
+        )
     Xtr = _read_idx(_find(directory, "train-images")).reshape(-1, 784).double() / 255
     ytr = _read_idx(_find(directory, "train-labels")).long()
     Xte = _read_idx(_find(directory, "t10k-images")).reshape(-1, 784).double() / 255
@@ -96,6 +101,7 @@ def _to(s: Split, device) -> Split:
 
 
 # ----------------------------------------------------------------------------- networks
+
 
 def init_mlp(sizes: list[int], *, seed: int, device, dtype=torch.float64) -> list[Tensor]:
     g = generator(seed, device)
@@ -118,7 +124,9 @@ def mlp_forward(params: list[Tensor], X: Tensor) -> Tensor:
     return h
 
 
-def train_prior_mean(split: Split, sizes: list[int], *, epochs: int, seed: int, lr: float = 1e-2, batch: int = 256) -> list[Tensor]:
+def train_prior_mean(
+    split: Split, sizes: list[int], *, epochs: int, seed: int, lr: float = 1e-2, batch: int = 256
+) -> list[Tensor]:
     """The prior's centre: an MLP trained by cross-entropy on the prior part only (never on S)."""
     X, y = split.prior
     params = [p.clone().requires_grad_(True) for p in init_mlp(sizes, seed=seed, device=X.device)]
@@ -127,7 +135,7 @@ def train_prior_mean(split: Split, sizes: list[int], *, epochs: int, seed: int, 
     for _ in range(epochs):
         perm = torch.randperm(X.shape[0], generator=g, device=X.device)
         for a in range(0, X.shape[0], batch):
-            idx = perm[a:a + batch]
+            idx = perm[a : a + batch]
             loss = torch.nn.functional.cross_entropy(mlp_forward(params, X[idx]), y[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -144,8 +152,10 @@ class GaussianPosterior:
         return [torch.nn.functional.softplus(r) for r in self.rho]
 
     def sample(self, n: int, g: torch.Generator) -> list[Tensor]:
-        return [m + s * torch.randn((n, *m.shape), generator=g, dtype=m.dtype, device=m.device)
-                for m, s in zip(self.mu, self.sigma())]
+        return [
+            m + s * torch.randn((n, *m.shape), generator=g, dtype=m.dtype, device=m.device)
+            for m, s in zip(self.mu, self.sigma())
+        ]
 
     def n_params(self) -> int:
         return sum(m.numel() for m in self.mu)
@@ -157,15 +167,29 @@ def bounded_cross_entropy(logits: Tensor, y: Tensor, p_min: float) -> Tensor:
     return (-logp.clamp(min=math.log(p_min))) / math.log(1 / p_min)
 
 
-def train_posterior(split: Split, prior_mean: list[Tensor], prior_var: float, objective, kl_fn, *, steps: int, seed: int,
-                    lr: float = 1e-3, mc: int = 4, batch: int = 512, p_min: float = 1e-4) -> GaussianPosterior:
+def train_posterior(
+    split: Split,
+    prior_mean: list[Tensor],
+    prior_var: float,
+    objective,
+    kl_fn,
+    *,
+    steps: int,
+    seed: int,
+    lr: float = 1e-3,
+    mc: int = 4,
+    batch: int = 512,
+    p_min: float = 1e-4,
+) -> GaussianPosterior:
     """Minimise ``objective(surrogate_risk, kl_fn(posterior))`` over (mu, rho) by the
     reparameterisation trick on S, starting at the prior (mu = mu0, sigma^2 = lambda).  Both
     functions come from the theorem module (the bound and the KL formula it derives)."""
     X, y = split.bound
     rho0 = math.log(math.expm1(math.sqrt(prior_var)))
-    post = GaussianPosterior([m.clone().requires_grad_(True) for m in prior_mean],
-                             [torch.full_like(m, rho0).requires_grad_(True) for m in prior_mean])
+    post = GaussianPosterior(
+        [m.clone().requires_grad_(True) for m in prior_mean],
+        [torch.full_like(m, rho0).requires_grad_(True) for m in prior_mean],
+    )
     opt = torch.optim.Adam(post.mu + post.rho, lr=lr)
     g = torch.Generator(device=X.device).manual_seed(seed)
     for _ in range(steps):
@@ -180,7 +204,9 @@ def train_posterior(split: Split, prior_mean: list[Tensor], prior_var: float, ob
 
 
 @torch.no_grad()
-def stochastic_error(post: GaussianPosterior, X: Tensor, y: Tensor, *, n_samples: int, seed: int, chunk: int = 64) -> Tensor:
+def stochastic_error(
+    post: GaussianPosterior, X: Tensor, y: Tensor, *, n_samples: int, seed: int, chunk: int = 64
+) -> Tensor:
     """0-1 error of each of ``n_samples`` independent weight draws on (X, y): a (n_samples,) tensor."""
     g = torch.Generator(device=X.device).manual_seed(seed)
     out = []

@@ -5,6 +5,7 @@ and ``dlverify.reports`` through a ``package-dir`` mapping that mypy cannot foll
 repository's layout, so mypy is run on a folder of links that has the installed layout
 (``dlverify/theorems -> theorems``, ...), with the settings of ``[tool.mypy]`` in pyproject.toml.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -31,7 +32,9 @@ def mypy() -> int:
         for name in FOLDERS:
             (pkg / name).symlink_to(ROOT / name, target_is_directory=True)
         (pkg / "__init__.py").symlink_to(ROOT / "reports" / "api" / "__init__.py")
-        out, err, code = api.run(["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", str(pkg)])
+        out, err, code = api.run(
+            ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", str(pkg)]
+        )
     print(out, end="")
     print(err, end="", file=sys.stderr)
     return code

@@ -397,7 +397,8 @@ def run(
             results["theorems"].append(rec)
             write(results, out)
             progress(
-                f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} ({rec.get('wall_s', 0):.1f} s)"
+                f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} "
+                f"({rec.get('wall_s', 0):.1f} s)"
             )
         if with_checks:
             progress("property checks (pytest + hypothesis)")

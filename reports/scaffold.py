@@ -46,7 +46,8 @@ CLAIMS = [
 ]
 
 WRONG_VARIANTS = [
-    CLAIMS[0].variant("constant_4", "(1 + x)^3 >= 1 + 4x (a constant too large)", sp.Ge((1 + x) ** 3, 1 + 4 * x)),
+    CLAIMS[0].variant("constant_4", "(1 + x)^3 >= 1 + 4x (a constant too large)", \
+sp.Ge((1 + x) ** 3, 1 + 4 * x)),
 ]
 
 THEOREM = Theorem(
@@ -199,7 +200,7 @@ def new_theorem(theorem_id: str, pack: Path | None = None, repo: Path | None = N
     files = {
         root / "theorems" / f"{theorem_id}.py": string.Template(THEOREM)
         .substitute(sub)
-        .replace('\n    numeric="dlverify.numerics.%s",' % theorem_id, ""),
+        .replace(f'\n    numeric="dlverify.numerics.{theorem_id}",', ""),
         root / "numerics" / f"{theorem_id}.py": string.Template(NUMERIC).substitute(sub),
         root / "checks" / f"test_{theorem_id}.py": string.Template(CHECKS).substitute(sub),
     }

@@ -158,5 +158,6 @@ def check_file(theorem_id: str) -> Path | None:
     rel = getattr(mod, "CHECK_FILE", "")
     if not rel:
         return None
+    assert mod.__file__ is not None  # a theorem module is loaded from a file
     f = Path(mod.__file__).parent / rel
     return f if f.exists() else None

@@ -79,10 +79,12 @@ class Source:
 
 @dataclasses.dataclass
 class Mark:
-    """The outcome of re-checking one certificate."""
+    """The outcome of re-checking one certificate (``uses``: facts it drew on beyond its own
+    references, e.g. the fact that certified a sign)."""
 
     ok: bool
     detail: str
+    uses: tuple[str, ...] = ()
 
 
 def nonneg_by_monomials(expr: sp.Expr, positive: bool = False) -> Mark:
@@ -135,7 +137,7 @@ def certified_positive(expr: sp.Expr, facts: Mapping[str, sp.Basic]) -> Mark:
         if (rest == 0 and is_strict(fact)) or (
             rest != 0 and nonneg_by_monomials(rest, positive=not is_strict(fact)).ok
         ):
-            return Mark(True, f"{sp.sstr(expr)} > 0 from [{key}]")
+            return Mark(True, f"{sp.sstr(expr)} > 0 from [{key}]", (key,))
     return Mark(
         False,
         f"{sp.sstr(expr)} is declared positive on the domain but not certified "
@@ -294,6 +296,10 @@ class SumOfFacts(Certificate):
                 return Mark(False, "integration bounds not certified lower <= upper")
             total = sp.Integral(slack(fact), (self.index, self.lower, self.upper))
         else:
+            # an empty sum is 0, but sympy's Sum over a reversed range is the negated sum: the
+            # range must be certified nonempty or empty, never reversed
+            if not nonneg_by_monomials(self.upper - self.lower + 1).ok:
+                return Mark(False, "summation range not certified upper >= lower - 1")
             total = sp.Sum(slack(fact), (self.index, self.lower, self.upper))
         ok = _is_zero(slack(rel) - total)
         return Mark(ok, self.describe() if ok else "slack is not the sum of the fact's slacks")
@@ -487,6 +493,10 @@ class Assumption:
     relation: sp.Basic | None = None
     latex: str = ""
     definition: bool = False
+    #: symbols the relation holds for *every* value of (in their declared domains), e.g. the
+    #: step size in "the smoothness upper bound holds for every η > 0"; only these may be
+    #: instantiated in a fact that rests on this assumption
+    for_all: tuple[sp.Symbol, ...] = ()
 
     def tex(self) -> str:
         return self.latex or (sp.latex(self.relation) if self.relation is not None else "")
@@ -670,20 +680,154 @@ class StepMark:
         return {k: v for k, v in dataclasses.asdict(self).items() if k != "relation"}
 
 
+def _by_definition(cert: Certificate, definitions: list) -> set[sp.Symbol]:
+    """Symbols the certificate replaces by exactly their defining expression (``s := e`` for a
+    definition ``s = e``): that is unfolding the definition, not instantiating it away."""
+    subs = (
+        dict(cert.subs) if isinstance(cert, Instance) else dict(cert.defs) if isinstance(cert, Unfold) else {}
+    )
+    ok = set()
+    for d in definitions:
+        for sym, val in ((d.lhs, d.rhs), (d.rhs, d.lhs)):
+            if isinstance(sym, sp.Symbol) and sym in subs and _is_zero(sp.sympify(subs[sym]) - val):
+                ok.add(sym)
+    return ok
+
+
+def _unmet_instances(
+    cert: Instance,
+    keys: list[str],
+    assumptions: Mapping[str, sp.Basic],
+    facts: Mapping[str, sp.Basic],
+    used: list[str],
+) -> list[str]:
+    """The assumptions (among ``keys``) whose relation, instantiated by ``cert``, is neither
+    true as it stands, nor certified monomial by monomial, nor an earlier fact (whose key is
+    appended to ``used``: the instance rests on it)."""
+    unmet = []
+    for k in keys:
+        rel = assumptions[k]
+        if not (rel.free_symbols & set(cert.subs)):
+            continue
+        inst = rel.subs(cert.subs, simultaneous=True)
+        if inst is sp.true:
+            continue
+        if isinstance(inst, _LE + _GE) and nonneg_by_monomials(slack(inst), positive=is_strict(inst)).ok:
+            continue
+        hit = next((fk for fk, f in facts.items() if f is not None and same_relation(f, inst)), None)
+        if hit is not None:
+            used.append(hit)
+            continue
+        unmet.append(k)
+    return unmet
+
+
+def _definitions_used(cert: "Unfold", theorem: "Theorem") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The declared definitions an ``Unfold`` (without ``of``) substitutes, and a hypothesis
+    for each substitution no definition declares.
+
+    An unfolded definition is what a symbol *means*: declared as an assumption with
+    ``definition=True`` (relation ``Eq(symbol, expression)``), it is shown with the theorem's
+    assumptions and costs the claim nothing; undeclared, it becomes a hypothesis of the step
+    (``definition k := v``) that no claim makes, so no claim is proved through it."""
+    declared, undeclared = [], []
+    defs = [a for a in theorem.assumptions if a.definition and isinstance(a.relation, sp.Equality)]
+    for k, v in cert.defs.items():
+        hit = next(
+            (
+                a.key
+                for a in defs
+                if (a.relation.lhs == k and a.relation.rhs == v)
+                or (a.relation.lhs == v and a.relation.rhs == k)
+            ),
+            None,
+        )
+        if hit is None:
+            undeclared.append(f"definition {sp.sstr(k)} := {sp.sstr(v)}")
+        else:
+            declared.append(hit)
+    return tuple(declared), tuple(undeclared)
+
+
+def _substituted_symbols(cert: Certificate) -> set[sp.Symbol]:
+    """The symbols an instantiating certificate replaces (Instance: in the fact; Unfold with
+    ``of``: in the relation, renamed to the fact's expressions)."""
+    if isinstance(cert, Instance):
+        return {k for k in cert.subs if isinstance(k, sp.Symbol)}
+    if isinstance(cert, Unfold) and cert.of:
+        return {k for k in cert.defs if isinstance(k, sp.Symbol)}
+    return set()
+
+
+def positivity_references(cert: Certificate, facts: Mapping[str, sp.Basic]) -> tuple[str, ...]:
+    """The facts that certified the signs a certificate relies on (Instance's positive
+    expressions, CriticalPoint's atoms): they count among the step's references."""
+    exprs: list[sp.Expr] = []
+    if isinstance(cert, Instance):
+        exprs += list(cert.positive_on_domain)
+    if isinstance(cert, CriticalPoint):
+        exprs += [e if sym.is_positive else -e for e, sym in cert.atoms.items()]
+    keys: list[str] = []
+    for e in exprs:
+        keys += list(certified_positive(e, facts).uses)
+    return tuple(keys)
+
+
 def check_derivation(theorem: Theorem) -> list[StepMark]:
-    """Re-check every step, in order, against the assumptions and the earlier steps."""
+    """Re-check every step, in order, against the assumptions and the earlier steps.
+
+    Besides each certificate, one rule is checked here, where the whole derivation is known: a
+    fact may be instantiated (``Instance``, ``Unfold(..., of=...)``) only in symbols that no
+    assumption it rests on mentions -- a fact proved under ``η ≤ 1/L`` holds for every η
+    *allowed by that hypothesis*, not for η := 2/L.
+    """
     facts = theorem.facts()
     hyps: dict[str, frozenset[str]] = {
         a.key: frozenset() if a.definition else frozenset({a.key}) for a in theorem.assumptions
     }
+    rests: dict[str, frozenset[str]] = {a.key: frozenset({a.key}) for a in theorem.assumptions}
+    assumption_syms = {
+        a.key: a.relation.free_symbols - set(a.for_all) for a in theorem.assumptions if a.relation is not None
+    }
+    defs = {
+        a.key: a.relation for a in theorem.assumptions if a.definition and isinstance(a.relation, sp.Equality)
+    }
+    theorem_facts = theorem.facts()
     marks = []
     for step in theorem.derivation:
         try:
             m = step.certificate.check(step.relation, facts)
         except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
             m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
+        refs = references(step.certificate) + (positivity_references(step.certificate, facts) if m.ok else ())
+        undeclared: tuple[str, ...] = ()
+        if isinstance(step.certificate, Unfold) and not step.certificate.of:
+            declared, undeclared = _definitions_used(step.certificate, theorem)
+            refs = refs + declared
+        on = frozenset().union(*(rests.get(k, frozenset()) for k in refs))
+        if m.ok:
+            bound = set().union(*(assumption_syms.get(k, set()) for k in on)) if on else set()
+            clash = _substituted_symbols(step.certificate) & bound
+            clash -= _by_definition(step.certificate, [defs[k] for k in on if k in defs])
+            if clash and isinstance(step.certificate, Instance):
+                # instantiating is sound when every assumption the fact rests on still holds at the
+                # instance: its instantiated relation is itself a known fact (or certified outright)
+                extra: list[str] = []
+                keys = [k for k in on if k in theorem_facts]
+                if not _unmet_instances(step.certificate, keys, theorem_facts, facts, extra):
+                    clash = set()
+                    refs = refs + tuple(extra)
+                    on = on.union(*(rests.get(k, frozenset()) for k in extra))
+            if clash:
+                names = ", ".join(sorted(map(str, clash)))
+                m = Mark(
+                    False,
+                    f"instantiates {names}, which an assumption the fact rests on fixes "
+                    f"({', '.join(sorted(on))}); the instance needs those assumptions at the new values "
+                    f"as facts, or for_all=(...) on an assumption that holds for every value",
+                )
         tex = step.latex or theorem.tex(step.relation)
-        used = frozenset().union(*(hyps.get(k, frozenset()) for k in references(step.certificate)))
+        used = frozenset().union(*(hyps.get(k, frozenset()) for k in refs)) | frozenset(undeclared)
         marks.append(
             StepMark(
                 step.key,
@@ -699,6 +843,7 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
         if m.ok and not isinstance(step.relation, sp.Equivalent):
             facts[step.key] = step.relation
             hyps[step.key] = used
+            rests[step.key] = on
     return marks
 
 
@@ -728,6 +873,14 @@ def assess(
     point -- and let :func:`decide` make the verdict."""
     proof = find_proof(claim.relation, claim.assumptions, marks)
     ms: list[Measurement] = []
+    if claim.relation is sp.true:  # sympy decided it when the relation was built
+        proof = ProofRef("(sympy)", "the relation evaluates to True as written")
+    elif claim.relation is sp.false:
+        ms.append(
+            Measurement(
+                "sympy evaluation", 1, 1, counterexample={"relation": "evaluates to False as written"}
+            )
+        )
     if measure is not None:
         ms += list(measure(claim))
     if point:

@@ -1,47 +1,56 @@
-r"""Emergence on random skill graphs: a union-bound guarantee for *every* error set Y.
+r"""Emergence on random skill graphs -- Arora et al., *Theory of Deep Learning*, §15.9
+(Theorem 15.9.1, condition (15.16), the count (15.17), performance curves, Lemmas 15.9.3–15.9.4).
 
-Setting (Arora et al. §15.9; Arora & Goyal 2023, arXiv 2307.15936): N = rM text pieces, each
-attached to k skills drawn uniformly and independently (with replacement) from M skills.  The
-model errs on a set Y of θN text pieces; a skill *fails* when at least a fraction α of its edges
-lead into Y.  The claim of Theorem 15.9.1's kind: with high probability over the graph, for every
-Y of size θN, fewer than βM skills fail.
+Setting (002_9b9f6b48f7568a99.txt:3962–3975; Arora & Goyal 2023, arXiv 2307.15936).  N = |T| text
+pieces, each attached to k skills drawn uniformly and independently (with replacement) from M = |S|
+skills; r = N/M.  The model errs on a set Y of text pieces.
 
-What is derived here (our statement; **the book's condition 15.16 is not transcribed** -- we
-could not obtain its text, so no line of §15.9 gets an as-written verdict):
+**The suite's statement** (claim ``every_Y``; our notation: β = fraction of skills that fail, α =
+the failing share of a skill's own edges).  A skill *fails* when at least a fraction α of its
+edges lead into Y.  If for some s > 0
 
 .. math:: H(\theta)+\frac{H(\beta)}{r}+k\Big(\theta\ln(1-\beta+\beta e^{s(1-\alpha)})
-          +(1-\theta)\ln(1-\beta+\beta e^{-s\alpha})\Big)\le\frac{\ln\delta}{N}\ \text{for some } s>0
+          +(1-\theta)\ln(1-\beta+\beta e^{-s\alpha})\Big)\le\frac{\ln\delta}{N},
 
-implies that with probability at least 1 − δ no Y of size θN fails βM skills.  Proof: fix Y and a
-set Z of βM skills; if all of Z fail then (1 − α)X ≥ αX' with X ~ Bin(kθN, β) the edges from Y
-into Z and X' ~ Bin(k(1 − θ)N, β) the others (independent); Chernoff with e^{s·} gives the
-product of the two binomial generating functions (step mgf_binomial); the union over the
-C(N, θN) ≤ e^{NH(θ)} sets Y and the C(M, βM) ≤ e^{MH(β)} sets Z finishes it.
+then with probability at least 1 − δ over the graph, no Y with |Y| = θN fails βM skills.  The
+argument: fix Y and a set Z of βM skills; if all of Z fail then (1 − α)X ≥ αX' with X ~ Bin(kθN, β)
+the edges from Y into Z and X' ~ Bin(k(1 − θ)N, β) the others; Chernoff (Markov on e^{s·}) and the
+binomial generating function bound its probability; the union over the C(N, θN) sets Y and the
+C(M, βM) sets Z finishes it.  The union-bound inequality itself (claim ``union_bound``) is derived
+from three cited facts (entropy bounds on the two counts, Chernoff), each listed as an assumption;
+the condition-form claim ``every_Y`` is *measured only* (random skill graphs, greedy adversarial Y).
 
-The *performance curve* β*(θ) is the smallest certified β.  It is nondecreasing in θ ≤ 1/2 (our
-analogue of Lemma 15.9.3): for every s the exponent increases with θ, because H'(θ) =
-ln((1 − θ)/θ) ≥ 0 and the slope of the k-term, ln A − ln B, is ≥ 0 (steps below).
+**The book's statement** (source lines; book notation: α = fraction of exceptional skills, β > 1 =
+excess over the expected count).  Condition (15.16) reads
+:math:`H(\theta)+k\theta(H(\beta\alpha)-\beta\alpha\ln\frac1\alpha-(1-\beta\alpha)\ln\frac1{1-\alpha})<0`,
+i.e. :math:`H(\theta)<k\theta\,\mathrm{KL}(\alpha\beta\|\alpha)`.  It is the large-|T| form of the
+union bound: the count (15.17) is at most
+:math:`|S||T|e^{|S|H(\alpha)+|T|(H(\theta)+k\theta(\cdots))}` (step ``count_15_17``), so the dropped
+term H(α)|S|/|T| needs |S| ≪ |T|, the caveat the passage states (lines 3962, 3988); without it the
+condition is beaten on graphs with more skills than text pieces.
 
-Numerics: graphs with M up to 2·10⁴ skills, a greedy adversary that chooses Y to fail as many
-skills as it can (far stronger than a random Y), and β* from the same sympy exponent,
-lambdified.  The fixed-Y version of the bound (no H(θ)) is a wrong variant: the adversary beats it.
+This module is the book's side only (pure sympy); the numeric side is
+:mod:`dlverify.numerics.emergence`.
 """
+
 from __future__ import annotations
 
-import functools
-import math
-import time
-
 import sympy as sp
-import torch
 
-from dlverify.numerics import skill_graphs as sg
-from dlverify.numerics.device import RunContext, gamma
-from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems.core import (
-    Assumption, Claim, ClaimResult, Combination, CriticalPoint, Instance, Simplification, Source, SourceLine, Step, Theorem, Verdict,
-    slack,
+    Assumption,
+    Claim,
+    Combination,
+    CriticalPoint,
+    Instance,
+    Simplification,
+    Source,
+    SourceLine,
+    Step,
+    Theorem,
 )
+
+DOC = "002_9b9f6b48f7568a99.txt"
 
 # ----------------------------------------------------------------------------- symbols
 th, be, al, s, r = sp.symbols("theta beta alpha s r", positive=True)
@@ -50,7 +59,27 @@ ell = sp.Symbol("ell", real=True)  # ln(δ)/N
 ob = sp.Symbol("omb", positive=True)  # 1 − β, kept as its own positive symbol in the monotonicity steps
 u = sp.Symbol("u", positive=True)
 psi = sp.Symbol("psi", nonnegative=True)
+ps = sp.Symbol("ps", positive=True)  # θ = 1/(1 + ps) ranges over (0, 1)
 t_, j = sp.Symbol("t", real=True), sp.Symbol("j", integer=True, nonnegative=True)
+# union bound over instance quantities (suite notation): logs of the counts and of the probability
+N, M = sp.symbols("N M", positive=True)
+lw, lcT, lcS, lp = sp.symbols("lw lcT lcS lp", real=True)
+# book notation: α (fraction of skills), β > 1 (excess factor); |S|, |T|; y = |Y|/|T|; c = edge threshold
+ab, bb = sp.symbols("alpha_bk beta_bk", positive=True)
+S_, T_ = sp.symbols("S T", positive=True)
+yY, cc, ee, Sp = sp.symbols("y c e Sp", positive=True)
+l17, lEW, lcSb, lcTb, lcKb = sp.symbols("l17 lEW lcSb lcTb lcKb", real=True)
+lcn, nn, tt = sp.Symbol("lcn", real=True), sp.Symbol("n", positive=True), sp.Symbol("tt", positive=True)
+# Markov's inequality (3969, 3981)
+yf, dl = sp.symbols("yfrac dloss", nonnegative=True)
+p0, EW = sp.symbols("p0 EW", nonnegative=True)
+# performance-curve heights βθ for two (θ, k) settings at the same α (Lemma 15.9.3)
+y1, y2, th1, th2, k1, k2 = sp.symbols("y1 y2 theta1 theta2 k1 k2", positive=True)
+# tensorization (4008, 4014): k'-pieces
+kp = sp.Symbol("kp", positive=True, integer=True)
+i_ = sp.Symbol("i", integer=True, positive=True)
+fo, yin = sp.symbols("fout yin", nonnegative=True)
+EZ = sp.Symbol("E_Z", nonnegative=True)  # edges from Y into a set Z of α|S| exceptional skills
 
 
 def H(x):
@@ -60,202 +89,669 @@ def H(x):
 
 A_ = 1 - be + be * sp.exp(s * (1 - al))
 B_ = 1 - be + be * sp.exp(-s * al)
-EXPONENT = H(th) + H(be) / r + k * (th * sp.log(A_) + (1 - th) * sp.log(B_))
+KTERM = k * (th * sp.log(A_) + (1 - th) * sp.log(B_))
+EXPONENT = H(th) + H(be) / r + KTERM
 Ao, Bo = ob + be * sp.exp(s * (1 - al)), ob + be * sp.exp(-s * al)
 _th_half = 1 / (2 * (1 + psi))  # exactly 0 < θ ≤ 1/2
 
-# The instance assumption is the graph model itself (uniform, independent draws); the proof also
-# cites three classical facts, listed so the report shows them: they hold for every instance, so
-# they are not claim assumptions that an instance could violate.
+#: (15.16)'s bracket as written, H(βα) − βα ln(1/α) − (1 − βα) ln(1/(1 − α)); ln(1/(1 − α)) is
+#: entered as −ln(1 − α) (equal for α < 1, which β > 1 and αβ < 1 give)
+BRACKET = H(ab * bb) + ab * bb * sp.log(ab) + (1 - ab * bb) * sp.log(1 - ab)
+COND_1516 = H(th) + k * th * BRACKET  # (15.16): COND_1516 < 0
+KL_AB = ab * bb * (sp.log(ab * bb) - sp.log(ab)) + (1 - ab * bb) * (sp.log(1 - ab * bb) - sp.log(1 - ab))
+
 ASSUMPTIONS = [
-    Assumption("random_graph", "each text piece draws its k skills uniformly and independently", None,
-               latex=r"e_{i,1..k}\overset{iid}{\sim}\mathrm{Unif}[M]"),
-    Assumption("union", "cited fact: the union bound over the sets Y (|Y| = θN) and Z (|Z| = βM)", None,
-               latex=r"\Pr[\cup]\le\sum\Pr"),
-    Assumption("binom_entropy", "cited fact: C(n, j) ≤ e^{n H(j/n)} (from 1 = Σ C(n, i) x^i (1 − x)^{n−i} at x = j/n; "
-               "checked on integers in the tests)", None, latex=r"\binom{n}{j}\le e^{nH(j/n)}"),
-    Assumption("chernoff", "cited fact: P(W ≥ 0) ≤ E e^{sW} for s > 0 (Markov on e^{sW})", None,
-               latex=r"\Pr[W\ge0]\le\mathbb E e^{sW}"),
+    Assumption(
+        "random_graph",
+        "each text piece draws its k skills uniformly and independently (the probability space)",
+        None,
+        latex=r"e_{i,1..k}\overset{iid}{\sim}\mathrm{Unif}[M]",
+        definition=True,
+    ),
+    # the union bound, over instance quantities: three cited facts and the count identity
+    Assumption(
+        "union_count",
+        "E[#bad (Y, Z)] = C(N, θN) · C(M, βM) · P(a fixed pair is bad): lw = lcT + lcS + lp",
+        sp.Eq(lw, lcT + lcS + lp),
+        definition=True,
+    ),
+    Assumption(
+        "entropy_T",
+        "cited fact: ln C(N, θN) ≤ N H(θ) (the entropy bound; measured on integers, line 3988)",
+        sp.Le(lcT, N * H(th)),
+    ),
+    Assumption("entropy_S", "cited fact: ln C(M, βM) ≤ M H(β)", sp.Le(lcS, M * H(be))),
+    Assumption(
+        "chernoff",
+        "cited fact: ln P((1 − α)X ≥ αX') ≤ kN(θ ln A_s + (1 − θ) ln B_s) for s > 0 "
+        "(Markov on e^{s((1−α)X − αX')}, the binomial generating function, step mgf_binomial)",
+        sp.Le(lp, N * KTERM),
+    ),
+    # the book's Theorem 15.9.1 (book notation)
+    Assumption("bk_beta", "β > 1", sp.Gt(bb, 1)),
+    Assumption("bk_ab", "αβ < 1", sp.Lt(ab * bb, 1)),
+    Assumption("bk_theta", "θ < 1", sp.Lt(th, 1)),
+    Assumption(
+        "bk_S_ll_T", "|S| ≪ |T| (lines 3962, 3988), read in its weakest form |T| ≥ |S| (r ≥ 1)", sp.Ge(r, 1)
+    ),
+    Assumption("bk_Y_eq", "|Y| = θ|T| (the proof's error sets)", sp.Eq(yY, th)),
+    Assumption("bk_Y_ge", "|Y| ≥ θ|T| (the statement's 'at least θ fraction')", sp.Ge(yY, th)),
+    Assumption(
+        "bk_count",
+        "a skill is exceptional with more than c = β·k|Y|/|S| edges to Y (β times its expected number)",
+        sp.Eq(cc, bb * yY * k * r),
+        definition=True,
+    ),
+    Assumption(
+        "bk_count_literal",
+        "a skill is exceptional with more than c = βθk|T|/|S| edges to Y (the literal "
+        "threshold, for every size of Y)",
+        sp.Eq(cc, bb * th * k * r),
+        definition=True,
+    ),
+    Assumption(
+        "bk_tuples",
+        "the skills are k'-tuples of base skills and the pieces k'-pieces (|S'| = |S|^{k'}, Lemma 15.9.4)",
+        sp.Eq(Sp, S_**kp),
+        definition=True,
+    ),
+    Assumption(
+        "bk_rate",
+        "a skill is exceptional when more than a βθ share of its own edges lead to Y "
+        "(its competence is below 1 − βθ)",
+        sp.Eq(ee, bb * th),
+        definition=True,
+    ),
+    # the reduction of line 3983
+    Assumption("rd_each", "Z: α|S| skills, each with more than c edges to Y", sp.Gt(EZ, ab * S_ * cc)),
+    Assumption(
+        "rd_c",
+        "c = βθk|T|/|S| (the theorem's threshold at |Y| = θ|T|)",
+        sp.Eq(cc, bb * th * k * T_ / S_),
+        definition=True,
+    ),
+    # the count (15.17) and its logarithm
+    Assumption(
+        "count_def",
+        "ln(15.17) = ln|S| + ln|T| + ln C(|S|, α|S|) + ln C(|T|, θ|T|) + ln C(kθ|T|, βαkθ|T|) "
+        "+ βαkθ|T| ln α + (1 − βα)kθ|T| ln(1 − α)",
+        sp.Eq(
+            l17,
+            sp.log(S_)
+            + sp.log(T_)
+            + lcSb
+            + lcTb
+            + lcKb
+            + ab * bb * k * th * T_ * sp.log(ab)
+            + (1 - ab * bb) * k * th * T_ * sp.log(1 - ab),
+        ),
+        definition=True,
+    ),
+    Assumption("entropy_Sb", "cited fact: ln C(|S|, α|S|) ≤ |S| H(α)", sp.Le(lcSb, S_ * H(ab))),
+    Assumption("entropy_Tb", "cited fact: ln C(|T|, θ|T|) ≤ |T| H(θ)", sp.Le(lcTb, T_ * H(th))),
+    Assumption(
+        "entropy_Kb", "cited fact: ln C(kθ|T|, βαkθ|T|) ≤ kθ|T| H(βα)", sp.Le(lcKb, k * th * T_ * H(ab * bb))
+    ),
+    # Markov's inequality, twice
+    Assumption(
+        "mk_loss",
+        "losses are ≥ 0, so the mean loss is at least 1/2 times the share of pieces with loss ≥ 1/2",
+        sp.Le(yf / 2, dl),
+    ),
+    Assumption("mk_int", "W is a nonnegative integer, so P(W ≥ 1) ≤ E[W]", sp.Le(1 - p0, EW)),
+    # Lemma 15.9.3: two curves compared
+    Assumption("lm_theta_lt", "θ' < θ", sp.Lt(th1, th2)),
+    Assumption("lm_k_eq", "the same k", sp.Eq(k1, k2)),
+    Assumption("lm_k_gt", "k' > k", sp.Gt(k1, k2)),
+    Assumption("lm_theta_eq", "the same θ", sp.Eq(th1, th2)),
+    # Figure 15.2's left panel
+    Assumption("fig_k2", "k = 2", sp.Eq(k, 2)),
+    Assumption("fig_theta", "θ = 0.1", sp.Eq(th, sp.Rational(1, 10))),
 ]
 
+_lt = sp.Le(sp.log(u), u - 1)
+_DEC = sp.Le(sp.diff(H(th) / th, th).subs(th, 1 / (1 + ps)), 0, evaluate=False)
 DERIVATION = [
-    Step("mgf_binomial", "the generating function of Bin(n, β) (n = 3 shown): Σ C(n, j) β^j (1 − β)^{n−j} e^{tj} = (1 − β + βe^t)^n",
-         sp.Eq(sp.Sum(sp.binomial(3, j) * be**j * ob ** (3 - j) * sp.exp(t_ * j), (j, 0, 3)), (ob + be * sp.exp(t_)) ** 3),
-         Simplification()),
-    Step("log_tangent", "ln u ≤ u − 1", sp.Le(sp.log(u), u - 1), CriticalPoint(u, 1)),
-    Step("exp_ge", "s ≤ e^s − 1 (ln u ≤ u − 1 at u = e^s)", sp.Le(s, sp.exp(s) - 1), Instance("log_tangent", {u: sp.exp(s)})),
-    Step("A_ge_B", "A ≥ B: (1 − β) + βe^{s(1−α)} ≥ (1 − β) + βe^{−sα}", sp.Ge(Ao, Bo),
-         Combination({"exp_ge": be * sp.exp(-s * al)}, remainder=be * sp.exp(-s * al) * s)),
-    Step("k_term_slope", "d/dθ [θ ln A + (1 − θ) ln B] = ln A − ln B",
-         sp.Eq(sp.diff(th * sp.log(Ao) + (1 - th) * sp.log(Bo), th), sp.log(Ao) - sp.log(Bo)), Simplification()),
-    Step("tangent_BA", "ln(B/A) ≤ B/A − 1", sp.Le(sp.log(Bo / Ao), Bo / Ao - 1), Instance("log_tangent", {u: Bo / Ao})),
-    Step("k_term_increasing", "ln A − ln B ≥ 0: the k-term increases with θ", sp.Ge(sp.log(Ao) - sp.log(Bo), 0),
-         Combination({"tangent_BA": 1, "A_ge_B": 1 / Ao})),
-    Step("entropy_slope", "H'(θ) = ln((1 − θ)/θ)", sp.Eq(sp.diff(H(th), th), sp.log((1 - th) / th)), Simplification()),
-    Step("tangent_theta", "ln u ≤ u − 1 at u = θ/(1 − θ), θ = 1/(2(1 + ψ)) ≤ 1/2",
-         sp.Le(sp.log(1 / (1 + 2 * psi)), 1 / (1 + 2 * psi) - 1), Instance("log_tangent", {u: 1 / (1 + 2 * psi)})),
-    Step("entropy_increasing", "H'(θ) = ln((1 − θ)/θ) ≥ 0 for θ ≤ 1/2: the exponent increases with θ, so β*(θ) is nondecreasing",
-         sp.Ge(sp.log((1 - _th_half) / _th_half), 0), Combination({"tangent_theta": 1}, remainder=2 * psi / (1 + 2 * psi))),
+    Step(
+        "mgf_binomial",
+        "the generating function of Bin(n, β) (n = 3 shown): Σ C(n, j) β^j (1 − β)^{n−j} e^{tj} = (1 − β + "
+        "βe^t)^n",
+        sp.Eq(
+            sp.Sum(sp.binomial(3, j) * be**j * ob ** (3 - j) * sp.exp(t_ * j), (j, 0, 3)),
+            (ob + be * sp.exp(t_)) ** 3,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "union_bound",
+        "the union bound: ln E[#bad (Y, Z)] ≤ N H(θ) + M H(β) + kN(θ ln A_s + (1 − θ) ln B_s)",
+        sp.Le(lw, N * H(th) + M * H(be) + N * KTERM),
+        Combination({"entropy_T": 1, "entropy_S": 1, "chernoff": 1, "union_count": -1}),
+    ),
+    Step("log_tangent", "ln u ≤ u − 1", _lt, CriticalPoint(u, 1)),
+    Step(
+        "exp_ge",
+        "s ≤ e^s − 1 (ln u ≤ u − 1 at u = e^s)",
+        sp.Le(s, sp.exp(s) - 1),
+        Instance("log_tangent", {u: sp.exp(s)}),
+    ),
+    Step(
+        "A_ge_B",
+        "A ≥ B: (1 − β) + βe^{s(1−α)} ≥ (1 − β) + βe^{−sα}",
+        sp.Ge(Ao, Bo),
+        Combination({"exp_ge": be * sp.exp(-s * al)}, remainder=be * sp.exp(-s * al) * s),
+    ),
+    Step(
+        "k_term_slope",
+        "d/dθ [θ ln A + (1 − θ) ln B] = ln A − ln B",
+        sp.Eq(sp.diff(th * sp.log(Ao) + (1 - th) * sp.log(Bo), th), sp.log(Ao) - sp.log(Bo)),
+        Simplification(),
+    ),
+    Step(
+        "tangent_BA",
+        "ln(B/A) ≤ B/A − 1",
+        sp.Le(sp.log(Bo / Ao), Bo / Ao - 1),
+        Instance("log_tangent", {u: Bo / Ao}),
+    ),
+    Step(
+        "k_term_increasing",
+        "ln A − ln B ≥ 0: the k-term increases with θ",
+        sp.Ge(sp.log(Ao) - sp.log(Bo), 0),
+        Combination({"tangent_BA": 1, "A_ge_B": 1 / Ao}),
+    ),
+    Step(
+        "entropy_slope",
+        "H'(θ) = ln((1 − θ)/θ)",
+        sp.Eq(sp.diff(H(th), th), sp.log((1 - th) / th)),
+        Simplification(),
+    ),
+    Step(
+        "tangent_theta",
+        "ln u ≤ u − 1 at u = θ/(1 − θ), θ = 1/(2(1 + ψ)) ≤ 1/2",
+        sp.Le(sp.log(1 / (1 + 2 * psi)), 1 / (1 + 2 * psi) - 1),
+        Instance("log_tangent", {u: 1 / (1 + 2 * psi)}),
+    ),
+    Step(
+        "entropy_increasing",
+        "H'(θ) = ln((1 − θ)/θ) ≥ 0 for θ ≤ 1/2: the exponent increases with θ, so β*(θ) is nondecreasing",
+        sp.Ge(sp.log((1 - _th_half) / _th_half), 0),
+        Combination({"tangent_theta": 1}, remainder=2 * psi / (1 + 2 * psi)),
+    ),
+    # ---- the book's side
+    Step(
+        "bracket_is_kl",
+        "(15.16)'s bracket is −KL(αβ‖α): (15.16) says H(θ) < kθ·KL(αβ‖α)",
+        sp.Eq(BRACKET, -KL_AB),
+        Simplification(),
+    ),
+    Step(
+        "count_15_17",
+        "ln(15.17) ≤ ln|S||T| + |S|H(α) + |T|(H(θ) + kθ·bracket): the entropy bound three times",
+        sp.Le(l17, sp.log(S_) + sp.log(T_) + S_ * H(ab) + T_ * COND_1516),
+        Combination({"entropy_Sb": 1, "entropy_Tb": 1, "entropy_Kb": 1, "count_def": -1}),
+    ),
+    Step(
+        "reduction",
+        "if the conclusion fails, α|S| exceptional skills Z have more than αβθk|T| edges to Y: (Y, Z) is bad",
+        sp.Gt(EZ, ab * bb * th * k * T_),
+        Combination({"rd_each": 1, "rd_c": ab * S_}),
+    ),
+    Step(
+        "markov_Y",
+        "the share of pieces with loss ≥ 1/2 is at most 2δ",
+        sp.Le(yf, 2 * dl),
+        Combination({"mk_loss": 2}),
+    ),
+    Step("markov_W", "P(W = 0) ≥ 1 − E[W]", sp.Ge(p0, 1 - EW), Combination({"mk_int": 1})),
+    Step(
+        "h_over_theta_slope",
+        "d/dθ (H(θ)/θ) = ln(1 − θ)/θ²",
+        sp.Eq(sp.diff(H(th) / th, th), sp.log(1 - th) / th**2),
+        Simplification(),
+    ),
+    Step(
+        "h_over_theta_slope_at",
+        "the same at θ = 1/(1 + p), p > 0 (every θ in (0, 1))",
+        sp.Eq(
+            sp.diff(H(th) / th, th).subs(th, 1 / (1 + ps)), (sp.log(1 - th) / th**2).subs(th, 1 / (1 + ps))
+        ),
+        Instance("h_over_theta_slope", {th: 1 / (1 + ps)}),
+    ),
+    Step(
+        "tangent_ps",
+        "ln(1 − θ) ≤ −θ at θ = 1/(1 + p)",
+        sp.Le(sp.log(1 - 1 / (1 + ps)), -1 / (1 + ps)),
+        Instance("log_tangent", {u: 1 - 1 / (1 + ps)}),
+    ),
+    Step(
+        "log1m_over_sq",
+        "ln(1 − θ)/θ² ≤ 0 at θ = 1/(1 + p)",
+        sp.Le((sp.log(1 - th) / th**2).subs(th, 1 / (1 + ps)), 0, evaluate=False),
+        Combination({"tangent_ps": (1 + ps) ** 2}, remainder=1 + ps),
+    ),
+    Step(
+        "h_over_theta_decreasing",
+        "H(θ)/θ is decreasing on (0, 1): its derivative at θ = 1/(1 + p) is ≤ 0",
+        _DEC,
+        Combination({"log1m_over_sq": 1, "h_over_theta_slope_at": -1}),
+    ),
+    Step(
+        "tensor_error",
+        "a k'-piece's error is the sum of its k' pieces' errors: k'δ on average",
+        sp.Eq(sp.Sum(dl, (i_, 1, kp)), kp * dl),
+        Simplification(),
+    ),
+    Step(
+        "tensor_same_theta",
+        "Problem 15.9.5: loss δ/k' on k'-pieces gives the error share k'·2(δ/k') = 2δ",
+        sp.Eq(kp * 2 * (dl / kp), 2 * dl),
+        Simplification(),
+    ),
 ]
 
+_dom = (sp.Le(th, sp.Rational(1, 2)), sp.Le(be, sp.Rational(1, 2)), sp.Le(al, 1))
 CLAIMS = [
-    Claim("every_Y", "condition ⇒ for every Y of size θN fewer than βM skills fail (w.p. ≥ 1 − δ over the graph)",
-          sp.Le(EXPONENT, ell), (), proved_by="mgf_binomial", condition=True,
-          domain=(sp.Le(th, sp.Rational(1, 2)), sp.Le(be, sp.Rational(1, 2)), sp.Le(al, 1))),
+    Claim(
+        "every_Y",
+        "condition ⇒ for every Y of size θN fewer than βM skills fail (w.p. ≥ 1 − δ over the graph)",
+        sp.Le(EXPONENT, ell),
+        ("random_graph",),
+        condition=True,
+        domain=_dom,
+    ),
+    Claim(
+        "union_bound",
+        "ln E[#bad (Y, Z)] ≤ N H(θ) + M H(β) + kN(θ ln A_s + (1 − θ) ln B_s) (every s > 0)",
+        sp.Le(lw, N * H(th) + M * H(be) + N * KTERM),
+        ("union_count", "entropy_T", "entropy_S", "chernoff"),
+        domain=(sp.Le(th, sp.Rational(1, 2)), sp.Le(be, sp.Rational(1, 2))),
+    ),
 ]
-PREDICTED = {"exponent": EXPONENT}
+
+_every = CLAIMS[0]
+_union = CLAIMS[1]
+WRONG_VARIANTS = [
+    _every.variant(
+        "fixed_Y",
+        "the bound for one fixed Y (no union over Y: H(θ) dropped) claimed for every Y",
+        sp.Le(EXPONENT - H(th), ell),
+    ),
+    _every.variant("flipped", "the condition with ≥", sp.Ge(EXPONENT, ell)),
+    _every.variant("k_squared", "k² in place of k (a stronger exponent)", sp.Le(EXPONENT.subs(k, k**2), ell)),
+    _every.variant(
+        "no_1_over_r",
+        "H(β) in place of H(β)/r (the skills' union counted per text piece; wrong when r < 1)",
+        sp.Le(EXPONENT - H(be) / r + H(be), ell),
+    ),
+    _union.variant(
+        "union_no_Z",
+        "the union over the sets Z of skills left out (M H(β) dropped)",
+        sp.Le(lw, N * H(th) + N * KTERM),
+    ),
+    _union.variant(
+        "union_k_squared", "k² in place of k", sp.Le(lw, N * H(th) + M * H(be) + N * KTERM.subs(k, k**2))
+    ),
+]
+
+PREDICTED = {"exponent": EXPONENT, "cond_15_16": COND_1516, "union_1516": COND_1516 + H(ab) / r}
+
+# the book's Theorem 15.9.1 as a checkable claim (condition form, book notation)
+_BOOK_HYPS = ("random_graph", "bk_beta", "bk_ab", "bk_theta")
+_book = Claim(
+    "book_15_16",
+    "(15.16) with β > 1, αβ < 1, θ < 1 and |S| ≪ |T| ⇒ for every Y with |Y| = θ|T|, at "
+    "least 1 − α of the skills have at most βk|Y|/|S| edges to Y",
+    sp.Lt(COND_1516, 0),
+    _BOOK_HYPS + ("bk_S_ll_T", "bk_Y_eq", "bk_count"),
+    condition=True,
+)
+
+
+def _book_claim(key, text, assumptions, relation=None):
+    return _book.variant(key, text, relation, assumptions)
+
+
+_FIG = sp.Ge(COND_1516, 0)  # "no valid α, β": (15.16) fails everywhere
 
 AS_WRITTEN = [
-    SourceLine("thm_15_9_1", "Theorem 15.9.1 / condition 15.16 (not transcribed)", r"\text{(15.16)}", Verdict.VERIFIED,
-               "no verdict on the book's own line: its text was not available to us. The statement proved and measured "
-               "here is our union-bound form (module docstring); the adversarial search never beat it"),
+    SourceLine(
+        "mistake_share",
+        DOC,
+        3969,
+        "at most 2δ fraction of text pieces",
+        "§15.9, Y from the average loss",
+        r"\tfrac{|Y|}{|T|}\le2\delta",
+        reading=Claim(
+            "mistake_share",
+            "share of pieces with loss ≥ 1/2 ≤ 2 × mean loss (losses ≥ 0)",
+            sp.Le(yf, 2 * dl),
+            ("mk_loss",),
+            tight_on="two_level",
+        ),
+        note="Markov's inequality at the threshold 1/2 of line 3964; tight for losses in {0, 1/2}",
+    ),
+    SourceLine(
+        "thm_15_9_1",
+        DOC,
+        3971,
+        "Theorem 15.9.1 (Basic)",
+        "Theorem 15.9.1 (hypotheses and conclusion)",
+        r"\alpha,\beta,\theta>0,\ \beta>1,\ \alpha\beta<1,\ \theta<1,\ (15.16)\implies\forall Y:\ "
+        r"\#\{s:\deg_Y(s)\le\beta\theta k|T|/|S|\}\ge(1-\alpha)|S|",
+        reading=_book,
+        note="the hypothesis line also prints 'β > 1' beside 'β > 0' (both kept); the caveat |S| ≪ |T| of "
+        "lines "
+        "3962 and 3988 is part of the statement (assumption bk_S_ll_T). Measured: the greedy adversary on "
+        "random skill graphs, with error sets of size θ|T|; the reading without the caveat is refuted "
+        "(wrong variant book_no_S_ll_T, r < 1)",
+    ),
+    SourceLine(
+        "eq_15_16",
+        DOC,
+        3973,
+        r"\log(\frac{1}{1 - \alpha}) \right) < 0",
+        "condition (15.16)",
+        r"H(\theta)+k\theta\Big(H(\beta\alpha)-\beta\alpha\log\frac1\alpha-(1-\beta\alpha)\log\frac1{1-\alpha}\Big)<0",
+        reading=Claim("eq_15_16", "(15.16)'s bracket is −KL(αβ‖α)", sp.Eq(BRACKET, -KL_AB)),
+        note="the bracket is −KL(αβ‖α), so (15.16) is H(θ) < kθ·KL(αβ‖α); any one log base throughout gives "
+        "the "
+        "same condition. Its use as a sufficient condition is judged at lines 3971 and 3975",
+    ),
+    SourceLine(
+        "thm_every_Y",
+        DOC,
+        3975,
+        "contains at least θ fraction of text pieces",
+        "Theorem 15.9.1 (the error sets Y)",
+        r"\forall Y,\ |Y|\ge\theta|T|:\ \#\{s:\deg_Y(s)\le\beta\theta k|T|/|S|\}\ge(1-\alpha)|S|"
+        r"\ \ (\text{i.e. at most }\beta\text{ times the expected count})",
+        reading=_book_claim(
+            "thm_every_Y",
+            "the conclusion for every Y with |Y| ≥ θ|T|, threshold β times the expected count k|Y|/|S|",
+            _BOOK_HYPS + ("bk_S_ll_T", "bk_Y_ge", "bk_count"),
+        ),
+        note="read with the passage's own gloss 'at most β times the number of edges a skill would be "
+        "expected "
+        "to have to text-pieces in Y' (threshold βk|Y|/|S|); with the literal threshold βθk|T|/|S| for every "
+        "|Y| ≥ θ|T| it fails at Y = T (every edge lies in Y). Measured at |Y| = θ|T| and |Y| = |T|",
+    ),
+    SourceLine(
+        "note_competence",
+        DOC,
+        3977,
+        "it is at least $1 - \\beta \\theta$",
+        "note on competence",
+        r"\mathrm{competence}(\tau_s)\ge1-\beta\theta\ \text{on}\ (1-\alpha)|S|\ \text{skills}",
+        reading=_book_claim(
+            "note_competence",
+            "(15.16) ⇒ at least 1 − α of the skills have at most a βθ share "
+            "of their own edges in Y (competence ≥ 1 − βθ)",
+            _BOOK_HYPS + ("bk_S_ll_T", "bk_Y_eq", "bk_rate"),
+        ),
+        note="competence on τ_s is 1 − (edges to Y)/deg(s); the count bound βθk|T|/|S| is a βθ share only "
+        "for a "
+        "skill of average degree. Measured with the own-degree share (the adversary targets low degrees)",
+    ),
+    SourceLine(
+        "prob_method",
+        DOC,
+        3981,
+        "with probability at least $1 - \\mathbb{E}[W]$",
+        "proof, probabilistic method",
+        r"\Pr[W=0]\ge1-\mathbb{E}[W]",
+        reading=Claim(
+            "prob_method",
+            "P(W = 0) ≥ 1 − E[W] for a nonnegative integer W",
+            sp.Ge(p0, 1 - EW),
+            ("mk_int",),
+            tight_on="zero_one",
+        ),
+    ),
+    SourceLine(
+        "bad_pairs",
+        DOC,
+        3983,
+        "we say that (Y, Z) are *bad* if *Z*",
+        "proof: bad pairs",
+        r"(Y,Z)\ \text{bad}\iff e(Y,Z)\ge\alpha\beta\theta k|T|",
+        reading=Claim(
+            "bad_pairs",
+            "the conclusion fails ⇒ a set Z of α|S| skills with > αβθk|T| edges to Y exists",
+            sp.Gt(EZ, ab * bb * th * k * T_),
+            ("rd_each",),
+        ),
+        note="the reduction that makes bad pairs the right event: α|S| skills above βθk|T|/|S| edges each "
+        "give "
+        "Z more than αβθk|T|; 'Let W denote the number of such Z's' is read as the number of bad pairs",
+    ),
+    SourceLine(
+        "eq_15_17",
+        DOC,
+        3985,
+        "(1-\\alpha)^{(1-\\beta\\alpha)\\theta k|T|}",
+        "the count (15.17)",
+        r"\mathbb{E}[W]\le|S||T|\binom{|S|}{\alpha|S|}\binom{|T|}{\theta|T|}\binom{k\theta|T|}{\beta\alpha "
+        r"k\theta|T|}"
+        r"\alpha^{\beta\alpha\theta k|T|}(1-\alpha)^{(1-\beta\alpha)\theta k|T|}",
+        reading=Claim(
+            "eq_15_17",
+            "ln E[#bad (Y, Z)] ≤ ln(15.17), E[W] computed exactly",
+            sp.Le(lEW, l17),
+            ("bk_beta", "bk_ab", "count_def"),
+        ),
+        note="W counts bad pairs (Y, Z) (line 3983 says 'such Z's'); E[W] is computed exactly as "
+        "Σ_{z ≤ α|S|} C(|S|, z) C(|T|, θ|T|) P(Bin(kθ|T|, z/|S|) ≥ αβθk|T|); the binomial's last factor "
+        "makes "
+        "it the point probability at αβθk|T|, which bounds the tail up to the factor β(1−α)/(β−1) that "
+        "|S||T| absorbs",
+    ),
+    SourceLine(
+        "stirling",
+        DOC,
+        3988,
+        "\\binom{N}{tN} \\leq 2^{(H(t)+\\epsilon_N)",
+        "Stirling's bound",
+        r"\binom{N}{tN}\le2^{(H(t)+\epsilon_N)N}",
+        reading=Claim("stirling", "ln C(n, tn) ≤ n H(t) (nats; ε_N = 0)", sp.Le(lcn, nn * H(tt))),
+        note="with H in bits (log base 2, as the 2^{…} requires; in nats the bound fails at t = 1/2) it "
+        "holds "
+        "with ε_N = 0; checked as ln C(n, tn) ≤ n H_nats(t), the same inequality, exactly on integers",
+    ),
+    SourceLine(
+        "stirling_step",
+        DOC,
+        3988,
+        "we arrive at the condition (15.16) for large |T|",
+        "from (15.17) to (15.16)",
+        r"\tfrac1{|T|}\ln(15.17)\le\tfrac{\ln|S||T|}{|T|}+\tfrac{|S|}{|T|}H(\alpha)+(15.16)_{\rm LHS}",
+        reading=Claim(
+            "stirling_step",
+            "ln(15.17) ≤ ln|S||T| + |S|H(α) + |T|·(15.16)'s left side",
+            sp.Le(l17, sp.log(S_) + sp.log(T_) + S_ * H(ab) + T_ * COND_1516),
+            ("count_def", "entropy_Sb", "entropy_Tb", "entropy_Kb"),
+        ),
+        note="so (15.17) ≪ 1 needs (15.16) with margin beyond H(α)|S|/|T| + ln(|S||T|)/|T|: the caveats "
+        "|S| ≪ |T| and large |T| that the line states",
+    ),
+    SourceLine(
+        "def_15_9_2",
+        DOC,
+        3992,
+        "Definition 15.9.2 (performance curve)",
+        "Definition 15.9.2",
+        r"C_{(k,\theta)}=\partial\{(\alpha,\beta):\ (15.16)\}",
+        unchecked="a definition (it names the boundary of the region (15.16) describes; the curves are "
+        "computed "
+        "in the experiment 'curves' and compared in the entries of Lemma 15.9.3)",
+    ),
+    SourceLine(
+        "plot_point",
+        DOC,
+        3994,
+        "hence 0.84 fraction of their edges",
+        "reading a performance curve",
+        r"1-0.16=0.84",
+        reading=Claim("plot_point", "share of edges outside Y = 1 − share inside", sp.Eq(fo, 1 - yin)),
+        point={fo: sp.Rational(84, 100), yin: sp.Rational(16, 100)},
+    ),
+    SourceLine(
+        "lemma_15_9_3_theta",
+        DOC,
+        3998,
+        "If $\\theta' < \\theta$ then the performance curve",
+        "Lemma 15.9.3 (θ)",
+        r"\theta'<\theta\implies C_{(k,\theta')}\ \text{below}\ C_{(k,\theta)}",
+        reading=Claim(
+            "lemma_15_9_3_theta",
+            "in the plotted coordinates (1 − α, βθ): βθ on the θ' curve ≤ on the θ curve",
+            sp.Le(y1, y2),
+            ("lm_theta_lt", "lm_k_eq"),
+        ),
+        note="read in the plot's coordinates (1 − α, βθ) of line 3994, at each α; in (α, β) coordinates the "
+        "θ' "
+        "curve lies above (β* grows as θ shrinks). Measured on the curves of (15.16)",
+    ),
+    SourceLine(
+        "lemma_15_9_3_k",
+        DOC,
+        4000,
+        "If k' > k then the performance curve",
+        "Lemma 15.9.3 (k)",
+        r"k'>k\implies C_{(k',\theta)}\ \text{below}\ C_{(k,\theta)}",
+        reading=Claim(
+            "lemma_15_9_3_k",
+            "βθ on the k' curve ≤ on the k curve at each α",
+            sp.Le(y1, y2),
+            ("lm_k_gt", "lm_theta_eq"),
+        ),
+    ),
+    SourceLine(
+        "lemma_15_9_3_proof",
+        DOC,
+        4002,
+        "$H(\\theta)/\\theta$ is a decreasing function",
+        "proof of Lemma 15.9.3",
+        r"\tfrac{d}{d\theta}\tfrac{H(\theta)}{\theta}\le0\ \text{on}\ (0,1)",
+        reading=Claim("lemma_15_9_3_proof", "d/dθ (H(θ)/θ) ≤ 0 at θ = 1/(1 + p), p > 0", _DEC),
+        note="the fact holds (derivative ln(1 − θ)/θ²). It gives the k part at once; for the θ part it gives "
+        "only that β* grows as θ shrinks, not the plotted βθ order, which is measured (lemma_15_9_3_theta)",
+    ),
+    SourceLine(
+        "tensor_error",
+        DOC,
+        4008,
+        "then the error per average *b*-piece is $k'\\delta$",
+        "§15.9.3, k'-pieces",
+        r"\mathbb{E}[\mathrm{err}(k'\text{-piece})]=k'\delta",
+        reading=Claim(
+            "tensor_error",
+            "the sum of k' pieces' errors has mean k'δ",
+            sp.Eq(sp.Sum(dl, (i_, 1, kp)), kp * dl),
+        ),
+        note="'*b*-piece' is an extraction slip for k'-piece",
+    ),
+    SourceLine(
+        "lemma_15_9_4",
+        DOC,
+        4010,
+        "Lemma 15.9.4 (Emergence for k'-tuples of skills)",
+        "Lemma 15.9.4",
+        r"(15.17)\implies\ \ge(1-\alpha)\ \text{of the }k'\text{-tuples have at most "
+        r"}\alpha\beta\theta\theta N_1\beta\theta"
+        r"\ \text{share of edges to }Y",
+        reading=_book_claim(
+            "lemma_15_9_4",
+            "Theorem 15.9.1 on the graph of k'-tuples (S' = k'-tuples, T' = "
+            "k'-pieces), read with (15.16) and the share βθ",
+            _BOOK_HYPS + ("bk_S_ll_T", "bk_Y_eq", "bk_count", "bk_tuples"),
+        ),
+        note="garbled: 'satisfying (15.17)' read as (15.16) (15.17 is a count, not a condition) and "
+        "'αβθθN_1 βθ fraction' as 'βθ times the expected count'. The k'-tuple graph is a random degree-k "
+        "cluster on |S|^{k'} complex skills, so the reading is Theorem 15.9.1 there, measured on such graphs "
+        "with |S'| = |S|^{k'}",
+    ),
+    SourceLine(
+        "fig_15_2_k2",
+        DOC,
+        4010,
+        "for k = 2 valid α, β did not exist",
+        "Figure 15.2 (left)",
+        r"k=2,\ \theta=0.1:\ \nexists\,\alpha,\beta\ (\beta>1,\ \alpha\beta<1)\ \text{with (15.16)}",
+        reading=Claim(
+            "fig_15_2_k2",
+            "no α, β satisfy (15.16) at k = 2, θ = 0.1",
+            _FIG,
+            ("bk_beta", "bk_ab", "fig_k2", "fig_theta"),
+        ),
+        point={ab: sp.Rational(1, 10), bb: sp.Rational(99, 10), th: sp.Rational(1, 10), k: 2},
+        corrected_latex=r"k=2,\ \theta=0.1:\ (15.16)\ \text{holds at}\ \alpha=\tfrac1{10},\ "
+        r"\beta=\tfrac{99}{10}"
+        r"\ (\beta\theta=0.99),\ \text{so a (nearly vacuous) curve exists}",
+        note="(15.16) holds at α = 1/10, β = 99/10 in any log base; that point has βθ = 0.99 < 1, inside the "
+        "plotted coordinates (1 − α, βθ) of Lemma 15.9.3, so the caption is false also when read as "
+        "'no point in the plotted window'; what holds is that the k = 2 curve is nearly vacuous",
+    ),
+    SourceLine(
+        "fig_15_2_tuples",
+        DOC,
+        4010,
+        "for for θ = 0.05 and t = 1, 2, 4",
+        "Figure 15.2 (right), t-tuples",
+        r"C_{(8,\theta)},\ \theta=0.05\,t,\ t=1,2,4",
+        reading=Claim(
+            "fig_15_2_tuples", "t-pieces have error share t·θ", sp.Eq(sp.Sum(dl, (i_, 1, kp)), kp * dl)
+        ),
+        note="the curves θ = 0.05, 0.1, 0.2 are 0.05·t for t = 1, 2, 4: the k'-piece error k'δ of line 4008",
+    ),
+    SourceLine(
+        "problem_15_9_5",
+        DOC,
+        4014,
+        "then the performance curve inferred by our method",
+        "Problem 15.9.5",
+        r"\theta_{M_2,k'}=k'\cdot2\tfrac{\delta}{k'}=2\delta=\theta_{M_1}\implies C\ \text{identical}",
+        reading=Claim(
+            "problem_15_9_5",
+            "error share k'·2(δ/k') = 2δ: the same θ, so the same curve under (15.16)",
+            sp.Eq(kp * 2 * (dl / kp), 2 * dl),
+        ),
+        note="identical under (15.16), which has no |S|; with the finite-size term H(α)|S'|/|T'| (|S'| = "
+        "|S|^{k'}) "
+        "the tuple curve is worse",
+    ),
 ]
 
 THEOREM = Theorem(
-    id="emergence", title="Emergence on random skill graphs (every error set Y)",
-    source=Source("Arora et al., Theory of Deep Learning", "§15.9", "Theorem 15.9.1's setting; our union-bound statement"),
+    id="emergence",
+    title="Emergence on random skill graphs (every error set Y)",
+    source=Source("Arora et al., Theory of Deep Learning", "§15.9", "Theorem 15.9.1, (15.16), (15.17)"),
     other_sources=[Source("Arora & Goyal (2023)", "arXiv 2307.15936", "skill graphs")],
-    statement=r"H(\theta)+\tfrac{H(\beta)}{r}+k\big(\theta\ln A_s+(1-\theta)\ln B_s\big)\le\tfrac{\ln\delta}{N}"
-              r"\implies\Pr\big[\exists Y,|Y|=\theta N:\ \#\text{failed}\ge\beta M\big]\le\delta",
-    assumptions=ASSUMPTIONS, derivation=DERIVATION, claims=CLAIMS, predicted=PREDICTED, as_written=AS_WRITTEN,
-    latex_names={ell: r"\tfrac{\ln\delta}{N}", ob: r"(1-\beta)"},
+    statement=r"H(\theta)+\tfrac{H(\beta)}{r}+k\big(\theta\ln A_s+(1-\theta)\ln "
+    r"B_s\big)\le\tfrac{\ln\delta}{N}"
+    r"\implies\Pr\big[\exists Y,|Y|=\theta N:\ \#\text{failed}\ge\beta M\big]\le\delta",
+    assumptions=ASSUMPTIONS,
+    derivation=DERIVATION,
+    claims=CLAIMS,
+    predicted=PREDICTED,
+    as_written=AS_WRITTEN,
+    wrong_variants=WRONG_VARIANTS,
+    latex_names={ell: r"\tfrac{\ln\delta}{N}", ob: r"(1-\beta)", ab: r"\alpha", bb: r"\beta"},
 )
 
-ALPHA_FAIL = 0.5  # a skill fails when half its edges lead into Y
-DELTA = 1e-6  # family-wise over all (k, θ) settings of a run
-K_VALUES, THETAS = (2, 4, 8, 16), (0.05, 0.1, 0.2)  # the parameter cases of the book's Figure 15.2
-
-
-def certified_beta(relation, *, theta: float, kk: int, ratio: float, M: int, ell_value: float, alpha: float = ALPHA_FAIL,
-                   device=None) -> float | None:
-    """The smallest β = j/M (j < M/2) for which the relation holds at some s on a log grid (any s > 0
-    is a valid Chernoff parameter, so a grid point that works is a proof); None when none does.
-    The relation is evaluated with a rounding margin against it."""
-    dev = device or torch.device("cpu")
-    b = torch.arange(1, M // 2, dtype=torch.float64, device=dev)[:, None] / M
-    sv = torch.logspace(-3, 2, 400, dtype=torch.float64, device=dev)[None, :]
-    vals = {"theta": torch.full_like(b, theta), "beta": b, "alpha": torch.full_like(b, alpha), "k": torch.full_like(b, float(kk)),
-            "r": torch.full_like(b, ratio), "s": sv, "ell": torch.full_like(b, ell_value)}
-    fn = to_torch(slack(relation))
-    sl = torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64).expand(b.shape[0], sv.shape[1])
-    # each term of the exponent is O(1 + k s): a margin of gamma_64 times that, against the claim
-    tol = gamma(64) * (4 + kk * (1 + sv)) * 4
-    ok = (torch.nan_to_num(sl, nan=-math.inf) >= tol).any(-1)
-    return float(b[ok, 0].min()) if bool(ok.any()) else None
-
-
-def _settings(ctx: RunContext):
-    M = ctx.size(2000, 20000)
-    ratio = 5.0
-    N = int(ratio * M)
-    return M, ratio, N, [(kk, theta) for kk in K_VALUES for theta in THETAS]
-
-
-@functools.lru_cache(maxsize=4)
-def _measured(device: str, seed: int, profile: str) -> tuple:
-    """The graphs and the adversary's result per (k, θ): independent of the claim, so computed once."""
-    ctx = RunContext(device, seed, profile)
-    M, ratio, N, cases = _settings(ctx)
-    out = []
-    for i, (kk, theta) in enumerate(cases):
-        edges = sg.random_graph(M, N, kk, seed=ctx.seed + 31 * i, device=ctx.device)
-        nY = int(round(theta * N))
-        adv = sg.adversarial_failed(edges, M, nY, ALPHA_FAIL, seed=ctx.seed + i)
-        rnd = sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=ctx.size(16, 64), seed=ctx.seed + 7 * i)
-        out.append((adv["fraction"], float(rnd.max())))
-    return tuple(out)
-
-
-def run_settings(relation, ctx: RunContext) -> list[dict]:
-    """Per (k, θ): certified β, the adversary's and random Y's failed fractions on a fresh graph."""
-    M, ratio, N, cases = _settings(ctx)
-    ell_value = math.log(DELTA / len(cases)) / N
-    measured = _measured(str(ctx.device), ctx.seed, ctx.profile)
-    rows = []
-    for (kk, theta), (adv, rnd) in zip(cases, measured):
-        bstar = certified_beta(relation, theta=theta, kk=kk, ratio=ratio, M=M, ell_value=ell_value, device=ctx.device)
-        rows.append({"k": kk, "theta": theta, "M": M, "N": N, "certified_beta": bstar, "adversarial": adv,
-                     "random_max": rnd, "violated": bstar is not None and adv >= bstar})
-    return rows
-
-
-def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
-    tex = THEOREM.tex(claim.relation)
-    rows = run_settings(claim.relation, ctx)
-    checked = [r for r in rows if r["certified_beta"] is not None]
-    bad = [r for r in checked if r["violated"]]
-    worst = max((r["adversarial"] / r["certified_beta"] for r in checked), default=0.0)
-    if bad:
-        b = bad[0]
-        return ClaimResult(claim.key, claim.text, tex, Verdict.FALSE, len(checked), len(bad), worst,
-                           {"k": b["k"], "θ": b["theta"], "M": b["M"], "N": b["N"], "certified β": b["certified_beta"],
-                            "failed fraction (adversarial Y)": b["adversarial"], "seed": ctx.seed},
-                           detail=f"the adversary failed {b['adversarial']:.4f} of the skills where {b['certified_beta']:.4f} is certified")
-    verdict = Verdict.VERIFIED if claim.proved_by else Verdict.NOT_REFUTED
-    return ClaimResult(claim.key, claim.text, tex, verdict, len(checked), 0, worst, proved_by=claim.proved_by,
-                       detail=f"{len(checked)} of {len(rows)} settings certified; adversarial / certified ≤ {worst:.3f}")
-
-
-def wrong_variants() -> list[Claim]:
-    c = THEOREM.claim("every_Y")
-    return [
-        c.variant("fixed_Y", "the bound for one fixed Y (no union over Y: H(θ) dropped) claimed for every Y",
-                  sp.Le(EXPONENT - H(th), ell)),
-        c.variant("flipped", "the condition with ≥", sp.Ge(EXPONENT, ell)),
-        c.variant("k_squared", "k² in place of k (a stronger exponent)", sp.Le(EXPONENT.subs(k, k**2), ell)),
-    ]
-
-
-def performance_curves(ctx: RunContext) -> dict:
-    """β*(θ) on a θ grid for each k (1 where nothing is certified): the curves and their monotonicity."""
-    M, ratio, N, cases = _settings(ctx)
-    ell_value = math.log(DELTA / len(cases)) / N
-    grid = [round(0.01 * i, 2) for i in range(1, 31)]
-    curves, monotone = {}, True
-    rel = THEOREM.claim("every_Y").relation
-    for kk in K_VALUES:
-        ys = []
-        for theta in grid:
-            b = certified_beta(rel, theta=theta, kk=kk, ratio=ratio, M=M, ell_value=ell_value, device=ctx.device)
-            ys.append(1.0 if b is None else b)
-        monotone &= all(b2 >= b1 for b1, b2 in zip(ys, ys[1:]))
-        curves[kk] = ys
-    return {"grid": grid, "curves": curves, "monotone": monotone}
-
-
-def experiments(ctx: RunContext) -> list[dict]:
-    t0 = time.perf_counter()
-    rows = run_settings(THEOREM.claim("every_Y").relation, ctx)
-    wall = time.perf_counter() - t0
-    ok = not any(r["violated"] for r in rows)
-    out = [{"key": "adversary", "title": f"Every Y: certified β vs the failed fraction under an adversarial and a random Y "
-                                        f"(M = {rows[0]['M']}, N = {rows[0]['N']}, α = {ALPHA_FAIL})",
-            "instances": len(rows), "steps": None, "dim": rows[0]["M"], "wall_s": wall, "instances_per_s": None, "ok": ok,
-            "measured": {f"k = {r['k']}, θ = {r['theta']}": f"adversarial {r['adversarial']:.4f}, random ≤ {r['random_max']:.4f}, "
-                         f"certified β {r['certified_beta'] if r['certified_beta'] is not None else '—'}" for r in rows},
-            "predicted": {"adversarial failed fraction": "< certified β wherever the condition certifies one"},
-            "plot": {"xlabel": "k", "ylabel": "fraction of skills (θ = 0.1)", "xscale": "log", "yscale": "log",
-                     "series": [{"label": "certified β*", "kind": "line", "x": [r["k"] for r in rows if r["theta"] == 0.1],
-                                 "y": [r["certified_beta"] or 1.0 for r in rows if r["theta"] == 0.1]},
-                                {"label": "adversarial Y", "kind": "points", "x": [r["k"] for r in rows if r["theta"] == 0.1],
-                                 "y": [max(r["adversarial"], 1e-4) for r in rows if r["theta"] == 0.1]}]}}]
-    pc = performance_curves(ctx)
-    out.append({"key": "curves", "title": "Performance curves β*(θ) (k = 2, 4, 8, 16) and their monotonicity",
-                "instances": len(pc["grid"]) * len(K_VALUES), "steps": None, "dim": None, "wall_s": None,
-                "instances_per_s": None, "ok": pc["monotone"],
-                "measured": {"nondecreasing in θ for every k": pc["monotone"]},
-                "predicted": {"monotone": "steps k_term_increasing and entropy_increasing"},
-                "plot": {"xlabel": "θ (fraction of text pieces the model gets wrong)", "ylabel": "certified β* (1: none)",
-                         "xscale": "linear", "yscale": "log",
-                         "series": [{"label": f"k = {kk}", "kind": "line", "x": pc["grid"], "y": ys}
-                                    for kk, ys in pc["curves"].items()]}})
-    return out
-
-
-def tightness(ctx: RunContext) -> list[dict]:
-    rows = run_settings(THEOREM.claim("every_Y").relation, ctx)
-    return [{"quantity": "failed fraction under the strongest Y found", "setting": f"k = {r['k']}, θ = {r['theta']}",
-             "textbook": "— (15.16 not transcribed)", "best_known": f"certified β* = {r['certified_beta']}",
-             "pepit": "—", "measured": f"adversarial {r['adversarial']:.4f} (random Y ≤ {r['random_max']:.4f})",
-             "verdict": (Verdict.FALSE.value if r["violated"] else Verdict.LOOSE.value) if r["certified_beta"] else "measured"}
-            for r in rows]
+#: wrong readings of the book's statement, refuted by the simulation (tests)
+BOOK_WRONG = [
+    _book_claim(
+        "book_no_S_ll_T", "(15.16) without the caveat |S| ≪ |T|", _BOOK_HYPS + ("bk_Y_eq", "bk_count")
+    ),
+    Claim(
+        "lemma_beta_coordinates",
+        "Lemma 15.9.3 (θ) in (α, β) coordinates: β on the θ' curve ≤ β on the θ curve",
+        sp.Le(y1 / th1, y2 / th2),
+        ("lm_theta_lt", "lm_k_eq"),
+    ),
+    _book_claim(
+        "book_literal_at_least",
+        "the literal threshold βθk|T|/|S| for every |Y| ≥ θ|T|",
+        _BOOK_HYPS + ("bk_S_ll_T", "bk_Y_ge", "bk_count_literal"),
+    ),
+]

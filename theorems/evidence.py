@@ -329,7 +329,10 @@ def decide(
         how = "; attained: " + ", ".join(m.how for m in ms if m.attained)
     elif sharper is not None and sharper.verdict.holds:
         verdict = Verdict.LOOSE
-        how = f"; loose: the sharper relation {sharper.latex} is {sharper.verdict.value} ({sharper.basis.value})"
+        how = (
+            f"; loose: the sharper relation {sharper.latex} is {sharper.verdict.value} "
+            f"({sharper.basis.value})"
+        )
     else:
         verdict, how = Verdict.VERIFIED, ""
     what = (f"proved by step {proof.step}" if proof else "not proved") + (
@@ -350,7 +353,7 @@ def find_proof(relation: sp.Basic, assumptions: Sequence[str], marks: Sequence[A
         try:
             if same_relation(m.relation, relation):
                 return ProofRef(m.key, m.certificate, tuple(m.hypotheses))
-        except (TypeError, ValueError, AttributeError):
+        except Exception:  # noqa: BLE001 - sympy can fail (even recurse) comparing odd pairs: no proof
             continue
     return None
 

@@ -53,6 +53,7 @@ def sides(rel: sp.Basic) -> tuple[sp.Expr, sp.Expr]:
     raise TypeError(f"not an inequality: {rel!r}")
 
 
+@lru_cache(maxsize=65536)
 def is_zero(expr: sp.Basic) -> bool:
     """Whether ``expr`` is identically zero, by rewritings valid for the symbols' declared
     domains only (no ``force=True``: ``log(x**2) = 2 log(x)`` is *not* accepted for real x).
@@ -78,31 +79,50 @@ def is_zero(expr: sp.Basic) -> bool:
     return False
 
 
-def _sample_value(sym: sp.Symbol, k: int) -> sp.Rational:
-    """A rational value in the symbol's declared domain (positive, nonnegative, integer, real)."""
-    base = [sp.Rational(3, 7), sp.Rational(11, 5), sp.Rational(5, 13), sp.Rational(17, 3)][k % 4]
-    if sym.is_integer:
-        return sp.Integer(2 + 3 * k)
-    if sym.is_positive or sym.is_nonnegative:
-        return base
-    return base if k % 2 == 0 else -base
+def _probe_points(syms: list[sp.Symbol]) -> list[dict]:
+    """Rational points in the symbols' declared domains: first every value in (0, 1) (where
+    probabilities, rates and fractions live), then values above 1, then mixed signs."""
+    pts = []
+    for kind in range(3):
+        pt = {}
+        for i, x in enumerate(syms):
+            small = sp.Rational(i + 1, 2 * i + 7)
+            if x.is_integer:
+                pt[x] = sp.Integer(2 + 3 * i + kind)
+            elif kind == 0:
+                pt[x] = small
+            elif kind == 1:
+                pt[x] = 1 / small
+            else:
+                pt[x] = small if (x.is_nonnegative or i % 2 == 0) else -small
+        pts.append(pt)
+    return pts
 
 
-def differs_somewhere(expr: sp.Expr, points: int = 2) -> bool:
+def differs_somewhere(expr: sp.Expr) -> bool:
     """True when ``expr`` is shown to be nonzero by evaluating it at rational points of its
     symbols' declared domains (a finite, real, nonzero value).  False means "not shown": the
-    expression may still be nonzero.  Used as a cheap filter before symbolic simplification."""
-    if expr.has(sp.Sum, sp.Integral, sp.Derivative, sp.Product) or expr.atoms(sp.core.function.AppliedUndef):
+    expression may still be nonzero.  Used as a cheap filter before symbolic simplification;
+    a wrong True could only hide a proof, never create one."""
+    if expr.has(sp.Integral, sp.Derivative) or expr.atoms(sp.core.function.AppliedUndef):
         return False
     if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
         return False
     syms = sorted(expr.free_symbols, key=lambda x: x.name)
-    for k in range(points):
+    finite_sums = expr.has(sp.Sum, sp.Product)
+    for pt in _probe_points(syms):
         try:
-            val = sp.N(expr.subs({x: _sample_value(x, k + i) for i, x in enumerate(syms)}), 30)
+            at = expr.subs(pt)
+            if finite_sums:  # the limits are numbers now: a finite sum evaluates term by term
+                if any(
+                    not (lim.is_Integer) for s_ in at.atoms(sp.Sum, sp.Product) for lim in s_.limits[0][1:]
+                ):
+                    continue
+                at = at.doit()
+            val = sp.N(at, 40)
         except (TypeError, ValueError, ZeroDivisionError, AttributeError):
             continue
-        if val.is_Number and val.is_real and val.is_finite and abs(val) > sp.Float(1e-20):
+        if val.is_Number and val.is_real and val.is_finite and abs(val) > sp.Float(1e-25):
             return True
     return False
 
@@ -132,11 +152,12 @@ def same_relation(a: sp.Basic, b: sp.Basic) -> bool:
     if isinstance(a, sp.Equality) != isinstance(b, sp.Equality):
         return False
     if isinstance(a, sp.Equality):
+        if is_zero(slack(a)) or is_zero(slack(b)):
+            # an identity proves only itself: the same two sides (in either order), as written
+            return (a.lhs == b.lhs and a.rhs == b.rhs) or (a.lhs == b.rhs and a.rhs == b.lhs)
         for x, y in ((a.lhs, a.rhs), (a.rhs, a.lhs)):
             if _same_zero(x - b.lhs) and _same_zero(y - b.rhs):
                 return True
-        if is_zero(slack(a)) or is_zero(slack(b)):
-            return False
         return _same_zero(slack(a) - slack(b)) or _same_zero(slack(a) + slack(b))
     if is_strict(a) != is_strict(b):
         return False

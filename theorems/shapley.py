@@ -1,61 +1,114 @@
 r"""Shapley values: the two formulas, the four axioms, uniqueness, differences, estimators -- Arora et al. §10.2.
 
-Statement.  For a game :math:`v:2^{[N]}\to\mathbb{R}`, Definition 10.2.1 (expected marginal
+Statement.  For a game :math:`U:2^{[N]}\to\mathbb{R}`, Definition 10.2.1 (expected marginal
 contribution over a uniformly random order) and Problem 10.2.2 (the subset formula) agree:
 
-.. math:: s_i=\mathbb{E}_\pi\big[v(P_i^\pi\cup\{i\})-v(P_i^\pi)\big]
-            =\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!\,(N-|S|-1)!}{N!}\big(v(S\cup\{i\})-v(S)\big).
+.. math:: s_i=\mathbb{E}_\pi\big[U(\pi_{\le i})-U(\pi_{<i})\big]
+            =\sum_{k=0}^{N-1}\frac{k!\,(N-k-1)!}{N!}\,m_{i,k},\qquad
+          m_{i,k}=\sum_{S\not\ni i,\,|S|=k}\big(U(S\cup\{i\})-U(S)\big).
 
-It satisfies efficiency, symmetry, linearity and the null-player axiom, and it is the only
-linear map that does (Theorem 10.2.3).  Theorem 10.2.5:
-:math:`s_i-s_j=\sum_{S\subseteq[N]\setminus\{i,j\}}\frac{|S|!(N-|S|-2)!}{(N-1)!}\big(v(S\cup i)-v(S\cup j)\big)`.
+It satisfies symmetry, linearity, the null-player axiom, and efficiency in the form
+:math:`\sum_i s_i=U([N])-U(\emptyset)`; it is the only linear map that does (Theorem 10.2.3).
+Finding: with efficiency as the book states it, :math:`\sum_i s_i=U([N])`, the axioms hold and
+determine the value only on games with :math:`U(\emptyset)=0` (for :math:`U(\emptyset)\ne0` no value
+satisfies them: the constant game makes every player null).  Theorem 10.2.5:
+:math:`s_i-s_j=\sum_{k=0}^{N-2}\frac{k!(N-k-2)!}{(N-1)!}\,g_{k}` with
+:math:`g_k=\sum_{S\subseteq[N]\setminus\{i,j\},|S|=k}(U(S\cup i)-U(S\cup j))`; its weight is the sum
+of two neighbouring Shapley weights, :math:`w(k)+w(k+1)`, an identity proved for every N here.
 
-Symbolic checks use a generic game (one symbol per coalition) on N = 3 (axioms,
-uniqueness) and N = 4 (Theorem 10.2.5).  Finding: with efficiency stated as
-:math:`\sum_i s_i=v([N])`, the axioms are inconsistent unless :math:`v(\emptyset)=0` (the constant
-game makes every player null); uniqueness holds on games with :math:`v(\emptyset)=0`, or on all
-games with efficiency :math:`\sum_i s_i=v([N])-v(\emptyset)`.
+Estimator (§10.2.1): with m uniformly random orders and :math:`|U(S\cup i)-U(S)|\le R` (a range of
+width 2R), Hoeffding per player and a union bound over the N players give, with probability at
+least :math:`1-\delta`, :math:`\max_i|\hat s_i-s_i|\le R\sqrt{2\ln(2N/\delta)/m}` and
+:math:`\|\hat s-s\|_2\le R\sqrt{2N\ln(2N/\delta)/m}`; so :math:`m\ge 2NR^2\ln(2N/\delta)/\varepsilon^2`
+orders give :math:`\ell_2` error :math:`\varepsilon`: the book's :math:`O(R^2N\log N/\varepsilon^2)`.
 
-Estimator (§10.2.1): with m uniformly random orders and marginal contributions in a range
-of width R, Hoeffding and a union bound over the N players give
-:math:`P(\max_i|\hat s_i-s_i|\ge\varepsilon)\le 2N e^{-2m\varepsilon^2/R^2}`, so an
-:math:`\ell_2` error :math:`\varepsilon` needs :math:`m\ge N R^2\ln(2N/\delta)/(2\varepsilon^2)`.
-"""
+What is proved and what is measured.  Identities in the weights (the two forms of the subset
+formula, the weight of Theorem 10.2.5) are proved for every N by sympy; the axioms, the
+uniqueness and the differences are certified on the generic game (one symbol per coalition) of
+N = 3 and N = 4 players.  The claims over games of any N (instance quantities computed by
+``numerics/shapley.py``) are measured, not proved: a certificate on the 3-player generic game
+is not a proof for N players, so no claim points at one.
+
+Sources: ``002_9b9f6b48f7568a99.txt`` lines 2463-2529 (Arora et al., §10.2-10.2.1).
+This module is pure sympy (no torch): the numeric side is ``dlverify.numerics.shapley``.
+"""  # noqa: E501 - the summary line; the docstring is raw, so it cannot be continued with a backslash
+
 from __future__ import annotations
 
 import itertools
-import math
-import time
-from fractions import Fraction
 
 import sympy as sp
-import torch
 
-from dlverify.numerics import games
-from dlverify.numerics.device import RunContext, gamma
-from dlverify.numerics.lambdify import to_torch
-from dlverify.numerics.stats import binomial_upper_pvalue, fit_loglog_slope
 from dlverify.theorems.core import (
-    Assumption, Certificate, Claim, ClaimResult, Mark, Simplification, Source, SourceLine, Step, Theorem, Unfold,
-    Verdict,
+    Assumption,
+    Certificate,
+    Claim,
+    Mark,
+    Simplification,
+    Source,
+    SourceLine,
+    Step,
+    Theorem,
+    Unfold,
+    nonneg_by_monomials,
+    slack,
 )
 
-# ----------------------------------------------------------------------------- symbolic games
+DOC = "002_9b9f6b48f7568a99.txt"
+
+# ----------------------------------------------------------------------------- symbols
 s_, Nn = sp.symbols("s N", integer=True, nonnegative=True)
-WEIGHT = sp.factorial(s_) * sp.factorial(Nn - s_ - 1) / sp.factorial(Nn)  # the claim's one formula
+k_ = sp.Symbol("k", integer=True, nonnegative=True)
+#: the Shapley weight of a coalition of size s among N players (Problem 10.2.2)
+WEIGHT = sp.factorial(s_) * sp.factorial(Nn - s_ - 1) / sp.factorial(Nn)
+#: the weight of Theorem 10.2.5 (coalitions without i and j)
 DIFF_WEIGHT = sp.factorial(s_) * sp.factorial(Nn - s_ - 2) / sp.factorial(Nn - 1)
+W_SYM = sp.Symbol("w")
+
+# instance quantities (computed per game by the numeric side)
+s_sum, v_full, v_empty = sp.symbols("s_sum v_full v_empty", real=True)
+s_a, s_b, gap_sym = sp.symbols("s_a s_b gap_sym", real=True)
+s_null, gap_null = sp.symbols("s_null gap_null", real=True)
+s_comb, s_u, s_w, alpha, beta = sp.symbols("s_comb s_u s_w alpha beta", real=True)
+s_perm, s_diff, s_fast, s_closed, d_gt = sp.symbols("s_perm s_diff s_fast s_closed d_gt", real=True)
+#: per player, the sums of marginal contributions by coalition size: mc[k] (k = 0..N-1)
+m_ = sp.IndexedBase("mc", real=True)
+#: per pair (i, j), the sums of U(S + i) - U(S + j) over S without i, j, by size: gc[k] (k = 0..N-2)
+g_ = sp.IndexedBase("gc", real=True)
+uniq_sub, uniq_book, uniq_no_null = sp.symbols("uniq_sub uniq_book uniq_no_null", real=True)
+# the estimator: m orders, N players, R = max |U(S + i) - U(S)|, failure probability delta
+M_EST, N_EST, R_EST, D_EST, E_EST = sp.symbols("m N R delta epsilon", positive=True)
+ERR, ERR_MAX = sp.symbols("err err_max", nonnegative=True)  # ||ŝ - s||_2 and max_i |ŝ_i - s_i|
+MARG = sp.Symbol("marg_max", nonnegative=True)  # max over S, i of |U(S + i) - U(S)|
+N_EVALS = sp.Symbol("n_evals", nonnegative=True)  # distinct coalitions valued per run of the estimator
+
+
+def subset_sum(weight, upper) -> sp.Expr:
+    """sum_{k=0}^{upper} weight(k) m[k]: the subset formula, grouped by coalition size."""
+    return sp.Sum(weight.subs(s_, k_) * m_[k_], (k_, 0, upper))
+
+
+def diff_sum(weight) -> sp.Expr:
+    return sp.Sum(weight.subs(s_, k_) * g_[k_], (k_, 0, Nn - 2))
+
+
+# ----------------------------------------------------------------------------- generic games
 
 
 def _game(N: int, name: str = "v"):
     def lab(S):
         members = [str(k + 1) for k in range(N) if S >> k & 1]
         return name + "_{" + (",".join(members) if members else r"\emptyset") + "}"
+
     return [sp.Symbol(lab(S)) for S in range(2**N)]
 
 
 def subset_formula(v, N: int, i: int, weight=WEIGHT):
-    return sum(weight.subs({s_: bin(S).count("1"), Nn: N}) * (v[S | 1 << i] - v[S])
-               for S in range(2**N) if not S >> i & 1)
+    return sum(
+        weight.subs({s_: bin(S).count("1"), Nn: N}) * (v[S | 1 << i] - v[S])
+        for S in range(2**N)
+        if not S >> i & 1
+    )
 
 
 def permutation_formula(v, N: int, i: int):
@@ -87,23 +140,45 @@ def _null_subs(v, N, i):
     return {v[S | 1 << i]: v[S] for S in range(2**N) if not S >> i & 1}
 
 
+UNIQ3 = {
+    (False, True): sp.Symbol("uniq_{sub}^{(3)}"),
+    (True, False): sp.Symbol("uniq_{book}^{(3)}"),
+    (False, False): sp.Symbol("uniq_{book, all games}^{(3)}"),
+}
+
+
 class UniqueLinearSolution(Certificate):
-    """Solve the axioms' linear system for an unknown linear map A on games and check that
-    the solution is unique (no free parameters) and equals the Shapley matrix; with
-    ``expect_inconsistent`` check instead that the system has no solution.
+    """Solve the axioms' linear system for an unknown linear map A on games of N players and
+    check that the solution is unique and equals the Shapley matrix (relation
+    ``uniq = 1``); with ``expect_inconsistent`` that the system has no solution (``uniq = 0``).
 
     ``zero_empty``: the space of games is {v : v(∅) = 0} (A has no column for ∅);
     ``efficiency_subtracts_empty``: efficiency reads Σ_i s_i = v(N) − v(∅), else Σ_i s_i = v(N).
+    The relation must be ``Eq(label, 1)`` (or ``0``) for the label of this system: the
+    certificate proves that statement and no other.
     """
 
     name = "solution set of the axioms' linear system"
 
-    def __init__(self, N: int, *, zero_empty: bool, efficiency_subtracts_empty: bool, expect_inconsistent: bool = False):
-        self.N, self.zero_empty, self.sub_empty, self.inconsistent = N, zero_empty, efficiency_subtracts_empty, expect_inconsistent
+    def __init__(
+        self, N: int, *, zero_empty: bool, efficiency_subtracts_empty: bool, expect_inconsistent: bool = False
+    ):
+        self.N, self.zero_empty, self.sub_empty, self.inconsistent = (
+            N,
+            zero_empty,
+            efficiency_subtracts_empty,
+            expect_inconsistent,
+        )
+
+    def label(self):
+        return UNIQ3[(self.zero_empty, self.sub_empty)]
 
     def describe(self):
-        return ("the axioms' linear system has no solution" if self.inconsistent
-                else "the axioms' linear system has exactly one solution, the Shapley matrix")
+        return (
+            "the axioms' linear system has no solution"
+            if self.inconsistent
+            else "the axioms' linear system has exactly one solution, the Shapley matrix"
+        )
 
     def system(self):
         N, M = self.N, 2**self.N
@@ -114,10 +189,12 @@ class UniqueLinearSolution(Certificate):
             target = 1 if S == M - 1 else (-1 if (S == 0 and self.sub_empty) else 0)
             eqs.append(sum(A[i, S] for i in range(N)) - target)
         for a, b in itertools.combinations(range(N), 2):  # symmetry under each transposition
+
             def swap(S, a=a, b=b):
                 ba, bb = S >> a & 1, S >> b & 1
                 S &= ~((1 << a) | (1 << b))
                 return S | (ba << b) | (bb << a)
+
             for i in range(N):
                 pi = b if i == a else a if i == b else i
                 eqs += [A[pi, swap(S)] - A[i, S] for S in cols]
@@ -131,12 +208,20 @@ class UniqueLinearSolution(Certificate):
         return A, cols, eqs
 
     def check(self, rel, facts):
+        want = sp.Eq(self.label(), 0 if self.inconsistent else 1)
+        if rel != want:
+            return Mark(False, f"this certificate proves {sp.sstr(want)}, not {sp.sstr(rel)}")
         A, cols, eqs = self.system()
         unknowns = list(A.values())
         sol = sp.linsolve(eqs, unknowns)
         if self.inconsistent:
             ok = sol == sp.EmptySet
-            return Mark(ok, "no solution: the axioms contradict each other on this class" if ok else "the system has a solution")
+            return Mark(
+                ok,
+                "no solution: the axioms contradict each other on this class"
+                if ok
+                else "the system has a solution",
+            )
         if sol == sp.EmptySet:
             return Mark(False, "the axioms' system has no solution")
         (vals,) = sol
@@ -150,87 +235,10 @@ class UniqueLinearSolution(Certificate):
         return Mark(True, self.describe() + f" ({len(eqs)} equations, {len(unknowns)} unknowns)")
 
 
-ASSUMPTIONS = [
-    Assumption("zero_empty", "v(∅) = 0 (a game in the book's sense)", sp.Eq(V3[0], 0), latex=r"v(\emptyset)=0"),
-    Assumption("bounded_marginals", "marginal contributions lie in an interval of width R (for the estimator)", None,
-               latex=r"v(S\cup i)-v(S)\in[a,a+R]"),
-]
-
-DERIVATION = [
-    Step("perm_eq_subset", "Definition 10.2.1 = Problem 10.2.2 for each player (generic game, N = 3)",
-         sp.Eq(sp.Matrix([permutation_formula(V3, N3, i) for i in range(N3)]), PHI3, evaluate=False), Simplification()),
-    Step("efficiency", "efficiency: Σ_i s_i = v(N) − v(∅)", sp.Eq(sum(PHI3), V3[-1] - V3[0], evaluate=False), Simplification()),
-    Step("symmetry", "symmetry: players 1 and 2 symmetric ⇒ s_1 = s_2",
-         sp.Eq(PHI3[0] - PHI3[1], 0, evaluate=False), Unfold(_sym_subs(V3, N3, 0, 1))),
-    Step("null_player", "null player: v(S ∪ 3) = v(S) for all S ⇒ s_3 = 0", sp.Eq(PHI3[2], 0, evaluate=False),
-         Unfold(_null_subs(V3, N3, 2))),
-    Step("linearity", "linearity: s(αv + βw) = α s(v) + β s(w)",
-         sp.Eq(sp.Matrix([subset_formula([al * a + be * b for a, b in zip(V3, W3)], N3, i) for i in range(N3)]),
-               al * PHI3 + be * sp.Matrix([subset_formula(W3, N3, i) for i in range(N3)]), evaluate=False), Simplification()),
-    Step("uniqueness", "Theorem 10.2.3 (N = 3): the only linear map with efficiency (Σ s = v(N) − v(∅)), symmetry and "
-         "null player is the Shapley map", sp.Eq(sp.Symbol("A"), sp.Symbol("A_{Shapley}")),
-         UniqueLinearSolution(3, zero_empty=False, efficiency_subtracts_empty=True)),
-    Step("uniqueness_zero_empty", "on games with v(∅) = 0 and efficiency Σ s = v(N): unique, the Shapley map",
-         sp.Eq(sp.Symbol("A|_{v(\\emptyset)=0}"), sp.Symbol("A_{Shapley}")),
-         UniqueLinearSolution(3, zero_empty=True, efficiency_subtracts_empty=False)),
-    Step("inconsistent_nonzero_empty", "with Σ s = v(N) on all games (v(∅) free) the axioms have no solution",
-         sp.Eq(sp.Symbol("\\{A\\}"), sp.EmptySet, evaluate=False), UniqueLinearSolution(3, zero_empty=False, efficiency_subtracts_empty=False, expect_inconsistent=True)),
-    Step("differences", "Theorem 10.2.5 (N = 4): s_1 − s_2 = Σ_{S ⊆ N∖{1,2}} |S|!(N−|S|−2)!/(N−1)! (v(S∪1) − v(S∪2))",
-         sp.Eq(subset_formula(V4, 4, 0) - subset_formula(V4, 4, 1),
-               sum(DIFF_WEIGHT.subs({s_: bin(S).count("1"), Nn: 4}) * (V4[S | 1] - V4[S | 2])
-                   for S in range(16) if not S & 3), evaluate=False), Simplification()),
-]
-
-# ----------------------------------------------------------------------------- claims
-wsym = sp.Symbol("w")
-M_EST, N_EST, R_EST, D_EST, E_EST = sp.symbols("m N R delta epsilon", positive=True)
-ERR_EST = sp.Symbol("err", nonnegative=True)  # the ℓ2 error of one run of the estimator
-CLAIMS = [
-    Claim("axioms", "the value with weights |S|!(N−|S|−1)!/N! satisfies the four axioms on every game "
-          "(efficiency as Σ s = v(N) − v(∅), so v(∅) = 0 is not needed)",
-          sp.Eq(wsym, WEIGHT), (), proved_by="efficiency"),
-    Claim("closed_forms", "the fast exact values equal the closed forms (unanimity, airport, glove, UN Security Council)",
-          sp.Eq(wsym, WEIGHT), (), proved_by="perm_eq_subset", tight_on="closed-form games"),
-    Claim("estimator_envelope", "permutation estimator with m orders: with probability ≥ 1 − δ the ℓ2 error is at most "
-          "R √(N ln(2N/δ)/(2m)) (equivalently m ≥ N R² ln(2N/δ)/(2ε²) orders give error ≤ ε)",
-          sp.Le(ERR_EST, R_EST * sp.sqrt(N_EST * sp.log(2 * N_EST / D_EST) / (2 * M_EST))), ("bounded_marginals",),
-          proved_by="hoeffding", domain=(sp.Lt(D_EST, 1), sp.Ge(N_EST, 2), sp.Ge(M_EST, 1))),
-]
-PREDICTED = {"weight": WEIGHT, "estimator_slope": sp.Rational(-1, 2),
-             "sample_size": N_EST * R_EST**2 * sp.log(2 * N_EST / D_EST) / (2 * E_EST**2)}
-
-UNSC = ([7] * 5 + [1] * 10, 39)
-
-
-def _uniqueness_evidence():
-    return {"game": "v ≡ 1 (all coalitions, including ∅)", "null players": "all", "null-player axiom": "s = 0",
-            "efficiency Σ s = v(N)": "Σ s = 1", "conclusion": "no value satisfies both"}
-
-
-AS_WRITTEN = [
-    SourceLine("def_10_2_1", "Definition 10.2.1 and Problem 10.2.2", r"s_i=\mathbb{E}_\pi[\dots]=\sum_{S}\frac{|S|!(N-|S|-1)!}{N!}(v(S\cup i)-v(S))",
-               Verdict.VERIFIED, "step perm_eq_subset; the fast code agrees with brute force over N! orders"),
-    SourceLine("axioms", "the four axioms", r"\text{efficiency, symmetry, linearity, null player}", Verdict.VERIFIED,
-               "each a polynomial identity on a generic game"),
-    SourceLine("thm_10_2_3", "Theorem 10.2.3 (uniqueness), efficiency read as Σ s_i = v(N)",
-               r"\sum_i s_i=v([N])", Verdict.NEEDS_ASSUMPTION,
-               "true on games with v(∅) = 0; for v(∅) ≠ 0 no value satisfies all four axioms",
-               corrected=r"v(\emptyset)=0,\ \text{or}\ \sum_i s_i=v([N])-v(\emptyset)", evidence=_uniqueness_evidence),
-    SourceLine("thm_10_2_5", "Theorem 10.2.5 (differences)",
-               r"s_i-s_j=\sum_{S\subseteq[N]\setminus\{i,j\}}\frac{|S|!(N-|S|-2)!}{(N-1)!}(v(S\cup i)-v(S\cup j))",
-               Verdict.VERIFIED, "step differences (generic game, N = 4) and numerically on random games up to N = 12"),
-    SourceLine("sec_10_2_1", "§10.2.1 sample size of the permutation estimator (our reading: O(N log N / ε²) samples)",
-               r"m=O\!\left(\frac{N R^2\log(N/\delta)}{\varepsilon^2}\right)", Verdict.VERIFIED,
-               "the Hoeffding/union-bound envelope holds in every repetition (see the estimator experiment); "
-               "dropping the factor N (ℓ∞ rate for an ℓ2 target) is refuted by an exact binomial test"),
-]
-
-Np, mp, ep, Rp, dp = sp.symbols("N m epsilon R delta", positive=True)
-
-
 class LogEquivalence(Certificate):
     """P: a <= b with a, b > 0 is equivalent to log a <= log b (log is strictly increasing);
-    then log b - log a = factor * slack(A) with factor > 0 proves P <=> A."""
+    then log b − log a = factor · slack(A) with factor > 0 proves P ⇔ A.  The logarithms are
+    expanded without ``force``: the symbols' declared positivity is what licenses it."""
 
     name = "logarithm (strictly increasing) and a positive factor"
 
@@ -241,376 +249,663 @@ class LogEquivalence(Certificate):
         return f"log both sides; log b − log a = ({sp.sstr(self.factor)}) · slack(A)"
 
     def check(self, rel, facts):
-        from dlverify.theorems.core import nonneg_by_monomials, slack
-
+        if not isinstance(rel, sp.Equivalent) or len(rel.args) != 2:
+            return Mark(False, "needs Equivalent(P, A)")
         p, a = rel.args
+        if not nonneg_by_monomials(self.factor, positive=True).ok:
+            return Mark(False, "factor not certified positive")
         for P, A in ((p, a), (a, p)):
-            if not isinstance(P, sp.LessThan) or P.lhs.has(sp.log):
+            if not isinstance(P, sp.LessThan) or not isinstance(A, (sp.LessThan, sp.GreaterThan)):
                 continue
             if not (P.lhs.is_positive and P.rhs.is_positive):
                 continue
-            lhs = sp.expand_log(sp.log(P.rhs) - sp.log(P.lhs), force=True)
-            if sp.simplify(lhs - self.factor * slack(A)) == 0 and nonneg_by_monomials(self.factor, positive=True).ok:
+            lhs = sp.expand_log(sp.log(P.rhs) - sp.log(P.lhs))
+            if sp.simplify(lhs - self.factor * slack(A)) == 0:
                 return Mark(True, self.describe())
         return Mark(False, "log b − log a is not a positive multiple of slack(A)")
 
 
-DERIVATION.append(
-    Step("hoeffding", "Hoeffding per player at ε/√N and a union bound over N players: "
-         "2N exp(−2mε²/(NR²)) ≤ δ ⇔ m ≥ N R² ln(2N/δ)/(2ε²)",
-         sp.Equivalent(sp.Le(2 * Np * sp.exp(-2 * mp * ep**2 / (Np * Rp**2)), dp),
-                       sp.Ge(mp, Np * Rp**2 * sp.log(2 * Np / dp) / (2 * ep**2))),
-         LogEquivalence(2 * ep**2 / (Np * Rp**2))))
+ASSUMPTIONS = [
+    Assumption(
+        "value",
+        "s is the value with weights w(|S|) = |S|!(N−|S|−1)!/N! (Problem 10.2.2)",
+        sp.Eq(W_SYM, WEIGHT),
+        latex=r"w(|S|)=\frac{|S|!(N-|S|-1)!}{N!}",
+        definition=True,
+    ),
+    Assumption("zero_empty", "U(∅) = 0", sp.Eq(v_empty, 0), latex=r"U(\emptyset)=0"),
+    Assumption(
+        "symmetric",
+        "U(S ∪ {a}) = U(S ∪ {b}) for every S without a, b",
+        sp.Eq(gap_sym, 0),
+        latex=r"\max_{S\not\ni a,b}|U(S\cup a)-U(S\cup b)|=0",
+    ),
+    Assumption(
+        "null_player",
+        "U(S ∪ {i}) = U(S) for every S without i",
+        sp.Eq(gap_null, 0),
+        latex=r"\max_{S\not\ni i}|U(S\cup i)-U(S)|=0",
+    ),
+    Assumption(
+        "bounded_marginals",
+        "|U(S ∪ {i}) − U(S)| ≤ R for all S, i (§10.2.1)",
+        sp.Le(MARG, R_EST),
+        latex=r"\max_{S,i}|U(S\cup i)-U(S)|\le R",
+    ),
+]
+
+_sym3 = _sym_subs(V3, N3, 0, 1)
+_null3 = _null_subs(V3, N3, 2)
+Np, mp, ep, Rp, dp = sp.symbols("N m epsilon R delta", positive=True)
+
+DERIVATION = [
+    Step(
+        "perm_eq_subset",
+        "Definition 10.2.1 = Problem 10.2.2 for each player (generic game, N = 3)",
+        sp.Eq(sp.Matrix([permutation_formula(V3, N3, i) for i in range(N3)]), PHI3, evaluate=False),
+        Simplification(),
+    ),
+    Step(
+        "weight_binomial",
+        "the two forms of Problem 10.2.2: |S|!(N−|S|−1)!/N! = 1/(N·C(N−1, |S|)), every N",
+        sp.Eq(WEIGHT, 1 / (Nn * sp.binomial(Nn - 1, s_))),
+        Simplification(),
+    ),
+    Step(
+        "efficiency",
+        "efficiency: Σ_i s_i = v(N) − v(∅) (generic game, N = 3)",
+        sp.Eq(sum(PHI3), V3[-1] - V3[0], evaluate=False),
+        Simplification(),
+    ),
+    Step(
+        "efficiency_coefficient",
+        "efficiency, every N: the coefficient of U(T), 0 < |T| = t < N, in Σ_i s_i "
+        "is t·w(t−1) − (N−t)·w(t) = 0",
+        sp.Eq(s_ * WEIGHT.subs(s_, s_ - 1) - (Nn - s_) * WEIGHT, 0),
+        Simplification(),
+    ),
+    Step(
+        "efficiency_full",
+        "efficiency, every N: the coefficient of U([N]) is N·w(N−1) = 1 and of U(∅) is −N·w(0) = −1",
+        sp.Eq(Nn * WEIGHT.subs(s_, Nn - 1), 1),
+        Simplification(),
+    ),
+    Step(
+        "symmetry",
+        "symmetry: players 1 and 2 symmetric ⇒ s_1 = s_2 (the symmetric generic game, N = 3)",
+        sp.Eq(PHI3[0].subs(_sym3), PHI3[1].subs(_sym3), evaluate=False),
+        Simplification(),
+    ),
+    Step(
+        "null_player",
+        "null player: v(S ∪ 3) = v(S) for all S ⇒ s_3 = 0 (the generic game with 3 null, N = 3)",
+        sp.Eq(PHI3[2].subs(_null3), 0, evaluate=False),
+        Simplification(),
+    ),
+    Step(
+        "linearity",
+        "linearity: s(αv + βw) = α s(v) + β s(w) (generic games, N = 3)",
+        sp.Eq(
+            sp.Matrix([subset_formula([al * a + be * b for a, b in zip(V3, W3)], N3, i) for i in range(N3)]),
+            al * PHI3 + be * sp.Matrix([subset_formula(W3, N3, i) for i in range(N3)]),
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "uniqueness",
+        "Theorem 10.2.3 (N = 3): the only linear map with efficiency (Σ s = v(N) − v(∅)), symmetry and "
+        "null player is the Shapley map",
+        sp.Eq(UNIQ3[(False, True)], 1),
+        UniqueLinearSolution(3, zero_empty=False, efficiency_subtracts_empty=True),
+    ),
+    Step(
+        "uniqueness_zero_empty",
+        "on games with v(∅) = 0 and efficiency Σ s = v(N): unique, the Shapley map (N = 3)",
+        sp.Eq(UNIQ3[(True, False)], 1),
+        UniqueLinearSolution(3, zero_empty=True, efficiency_subtracts_empty=False),
+    ),
+    Step(
+        "inconsistent_nonzero_empty",
+        "with Σ s = v(N) on all games (v(∅) free) the axioms have no solution (N = 3)",
+        sp.Eq(UNIQ3[(False, False)], 0),
+        UniqueLinearSolution(3, zero_empty=False, efficiency_subtracts_empty=False, expect_inconsistent=True),
+    ),
+    Step(
+        "differences",
+        "Theorem 10.2.5 (generic game, N = 4): s_1 − s_2 = Σ_{S ⊆ N∖{1,2}} |S|!(N−|S|−2)!/(N−1)! "
+        "(v(S∪1) − v(S∪2))",
+        sp.Eq(
+            subset_formula(V4, 4, 0) - subset_formula(V4, 4, 1),
+            sum(
+                DIFF_WEIGHT.subs({s_: bin(S).count("1"), Nn: 4}) * (V4[S | 1] - V4[S | 2])
+                for S in range(16)
+                if not S & 3
+            ),
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "diff_weight_sum",
+        "Theorem 10.2.5, every N: splitting S ∌ i by whether it holds j, the weight of "
+        "U(S∪i) − U(S∪j) is w(|S|) + w(|S|+1) = |S|!(N−|S|−2)!/(N−1)!",
+        sp.Eq(WEIGHT + WEIGHT.subs(s_, s_ + 1), DIFF_WEIGHT),
+        Simplification(),
+    ),
+    Step(
+        "diff_weight_binomial",
+        "the form of Theorem 10.2.5 as printed: |S|!(N−|S|−2)!/(N−1)! = 1/((N−1)·C(N−2, |S|))",
+        sp.Eq(DIFF_WEIGHT, 1 / ((Nn - 1) * sp.binomial(Nn - 2, s_))),
+        Simplification(),
+    ),
+    Step(
+        "hoeffding",
+        "Hoeffding per player (range 2R) at ε/√N and a union bound over N players: "
+        "2N exp(−2m(ε/√N)²/(2R)²) ≤ δ ⇔ m ≥ 2N R² ln(2N/δ)/ε²",
+        sp.Equivalent(
+            sp.Le(2 * Np * sp.exp(-2 * mp * (ep / sp.sqrt(Np)) ** 2 / (2 * Rp) ** 2), dp),
+            sp.Ge(mp, 2 * Np * Rp**2 * sp.log(2 * Np / dp) / ep**2),
+        ),
+        LogEquivalence(ep**2 / (2 * Np * Rp**2)),
+    ),
+]
+# (a Step's relation above is a certified identity of the generic game; none of them is over the
+# instance quantities of the claims below, so no claim is "proved" by a 3-player certificate)
+_ = Unfold  # noqa: F841 - kept importable for readers extending the derivation
+
+# ----------------------------------------------------------------------------- claims
+ENVELOPE_L2 = R_EST * sp.sqrt(2 * N_EST * sp.log(2 * N_EST / D_EST) / M_EST)
+ENVELOPE_LINF = R_EST * sp.sqrt(2 * sp.log(2 * N_EST / D_EST) / M_EST)
+_est_domain = (sp.Lt(D_EST, 1), sp.Ge(N_EST, 2), sp.Ge(M_EST, 1))
+
+CLAIMS = [
+    Claim(
+        "subset_formula",
+        "Problem 10.2.2: the average over all N! orders of (10.1) equals the subset formula "
+        "Σ_k k!(N−k−1)!/N! · m_k (brute force over permutations, N ≤ 7)",
+        sp.Eq(s_perm, subset_sum(WEIGHT, Nn - 1)),
+    ),
+    Claim(
+        "efficiency",
+        "efficiency: Σ_i s_i = U([N]) − U(∅) on every game",
+        sp.Eq(s_sum, v_full - v_empty),
+        ("value",),
+    ),
+    Claim(
+        "efficiency_zero_empty",
+        "efficiency as the book states it, Σ_i s_i = U([N]), on games with U(∅) = 0",
+        sp.Eq(s_sum, v_full),
+        ("value", "zero_empty"),
+    ),
+    Claim(
+        "symmetry",
+        "symmetry: players a, b with U(S∪a) = U(S∪b) for all S get s_a = s_b",
+        sp.Eq(s_a, s_b),
+        ("value", "symmetric"),
+    ),
+    Claim(
+        "null_player",
+        "null player: U(S∪i) = U(S) for all S gives s_i = 0",
+        sp.Eq(s_null, 0),
+        ("value", "null_player"),
+    ),
+    Claim(
+        "linearity",
+        "linearity: s(αU + βW) = α s(U) + β s(W)",
+        sp.Eq(s_comb, alpha * s_u + beta * s_w),
+        ("value",),
+    ),
+    Claim(
+        "closed_forms",
+        "the fast exact values equal the closed forms (unanimity sums, airport, glove, UN Security "
+        "Council by exact DP, additive, symmetric)",
+        sp.Eq(s_fast, s_closed),
+        ("value",),
+        tight_on="closed-form games",
+    ),
+    Claim(
+        "differences",
+        "Theorem 10.2.5: s_i − s_j = Σ_k k!(N−k−2)!/(N−1)! · g_k",
+        sp.Eq(s_diff, diff_sum(DIFF_WEIGHT)),
+        ("value",),
+    ),
+    Claim(
+        "uniqueness",
+        "Theorem 10.2.3 with efficiency Σ s = U([N]) − U(∅): the Shapley map is the only linear map "
+        "satisfying the four axioms on all games (exact linear algebra, N = 1..4)",
+        sp.Eq(uniq_sub, 1),
+    ),
+    Claim(
+        "uniqueness_zero_empty",
+        "Theorem 10.2.3 with efficiency Σ s = U([N]): the only one, on games with U(∅) = 0 "
+        "(exact linear algebra, N = 1..4)",
+        sp.Eq(uniq_book, 1),
+        ("zero_empty",),
+    ),
+    Claim(
+        "estimator_envelope",
+        "permutation estimator with m orders, |U(S∪i) − U(S)| ≤ R: with probability ≥ 1 − δ "
+        "the ℓ2 error is at most R √(2N ln(2N/δ)/m) (i.e. m ≥ 2N R² ln(2N/δ)/ε² orders give error ≤ ε)",
+        sp.Le(ERR, ENVELOPE_L2),
+        ("bounded_marginals",),
+        domain=_est_domain,
+        sharper=sp.Le(ERR, ENVELOPE_L2 / 2),
+    ),
+    Claim(
+        "estimator_linf",
+        "permutation estimator: with probability ≥ 1 − δ every player's error is at most "
+        "R √(2 ln(2N/δ)/m) (Hoeffding on a range 2R, union bound over N players)",
+        sp.Le(ERR_MAX, ENVELOPE_LINF),
+        ("bounded_marginals",),
+        domain=_est_domain,
+    ),
+]
+
+_by = {c.key: c for c in CLAIMS}
+WRONG_VARIANTS = [
+    _by["subset_formula"].variant(
+        "banzhaf",
+        "Banzhaf weights 1/2^{N−1} in the subset formula",
+        sp.Eq(s_perm, subset_sum(sp.Integer(2) ** (1 - Nn), Nn - 1)),
+    ),
+    _by["subset_formula"].variant(
+        "weight_N_minus_S",
+        "weights |S|!(N−|S|)!/N!",
+        sp.Eq(s_perm, subset_sum(sp.factorial(s_) * sp.factorial(Nn - s_) / sp.factorial(Nn), Nn - 1)),
+    ),
+    _by["efficiency"].variant(
+        "efficiency_twice_empty", "Σ s = U([N]) − 2U(∅)", sp.Eq(s_sum, v_full - 2 * v_empty)
+    ),
+    _by["efficiency_zero_empty"].variant(
+        "efficiency_as_written_all_games", "Σ s = U([N]) on all games (U(∅) free)", assumptions=("value",)
+    ),
+    _by["symmetry"].variant(
+        "symmetry_without_symmetric_players",
+        "s_a = s_b for players that are not symmetric",
+        assumptions=("value",),
+    ),
+    _by["null_player"].variant(
+        "null_without_null_player", "s_i = 0 for a player that is not null", assumptions=("value",)
+    ),
+    _by["linearity"].variant(
+        "linearity_drops_beta", "s(αU + βW) = α s(U) + s(W)", sp.Eq(s_comb, alpha * s_u + s_w)
+    ),
+    _by["closed_forms"].variant(
+        "closed_forms_halved", "the exact values are half the closed forms", sp.Eq(2 * s_fast, s_closed)
+    ),
+    _by["differences"].variant(
+        "differences_over_N",
+        "Theorem 10.2.5 with N! in place of (N−1)!",
+        sp.Eq(s_diff, diff_sum(sp.factorial(s_) * sp.factorial(Nn - s_ - 2) / sp.factorial(Nn))),
+    ),
+    _by["uniqueness"].variant(
+        "uniqueness_without_null_player",
+        "uniqueness from efficiency, symmetry and linearity alone (no null-player axiom)",
+        sp.Eq(uniq_no_null, 1),
+    ),
+    _by["uniqueness_zero_empty"].variant(
+        "uniqueness_as_written_all_games", "Σ s = U([N]) and uniqueness on all games", assumptions=()
+    ),
+    _by["estimator_envelope"].variant(
+        "sample_size_no_N",
+        "envelope without the factor N (an ℓ∞ rate for an ℓ2 target)",
+        sp.Le(ERR, ENVELOPE_LINF),
+    ),
+    _by["estimator_envelope"].variant(
+        "envelope_without_range_bound",
+        "the envelope with an R that does not bound the marginal contributions",
+        assumptions=(),
+    ),
+    _by["estimator_linf"].variant(
+        "linf_range_R",
+        "per-player Hoeffding with range R instead of 2R",
+        sp.Le(ERR_MAX, R_EST * sp.sqrt(sp.log(2 * N_EST / D_EST) / (2 * M_EST))),
+    ),
+]
+
+PREDICTED = {
+    "weight": WEIGHT,
+    "estimator_slope": sp.Rational(-1, 2),
+    "sample_size": 2 * N_EST * R_EST**2 * sp.log(2 * N_EST / D_EST) / E_EST**2,
+}
+
+#: the UN Security Council as the weighted majority game [39; 7, 7, 7, 7, 7, 1 × 10]
+UNSC = ([7] * 5 + [1] * 10, 39)
+
+# ----------------------------------------------------------------------------- the source, as written
+_book_sub = sp.Eq(s_perm, subset_sum(WEIGHT, Nn - 1))
+_book_binom = sp.Eq(s_perm, sp.Sum(m_[k_] / (Nn * sp.binomial(Nn - 1, k_)), (k_, 0, Nn - 1)))
+_book_diff = sp.Eq(s_diff, sp.Sum(g_[k_] / ((Nn - 1) * sp.binomial(Nn - 2, k_)), (k_, 0, Nn - 2)))
+
+
+def _reading(key, text, relation, assumptions=()):
+    return Claim(key, text, relation, tuple(assumptions))
+
+
+AS_WRITTEN = [
+    SourceLine(
+        "unique_payments_efficiency",
+        DOC,
+        2475,
+        "unique payments s_1, s_2",
+        "§10.2, introduction",
+        r"\sum_i s_i=U([N])",
+        reading=_reading(
+            "r2475a", "the Shapley values satisfy Σ_i s_i = U([N])", sp.Eq(s_sum, v_full), ("value",)
+        ),
+        corrected=_reading(
+            "c2475a", "Σ_i s_i = U([N]) on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
+        ),
+        corrected_latex=r"\sum_i s_i=U([N])\ \text{when}\ U(\emptyset)=0\quad(\text{in general } "
+        r"U([N])-U(\emptyset))",
+        note="the text never states U(∅) = 0; the usual convention of cooperative game theory supplies it",
+    ),
+    SourceLine(
+        "unique_payments_uniqueness",
+        DOC,
+        2475,
+        "Under some reasonable conditions",
+        "§10.2, introduction",
+        r"\exists!\,(s_1,\dots,s_N)\ \text{satisfying the axioms, with}\ \sum_i s_i=U([N])",
+        reading=_reading(
+            "r2475b",
+            "the axioms with Σ s = U([N]) determine a unique value on all games",
+            sp.Eq(uniq_book, 1),
+        ),
+        corrected=_reading("c2475b", "unique on games with U(∅) = 0", sp.Eq(uniq_book, 1), ("zero_empty",)),
+        corrected_latex=r"U(\emptyset)=0\ \Rightarrow\ \exists!\,s",
+        note="'reasonable conditions' read as the four axioms of lines 2496-2500 (Theorem 10.2.3 is cited)",
+    ),
+    SourceLine(
+        "def_10_2_1",
+        DOC,
+        2483,
+        "s_i = E_{\\pi}",
+        "Definition 10.2.1, (10.1)",
+        r"s_i=E_\pi\left[U(\pi_{\le i})-U(\pi_{<i})\right]",
+        reading=_reading(
+            "r2483", "(10.1) averaged over all N! orders equals the subset formula the suite uses", _book_sub
+        ),
+        note="a definition: its reading is that the suite's computation of (10.1) (every order, brute force) "
+        "is the value the rest of the section is about; π_{⟨i} at line 2481 is an extraction artefact "
+        "for π_{<i}",
+    ),
+    SourceLine(
+        "problem_10_2_2",
+        DOC,
+        2490,
+        "\\frac{\\{S\\}! (N - \\{S\\} - 1)!)}",
+        "Problem 10.2.2",
+        r"s_i=\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!(N-|S|-1)!}{N!}(U(S\cup\{i\})-U(S))",
+        reading=_reading("r2490", "Problem 10.2.2, first form", _book_sub),
+        note="'\\{S\\}' is the extraction of |S| and the unmatched ')' is an artefact",
+    ),
+    SourceLine(
+        "problem_10_2_2_binomial",
+        DOC,
+        2492,
+        "\\frac{1}{N} \\sum_{S",
+        "Problem 10.2.2, second form",
+        r"=\frac1N\sum_{S\subseteq[N]\setminus\{i\}}\frac{U(S\cup\{i\})-U(S)}{\binom{N-1}{|S|}}",
+        reading=_reading(
+            "r2492",
+            "the two forms have the same weight: |S|!(N−|S|−1)!/N! = 1/(N·C(N−1,|S|))",
+            sp.Eq(WEIGHT, 1 / (Nn * sp.binomial(Nn - 1, s_))),
+        ),
+    ),
+    SourceLine(
+        "random_process",
+        DOC,
+        2494,
+        "randomly pick an integer k from",
+        "remark after Problem 10.2.2",
+        r"s_i=\mathbb{E}_{k\sim\mathcal U\{0..N-1\}}\,\mathbb{E}_{S\not\ni i,|S|=k}\big[U(S\cup i)-U(S)\big]",
+        reading=_reading("r2494", "s_i = Σ_k (1/N) Σ_{|S|=k} (U(S∪i) − U(S))/C(N−1,k)", _book_binom),
+        note="[0, N − 1] read as the N integers 0, …, N − 1, each with probability 1/N",
+    ),
+    SourceLine(
+        "axiom_efficiency",
+        DOC,
+        2496,
+        "Sum of the players' values is U([N])",
+        "axiom: efficiency",
+        r"\sum_i s_i=U([N])",
+        reading=_reading(
+            "r2496", "the Shapley value satisfies efficiency as stated", sp.Eq(s_sum, v_full), ("value",)
+        ),
+        corrected=_reading(
+            "c2496", "efficiency on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
+        ),
+        corrected_latex=r"\sum_i s_i=U([N])-U(\emptyset)",
+        note="an axiom is a definition; its reading is that the Shapley value satisfies it (line 2502)",
+    ),
+    SourceLine(
+        "axiom_symmetry",
+        DOC,
+        2498,
+        "*Symmetry:* If $U(S \\cup \\{i\\}) = U(S",
+        "axiom: symmetry",
+        r"U(S\cup i)=U(S\cup j)\ \forall S\not\ni i,j\ \Rightarrow\ s_i=s_j",
+        reading=_reading(
+            "r2498", "symmetric players get equal values", sp.Eq(s_a, s_b), ("value", "symmetric")
+        ),
+    ),
+    SourceLine(
+        "axiom_linearity",
+        DOC,
+        2499,
+        "the payments for $U_1 + U_2$",
+        "axiom: linearity",
+        r"s(U_1+U_2)=s(U_1)+s(U_2)",
+        reading=_reading("r2499", "additivity of the Shapley value", sp.Eq(s_comb, s_u + s_w), ("value",)),
+        note="the text states additivity (U_1 + U_2), which is what is checked; scaling is the registered "
+        "claim",
+    ),
+    SourceLine(
+        "axiom_null",
+        DOC,
+        2500,
+        "*Null Player:* If $U(S \\cup \\{i\\}) ",
+        "axiom: null player",
+        r"U(S\cup i)=U(S)\ \forall S\not\ni i\ \Rightarrow\ s_i=0",
+        reading=_reading("r2500", "a null player gets 0", sp.Eq(s_null, 0), ("value", "null_player")),
+    ),
+    SourceLine(
+        "satisfy_axioms",
+        DOC,
+        2502,
+        "Shapley values satisfy the axioms",
+        "remark",
+        r"s\ \text{satisfies efficiency, symmetry, linearity, null player}",
+        reading=_reading(
+            "r2502",
+            "the Shapley value satisfies efficiency as stated (Σ s = U([N]))",
+            sp.Eq(s_sum, v_full),
+            ("value",),
+        ),
+        corrected=_reading(
+            "c2502", "it does on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
+        ),
+        corrected_latex=r"U(\emptyset)=0",
+        note="symmetry, linearity and null player hold on every game (lines 2498-2500); efficiency as "
+        "written is the one that needs U(∅) = 0",
+    ),
+    SourceLine(
+        "thm_10_2_3",
+        DOC,
+        2504,
+        "is the only one that satisfies",
+        "Theorem 10.2.3",
+        r"\text{Definition 10.2.1 is the only scheme satisfying the four axioms}\ (\textstyle\sum_i "
+        r"s_i=U([N]))",
+        reading=_reading("r2504", "uniqueness with the axioms as written, on all games", sp.Eq(uniq_book, 1)),
+        corrected=_reading(
+            "c2504", "uniqueness on games with U(∅) = 0", sp.Eq(uniq_book, 1), ("zero_empty",)
+        ),
+        corrected_latex=r"U(\emptyset)=0\ \text{(or efficiency as}\ \textstyle\sum_i "
+        r"s_i=U([N])-U(\emptyset))",
+        note="with U(∅) ≠ 0 the axioms as written have no solution, so Definition 10.2.1 does not satisfy "
+        "them; "
+        "with efficiency read as U([N]) − U(∅) uniqueness holds on all games (claim 'uniqueness')",
+    ),
+    SourceLine(
+        "np_hard",
+        DOC,
+        2510,
+        "it is NP-hard in general to compute",
+        "§10.2.1",
+        r"\text{computing } s \text{ from a circuit for } U \text{ is NP-hard}",
+        unchecked="a complexity-theoretic statement cited from Deng and Papadimitriou (1994); the suite "
+        "computes values, it cannot decide hardness",
+    ),
+    SourceLine(
+        "naive_sample_size",
+        DOC,
+        2512,
+        "Pick $O(R^2N \\log N/\\epsilon^2)$ random",
+        "§10.2.1, naive approximation",
+        r"m=O(R^2N\log N/\epsilon^2)\ \Rightarrow\ \|s-\hat s\|_2\le\epsilon",
+        reading=_reading(
+            "r2512a",
+            "with m orders, w.p. ≥ 1 − δ, ‖ŝ − s‖₂ ≤ R √(2N ln(2N/δ)/m)",
+            sp.Le(ERR, ENVELOPE_L2),
+            ("bounded_marginals",),
+        ),
+        note="the O(·) is read with Hoeffding's constant, m = 2NR² ln(2N/δ)/ε², and the implicit 'with high "
+        "probability' as probability ≥ 1 − δ; R bounds |U(S∪i) − U(S)| (line 2510), a range of width 2R",
+    ),
+    SourceLine(
+        "naive_evaluations",
+        DOC,
+        2512,
+        "the number of computations of $U(",
+        "§10.2.1, cost",
+        r"\#U\text{-evaluations}=O(R^2N^2\log N/\epsilon^2)",
+        reading=_reading(
+            "r2512b",
+            "each order values N + 1 coalitions: evaluations = (N + 1)·m",
+            sp.Eq(N_EVALS, (N_EST + 1) * M_EST),
+        ),
+        note="the count per order is what is checked; with m = O(R²N log N/ε²) it gives the stated O(·)",
+    ),
+    SourceLine(
+        "naive_per_player",
+        DOC,
+        2512,
+        "lies within $[s_i - \\epsilon/\\sqrt{N}",
+        "§10.2.1, per-player error",
+        r"\hat s_i\in[s_i-\epsilon/\sqrt N,\ s_i+\epsilon/\sqrt N]",
+        reading=_reading(
+            "r2512c",
+            "w.p. ≥ 1 − δ, max_i |ŝ_i − s_i| ≤ R √(2 ln(2N/δ)/m) (= ε/√N at the m above)",
+            sp.Le(ERR_MAX, ENVELOPE_LINF),
+            ("bounded_marginals",),
+        ),
+    ),
+    SourceLine(
+        "naive_l2",
+        DOC,
+        2512,
+        "namely, $||s - \\hat{s}||_2 \\le \\epsilon$",
+        "§10.2.1, ℓ∞ to ℓ2",
+        r"\max_i|\hat s_i-s_i|\le\epsilon/\sqrt N\ \Rightarrow\ \|s-\hat s\|_2\le\epsilon",
+        reading=_reading("r2512d", "‖ŝ − s‖₂ ≤ √N · max_i |ŝ_i − s_i|", sp.Le(ERR, sp.sqrt(N_EST) * ERR_MAX)),
+    ),
+    SourceLine(
+        "better_approximation",
+        DOC,
+        2514,
+        "uses $O(R^2 N \\log N)$ evaluations",
+        "§10.2.1, better approximation",
+        r"O(R^2N\log N)\ \text{evaluations}",
+        unchecked="an O(·) count for a method whose sampling step is left to Problem 10.2.7, and as printed "
+        "it "
+        "has no ε (an ℓ2 error ε needs Ω(1/ε²) evaluations on a game with non-zero variance); the "
+        "suite measures the evaluations a difference-based estimator needs (experiment "
+        "'estimator_budgets') but cannot decide an asymptotic statement",
+    ),
+    SourceLine(
+        "thm_10_2_5",
+        DOC,
+        2518,
+        "s_i - s_j = \\frac{1}{N - 1}",
+        "Theorem 10.2.5",
+        r"s_i-s_j=\frac{1}{N-1}\sum_{S\subseteq[N]\setminus\{i,j\}}\frac{U(S\cup\{i\})-U(S\cup\{j\})}{\binom{N-2}{|S|}}",
+        reading=_reading("r2518", "Theorem 10.2.5 as printed (binomial form)", _book_diff, ("value",)),
+    ),
+    SourceLine(
+        "method_budget",
+        DOC,
+        2522,
+        "within additive error $\\epsilon/2",
+        "§10.2.1, the method",
+        r"|\hat s_1-s_1|\le\frac{\epsilon}{2\sqrt N},\ "
+        r"|\widehat{s_1-s_i}-(s_1-s_i)|\le\frac{\epsilon}{2\sqrt N}",
+        unchecked="a recipe whose step (2) is left to Problem 10.2.7 (the sampling distribution p(|S|) is "
+        "not "
+        "given), so there is no estimator as written to run; the error budget itself is the "
+        "triangle inequality",
+    ),
+    SourceLine(
+        "hint_difference",
+        DOC,
+        2526,
+        "Take the difference of the two payment",
+        "footnote 9",
+        r"\text{hint: } s-s'\ \text{satisfies the homogeneous axioms}",
+        unchecked="a proof hint with no statement of its own; the theorem it is for is line 2504",
+    ),
+    SourceLine(
+        "problem_10_2_7",
+        DOC,
+        2528,
+        "the same S can be used to estimate",
+        "Problem 10.2.7, hint",
+        r"\mathbb{E}_{S\sim p}\big[Z\,U(S)(\mathbf 1_{i\in S}-\mathbf 1_{j\in S})\big]=s_i-s_j\ \ \forall "
+        r"i,j",
+        reading=_reading(
+            "r2528",
+            "one distribution p(|S|) (q(k) ∝ 1/k + 1/(N − k)) gives every difference: "
+            "E[Z U(S)(1[i∈S] − 1[j∈S])] = s_i − s_j",
+            sp.Eq(d_gt, s_diff),
+            ("value",),
+        ),
+        note="the hint's p(|S|) is not given; the one of Jia et al. (2019) is used, and the identity is "
+        "checked by enumerating every coalition",
+    ),
+]
 
 THEOREM = Theorem(
-    id="shapley", title="Shapley values: axioms, uniqueness, estimators",
-    source=Source("Arora et al., Theory of Deep Learning", "§10.2",
-                  "Definition 10.2.1, Problem 10.2.2, Theorems 10.2.3 and 10.2.5, §10.2.1"),
-    statement=r"s_i=\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!\,(N-|S|-1)!}{N!}\big(v(S\cup\{i\})-v(S)\big)",
-    assumptions=ASSUMPTIONS, derivation=DERIVATION, claims=CLAIMS, predicted=PREDICTED, as_written=AS_WRITTEN,
+    id="shapley",
+    title="Shapley values: axioms, uniqueness, estimators",
+    source=Source(
+        "Arora et al., Theory of Deep Learning",
+        "§10.2",
+        "Definition 10.2.1, Problem 10.2.2, Theorems 10.2.3 and 10.2.5, §10.2.1",
+    ),
+    statement=r"s_i=\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!\,(N-|S|-1)!}{N!}\big(U(S\cup\{i\})-U(S)\big)",
+    assumptions=ASSUMPTIONS,
+    derivation=DERIVATION,
+    claims=CLAIMS,
+    predicted=PREDICTED,
+    as_written=AS_WRITTEN,
+    wrong_variants=WRONG_VARIANTS,
+    latex_names={
+        s_sum: r"\textstyle\sum_i s_i",
+        v_full: r"U([N])",
+        v_empty: r"U(\emptyset)",
+        ERR: r"\|\hat s-s\|_2",
+        ERR_MAX: r"\max_i|\hat s_i-s_i|",
+        s_perm: r"s_i^{\pi}",
+        s_diff: r"s_i-s_j",
+        s_fast: r"s_i",
+        s_closed: r"s_i^{\mathrm{closed}}",
+        s_comb: r"s(\alpha U+\beta W)",
+        s_u: r"s(U)",
+        s_w: r"s(W)",
+        d_gt: r"\mathbb{E}[Z U(S)(\beta_i-\beta_j)]",
+        MARG: r"\max|U(S\cup i)-U(S)|",
+        N_EVALS: r"\#U",
+    },
 )
-
-
-# ----------------------------------------------------------------------------- numerics
-
-def weights_of(weight_expr, N: int, ctx: RunContext) -> torch.Tensor:
-    """The claim's weight formula evaluated at s = 0..N-1 (lambdified: one formula)."""
-    s = torch.arange(N, dtype=ctx.dtype, device=ctx.device)
-    return to_torch(weight_expr)({"s": s, "N": torch.full_like(s, N)})
-
-
-def value(v: torch.Tensor, weight_expr, ctx: RunContext) -> torch.Tensor:
-    N = v.shape[1].bit_length() - 1
-    return games.exact_shapley(v, weights_of(weight_expr, N, ctx))
-
-
-def round_tol(v: torch.Tensor) -> torch.Tensor:
-    """Rounding bound per game: 2^(N-1) weighted terms of size <= 2 max|v| per player, summed twice."""
-    N = v.shape[1].bit_length() - 1
-    return gamma(2 ** N + 2 * N) * 4 * N * v.abs().amax(-1) + torch.finfo(v.dtype).tiny  # tiny: 0/0 for the zero game
-
-
-def symmetrize(v: torch.Tensor, i: int, j: int) -> torch.Tensor:
-    """Make players i and j symmetric: v(S + i) = v(S + j) = their average."""
-    v = v.clone()
-    M = v.shape[1]
-    for S in range(M):
-        if not (S >> i & 1 or S >> j & 1):
-            a, b = S | 1 << i, S | 1 << j
-            m = (v[:, a] + v[:, b]) / 2
-            v[:, a], v[:, b] = m, m
-    return v
-
-
-def nullify(v: torch.Tensor, i: int) -> torch.Tensor:
-    v = v.clone()
-    for S in range(v.shape[1]):
-        if not S >> i & 1:
-            v[:, S | 1 << i] = v[:, S]
-    return v
-
-
-def axiom_residuals(valuefn, v: torch.Tensor, w2: torch.Tensor) -> dict:
-    """max residual / rounding bound of each axiom (<= 1 means it holds) for a value function."""
-    N = v.shape[1].bit_length() - 1
-    tol = round_tol(v)
-    phi = valuefn(v)
-    eff = ((phi.sum(-1) - (v[:, -1] - v[:, 0])).abs() / tol).max()
-    vs = symmetrize(v, 0, N - 1)
-    ps = valuefn(vs)
-    sym = ((ps[:, 0] - ps[:, N - 1]).abs() / round_tol(vs)).max()
-    vn = nullify(v, N - 1)
-    null = (valuefn(vn)[:, N - 1].abs() / round_tol(vn)).max()
-    a, b = 0.7, -1.3
-    lin = ((valuefn(a * v + b * w2) - a * phi - b * valuefn(w2)).abs().amax(-1)
-           / (round_tol(a * v + b * w2) + abs(a) * tol + abs(b) * round_tol(w2))).max()
-    return {"efficiency": float(eff), "symmetry": float(sym), "null player": float(null), "linearity": float(lin)}
-
-
-def closed_form_games(ctx: RunContext) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
-    dev, dt = ctx.device, ctx.dtype
-    out = []
-    v, phi = games.random_unanimity_sum(ctx.size(8, 64), ctx.size(8, 16), 6, seed=ctx.seed, device=dev, dtype=dt)
-    out.append(("sum of unanimity games", v, phi))
-    v = games.unanimity(6, [1, 3, 4], 2.5, device=dev, dtype=dt)
-    out.append(("unanimity u_{2,4,5}", v, torch.tensor([[0, 2.5 / 3, 0, 2.5 / 3, 2.5 / 3, 0]], dtype=dt, device=dev)))
-    out.append(("airport (7 runways)",) + games.airport([1.0, 3.0, 3.0, 2.0, 7.5, 4.0, 0.5], device=dev, dtype=dt))
-    out.append(("glove (1 left, 5 right)",) + games.glove(5, device=dev, dtype=dt))
-    w, q = UNSC
-    exact = games.weighted_majority_exact(w, q)
-    out.append(("UN Security Council [39; 7×5, 1×10]", games.weighted_majority_table(w, q, device=dev, dtype=dt),
-                torch.tensor([[float(f) for f in exact]], dtype=dt, device=dev)))
-    add = torch.randn(1, 9, dtype=dt, device=dev, generator=torch.Generator(device=dev).manual_seed(ctx.seed))
-    mem = games.coalitions(9, dev).to(dt)
-    out.append(("additive game", (mem @ add[0])[None], add))
-    out.append(("symmetric game v(S) = |S|²", (mem.sum(-1) ** 2)[None], torch.full((1, 9), 81 / 9, dtype=dt, device=dev)))
-    return out
-
-
-def model_game(ctx: RunContext, N: int = 10) -> torch.Tensor:
-    """Feature attribution of a small torch network: v(S) = f(x_S, 0_{S^c}) − f(0)."""
-    g = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
-    W1 = torch.randn(N, 32, generator=g, device=ctx.device, dtype=ctx.dtype) / math.sqrt(N)
-    W2 = torch.randn(32, 1, generator=g, device=ctx.device, dtype=ctx.dtype) / math.sqrt(32)
-    x = torch.randn(N, generator=g, device=ctx.device, dtype=ctx.dtype)
-    inputs = games.coalitions(N, ctx.device).to(ctx.dtype) * x
-    f = (torch.tanh(inputs @ W1) @ W2).squeeze(-1)
-    return (f - f[0])[None]
-
-
-def check_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
-    tex = THEOREM.tex(claim.relation)
-    if claim.relation.free_symbols == {wsym} | (claim.relation.rhs.free_symbols if isinstance(claim.relation, sp.Equality) else set()) \
-            and isinstance(claim.relation, sp.Equality) and claim.relation.lhs == wsym:
-        wexpr = claim.relation.rhs
-        fn = lambda v: value(v, wexpr, ctx)  # noqa: E731
-        checked, failures = 0, []
-        v = games.random_games(ctx.size(16, 256), ctx.size(8, 14), seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
-        w2 = games.random_games(v.shape[0], ctx.size(8, 14), seed=ctx.seed + 1, device=ctx.device, dtype=ctx.dtype)
-        res = axiom_residuals(fn, v, w2)
-        checked += v.shape[0] * 4
-        failures += [f"{k} residual {r:.3g}× its rounding bound" for k, r in res.items() if r > 1]
-        for name, g_, phi in closed_form_games(ctx):
-            got = fn(g_)
-            dev = float(((got - phi).abs() / round_tol(g_)[:, None]).max())
-            checked += g_.shape[0]
-            if dev > 1:
-                failures.append(f"{name}: {dev:.3g}× the rounding bound from the closed form")
-        if failures:
-            return ClaimResult(claim.key, claim.text, tex, Verdict.FALSE, checked, len(failures),
-                               counterexample={"failures": failures[:4], "seed": ctx.seed}, detail=failures[0])
-        if not claim.proved_by:
-            return ClaimResult(claim.key, claim.text, tex, Verdict.NOT_REFUTED, checked, 0)
-        return ClaimResult(claim.key, claim.text, tex, Verdict.TIGHT if claim.tight_on else Verdict.VERIFIED, checked, 0,
-                           proved_by=claim.proved_by, detail="all four axioms and every closed form hold within rounding")
-    if ERR_EST in claim.relation.free_symbols:
-        r = envelope_trial(ctx, claim.relation, understate_range="bounded_marginals" not in claim.assumptions)
-        verdict = Verdict.FALSE if r["rejected"] else (Verdict.VERIFIED if claim.proved_by else Verdict.NOT_REFUTED)
-        return ClaimResult(claim.key, claim.text, tex, verdict, r["reps"], r["failures"], worst_ratio=r["worst_ratio"],
-                           counterexample=r["counterexample"], proved_by=claim.proved_by if not r["rejected"] else "",
-                           detail=f"{r['failures']} failures in {r['reps']} repetitions over m, δ and game scales; exact "
-                                  f"binomial test, rejected below α = {ALPHA:g} (family-wise)")
-    raise KeyError(claim.key)
-
-
-def envelope_trial(ctx: RunContext, relation, *, N: int = 16, understate_range: bool = False) -> dict:
-    """The claimed error envelope on parity games scaled by c ∈ {0.05, 1, 20} (R scales with c),
-    for m ∈ {16, 256} orders and δ ∈ {0.1, 0.3}: a repetition fails when the claimed relation is
-    false for its ℓ2 error; 'P(fail) ≤ δ' is tested exactly (one-sided binomial, α = ALPHA over
-    all cells).  Without 'bounded_marginals' the claim is told R/4."""
-    from dlverify.theorems.core import slack as _slack
-
-    fn = to_torch(_slack(relation))
-    reps = ctx.size(200, 2000)
-    cells = [(c, m, d) for c in (0.05, 1.0, 20.0) for m in (16, 256) for d in (0.1, 0.3)]
-    out = {"reps": 0, "failures": 0, "worst_ratio": 0.0, "rejected": False, "counterexample": None}
-    for j, (c, m, delta) in enumerate(cells):
-        v = c * parity_game(N, ctx)
-        phi = games.exact_shapley(v)
-        R = float(games.marginal_range(v)[0]) / (4 if understate_range else 1)
-        est = games.sample_permutations(v, m, reps, seed=ctx.seed + j)
-        err = torch.linalg.vector_norm(est[:, 0] - phi[0], dim=-1)
-        vals = {"err": err, "R": torch.full_like(err, R), "N": torch.full_like(err, float(N)),
-                "m": torch.full_like(err, float(m)), "delta": torch.full_like(err, delta)}
-        sl = fn({k: v_ for k, v_ in vals.items() if k in fn.symbols})
-        tol = gamma(4 * N) * (err + c)  # rounding of the estimate and of the norm
-        k = int((sl < -tol).sum())
-        p = binomial_upper_pvalue(k, reps, delta) if k else 1.0
-        bound = R * math.sqrt(N * math.log(2 * N / delta) / (2 * m))
-        out["worst_ratio"] = max(out["worst_ratio"], float(err.max()) / bound)
-        out["reps"] += reps
-        out["failures"] += k
-        if p < ALPHA / len(cells) and not out["rejected"]:
-            out["rejected"] = True
-            out["counterexample"] = {"game": f"{c} × parity game, N = {N}", "m": m, "delta": delta, "failures": k,
-                                     "reps": reps, "p_value": p}
-    return out
-
-
-ALPHA = 1e-6  # false-alarm probability of every randomized verdict here
-
-
-def parity_game(N: int, ctx: RunContext) -> torch.Tensor:
-    pc = games.popcount(N, ctx.device).to(ctx.dtype)
-    return ((-1.0) ** pc - 1)[None]
-
-
-def estimator_trial(ctx: RunContext, m_formula, *, N: int = 16, eps: float = 0.5, delta: float = 0.1,
-                    understate_range: bool = False) -> dict:
-    """Run the permutation estimator with the m a claim prescribes; count repetitions whose
-    l2 error exceeds eps and test 'P(fail) <= delta' by an exact one-sided binomial test.
-    ``understate_range``: the claim is told a range R four times too small (the assumption
-    'bounded_marginals' with a wrong R)."""
-    v = parity_game(N, ctx)
-    phi = games.exact_shapley(v)
-    R = float(games.marginal_range(v)[0]) / (4 if understate_range else 1)
-    by_name = {"N": N, "R": R, "delta": delta, "epsilon": eps}
-    mf = sp.sympify(m_formula)
-    m = max(1, int(math.ceil(float(mf.subs({s_: by_name[s_.name] for s_ in mf.free_symbols})))))
-    reps = ctx.size(200, 2000)
-    est = games.sample_permutations(v, m, reps, seed=ctx.seed)
-    err = torch.linalg.vector_norm(est[:, 0] - phi[0], dim=-1)
-    k = int((err > eps).sum())
-    p = binomial_upper_pvalue(k, reps, delta)
-    return {"m": m, "reps": reps, "failures": k, "delta": delta, "p_value": p, "rejected": p < ALPHA,
-            "worst_error_over_eps": float(err.max() / eps)}
-
-
-def wrong_variants() -> list[Claim]:
-    ax = THEOREM.claim("axioms")
-    est = THEOREM.claim("estimator_envelope")
-    Ns, Rs, ds = N_EST, R_EST, D_EST
-    return [
-        ax.variant("weight_N_minus_S", "weights |S|!(N−|S|)!/N!", sp.Eq(wsym, sp.factorial(s_) * sp.factorial(Nn - s_) / sp.factorial(Nn))),
-        ax.variant("banzhaf", "Banzhaf weights 1/2^{N−1}", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),
-        ax.variant("uniform_weight", "weights 1/N² (ignoring |S|)", sp.Eq(wsym, 1 / Nn**2)),
-        THEOREM.claim("closed_forms").variant("closed_forms_banzhaf", "Banzhaf weights 1/2^{N−1} against the closed forms", sp.Eq(wsym, sp.Integer(2) ** (1 - Nn))),
-        est.variant("sample_size_no_N", "envelope without the factor N (an ℓ∞ rate for an ℓ2 target)",
-                    sp.Le(ERR_EST, Rs * sp.sqrt(sp.log(2 * Ns / ds) / (2 * M_EST)))),
-    ]
-
-
-def estimator_curve(ctx: RunContext, N: int = 12) -> dict:
-    """RMSE of the permutation estimator vs m on a random game: slope -1/2 on log-log."""
-    v = games.random_games(1, N, seed=ctx.seed + 5, device=ctx.device, dtype=ctx.dtype)
-    phi = games.exact_shapley(v)
-    ms = [8, 16, 32, 64, 128, 256, 512, 1024] + ([2048, 4096] if ctx.profile == "thorough" else [])
-    reps = ctx.size(200, 2000)
-    rmse = []
-    t0 = time.perf_counter()
-    for m in ms:
-        est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)
-        rmse.append(float(((est[:, 0] - phi[0]) ** 2).sum(-1).mean().sqrt()))
-    wall = time.perf_counter() - t0
-    fit = fit_loglog_slope(ms, rmse, level=1 - ALPHA)
-    return {"ms": ms, "rmse": rmse, "fit": fit, "wall": wall, "reps": reps, "N": N}
-
-
-def timing(ctx: RunContext, Ns) -> list[dict]:
-    rows = []
-    for N in Ns:
-        games.check_fits(1, N, ctx.device, ctx.dtype)
-        v = games.random_games(1, N, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
-        games.exact_shapley(v[:, : 2 ** min(N, 4)]) if N > 4 else None
-        if ctx.device.type == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        phi = games.exact_shapley(v)
-        if ctx.device.type == "cuda":
-            torch.cuda.synchronize()
-        wall = time.perf_counter() - t0
-        eff = float((phi.sum() - v[0, -1]).abs())
-        rows.append({"N": N, "wall_s": wall, "efficiency_residual": eff})
-    return rows
-
-
-def experiments(ctx: RunContext) -> list[dict]:
-    out = []
-    # 1. chain of trust: closed form -> brute force (N! orders) -> fast exact code
-    rows = {}
-    ok = True
-    for name, g_, phi in closed_form_games(ctx):
-        fast = games.exact_shapley(g_)
-        tol = round_tol(g_)[:, None]
-        d_fast = float(((fast - phi).abs() / tol).max())
-        N = g_.shape[1].bit_length() - 1
-        d_brute = float(((games.brute_shapley(g_) - phi).abs() / tol).max()) if N <= 7 else None
-        rows[name] = f"fast {d_fast:.2g}, brute {'—' if d_brute is None else f'{d_brute:.2g}'} (× rounding bound)"
-        ok &= d_fast <= 1 and (d_brute is None or d_brute <= 1)
-    w, q = UNSC
-    ex = games.weighted_majority_exact(w, q)
-    unsc_ok = ex[0] == Fraction(421, 2145) and ex[-1] == Fraction(4, 2145)
-    out.append({"key": "chain_of_trust", "title": "Closed forms → brute force over N! orders → fast O(N·2^N) code",
-                "instances": len(rows), "steps": None, "dim": None, "wall_s": None, "instances_per_s": None,
-                "ok": ok and unsc_ok, "measured": rows | {"UNSC (exact DP)": f"permanent {ex[0]}, other {ex[-1]}"},
-                "predicted": {"UNSC": "421/2145 and 4/2145", "deviation": "≤ 1 × rounding bound"}})
-    # 2. axiom table per family, and the values that violate one axiom each
-    v = games.random_games(ctx.size(16, 256), 8, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
-    w2 = games.random_games(v.shape[0], 8, seed=ctx.seed + 1, device=ctx.device, dtype=ctx.dtype)
-    table = {"Shapley (random games)": axiom_residuals(games.exact_shapley, v, w2),
-             "Shapley (network attribution, N = 10)": axiom_residuals(games.exact_shapley, model_game(ctx),
-                                                                       games.random_games(1, 10, seed=3, device=ctx.device, dtype=ctx.dtype)),
-             "Banzhaf": axiom_residuals(games.banzhaf, v, w2), "equal split": axiom_residuals(games.equal_split, v, w2)}
-    expect_fail = {"Banzhaf": "efficiency", "equal split": "null player"}
-    ok = all(all(r <= 1 for r in res.values()) for k, res in table.items() if k.startswith("Shapley")) and all(
-        table[k][ax] > 1 for k, ax in expect_fail.items())
-    out.append({"key": "axioms", "title": "Axiom residuals (÷ rounding bound; ≤ 1 holds): Shapley holds all, Banzhaf fails "
-                "efficiency, equal split fails null player", "instances": v.shape[0], "steps": None, "dim": 8,
-                "wall_s": None, "instances_per_s": None, "ok": ok,
-                "measured": {k: ", ".join(f"{a} {r:.2g}" for a, r in res.items()) for k, res in table.items()},
-                "predicted": {"Shapley": "all ≤ 1", "Banzhaf": "efficiency > 1", "equal split": "null player > 1"}})
-    # 3. estimator: slope and envelope
-    cur = estimator_curve(ctx)
-    fit = cur["fit"]
-    env = estimator_trial(ctx, PREDICTED["sample_size"])
-    out.append({"key": "estimator", "title": f"Permutation estimator on a random game (N = {cur['N']}): RMSE vs m",
-                "instances": cur["reps"] * len(cur["ms"]), "steps": None, "dim": cur["N"], "wall_s": cur["wall"],
-                "instances_per_s": None, "ok": fit.contains(-0.5) and not env["rejected"],
-                "formula": r"\mathrm{RMSE}\propto m^{-1/2}",
-                "measured": {"slope": fit.slope, "interval": f"[{fit.lo:.4f}, {fit.hi:.4f}] at level 1 − {ALPHA:g}",
-                             "envelope failures": f"{env['failures']}/{env['reps']} at m = {env['m']} (δ = {env['delta']})"},
-                "predicted": {"slope": -0.5, "envelope": "P(ℓ2 error > ε) ≤ δ"},
-                "plot": {"xlabel": "permutations m", "ylabel": "RMSE (ℓ2)", "xscale": "log", "yscale": "log",
-                         "series": [{"label": "measured", "kind": "points", "x": cur["ms"], "y": cur["rmse"]},
-                                    {"label": "fitted slope", "kind": "line", "x": cur["ms"],
-                                     "y": [math.exp(fit.intercept) * m ** fit.slope for m in cur["ms"]]},
-                                    {"label": "m^(−1/2) through the first point", "kind": "line", "x": cur["ms"],
-                                     "y": [cur["rmse"][0] * (m / cur["ms"][0]) ** -0.5 for m in cur["ms"]]}]}})
-    # 4. the difference-based estimator (§10.2.1, Theorem 10.2.5) vs the permutation estimator
-    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12, 16), (8, 12, 16, 20)))
-    out.append({"key": "estimator_budgets", "title": "Utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (random games; budgets doubled until met)",
-                "instances": None, "steps": None, "dim": None, "wall_s": None, "instances_per_s": None, "ok": None,
-                "measured": {f"N={r['N']}": f"permutation {r['permutation_evals']}, difference-based {r['group_testing_evals']}" for r in ev},
-                "predicted": {"Jia et al. (2019)": "O(√N (log N)²) evaluations for the group-testing estimator, vs O(N log N) "
-                              "for permutation sampling (their analysis, for games with bounded utilities)"},
-                "plot": {"xlabel": "N", "ylabel": "utility evaluations", "xscale": "linear", "yscale": "log",
-                         "series": [{"label": "permutation", "kind": "points", "x": [r["N"] for r in ev], "y": [r["permutation_evals"] for r in ev]},
-                                    {"label": "difference-based (group testing)", "kind": "points", "x": [r["N"] for r in ev],
-                                     "y": [r["group_testing_evals"] for r in ev]}]}})
-    # 5. exact values at scale
-    Ns = ctx.size([12, 16, 20], [20, 24, 26, 28])
-    rows = timing(ctx, Ns)
-    out.append({"key": "timing", "title": "Exact values for all players from 2^N coalition values",
-                "instances": len(rows), "steps": None, "dim": None, "wall_s": sum(r["wall_s"] for r in rows),
-                "instances_per_s": None, "ok": all(r["efficiency_residual"] <= gamma(2 ** r["N"]) * 4 * r["N"] * 5 for r in rows),
-                "measured": {f"N={r['N']}": f"{r['wall_s']:.3f} s" for r in rows}, "predicted": {"work": "O(N·2^N)"},
-                "plot": {"xlabel": "N", "ylabel": "seconds", "xscale": "linear", "yscale": "log",
-                         "series": [{"label": "wall time", "kind": "points", "x": [r["N"] for r in rows], "y": [r["wall_s"] for r in rows]}]}})
-    return out
-
-
-def evaluations_for_target(ctx: RunContext, Ns=(8, 12, 16), target_rel: float = 0.1, reps: int = 100) -> list[dict]:
-    """Utility evaluations each estimator needs for an ℓ2 RMSE ≤ target_rel·‖s‖ (random games):
-    the permutation estimator costs N evaluations per order, the difference-based (group
-    testing) estimator one per sampled coalition.  Budgets double until the target is met."""
-    rows = []
-    for N in Ns:
-        v = games.random_games(1, N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype)
-        phi = games.exact_shapley(v)[0]
-        target = target_rel * float(torch.linalg.vector_norm(phi))
-        row = {"N": N, "target_l2": target}
-        m = 1
-        while True:
-            est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)[:, 0]
-            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or m > 2**16:
-                row["permutation_evals"] = m * N
-                break
-            m *= 2
-        T = 8
-        while True:
-            est = games.group_testing_estimate(v, T, reps, seed=ctx.seed + T)
-            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or T > 2**22:
-                row["group_testing_evals"] = T
-                break
-            T *= 2
-        rows.append(row)
-    return rows
-
-
-def tightness(ctx: RunContext) -> list[dict]:
-    env = estimator_trial(ctx, PREDICTED["sample_size"])
-    return [{"quantity": "permutation-estimator sample size for ℓ2 error ε w.p. 1 − δ",
-             "setting": f"parity game, N = 16, ε = 0.5, δ = {env['delta']}", "textbook": "N R² ln(2N/δ)/(2ε²)",
-             "best_known": "—", "pepit": "—",
-             "measured": f"m = {env['m']}: worst ℓ2 error = {env['worst_error_over_eps']:.3f} ε",
-             "verdict": Verdict.LOOSE.value if env["worst_error_over_eps"] < 1 else Verdict.VERIFIED.value}]

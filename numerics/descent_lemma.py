@@ -1,0 +1,692 @@
+"""The numeric side of the descent lemma: instances, claim evaluation, experiments, tightness.
+
+:func:`measure` evaluates a claim's *own* relation (lambdified by
+:func:`dlverify.numerics.evidence.measure_relation`) on instances generated from the claim's
+assumptions; it dispatches on the quantities the relation is over, never on its key:
+
+* one-step quantities ``f0, f1, g2, eta, L`` -- batched gradient descent on every family of
+  :mod:`dlverify.numerics.smooth`, plus the extremal family in exact arithmetic;
+* pair quantities ``f0, f1, ip, dist2, gdiff, wdiff, L`` -- random pairs of points (w, w + d);
+* cumulative quantities ``mT, gbar, f0, fstar, M, eta, T, L`` -- prefixes of the trajectories.
+
+Instances follow the assumptions: the step sizes η·L are a grid over (0, 4] plus every
+boundary of the theorem's step-size assumptions (on it and 1e-9 either side), filtered by the
+*claim's* step-size relations, so a claim that drops a step-size bound is tested beyond it; a
+claim without smoothness is told an L four times below the certified one; without
+``bounded_below`` its f* is f(w_0); without ``convex`` nonconvex families are included.
+This module computes; the verdicts are made in :mod:`dlverify.theorems.evidence`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from fractions import Fraction
+
+import sympy as sp
+import torch
+from sympy.core.function import AppliedUndef
+
+from dlverify.numerics import smooth
+from dlverify.numerics.device import RunContext, gamma
+from dlverify.numerics.evidence import measure_relation, names, skipped
+from dlverify.numerics.lambdify import to_torch
+from dlverify.theorems import descent_lemma as dl
+from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
+from dlverify.theorems.relations import is_strict, slack
+
+TRAJ = frozenset({"f0", "f1", "g2", "eta", "L"})
+PAIR = frozenset({"f0", "f1", "ip", "dist2", "gdiff", "wdiff", "L"})
+CUM = frozenset({"mT", "gbar", "f0", "fstar", "M", "eta", "T", "L"})
+CONVEX = ("quadratic/psd", "quadratic/extremal", "logistic")
+#: the factor by which a claim that does not assume smoothness has its constant understated
+UNDERSTATE = 4
+#: η·L values tried before filtering by the claim's step-size relations
+BASE_RATIOS = (0.05, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5, 3.0, 4.0)
+SMOOTHNESS = ("smooth", "hessian_bounded")
+
+
+# --------------------------------------------------------------------------- instances from assumptions
+
+
+def _step_relations(theorem, keys) -> list[sp.Basic]:
+    out = []
+    for k in keys:
+        rel = theorem.assumption(k).relation
+        if rel is not None and {s.name for s in rel.free_symbols} <= {"eta", "L"} and "eta" in names(rel):
+            out.append(rel)
+    return out
+
+
+def _computable(rel) -> bool:
+    """A relation over named instance quantities only (no undefined functions such as f(w_t))."""
+    return isinstance(rel, sp.Basic) and not rel.atoms(AppliedUndef) and not isinstance(rel, sp.Equivalent)
+
+
+def _holds_exact(rel: sp.Basic, value) -> bool:
+    v = rel.subs({dl.eta: value, dl.L: 1})
+    return v is sp.true
+
+
+def eta_ratios(claim, theorem=None, exact: bool = False) -> list:
+    """η·L values for the claim: the base grid and every boundary of the theorem's step-size
+    assumptions (on it and 1e-9 either side), kept where the claim's step-size relations hold."""
+    theorem = theorem or dl.THEOREM
+    roots: set = set()
+    for a in theorem.assumptions:
+        for rel in _step_relations(theorem, [a.key]):
+            for r in sp.solve(slack(rel).subs(dl.L, 1), dl.eta):
+                if r.is_positive:
+                    roots.add(sp.nsimplify(r))
+    cands = {sp.nsimplify(x) for x in BASE_RATIOS} | roots
+    delta = sp.Rational(1, 10**9)
+    cands |= {r * (1 - delta) for r in roots} | {r * (1 + delta) for r in roots}
+    rels = _step_relations(theorem, claim.assumptions)
+    kept = sorted(c for c in cands if all(_holds_exact(rel, c) for rel in rels))
+    return kept if exact else [float(c) for c in kept]
+
+
+def _assumed(claim, key) -> bool:
+    return key in claim.assumptions
+
+
+def _smooth_assumed(claim) -> bool:
+    return any(k in claim.assumptions for k in SMOOTHNESS)
+
+
+def _mask(claim, theorem, values: dict, shape) -> torch.Tensor:
+    """Instances that satisfy each of the claim's assumptions whose relation is over computed quantities."""
+    m = torch.ones(shape, dtype=torch.bool)
+    for k in claim.assumptions:
+        rel = theorem.assumption(k).relation
+        if rel is None or not _computable(rel) or not names(rel) <= set(values):
+            continue
+        sl = to_torch(slack(rel))(values)
+        sl = torch.as_tensor(sl, dtype=torch.float64).expand(shape)
+        if isinstance(rel, sp.Equality):
+            ok = sl.abs() <= 1e-12 * (1 + values["L"].abs() if "L" in values else 1)
+        else:
+            ok = sl > 0 if is_strict(rel) else sl >= 0
+        m &= ok
+    return m
+
+
+@functools.lru_cache(maxsize=256)
+def _trajectory(
+    family: str,
+    ratios: tuple,
+    understate: bool,
+    B: int,
+    d: int,
+    steps: int,
+    seed: int,
+    device: str,
+    dtype: str,
+    extremal_only: bool = False,
+) -> smooth.Trajectory:
+    """GD on one family at several η·L (one batch); cached: many claims share it."""
+    dt = getattr(torch, dtype)
+    batch = smooth.make(family, B * len(ratios), d, 1.0, seed=seed, device=torch.device(device), dtype=dt)
+    eta_t = torch.tensor(ratios, dtype=dt, device=batch.w0.device).repeat_interleave(B) / batch.L
+    traj = smooth.gradient_descent(batch, eta_t, steps)
+    if understate:  # the claim is told an L below the certified constant
+        traj = smooth.Trajectory(
+            traj.f, traj.g2, traj.err, traj.eta, traj.L / UNDERSTATE, traj.f_low, traj.dist
+        )
+    return traj
+
+
+def _sizes(ctx: RunContext) -> dict:
+    return {"B": ctx.size(6, 128), "d": ctx.size(5, 32), "steps": ctx.size(10, 60)}
+
+
+def _families(claim) -> tuple:
+    return CONVEX if _assumed(claim, "convex") else smooth.FAMILIES
+
+
+# --------------------------------------------------------------------------- one-step quantities
+
+
+def _measure_traj(claim, ctx, theorem) -> list[Measurement]:
+    ratios = tuple(eta_ratios(claim, theorem))
+    if not ratios:
+        return [skipped("batched gradient descent", "the claim's step-size assumptions allow no η")]
+    sz = _sizes(ctx)
+    out = []
+    fams = list(_families(claim))
+    for i, fam in enumerate(fams):
+        traj = _trajectory(
+            fam,
+            ratios,
+            not _smooth_assumed(claim),
+            sz["B"],
+            sz["d"],
+            sz["steps"],
+            ctx.seed + 7919 * i,
+            str(ctx.device),
+            str(ctx.dtype).split(".")[-1],
+        )
+        S, n = traj.err.shape
+        vals = {
+            "f0": traj.f[:-1],
+            "f1": traj.f[1:],
+            "g2": traj.g2[:-1],
+            "eta": traj.eta.expand(S, n),
+            "L": traj.L.expand(S, n),
+        }
+        mask = _mask(claim, theorem, vals, (S, n))
+        extremal = bool(claim.tight_on) and fam == claim.tight_on
+        out.append(
+            measure_relation(
+                claim.relation,
+                vals,
+                traj.err,
+                how=f"batched GD on {fam}",
+                mask=mask,
+                extremal=extremal,
+                describe=_describer(fam, ratios, sz["B"], traj),
+            )
+        )
+    out.append(_exact_extremal(claim, theorem))
+    return out
+
+
+def _describer(fam, ratios, B, traj):
+    def describe(idx):
+        st, inst = idx
+        return {
+            "family": fam,
+            "step": st,
+            "instance": inst,
+            "eta_L": ratios[inst // B],
+            "eta": float(traj.eta[inst]),
+            "L_told": float(traj.L[inst]),
+        }
+
+    return describe
+
+
+def _fraction_fn(expr, syms):
+    return sp.lambdify(syms, expr, modules=[{"Min": min, "Max": max}, "math"])
+
+
+def _exact_holds(relation, s) -> bool:
+    if isinstance(s, complex) or (isinstance(s, float) and not math.isfinite(s)):
+        return False
+    if isinstance(relation, sp.Equality):
+        return s == 0
+    return s > 0 if is_strict(relation) else s >= 0
+
+
+def _exact_extremal(claim, theorem) -> Measurement:
+    """The claim's relation in exact rational arithmetic on f = (L/2)‖w‖² + c (the root of the
+    chain of trust): f(w⁺) = f(w) − η(1 − L_true η/2)‖∇f‖², with the dropped assumptions
+    violated (L_true = 4L without smoothness; g2 = 0, a stationary point, is on the grid)."""
+    how = "exact arithmetic, extremal family f = (L/2)‖w‖²"
+    rel = claim.relation
+    free = sorted(rel.free_symbols, key=lambda x: x.name)
+    if not names(rel) <= TRAJ:
+        return skipped(how, "not over one-step quantities")
+    Lt = dl.L if _smooth_assumed(claim) else UNDERSTATE * dl.L
+    step = {dl.f1: dl.f0 - dl.eta * (1 - Lt * dl.eta / 2) * dl.g2}
+    expr = slack(rel).subs(step)
+    syms = [dl.L, dl.eta, dl.g2, dl.f0]
+    fn = _fraction_fn(expr, syms)
+    rels = [theorem.assumption(k).relation for k in claim.assumptions]
+    rels = [r for r in rels if r is not None and _computable(r) and names(r) <= TRAJ]
+    rel_fns = [(r, _fraction_fn(slack(r), syms)) for r in rels]
+    checked = bad = 0
+    cex = None
+    ratios = eta_ratios(claim, theorem, exact=True)
+    for Lv in (Fraction(1), Fraction(3)):
+        for r in ratios:
+            ev = Fraction(int(sp.numer(r)), int(sp.denom(r))) / Lv
+            for gv in (Fraction(0), Fraction(1)):
+                for fv in (Fraction(0), Fraction(2)):
+                    pt = (Lv, ev, gv, fv)
+                    if not all(_exact_holds(r_, _eval(f_, pt)) for r_, f_ in rel_fns):
+                        continue
+                    checked += 1
+                    s = _eval(fn, pt)
+                    if not _exact_holds(rel, s):
+                        bad += 1
+                        if cex is None:
+                            cex = {
+                                "L": str(Lv),
+                                "eta": str(ev),
+                                "g2": str(gv),
+                                "f0": str(fv),
+                                "slack": str(s),
+                                "L_true": "4L" if Lt != dl.L else "L",
+                            }
+    del free
+    return Measurement(
+        how=how,
+        checked=checked,
+        violations=bad,
+        counterexample=cex,
+        detail=f"{checked} rational points (L, ηL, ‖∇f‖², f(w)) on the extremal family",
+    )
+
+
+def _eval(fn, pt):
+    try:
+        return fn(*pt)
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return float("nan")
+
+
+# --------------------------------------------------------------------------- pairs of points
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs(family: str, B: int, d: int, seed: int, device: str, dtype: str) -> dict:
+    dt = getattr(torch, dtype)
+    dev = torch.device(device)
+    batch = smooth.make(family, B, d, 1.0, seed=seed, device=dev, dtype=dt)
+    g = torch.Generator(device=dev).manual_seed(seed + 1)
+    z = torch.randn(B, d, generator=g, device=dev, dtype=dt)
+    scale = 10 ** (3 * torch.rand(B, generator=g, device=dev, dtype=dt) - 2)  # ‖d‖ from 1e-2 to 10
+    step = z / torch.linalg.vector_norm(z, dim=-1, keepdim=True) * scale[:, None]
+    w = batch.w0
+    w2 = w + step
+    f0, g0 = batch.value_and_grad(w)
+    f1, g1 = batch.value_and_grad(w2)
+    sf0, sg0 = batch.abs_scale(w)
+    sf1, sg1 = batch.abs_scale(w2)
+    dd = w2 - w
+    gam = gamma(batch.n_terms + 16, dt)
+    dn = torch.linalg.vector_norm(dd, dim=-1)
+    g0n = torch.linalg.vector_norm(g0, dim=-1)
+    g1n = torch.linalg.vector_norm(g1, dim=-1)
+    move = gam * (torch.linalg.vector_norm(w, dim=-1) + dn)  # the rounded w + d is off by at most this
+    tol = gam * (sf0 + sf1 + 2 * (sg0 + g0n) * dn + batch.L * dn**2 + sg0 + sg1) + g1n * move
+    return {
+        "f0": f0,
+        "f1": f1,
+        "ip": (g0 * dd).sum(-1),
+        "dist2": dn**2,
+        "gdiff": torch.linalg.vector_norm(g1 - g0, dim=-1),
+        "wdiff": dn,
+        "L": batch.L.clone(),
+        "tol": tol,
+    }
+
+
+def _measure_pairs(claim, ctx, theorem) -> list[Measurement]:
+    sz = _sizes(ctx)
+    out = []
+    B = sz["B"] * 8
+    for i, fam in enumerate(_families(claim)):
+        p = _pairs(fam, B, sz["d"], ctx.seed + 104729 * i, str(ctx.device), str(ctx.dtype).split(".")[-1])
+        vals = {k: v for k, v in p.items() if k != "tol"}
+        if not _smooth_assumed(claim):
+            vals["L"] = vals["L"] / UNDERSTATE
+        mask = _mask(claim, theorem, vals, vals["f0"].shape)
+        extremal = bool(claim.tight_on) and fam == claim.tight_on
+        out.append(
+            measure_relation(
+                claim.relation,
+                vals,
+                p["tol"],
+                how=f"pairs of points on {fam}",
+                mask=mask,
+                extremal=extremal,
+                describe=lambda idx, fam=fam: {"family": fam},
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- cumulative quantities
+
+
+def _measure_cumulative(claim, ctx, theorem) -> list[Measurement]:
+    ratios = tuple(eta_ratios(claim, theorem))
+    if not ratios:
+        return [skipped("trajectory prefixes", "the claim's step-size assumptions allow no η")]
+    sz = _sizes(ctx)
+    out = []
+    for i, fam in enumerate(_families(claim)):
+        traj = _trajectory(
+            fam,
+            ratios,
+            not _smooth_assumed(claim),
+            sz["B"],
+            sz["d"],
+            sz["steps"],
+            ctx.seed + 7919 * i,
+            str(ctx.device),
+            str(ctx.dtype).split(".")[-1],
+        )
+        S, n = traj.err.shape
+        Tn = torch.arange(1, S + 1, dtype=traj.f.dtype)[:, None].expand(S, n)
+        fstar_ = traj.f_low if _assumed(claim, "bounded_below") else traj.f[0]  # dropped: f* = f(w_0)
+        absf = traj.f.abs()
+        if _assumed(claim, "bounded_M_start") and _assumed(claim, "bounded_M_end"):
+            M = 2 * torch.cummax(absf, 0).values[1:]  # |f(w_t)| <= M/2 for t = 0..T
+        else:  # dropped: M bounds |f(w_0)| only
+            M = 2 * absf[0].expand(S, n)
+        gbar = torch.cumsum(traj.g2[:-1], 0) / Tn
+        vals = {
+            "mT": torch.cummin(traj.g2[:-1], 0).values,
+            "gbar": gbar,
+            "f0": traj.f[0].expand(S, n),
+            "fstar": fstar_.expand(S, n),
+            "M": M,
+            "eta": traj.eta.expand(S, n),
+            "T": Tn,
+            "L": traj.L.expand(S, n),
+        }
+        gam = gamma(S + 16, traj.f.dtype)
+        esum = torch.cumsum(traj.err, 0)
+        tol = 2 / (traj.eta * Tn) * esum + 4 * traj.L * esum / Tn + gam * (gbar + 4 * M * traj.L / Tn)
+        mask = _mask(claim, theorem, vals, (S, n)) & torch.isfinite(vals["fstar"])
+        out.append(
+            measure_relation(
+                claim.relation,
+                vals,
+                tol,
+                how=f"trajectory prefixes on {fam}",
+                mask=mask,
+                describe=_describer(fam, ratios, sz["B"], traj),
+            )
+        )
+    out.append(_exact_corollary(claim, theorem))
+    return out
+
+
+def _exact_corollary(claim, theorem) -> Measurement:
+    """The relation in exact arithmetic on 1-D f = L x²/2 + c for T = 1, 2, 3, 5, 8."""
+    how = "exact arithmetic, extremal family f = L x²/2 + c"
+    if not names(claim.relation) <= {"mT", "f0", "fstar", "eta", "T", "L"}:
+        return skipped(how, "not over the corollary's quantities")
+    Lt = dl.L if _smooth_assumed(claim) else UNDERSTATE * dl.L
+    rels = [theorem.assumption(k).relation for k in claim.assumptions]
+    rels = [r for r in rels if r is not None and _computable(r) and names(r) <= {"eta", "L"}]
+    checked = bad = 0
+    cex = None
+    syms = [dl.L, dl.eta, dl.x0, dl.c_off]
+    ratios = eta_ratios(claim, theorem, exact=True)
+    for T_ in (1, 2, 3, 5, 8):
+        sub = dl.extremal_corollary(T_, Lt, _assumed(claim, "bounded_below"))
+        expr = slack(claim.relation).subs(dl.T, T_).subs(sub)
+        fn = _fraction_fn(expr, syms)
+        rel_fns = [(r, _fraction_fn(slack(r), syms)) for r in rels]
+        for Lv in (Fraction(1, 4), Fraction(1), Fraction(2)):
+            for r in ratios:
+                ev = Fraction(int(sp.numer(r)), int(sp.denom(r))) / Lv
+                for cv in (Fraction(0), Fraction(1)):
+                    pt = (Lv, ev, Fraction(1), cv)
+                    if not all(_exact_holds(r_, _eval(f_, pt)) for r_, f_ in rel_fns):
+                        continue
+                    checked += 1
+                    s = _eval(fn, pt)
+                    if not _exact_holds(claim.relation, s):
+                        bad += 1
+                        if cex is None:
+                            cex = {"T": T_, "L": str(Lv), "eta": str(ev), "c": str(cv), "slack": str(s)}
+    return Measurement(
+        how=how,
+        checked=checked,
+        violations=bad,
+        counterexample=cex,
+        detail=f"{checked} rational points (T, L, ηL, c) on f = L x²/2 + c",
+    )
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def measure(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
+    """The claim's relation on instances generated from its assumptions (see the module doc)."""
+    theorem = theorem or dl.THEOREM
+    free = names(claim.relation) if _computable(claim.relation) else set()
+    if not free:
+        return [skipped("numeric instances", "the relation has no instance quantities")]
+    if free <= TRAJ:
+        return _measure_traj(claim, ctx, theorem)
+    if free <= PAIR:
+        return _measure_pairs(claim, ctx, theorem)
+    if free <= CUM:
+        return _measure_cumulative(claim, ctx, theorem)
+    return [skipped("numeric instances", f"not over quantities this theorem computes: {sorted(free)}")]
+
+
+# --------------------------------------------------------------------------- tightness
+
+
+@functools.lru_cache(maxsize=8)
+def corollary_ratios(profile: str, seed: int, device: str, dtype: str = "float64") -> dict:
+    """Worst measured min_{t<T} ‖g_t‖² / (2L(f_0 − f_T)/T) at η = 1/L over every family:
+    ``{T: (lo, hi)}``, rounded in the bound's favour (lo) and against it (hi)."""
+    ctx = RunContext(device, seed=seed, profile=profile)
+    dt = getattr(torch, dtype)
+    worst: dict[int, tuple[float, float]] = {}
+    for i, fam in enumerate(smooth.FAMILIES):
+        batch = smooth.make(
+            fam, ctx.size(64, 4096), ctx.size(6, 32), 1.0, seed=seed + 31 * i, device=ctx.device, dtype=dt
+        )
+        for Tn in (1, 2, 5):
+            traj = smooth.gradient_descent(batch, 1.0 / batch.L, Tn)
+            m = traj.g2[:-1].min(0).values
+            drop = traj.f[0] - traj.f[-1]
+            errsum = traj.err.sum(0)
+            ok = drop > errsum
+            gm = gamma(batch.n_terms + 16)
+            lo = (m * (1 - gm) * Tn / (2 * traj.L * (drop + errsum)))[ok]
+            hi = (m * (1 + gm) * Tn / (2 * traj.L * (drop - errsum)))[ok]
+            if lo.numel():
+                a, b = worst.get(Tn, (0.0, 0.0))
+                worst[Tn] = (max(a, float(lo.max())), max(b, float(hi.max())))
+    return worst
+
+
+@functools.lru_cache(maxsize=16)
+def pepit_worst_case(T_: int) -> float | None:
+    """PEPit's tight worst case of min_{t<T} ‖g_t‖² / (L(f_0 − f_T)) at η = 1/L (optional; solved once)."""
+    try:
+        from PEPit import PEP
+        from PEPit.functions import SmoothFunction
+    except ImportError:
+        return None
+    problem = PEP()
+    func = problem.declare_function(SmoothFunction, L=1.0)
+    x = problem.set_initial_point()
+    gx, fx = func.oracle(x)
+    f_start = fx
+    for _ in range(T_):
+        problem.set_performance_metric(gx**2)
+        x = x - 1.0 * gx
+        gx, fx = func.oracle(x)
+    problem.set_initial_condition(f_start - fx <= 1)
+    return float(problem.solve(verbose=0))
+
+
+@functools.lru_cache(maxsize=8)
+def _extremal_one_step(profile: str, seed: int, device: str) -> dict:
+    """Guaranteed/observed one-step decrease on f = (L/2)‖w‖², rounded both ways."""
+    ctx = RunContext(device, seed=seed, profile=profile)
+    ratios = [0.25, 0.5, 1.0, 1.5, 1.9]
+    B = ctx.size(8, 128)
+    batch = smooth.make(
+        "quadratic/extremal", B * len(ratios), ctx.size(6, 64), 2.0, seed=seed, device=ctx.device
+    )
+    etat = torch.tensor(ratios, dtype=batch.w0.dtype).repeat_interleave(B) / batch.L
+    traj = smooth.gradient_descent(batch, etat, 5)
+    pred = to_torch(dl.PREDICTED["one_step_decrease"])({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
+    obs = traj.f[:-1] - traj.f[1:]
+    ok = obs > traj.err
+    lo = (pred / (obs + traj.err))[ok]
+    hi = (pred / (obs - traj.err))[ok]
+    return {"lo": float(lo.max()), "hi": float(hi.max()), "min": float(lo.min()), "pairs": int(ok.sum())}
+
+
+def tightness(ctx: RunContext) -> list[TightnessRow]:
+    """Textbook vs best known vs PEPit vs measured, as ratios to the textbook bound."""
+    dev = str(ctx.device)
+    ext = _extremal_one_step(ctx.profile, ctx.seed, dev)
+    rows = [
+        TightnessRow(
+            quantity="η(1 − Lη/2)‖∇f‖² / (f(w) − f(w⁺))",
+            setting="0 < η < 2/L, f = (L/2)‖w‖²",
+            bound=1.0,
+            measured_value=ext["lo"],
+            measured_upper=ext["hi"],
+            textbook="η/2 (η ≤ 1/L)",
+            best_known="η(1 − Lη/2), attained by f = (L/2)‖w‖²",
+            measured=f"{ext['min']:.15f} … {ext['lo']:.15f} ({ext['pairs']} steps)",
+        )
+    ]
+    for Tn, (r, r_hi) in sorted(corollary_ratios(ctx.profile, ctx.seed, dev).items()):
+        pep = pepit_worst_case(Tn)
+        pep_ratio = None if pep is None else pep * Tn / 2
+        rows.append(
+            TightnessRow(
+                quantity="min_{t<T}‖∇f(w_t)‖² · ηT / (2(f(w_0) − f(w_T)))",
+                setting=f"η = 1/L, T = {Tn}",
+                bound=1.0,
+                measured_value=r,
+                measured_upper=r_hi,
+                better=pep_ratio,
+                tol=dl.PEPIT_TOL,
+                textbook="1",
+                best_known="4/3 · L/N for min over t ≤ N (Abbaszadehpeivasti, de Klerk & Zamani 2021)",
+                pepit="not installed" if pep is None else f"{pep_ratio:.6f}",
+                measured=f"{r:.6f}",
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def experiments(ctx: RunContext) -> list[Experiment]:
+    """The measured-vs-predicted records shown in the report (all batched, one op per step)."""
+    out = []
+    # 1. one-step decrease on every family against the tight prediction
+    B, d, steps = ctx.size(32, 2048), ctx.size(8, 64), ctx.size(20, 100)
+    series, worst, n_inst, wall, viol = [], 0.0, 0, 0.0, 0
+    pred_fn = to_torch(dl.PREDICTED["one_step_decrease"])
+    for i, fam in enumerate(smooth.FAMILIES):
+        batch = smooth.make(fam, B, d, 1.0, seed=ctx.seed + 101 * i, device=ctx.device, dtype=ctx.dtype)
+        ratios = torch.linspace(0.1, 1.0, B, dtype=ctx.dtype, device=ctx.device)
+        t0 = time.perf_counter()
+        traj = smooth.gradient_descent(batch, ratios / batch.L, steps)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize()
+        wall += time.perf_counter() - t0
+        n_inst += B
+        pred = pred_fn({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
+        obs = traj.f[:-1] - traj.f[1:]
+        viol += int((~(obs >= pred - traj.err)).sum())  # NaN counts as a violation
+        ok = obs > traj.err
+        worst = max(worst, float((pred[ok] / (obs[ok] + traj.err[ok])).max()))
+        k = min(B, 64)
+        series.append(
+            Series(
+                fam,
+                "points",
+                pred[:, :k][ok[:, :k]].flatten().tolist()[:400],
+                obs[:, :k][ok[:, :k]].flatten().tolist()[:400],
+            )
+        )
+    lo = min(min(s.x) for s in series if s.x)
+    hi = max(max(s.x) for s in series if s.x)
+    series.append(Series("predicted: observed = η(1 − Lη/2)‖∇f‖²", "line", [lo, hi], [lo, hi]))
+    out.append(
+        Experiment(
+            key="one_step_families",
+            title="One-step decrease on every family (η ≤ 1/L)",
+            comparisons=[
+                Comparison("violations beyond the rounding bound", viol, "==", 0),
+                Comparison("worst guaranteed/observed", worst, "<=", 1.0),
+            ],
+            measured={"violations": viol, "worst guaranteed/observed": worst},
+            predicted={"worst guaranteed/observed": "≤ 1"},
+            formula=dl.THEOREM.tex(sp.Eq(sp.Symbol("decrease"), dl.PREDICTED["one_step_decrease"])),
+            instances=n_inst,
+            steps=steps,
+            dim=d,
+            wall_s=wall,
+            instances_per_s=n_inst * steps / max(wall, 1e-12),
+            plot=Plot(
+                "predicted decrease η(1 − Lη/2)‖∇f(w_t)‖²", "observed f(w_t) − f(w_t+1)", series, "log", "log"
+            ),
+        )
+    )
+    # 2. the extremal family: the gap follows (1 − ηL)^(2t) exactly, decaying or growing
+    rate = to_torch(dl.PREDICTED["extremal_gap"])
+    gap_ratios = [0.5, 1.5, 1.9, 2.1]
+    batch = smooth.quadratic(
+        len(gap_ratios),
+        ctx.size(4, 64),
+        1.0,
+        seed=ctx.seed,
+        device=ctx.device,
+        dtype=ctx.dtype,
+        spectrum="extremal",
+        with_linear=False,
+    )
+    etas = torch.tensor(gap_ratios, dtype=ctx.dtype, device=ctx.device) / batch.L
+    Tn = ctx.size(30, 60)
+    traj = smooth.gradient_descent(batch, etas, Tn)
+    tt = torch.arange(Tn + 1, dtype=ctx.dtype, device=ctx.device)[:, None]
+    pred = traj.f[0] * rate({"eta": traj.eta, "L": traj.L, "t": tt})
+    rel_err = (traj.f - pred).abs() / pred.abs().clamp_min(1e-300)
+    # rounding: each step multiplies by (1 − ηL) with relative error <= gamma_(d+16), compounding
+    bound = ((1 + gamma(batch.n_terms + 16)) ** (2 * tt + 2) - 1).expand_as(rel_err)
+    series = []
+    for j, r in enumerate(gap_ratios):
+        series.append(Series(f"measured, ηL = {r}", "points", tt[:, 0].tolist(), traj.f[:, j].tolist()))
+        series.append(
+            Series(f"predicted (1 − ηL)^(2t), ηL = {r}", "line", tt[:, 0].tolist(), pred[:, j].tolist())
+        )
+    out.append(
+        Experiment(
+            key="extremal_rate",
+            title="f = (L/2)‖w‖²: f(w_t) − f* = (1 − ηL)^{2t}(f(w_0) − f*)",
+            comparisons=[
+                Comparison(
+                    "max relative deviation / rounding bound", float((rel_err / bound).max()), "<=", 1.0
+                )
+            ],
+            measured={"max relative deviation": float(rel_err.max())},
+            predicted={"rounding bound on relative deviation": float(bound.max())},
+            formula=r"\frac{f(w_t)-f^*}{f(w_0)-f^*} = " + sp.latex(dl.PREDICTED["extremal_gap"]),
+            instances=len(gap_ratios),
+            steps=Tn,
+            dim=batch.dim,
+            plot=Plot("step t", "f(w_t) − f*", series, "linear", "log"),
+        )
+    )
+    # 3. corollary: worst ratio vs T against textbook and PEPit
+    cor = tightness(ctx)[1:]
+    xs = [int(r.setting.split("T = ")[1]) for r in cor]
+    s = [
+        Series("textbook bound", "line", xs, [1.0] * len(cor)),
+        Series("measured worst", "points", xs, [r.measured_value for r in cor]),
+    ]
+    if all(r.better is not None for r in cor):
+        s.append(Series("PEPit worst case", "line", xs, [r.better for r in cor]))
+    worst_by_T: list[float] = []
+    for row in cor:
+        assert row.measured_value is not None  # tightness() measures every corollary row
+        worst_by_T.append(row.measured_value)
+    out.append(
+        Experiment(
+            key="corollary_tightness",
+            title="Corollary at η = 1/L: measured worst ratio to the textbook bound",
+            comparisons=[
+                Comparison(f"T={x}: measured worst ratio", w, "<=", 1.0)
+                for x, w in zip(xs, worst_by_T)
+            ],
+            measured={f"T={x}": r.measured_value for x, r in zip(xs, cor)},
+            predicted={"textbook": 1.0}
+            | ({f"PEPit T={x}": r.better for x, r in zip(xs, cor)} if len(s) > 2 else {}),
+            plot=Plot("T", "ratio to 2(f(w_0) − f(w_T))/(ηT)", s),
+        )
+    )
+    return out

@@ -1,0 +1,847 @@
+"""The numeric side of the Shapley theorem: instances, measurements, experiments, tightness.
+
+``measure(claim, ctx)`` evaluates the claim's own relation (lambdified through
+:func:`dlverify.numerics.evidence.measure_relation`) on games generated from the claim's
+assumptions: a hypothesis the claim makes is built into the games (U(∅) = 0, two symmetric
+players, a null player, the range R read off the assumption ``marg_max <= R`` at its boundary);
+a hypothesis it does not make is violated on purpose.  What is measured depends on the
+relation's free symbols (which quantities it is over), never on the claim's key.  This module
+computes; the verdicts are made in :mod:`dlverify.theorems.evidence`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+import torch
+
+from dlverify.numerics import games
+from dlverify.numerics.device import RunContext, gamma
+from dlverify.numerics.evidence import measure_relation, skipped, violation_mask
+from dlverify.numerics.lambdify import to_torch
+from dlverify.numerics.stats import binomial_upper_pvalue, fit_loglog_slope
+from dlverify.theorems import shapley as th
+from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
+from dlverify.theorems.relations import slack
+
+#: false-alarm probability of every randomized verdict here (family-wise over the cells)
+ALPHA = 1e-6
+
+GAME_Q = {
+    "s_sum",
+    "v_full",
+    "v_empty",
+    "s_a",
+    "s_b",
+    "gap_sym",
+    "s_null",
+    "gap_null",
+    "s_comb",
+    "s_u",
+    "s_w",
+    "alpha",
+    "beta",
+    "s_fast",
+    "s_closed",
+    "s_diff",
+    "gc",
+    "N",
+    "d_gt",
+}
+PERM_Q = {"s_perm", "mc", "N"}
+UNIQ_Q = {"uniq_sub", "uniq_book", "uniq_no_null"}
+EST_Q = {"err", "err_max", "R", "N", "m", "delta"}
+
+
+def _names(rel) -> set[str]:
+    return {s.name for s in rel.free_symbols if isinstance(s, sp.Symbol)}
+
+
+def _key(ctx: RunContext) -> tuple:
+    return (ctx.profile, ctx.seed, str(ctx.device), str(ctx.dtype))
+
+
+# ----------------------------------------------------------------------------- helpers on games
+
+
+def weights_of(weight_expr, N: int, ctx: RunContext) -> torch.Tensor:
+    """A weight formula w(s; N) evaluated at s = 0..N-1 (lambdified: the theorem's one formula)."""
+    s = torch.arange(N, dtype=ctx.dtype, device=ctx.device)
+    return to_torch(weight_expr)({"s": s, "N": torch.full_like(s, N)})
+
+
+def value_weights(claim, N: int, ctx: RunContext) -> torch.Tensor:
+    """The value's weights from the claim's definition assumption ``w = ...`` (its relation)."""
+    for k in claim.assumptions:
+        a = th.THEOREM.assumption(k)
+        if a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == th.W_SYM:
+            return weights_of(a.relation.rhs, N, ctx)
+    return weights_of(th.WEIGHT, N, ctx)
+
+
+def round_tol(v: torch.Tensor) -> torch.Tensor:
+    """Rounding bound per game: 2^(N-1) weighted terms of size <= 2 max|v| per player, summed twice."""
+    N = v.shape[1].bit_length() - 1
+    return (
+        gamma(2**N + 2 * N) * 4 * N * v.abs().amax(-1) + torch.finfo(v.dtype).tiny
+    )  # tiny: 0/0 for the zero game
+
+
+def symmetrize(v: torch.Tensor, i: int, j: int) -> torch.Tensor:
+    """Make players i and j symmetric: v(S + i) = v(S + j) = their average."""
+    v = v.clone()
+    for S in range(v.shape[1]):
+        if not (S >> i & 1 or S >> j & 1):
+            a, b = S | 1 << i, S | 1 << j
+            m = (v[:, a] + v[:, b]) / 2
+            v[:, a], v[:, b] = m, m
+    return v
+
+
+def nullify(v: torch.Tensor, i: int) -> torch.Tensor:
+    v = v.clone()
+    for S in range(v.shape[1]):
+        if not S >> i & 1:
+            v[:, S | 1 << i] = v[:, S]
+    return v
+
+
+def pair_gap(v: torch.Tensor, i: int, j: int | None) -> torch.Tensor:
+    """max over S without i, j of |v(S + i) - v(S + j)| (j = None: |v(S + i) - v(S)|, S without i)."""
+    M = v.shape[1]
+    idx = torch.arange(M, device=v.device)
+    if j is None:
+        S = idx[(idx >> i & 1) == 0]
+        return (v[:, S | 1 << i] - v[:, S]).abs().amax(-1)
+    S = idx[((idx >> i & 1) == 0) & ((idx >> j & 1) == 0)]
+    return (v[:, S | 1 << i] - v[:, S | 1 << j]).abs().amax(-1)
+
+
+def marginal_sums(v: torch.Tensor, i: int) -> torch.Tensor:
+    """mc[k] = sum over S without i, |S| = k, of v(S + i) - v(S): (G, N) for k = 0..N-1."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    idx = torch.arange(M, device=v.device)
+    S = idx[(idx >> i & 1) == 0]
+    d = v[:, S | 1 << i] - v[:, S]
+    pc = games.popcount(N, v.device)[S]
+    out = torch.zeros(G, N, dtype=v.dtype, device=v.device)
+    return out.index_add_(1, pc, d)
+
+
+def pair_sums(v: torch.Tensor, i: int, j: int) -> torch.Tensor:
+    """gc[k] = sum over S without i, j, |S| = k, of v(S + i) - v(S + j): (G, N - 1)."""
+    G, M = v.shape
+    N = M.bit_length() - 1
+    idx = torch.arange(M, device=v.device)
+    S = idx[((idx >> i & 1) == 0) & ((idx >> j & 1) == 0)]
+    d = v[:, S | 1 << i] - v[:, S | 1 << j]
+    pc = games.popcount(N, v.device)[S]
+    return torch.zeros(G, max(N - 1, 1), dtype=v.dtype, device=v.device).index_add_(1, pc, d)
+
+
+def _instantiate(rel, N: int):
+    """The relation for N players: N substituted, sums over k written out, mc[k] -> mc_k."""
+    e = rel.subs(th.Nn, N).doit()
+    rep = {}
+    for ix in e.atoms(sp.Indexed):
+        rep[ix] = sp.Symbol(f"{ix.base.label}_{int(ix.indices[0])}", real=True)
+    return e.xreplace(rep)
+
+
+def _assumed(claim, key: str) -> bool:
+    return key in claim.assumptions
+
+
+# ----------------------------------------------------------------------------- families
+
+
+def closed_form_games(ctx: RunContext) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
+    return list(_closed_form_games(*_key(ctx)))
+
+
+@functools.lru_cache(maxsize=8)
+def _closed_form_games(profile, seed, device, dtype) -> tuple:
+    dev, dt = torch.device(device), getattr(torch, dtype.replace("torch.", ""))
+    ci = profile == "ci"
+    out = []
+    v, phi = games.random_unanimity_sum(8 if ci else 64, 8 if ci else 16, 6, seed=seed, device=dev, dtype=dt)
+    out.append(("sum of unanimity games", v, phi))
+    v = games.unanimity(6, [1, 3, 4], 2.5, device=dev, dtype=dt)
+    out.append(
+        ("unanimity u_{2,4,5}", v, torch.tensor([[0, 2.5 / 3, 0, 2.5 / 3, 2.5 / 3, 0]], dtype=dt, device=dev))
+    )
+    out.append(
+        ("airport (7 runways)",) + games.airport([1.0, 3.0, 3.0, 2.0, 7.5, 4.0, 0.5], device=dev, dtype=dt)
+    )
+    out.append(("glove (1 left, 5 right)",) + games.glove(5, device=dev, dtype=dt))
+    w, q = th.UNSC
+    exact = games.weighted_majority_exact(w, q)
+    out.append(
+        (
+            "UN Security Council [39; 7×5, 1×10]",
+            games.weighted_majority_table(w, q, device=dev, dtype=dt),
+            torch.tensor([[float(f) for f in exact]], dtype=dt, device=dev),
+        )
+    )
+    add = torch.randn(1, 9, dtype=dt, device=dev, generator=torch.Generator(device=dev).manual_seed(seed))
+    mem = games.coalitions(9, dev).to(dt)
+    out.append(("additive game", (mem @ add[0])[None], add))
+    out.append(
+        (
+            "symmetric game v(S) = |S|²",
+            (mem.sum(-1) ** 2)[None],
+            torch.full((1, 9), 81 / 9, dtype=dt, device=dev),
+        )
+    )
+    return tuple(out)
+
+
+def _random_family(claim, ctx: RunContext, N: int, seed: int) -> torch.Tensor:
+    """Random games; U(∅) = 0 where the claim assumes it, else U(∅) ≠ 0 (the hypothesis violated)."""
+    G = ctx.size(8, 64)
+    v = games.random_games(G, N, seed=seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False)
+    if _assumed(claim, "zero_empty"):
+        rel = th.THEOREM.assumption("zero_empty").relation  # v_empty = value solving the relation
+        v[:, 0] = float(sp.solve(rel, th.v_empty)[0])
+    else:
+        v[:, 0] = v[:, 0].sign() * (v[:, 0].abs() + 0.5)  # bounded away from 0
+    return v
+
+
+def _game_measure(claim, ctx: RunContext) -> list[Measurement]:
+    rel = claim.relation
+    names = _names(rel)
+    out = []
+    if names & {"s_fast", "s_closed"}:
+        for name, v, phi in closed_form_games(ctx):
+            N = v.shape[1].bit_length() - 1
+            s = games.exact_shapley(v, value_weights(claim, N, ctx))
+            vals = {"s_fast": s, "s_closed": phi}
+            out.append(
+                measure_relation(
+                    rel,
+                    vals,
+                    round_tol(v)[:, None],
+                    how=f"closed-form games: {name}",
+                    extremal=bool(claim.tight_on),
+                )
+            )
+        return out
+    Ns = ctx.size((2, 3, 5, 8), (2, 3, 5, 8, 12))
+    for N in Ns:
+        if "gc" in names and N < 2:
+            continue
+        v = _random_family(claim, ctx, N, ctx.seed + 31 * N)
+        a, b = 0, N - 1
+        gaps = {}
+        if names & {"s_a", "s_b", "gap_sym"}:
+            if _assumed(claim, "symmetric"):
+                v = symmetrize(v, a, b)
+            gaps["gap_sym"] = pair_gap(v, a, b)
+        if names & {"s_null", "gap_null"}:
+            if _assumed(claim, "null_player"):
+                v = nullify(v, b)
+            gaps["gap_null"] = pair_gap(v, b, None)
+        w = value_weights(claim, N, ctx)
+        phi = games.exact_shapley(v, w)
+        tol = round_tol(v)
+        vals = {
+            "s_sum": phi.sum(-1),
+            "v_full": v[:, -1],
+            "v_empty": v[:, 0],
+            "s_a": phi[:, a],
+            "s_b": phi[:, b],
+            "s_null": phi[:, b],
+            **gaps,
+        }
+        how = f"random games, N = {N}"
+        if names & {"s_comb", "s_u", "s_w"}:
+            w2 = games.random_games(
+                v.shape[0], N, seed=ctx.seed + 7 * N, device=ctx.device, dtype=ctx.dtype, zero_empty=False
+            )
+            al_, be_ = (0.7, -1.3) if names & {"alpha", "beta"} else (1.0, 1.0)
+            comb = al_ * v + be_ * w2
+            vals |= {
+                "s_comb": games.exact_shapley(comb, w),
+                "s_u": phi,
+                "s_w": games.exact_shapley(w2, w),
+                "alpha": torch.tensor(al_, dtype=ctx.dtype),
+                "beta": torch.tensor(be_, dtype=ctx.dtype),
+            }
+            tol = (round_tol(comb) + abs(al_) * tol + abs(be_) * round_tol(w2))[:, None]
+            rel_n = rel
+        elif names & {"s_diff", "gc", "d_gt"}:
+            pairs = [(0, 1), (0, N - 1)] if N > 2 else [(0, 1)]
+            rel_n = _instantiate(rel, N)
+            vals = {"s_diff": torch.stack([phi[:, i] - phi[:, j] for i, j in pairs], -1)}
+            if "gc" in names:
+                gs = torch.stack([pair_sums(v, i, j) for i, j in pairs], -1)  # (G, N-1, pairs)
+                vals |= {f"gc_{k}": gs[:, k] for k in range(N - 1)}
+            if "d_gt" in names:
+                vals["d_gt"] = torch.stack(
+                    [games.group_testing_exact_difference(v, i, j) for i, j in pairs], -1
+                )
+            tol = 4 * tol[:, None]
+        else:
+            rel_n = rel
+        mask = None
+        if gaps:  # the instances are those where the assumed hypotheses hold (exactly, by construction)
+            mask = torch.ones(v.shape[0], dtype=torch.bool, device=v.device)
+        out.append(
+            measure_relation(
+                rel_n,
+                vals,
+                tol,
+                how=how,
+                mask=mask,
+                detail="; ".join(f"{k} up to {float(g.max()):.3g}" for k, g in gaps.items()),
+            )
+        )
+    return out
+
+
+def _perm_measure(claim, ctx: RunContext) -> list[Measurement]:
+    """(10.1) by brute force over all N! orders against the claim's subset formula."""
+    out = []
+    for N in ctx.size((1, 2, 3, 4, 5), (1, 2, 3, 4, 5, 6, 7)):
+        v = games.random_games(
+            ctx.size(4, 16), N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype, zero_empty=False
+        )
+        brute = games.brute_shapley(v)  # (G, N)
+        ms = torch.stack([marginal_sums(v, i) for i in range(N)], 1)  # (G, player, k)
+        rel_n = _instantiate(claim.relation, N)
+        vals = {"s_perm": brute} | {f"mc_{k}": ms[:, :, k] for k in range(N)}
+        out.append(
+            measure_relation(
+                rel_n,
+                vals,
+                round_tol(v)[:, None],
+                how=f"brute force over {math.factorial(N)} orders, N = {N}",
+            )
+        )
+    return out
+
+
+def _grid_measure(claim) -> list[Measurement]:
+    """A relation over (s, N) only: evaluated exactly at every N = 2..12, s = 0..N-2."""
+    sl = slack(claim.relation)
+    bad, n, cex = 0, 0, None
+    for N in range(2, 13):
+        for s in range(N - 1):
+            val = sp.nsimplify(sl.subs({th.s_: s, th.Nn: N}))
+            n += 1
+            if not (
+                val.is_real
+                and val.is_finite
+                and (val == 0 if isinstance(claim.relation, sp.Equality) else val >= 0)
+            ):
+                bad += 1
+                cex = cex or {"N": N, "s": s, "slack": str(val)}
+    return [Measurement("exact rationals, N = 2..12, s = 0..N−2", n, bad, counterexample=cex)]
+
+
+# ----------------------------------------------------------------------------- uniqueness
+
+
+def axiom_system(
+    N: int, *, zero_empty: bool, sub_empty: bool, null: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """The axioms as a linear system A x = b in the N·|cols| entries of an unknown linear map
+    (x[i, S] = the coefficient of U(S) in s_i), written with numpy, independently of the
+    sympy certificate."""
+    M = 2**N
+    cols = list(range(1, M)) if zero_empty else list(range(M))
+    pos = {(i, S): n for n, (i, S) in enumerate((i, S) for i in range(N) for S in cols)}
+    rows, rhs = [], []
+
+    def row(entries, target=0.0):
+        r = np.zeros(len(pos))
+        for key, c in entries:
+            r[pos[key]] += c
+        rows.append(r)
+        rhs.append(target)
+
+    for S in cols:
+        row([((i, S), 1.0) for i in range(N)], 1.0 if S == M - 1 else (-1.0 if S == 0 and sub_empty else 0.0))
+    for a in range(N):
+        for b in range(a + 1, N):
+
+            def swap(S):
+                ba, bb = S >> a & 1, S >> b & 1
+                return (S & ~((1 << a) | (1 << b))) | (ba << b) | (bb << a)
+
+            for i in range(N):
+                pi = b if i == a else a if i == b else i
+                for S in cols:
+                    row([((pi, swap(S)), 1.0), ((i, S), -1.0)])
+    if null:
+        for i in range(N):
+            for S in range(M):
+                if S >> i & 1 or (S == 0 and zero_empty):
+                    continue
+                row([((i, S), 1.0)] + ([((i, S | 1 << i), 1.0)]))
+    return np.array(rows), np.array(rhs)
+
+
+def uniqueness_indicator(N: int, *, zero_empty: bool, sub_empty: bool, null: bool = True) -> float:
+    """1 if the axioms' system has exactly one solution and it is the Shapley map (the fast
+    code's values on the basis games), else 0."""
+    A, b = axiom_system(N, zero_empty=zero_empty, sub_empty=sub_empty, null=null)
+    rA = np.linalg.matrix_rank(A)
+    if np.linalg.matrix_rank(np.column_stack([A, b])) != rA or rA != A.shape[1]:
+        return 0.0
+    x = np.linalg.lstsq(A, b, rcond=None)[0]
+    M = 2**N
+    cols = list(range(1, M)) if zero_empty else list(range(M))
+    basis = torch.zeros(len(cols), M, dtype=torch.float64)
+    for n, S in enumerate(cols):
+        basis[n, S] = 1.0
+    shap = games.exact_shapley(basis).T.numpy().reshape(-1)  # (N, cols) row-major like x
+    return 1.0 if np.abs(x - shap).max() <= 1e-9 else 0.0
+
+
+def _uniq_measure(claim, ctx: RunContext) -> list[Measurement]:
+    Ns = (1, 2, 3, 4)
+    ze = _assumed(claim, "zero_empty")
+    vals = {
+        "uniq_sub": [uniqueness_indicator(n, zero_empty=ze, sub_empty=True) for n in Ns],
+        "uniq_book": [uniqueness_indicator(n, zero_empty=ze, sub_empty=False) for n in Ns],
+        "uniq_no_null": [uniqueness_indicator(n, zero_empty=ze, sub_empty=True, null=False) for n in Ns],
+    }
+    tensors = {
+        k: torch.tensor(v, dtype=torch.float64) for k, v in vals.items() if k in _names(claim.relation)
+    }
+    return [
+        measure_relation(
+            claim.relation,
+            tensors,
+            0.0,
+            how=f"axioms' linear system (numpy ranks), N = 1..4, "
+            f"{'games with U(∅) = 0' if ze else 'all games'}",
+            describe=lambda idx: {"N": Ns[idx[0]]},
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- the estimator
+
+
+def parity_game(N: int, ctx: RunContext) -> torch.Tensor:
+    """U(S) = (−1)^|S| − 1: every marginal contribution is ±2 (the extremal case of Hoeffding)."""
+    pc = games.popcount(N, ctx.device).to(ctx.dtype)
+    return ((-1.0) ** pc - 1)[None]
+
+
+CELLS = [(c, m, d) for c in (0.05, 1.0, 20.0) for m in (16, 256) for d in (0.1, 0.3)]
+
+
+@functools.lru_cache(maxsize=8)
+def _estimator_runs(profile, seed, device, dtype, N: int = 16) -> tuple:
+    """Per cell (scale c, orders m, δ): the ℓ2 and ℓ∞ errors of ``reps`` independent runs."""
+    ctx = RunContext(device=torch.device(device), seed=seed, profile=profile)
+    reps = ctx.size(200, 2000)
+    rows = []
+    for j, (c, m, d) in enumerate(CELLS):
+        v = c * parity_game(N, ctx)
+        phi = games.exact_shapley(v)
+        est = games.sample_permutations(v, m, reps, seed=seed + j)[:, 0]
+        dev = est - phi[0]
+        marg = float(games.marginal_range(v)[0]) / 2  # max |U(S+i) − U(S)| (the marginals are ±2c)
+        rows.append((c, m, d, torch.linalg.vector_norm(dev, dim=-1), dev.abs().amax(-1), marg))
+    return tuple(rows), reps, N
+
+
+def _range_from_assumption(claim, marg: float) -> float:
+    """R at the boundary of the assumption ``marg_max <= R`` (read from its relation); without
+    the assumption, an R that violates it (a quarter of the boundary value)."""
+    rel = th.THEOREM.assumption("bounded_marginals").relation
+    assert rel is not None  # the assumption is a relation, marg_max <= R
+    R = float(sp.solve(sp.Eq(rel.lhs, rel.rhs), th.R_EST)[0].subs(th.MARG, marg))
+    if _assumed(claim, "bounded_marginals"):
+        return R
+    return R / 4
+
+
+def _estimator_measure(claim, ctx: RunContext) -> list[Measurement]:
+    rows, reps, N = _estimator_runs(*_key(ctx))
+    rel = claim.relation
+    names = _names(rel)
+    probabilistic = "delta" in names  # "with probability at least 1 − δ"
+    out = []
+    for c, m, d, err, err_max, marg in rows:
+        R = _range_from_assumption(claim, marg)
+        vals = {
+            "err": err,
+            "err_max": err_max,
+            "R": torch.full_like(err, R),
+            "N": torch.full_like(err, float(N)),
+            "m": torch.full_like(err, float(m)),
+            "delta": torch.full_like(err, d),
+        }
+        vals = {k: x for k, x in vals.items() if k in names}
+        tol = gamma(4 * N) * (err + c)  # rounding of the estimate and of the norm
+        how = f"parity game ×{c:g}, N = {N}, m = {m}, δ = {d}"
+        base = measure_relation(rel, vals, tol, how=how)
+        if not probabilistic:
+            out.append(base)
+            continue
+        bad, _ = violation_mask(rel, vals, tol)
+        k = int(bad.sum())
+        p = binomial_upper_pvalue(k, reps, d) if k else 1.0
+        rejected = p < ALPHA / len(rows)
+        out.append(
+            Measurement(
+                how=how,
+                checked=reps,
+                violations=k if rejected else 0,
+                worst_ratio=base.worst_ratio,
+                counterexample=(
+                    {"failures": k, "reps": reps, "delta": d, "p_value": p, "R": R} if rejected else None
+                ),
+                detail=f"{k}/{reps} runs outside the envelope; P[Binomial({reps}, δ) ≥ {k}] = {p:.3g}; "
+                f"rejected below α/{len(rows)} = {ALPHA / len(rows):.2g} (false alarm ≤ α = {ALPHA:g})",
+            )
+        )
+    return out
+
+
+def _evals_measure(claim, ctx: RunContext) -> list[Measurement]:
+    """Count the distinct coalitions each sampled order needs (U(∅) and one per arrival)."""
+    out = []
+    g = torch.Generator().manual_seed(ctx.seed)
+    for N, m in ((4, 8), (9, 32), (16, 64)):
+        perms = torch.argsort(torch.rand(m, N, generator=g), dim=-1)
+        coal = torch.cat([torch.zeros(m, 1, dtype=torch.long), (1 << perms).cumsum(-1)], -1)
+        n_evals = sum(len(set(row.tolist())) for row in coal)
+        vals = {
+            "n_evals": torch.tensor([float(n_evals)]),
+            "N": torch.tensor([float(N)]),
+            "m": torch.tensor([float(m)]),
+        }
+        out.append(measure_relation(claim.relation, vals, 0.0, how=f"{m} sampled orders of N = {N} players"))
+    return out
+
+
+# ----------------------------------------------------------------------------- the entry point
+
+_MEASURED: dict = {}
+
+
+def measure(claim, ctx: RunContext) -> list[Measurement]:
+    """The claim's relation on instances built from its assumptions (by the quantities it is over).
+
+    Cached per (relation, assumptions, extremal family, run): a source line whose reading is a
+    registered claim's relation is not measured twice."""
+    key = (claim.relation, tuple(claim.assumptions), bool(claim.tight_on), _key(ctx))
+    if key not in _MEASURED:
+        _MEASURED[key] = _measure(claim, ctx)
+    return list(_MEASURED[key])
+
+
+def _measure(claim, ctx: RunContext) -> list[Measurement]:
+    names = _names(claim.relation)
+    if names and names <= {"s", "N"}:
+        return _grid_measure(claim)
+    if names & UNIQ_Q and names <= UNIQ_Q:
+        return _uniq_measure(claim, ctx)
+    if "n_evals" in names and names <= {"n_evals", "N", "m"}:
+        return _evals_measure(claim, ctx)
+    if names & {"err", "err_max"} and names <= EST_Q:
+        return _estimator_measure(claim, ctx)
+    if "s_perm" in names and names <= PERM_Q:
+        return _perm_measure(claim, ctx)
+    if names <= GAME_Q and names:
+        return _game_measure(claim, ctx)
+    return [skipped("shapley numerics", f"no instances for a relation over {sorted(names)}")]
+
+
+# ----------------------------------------------------------------------------- experiments
+
+
+def axiom_residuals(valuefn, v: torch.Tensor, w2: torch.Tensor) -> dict:
+    """max residual / rounding bound of each axiom (<= 1 means it holds) for a value function."""
+    N = v.shape[1].bit_length() - 1
+    tol = round_tol(v)
+    phi = valuefn(v)
+    eff = ((phi.sum(-1) - (v[:, -1] - v[:, 0])).abs() / tol).max()
+    vs = symmetrize(v, 0, N - 1)
+    ps = valuefn(vs)
+    sym = ((ps[:, 0] - ps[:, N - 1]).abs() / round_tol(vs)).max()
+    vn = nullify(v, N - 1)
+    null = (valuefn(vn)[:, N - 1].abs() / round_tol(vn)).max()
+    a, b = 0.7, -1.3
+    lin = (
+        (valuefn(a * v + b * w2) - a * phi - b * valuefn(w2)).abs().amax(-1)
+        / (round_tol(a * v + b * w2) + abs(a) * tol + abs(b) * round_tol(w2))
+    ).max()
+    return {
+        "efficiency": float(eff),
+        "symmetry": float(sym),
+        "null player": float(null),
+        "linearity": float(lin),
+    }
+
+
+def estimator_curve(ctx: RunContext, N: int = 12) -> dict:
+    """RMSE of the permutation estimator vs m on a random game: slope −1/2 on log-log."""
+    v = games.random_games(1, N, seed=ctx.seed + 5, device=ctx.device, dtype=ctx.dtype)
+    phi = games.exact_shapley(v)
+    ms = [8, 16, 32, 64, 128, 256, 512, 1024] + ([2048, 4096] if ctx.profile == "thorough" else [])
+    reps = ctx.size(100, 2000)
+    rmse = []
+    t0 = time.perf_counter()
+    for m in ms:
+        est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)
+        rmse.append(float(((est[:, 0] - phi[0]) ** 2).sum(-1).mean().sqrt()))
+    wall = time.perf_counter() - t0
+    fit = fit_loglog_slope(ms, rmse, level=1 - ALPHA)
+    return {"ms": ms, "rmse": rmse, "fit": fit, "wall": wall, "reps": reps, "N": N}
+
+
+def evaluations_for_target(
+    ctx: RunContext, Ns=(8, 12), target_rel: float = 0.1, reps: int = 50
+) -> list[dict]:
+    """Utility evaluations each estimator needs for an ℓ2 RMSE ≤ target_rel·‖s‖ (random games):
+    the permutation estimator costs N + 1 evaluations per order, the difference-based (group
+    testing) estimator one per sampled coalition.  Budgets double until the target is met."""
+    rows = []
+    for N in Ns:
+        v = games.random_games(1, N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype)
+        phi = games.exact_shapley(v)[0]
+        target = target_rel * float(torch.linalg.vector_norm(phi))
+        row = {"N": N}
+        m = 1
+        while True:
+            est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)[:, 0]
+            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or m > 2**14:
+                row["permutation_evals"] = m * (N + 1)
+                break
+            m *= 2
+        T = 8
+        while True:
+            est = games.group_testing_estimate(v, T, reps, seed=ctx.seed + T)
+            if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or T > 2**20:
+                row["group_testing_evals"] = T
+                break
+            T *= 2
+        rows.append(row)
+    return rows
+
+
+def timing(ctx: RunContext, Ns) -> list[dict]:
+    rows = []
+    for N in Ns:
+        games.check_fits(1, N, ctx.device, ctx.dtype)
+        v = games.random_games(1, N, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        phi = games.exact_shapley(v)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize()
+        wall = time.perf_counter() - t0
+        rows.append(
+            {
+                "N": N,
+                "wall_s": wall,
+                "efficiency_residual": float((phi.sum() - v[0, -1]).abs()),
+                "bound": float(round_tol(v)[0]),
+            }
+        )
+    return rows
+
+
+def experiments(ctx: RunContext) -> list[Experiment]:
+    out = []
+    # 1. chain of trust: closed form -> brute force (N! orders) -> the one-pass code
+    comps, rows = [], {}
+    for name, g_, phi in closed_form_games(ctx):
+        tol = round_tol(g_)[:, None]
+        d_fast = float(((games.exact_shapley(g_) - phi).abs() / tol).max())
+        N = g_.shape[1].bit_length() - 1
+        comps.append(Comparison(f"{name}: one-pass vs closed form (× rounding bound)", d_fast, "<=", 1.0))
+        if N <= 7:
+            d_brute = float(((games.brute_shapley(g_) - phi).abs() / tol).max())
+            comps.append(
+                Comparison(f"{name}: brute force vs closed form (× rounding bound)", d_brute, "<=", 1.0)
+            )
+        rows[name] = f"{d_fast:.2g} × rounding bound"
+    ex = games.weighted_majority_exact(*th.UNSC)
+    comps.append(
+        Comparison(
+            "UNSC permanent member − 421/2145 (exact DP)", float(ex[0] - Fraction(421, 2145)), "==", 0.0
+        )
+    )
+    comps.append(
+        Comparison("UNSC other member − 4/2145 (exact DP)", float(ex[-1] - Fraction(4, 2145)), "==", 0.0)
+    )
+    out.append(
+        Experiment(
+            "chain_of_trust",
+            "Closed forms → brute force over N! orders → one-pass O(2^N) code",
+            comparisons=comps,
+            measured=rows | {"UNSC (exact DP)": f"{ex[0]}, {ex[-1]}"},
+            predicted={"UNSC": "421/2145 and 4/2145", "deviation": "≤ 1 × rounding bound"},
+            instances=len(rows),
+        )
+    )
+    # 2. axiom residuals per value, and the values that break one axiom each
+    v = games.random_games(
+        ctx.size(8, 256), 8, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False
+    )
+    w2 = games.random_games(v.shape[0], 8, seed=ctx.seed + 1, device=ctx.device, dtype=ctx.dtype)
+    table = {
+        "Shapley": axiom_residuals(games.exact_shapley, v, w2),
+        "Banzhaf": axiom_residuals(games.banzhaf, v, w2),
+        "equal split": axiom_residuals(games.equal_split, v, w2),
+    }
+    comps = [
+        Comparison(f"Shapley {a} residual (× rounding bound)", r, "<=", 1.0)
+        for a, r in table["Shapley"].items()
+    ]
+    comps += [
+        Comparison(
+            "Banzhaf efficiency residual (× rounding bound)", table["Banzhaf"]["efficiency"], ">=", 1.0
+        ),
+        Comparison(
+            "equal split null-player residual (× rounding bound)",
+            table["equal split"]["null player"],
+            ">=",
+            1.0,
+        ),
+    ]
+    out.append(
+        Experiment(
+            "axioms",
+            "Axiom residuals (÷ rounding bound): Shapley holds all four, Banzhaf breaks efficiency, "
+            "equal split breaks null player",
+            comparisons=comps,
+            measured={k: ", ".join(f"{a} {r:.2g}" for a, r in res.items()) for k, res in table.items()},
+            instances=v.shape[0],
+            dim=8,
+        )
+    )
+    # 3. estimator slope
+    cur = estimator_curve(ctx)
+    fit = cur["fit"]
+    out.append(
+        Experiment(
+            "estimator",
+            f"Permutation estimator on a random game (N = {cur['N']}): RMSE vs m",
+            comparisons=[Comparison("log-log slope", -0.5, "in", (fit.lo, fit.hi))],
+            measured={"slope": fit.slope, "interval": f"[{fit.lo:.4f}, {fit.hi:.4f}] at level 1 − {ALPHA:g}"},
+            predicted={"slope": -0.5},
+            formula=r"\mathrm{RMSE}\propto m^{-1/2}",
+            instances=cur["reps"] * len(cur["ms"]),
+            dim=cur["N"],
+            wall_s=cur["wall"],
+            plot=Plot(
+                "permutations m",
+                "RMSE (ℓ2)",
+                [
+                    Series("measured", "points", cur["ms"], cur["rmse"]),
+                    Series(
+                        "fitted slope",
+                        "line",
+                        cur["ms"],
+                        [math.exp(fit.intercept) * m**fit.slope for m in cur["ms"]],
+                    ),
+                    Series(
+                        "m^(−1/2) through the first point",
+                        "line",
+                        cur["ms"],
+                        [cur["rmse"][0] * (m / cur["ms"][0]) ** -0.5 for m in cur["ms"]],
+                    ),
+                ],
+                "log",
+                "log",
+            ),
+        )
+    )
+    # 4. the difference-based estimator (§10.2.1, Theorem 10.2.5) vs the permutation estimator
+    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12), (8, 12, 16, 20)))
+    out.append(
+        Experiment(
+            "estimator_budgets",
+            "Utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (random games; budgets doubled until met)",
+            measured={
+                f"N={r['N']}": f"permutation {r['permutation_evals']}, difference-based "
+                f"{r['group_testing_evals']}"
+                for r in ev
+            },
+            predicted={
+                "Jia et al. (2019)": "O(√N (log N)²) evaluations for the group-testing estimator "
+                "vs O(N log N) for permutation sampling (their analysis, bounded utilities)"
+            },
+            plot=Plot(
+                "N",
+                "utility evaluations",
+                [
+                    Series(
+                        "permutation", "points", [r["N"] for r in ev], [r["permutation_evals"] for r in ev]
+                    ),
+                    Series(
+                        "difference-based (group testing)",
+                        "points",
+                        [r["N"] for r in ev],
+                        [r["group_testing_evals"] for r in ev],
+                    ),
+                ],
+                "linear",
+                "log",
+            ),
+        )
+    )
+    # 5. exact values at scale (the benchmark against the bandwidth bound is numerics/bench.py)
+    rows_t = timing(ctx, ctx.size([12, 16, 20], [20, 24, 26, 28]))
+    out.append(
+        Experiment(
+            "timing",
+            "Exact values for all players from 2^N coalition values (one pass over the table)",
+            comparisons=[
+                Comparison(f"N={r['N']} efficiency residual", r["efficiency_residual"], "<=", r["bound"])
+                for r in rows_t
+            ],
+            measured={f"N={r['N']}": f"{r['wall_s']:.3f} s" for r in rows_t},
+            predicted={"work": "O(N·2^N)"},
+            wall_s=sum(r["wall_s"] for r in rows_t),
+            instances=len(rows_t),
+            plot=Plot(
+                "N",
+                "seconds",
+                [Series("wall time", "points", [r["N"] for r in rows_t], [r["wall_s"] for r in rows_t])],
+                "linear",
+                "log",
+            ),
+        )
+    )
+    return out
+
+
+def tightness(ctx: RunContext) -> list[TightnessRow]:
+    """The ℓ2 envelope on the extremal (parity) game: worst error over the bound, against the
+    halved envelope (the claim's sharper form, itself measured)."""
+    rows, reps, N = _estimator_runs(*_key(ctx))
+    worst = 0.0
+    for _c, m, d, err, _err_max, marg in rows:
+        bound = marg * math.sqrt(2 * N * math.log(2 * N / d) / m)
+        worst = max(worst, float(err.max()) / bound)
+    return [
+        TightnessRow(
+            "ℓ2 error of the permutation estimator ÷ R√(2N ln(2N/δ)/m)",
+            f"parity games (marginals ±R), N = {N}, m ∈ {{16, 256}}, δ ∈ {{0.1, 0.3}}, {reps} runs per cell",
+            bound=1.0,
+            measured_value=worst,
+            textbook="Hoeffding (range 2R) + union bound over N players",
+            best_known="—",
+            measured=f"worst run: {worst:.3f} × the envelope",
+            better=0.5,
+            tol=gamma(4 * N),
+        )
+    ]

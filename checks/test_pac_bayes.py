@@ -398,7 +398,9 @@ def test_regression_assumption_relation_drives_the_instances(ctx):
     assert N.measure(claim, ctx)[0].violations == 0
     # L_D(Q) < 1 (the instantiated Pinsker step's hypothesis) holds by itself for losses in [0, 1];
     # with ℓ̄ ≤ 4 it would filter out exactly the instances the wider range adds, so it is left out
-    claim = claim.variant("arora_wide", claim.text, assumptions=[a for a in claim.assumptions if a != "risk_lt_1"])
+    claim = claim.variant(
+        "arora_wide", claim.text, assumptions=[a for a in claim.assumptions if a != "risk_lt_1"]
+    )
     for key, rel in (("loss_range", sp.Le(pb.ellbar, 4)), ("prior_fixed", sp.Le(pb.bitsP, 100))):
         th = _with_assumption(key, rel)
         ms = N.measure(claim, ctx, th)

@@ -13,7 +13,6 @@ bound is checked on whatever q the training produced), evaluation in float64.
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 
 import torch
@@ -171,7 +170,3 @@ def entropy(p: Tensor) -> Tensor:
 
 def cross_entropy(p: Tensor, q: Tensor) -> Tensor:
     return -torch.where(p > 0, p * torch.log(q), torch.zeros_like(p)).sum(-1)
-
-
-def nats_to_bits(x: float) -> float:
-    return x / math.log(2)

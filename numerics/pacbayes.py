@@ -109,14 +109,6 @@ def check_probability(name: str, x: float) -> None:
         raise DlverifyError(f"{name} must be in (0, 1), got {x}")
 
 
-def violation_counts(true_risk: Tensor, bounds: dict[str, Tensor]) -> dict[str, int]:
-    return {k: int((true_risk > b).sum()) for k, b in bounds.items()}
-
-
-def log_term(m: int, delta: float) -> float:
-    return math.log(2 * math.sqrt(m) / delta)
-
-
 # ---------------------------------------------------------------- Gaussian posteriors over linear classifiers
 
 

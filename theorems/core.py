@@ -722,7 +722,7 @@ def _unmet_instances(
     return unmet
 
 
-def _definitions_used(cert: "Unfold", theorem: "Theorem") -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _definitions_used(cert: Unfold, theorem: Theorem) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The declared definitions an ``Unfold`` (without ``of``) substitutes, and a hypothesis
     for each substitution no definition declares.
 
@@ -737,8 +737,11 @@ def _definitions_used(cert: "Unfold", theorem: "Theorem") -> tuple[tuple[str, ..
             (
                 a.key
                 for a in defs
-                if (a.relation.lhs == k and a.relation.rhs == v)
-                or (a.relation.lhs == v and a.relation.rhs == k)
+                if a.relation is not None  # always (defs are equalities); narrows the Optional
+                and (
+                    (a.relation.lhs == k and a.relation.rhs == v)
+                    or (a.relation.lhs == v and a.relation.rhs == k)
+                )
             ),
             None,
         )

@@ -2066,7 +2066,14 @@ AS_WRITTEN = [
 
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with
 #: the assumptions; an undeclared one would be a hypothesis no claim makes)
-_DEFINES = {'ip': 'ip names ⟨∇f(w), w⁺ − w⟩', 'g2': 'g2 names ‖∇f(w)‖² = gᵀg', 'dist2': 'dist2 names ‖w⁺ − w‖²', 'h(s)': 'h(s) names ⟨∇f(w + sd) − ∇f(w), d⟩ = φ′(s) − ⟨∇f(w), d⟩ (φ(s) = f(w + sd))', 'u_t': 'u_t names the momentum direction −g_t + β u_{t−1}', 'w_prev': 'w_{t−1} names w_t − η u_{t−1}'}
+_DEFINES = {
+    "ip": "ip names ⟨∇f(w), w⁺ − w⟩",
+    "g2": "g2 names ‖∇f(w)‖² = gᵀg",
+    "dist2": "dist2 names ‖w⁺ − w‖²",
+    "h(s)": "h(s) names ⟨∇f(w + sd) − ∇f(w), d⟩ = φ′(s) − ⟨∇f(w), d⟩ (φ(s) = f(w + sd))",
+    "u_t": "u_t names the momentum direction −g_t + β u_{t−1}",
+    "w_prev": "w_{t−1} names w_t − η u_{t−1}",
+}
 _UNFOLDED = {
     k: v
     for step_ in DERIVATION
@@ -2074,11 +2081,17 @@ _UNFOLDED = {
     for k, v in step_.certificate.defs.items()
 }
 ASSUMPTIONS += [
-    Assumption(f"def_{sp.sstr(k)}", _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
-               sp.Eq(k, v, evaluate=False), definition=True)
+    Assumption(
+        f"def_{sp.sstr(k)}",
+        _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
+        sp.Eq(k, v, evaluate=False),
+        definition=True,
+    )
     for k, v in _UNFOLDED.items()
-    if not any(a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
-               for a in ASSUMPTIONS)
+    if not any(
+        a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
+        for a in ASSUMPTIONS
+    )
 ]
 
 

@@ -1516,7 +1516,7 @@ AS_WRITTEN = [
 
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with
 #: the assumptions; an undeclared one would be a hypothesis no claim makes)
-_DEFINES = {'Lw': 'L(w) names the least-squares loss ½‖c‖² of the residual c'}
+_DEFINES = {"Lw": "L(w) names the least-squares loss ½‖c‖² of the residual c"}
 _UNFOLDED = {
     k: v
     for step_ in DERIVATION
@@ -1524,11 +1524,17 @@ _UNFOLDED = {
     for k, v in step_.certificate.defs.items()
 }
 ASSUMPTIONS += [
-    Assumption(f"def_{sp.sstr(k)}", _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
-               sp.Eq(k, v, evaluate=False), definition=True)
+    Assumption(
+        f"def_{sp.sstr(k)}",
+        _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
+        sp.Eq(k, v, evaluate=False),
+        definition=True,
+    )
     for k, v in _UNFOLDED.items()
-    if not any(a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
-               for a in ASSUMPTIONS)
+    if not any(
+        a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
+        for a in ASSUMPTIONS
+    )
 ]
 
 

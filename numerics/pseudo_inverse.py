@@ -293,8 +293,11 @@ def _measure_rate(claim: Claim, ctx: RunContext) -> list[Measurement]:
 
 
 def _grid_key(claim: Claim):
+    """The claim's assumptions and the assumptions' relations (a test may change one): sympy
+    objects are hashable and compare structurally, so they key the cache as they are (srepr
+    would order the terms of every Add, evaluating the integrals in them numerically)."""
     rels = [a.relation for a in th.THEOREM.assumptions if a.relation is not None]
-    return (tuple(claim.assumptions), tuple(sp.srepr(r) for r in rels))
+    return (tuple(claim.assumptions), tuple(rels))
 
 
 def _measure_step(claim: Claim, ctx: RunContext) -> list[Measurement]:

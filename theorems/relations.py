@@ -109,6 +109,8 @@ def differs_somewhere(expr: sp.Expr) -> bool:
     if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):
         return False
     syms = sorted(expr.free_symbols, key=lambda x: x.name)
+    if expr.has(sp.Indexed):  # a sum over indexed terms has no numeric value at a point
+        return False
     finite_sums = expr.has(sp.Sum, sp.Product)
     for pt in _probe_points(syms):
         try:
@@ -132,6 +134,16 @@ def _same_zero(expr: sp.Expr) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _signature(rel: sp.Basic) -> tuple:
+    """The quantities a relation is about: its free symbols, indexed bases and undefined
+    functions.  Two relations over different quantities are not matched (a relation whose
+    terms cancel a quantity is written without it); this can only hide a proof, never make one."""
+    funcs = frozenset(type(f).__name__ for f in rel.atoms(sp.core.function.AppliedUndef))
+    bases = frozenset(str(i.base) for i in rel.atoms(sp.Indexed))
+    return frozenset(rel.free_symbols), funcs, bases
+
+
+@lru_cache(maxsize=65536)
 def same_relation(a: sp.Basic, b: sp.Basic) -> bool:
     """Whether two relations state the same thing: the same kind (``<=``, ``<``, ``=``, read
     with ``>=`` as a flipped ``<=``) and slacks that are identically equal.  Two equalities
@@ -150,6 +162,8 @@ def same_relation(a: sp.Basic, b: sp.Basic) -> bool:
     if not (isinstance(a, RELATIONS) and isinstance(b, RELATIONS)):
         return False
     if isinstance(a, sp.Equality) != isinstance(b, sp.Equality):
+        return False
+    if _signature(a) != _signature(b):
         return False
     if isinstance(a, sp.Equality):
         if is_zero(slack(a)) or is_zero(slack(b)):

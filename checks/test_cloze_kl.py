@@ -345,6 +345,13 @@ EXPECTED = {
     "proof_tv_max": Verdict.VERIFIED,
     "proof_tv_answers": Verdict.VERIFIED,
     "proof_pinsker": Verdict.VERIFIED,
+    "def_15_8_4": Verdict.NOT_CHECKED,
+    "def_15_8_5": Verdict.NOT_CHECKED,
+    "def_15_8_6": Verdict.NOT_CHECKED,
+    "def_15_8_7": Verdict.NOT_CHECKED,
+    "note_repeats": Verdict.VERIFIED,
+    "fn_25": Verdict.NOT_CHECKED,
+    "fn_26": Verdict.VERIFIED,
 }
 
 

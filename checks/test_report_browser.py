@@ -84,7 +84,7 @@ def driver():
     d.quit()
 
 
-def test_report_renders_offline_in_chromium(results, report, driver):
+def test_report_renders_offline_in_chromium(driver, results, report):
     driver.get((report / "report.html").as_uri())
     # no request other than the page itself (no CDN, no fonts, no scripts)
     requests = []

@@ -266,6 +266,52 @@ def pacbayes_rows(configs, device=None) -> list[dict]:
 # ----------------------------------------------------------------------------- main
 
 
+def tables(res: dict) -> dict:
+    """The benchmark as tables for the report's Run section (columns and rows of numbers)."""
+    shapiq = {r["N"]: r.get("shapiq_s") for r in res["shapley_vs_shapiq"]}
+    return {
+        "exact Shapley values: one pass over the table vs the one-read bound": {
+            "columns": ["N", "one pass (s)", "one-read bound (s)", "× bound", "per-player code (s)"],
+            "rows": [
+                [
+                    r["N"],
+                    r.get("one_pass_s"),
+                    r.get("one_read_bound_s"),
+                    r.get("x_bound"),
+                    r.get("per_player_s"),
+                ]
+                for r in res["shapley"]
+            ],
+        },
+        "exact Shapley values: ours vs shapiq's ExactComputer": {
+            "columns": ["N", "ours (s)", "shapiq (s)", "speed-up"],
+            "rows": [
+                [r["N"], r["ours_s"], shapiq.get(r["N"]), r.get("speedup")] for r in res["shapley_vs_shapiq"]
+            ],
+        },
+        "batched gradient descent vs a numpy loop (instance-steps/s)": {
+            "columns": ["batch", "dim", "batched", "numpy loop", "ratio"],
+            "rows": [
+                [
+                    r["batch"],
+                    r["dim"],
+                    r["batched_instance_steps_per_s"],
+                    r["numpy_instance_steps_per_s"],
+                    r["speedup"],
+                ]
+                for r in res["gradient_descent"]
+            ],
+        },
+        "PAC-Bayes coverage sampler vs a numpy loop (samples/s)": {
+            "columns": ["hypotheses", "m", "batched", "numpy loop", "ratio"],
+            "rows": [
+                [r["hypotheses"], r["m"], r["batched_samples_per_s"], r["numpy_samples_per_s"], r["speedup"]]
+                for r in res["pacbayes_sampler"]
+            ],
+        },
+    }
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dlverify.numerics.bench")
     ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
@@ -296,6 +342,7 @@ def main(argv=None) -> int:
     )
     res: dict[str, Any] = {
         "device": describe(device),
+        "note": "copy bandwidth measured in the same run; load average recorded (other work may be running)",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "cpus": os.cpu_count(),
@@ -309,6 +356,7 @@ def main(argv=None) -> int:
     }
     if device.type == "cuda":
         res["peak_memory_bytes"] = torch.cuda.max_memory_allocated(device)
+    res["tables"] = tables(res)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(res, f, indent=1)

@@ -51,6 +51,7 @@ from dlverify.theorems.core import (
 )
 
 DOC = "002_9b9f6b48f7568a99.txt"
+N_SKILLS = sp.Symbol("N_skills", positive=True, integer=True)  # |S|, for the note on repeats
 
 # ----------------------------------------------------------------------------- symbols
 u = sp.Symbol("u", positive=True)
@@ -679,6 +680,79 @@ AS_WRITTEN = [
         ),
         note="Pinsker's inequality (the 'wikipedia version', nats); it gives √(ε/2), which implies the "
         "theorem's √(2ε)",
+    ),
+    # §15.8.1, the statistical view of skills: the setting of §15.9 (its numerics build these graphs)
+    SourceLine(
+        "def_15_8_4",
+        DOC,
+        3928,
+        "Definition 15.8.4 (skill graph)",
+        "Definition 15.8.4",
+        r"(S,T,E)\ 	ext{bipartite},\ (s,t)\in E\iff t\ 	ext{requires}\ s",
+        unchecked="a definition (the skill graph); emergence's numerics build such graphs",
+    ),
+    SourceLine(
+        "def_15_8_5",
+        DOC,
+        3936,
+        "Definition 15.8.5 (Degree-*k* skill cluster)",
+        "Definition 15.8.5",
+        r"t\sim\mathrm{GEN}(s_1,\dots,s_k),\ s_j\overset{iid}{\sim}\mu_1",
+        unchecked="a definition (the degree-k skill cluster); emergence samples it",
+    ),
+    SourceLine(
+        "def_15_8_6",
+        DOC,
+        3942,
+        "Definition 15.8.6. (*Text corpus*)",
+        "Definition 15.8.6",
+        r"	ext{corpus}=\{(S,T_i,E_i)\}_i\ 	ext{sharing}\ S",
+        unchecked="a definition (the text corpus as skill clusters)",
+    ),
+    SourceLine(
+        "def_15_8_7",
+        DOC,
+        3946,
+        "Definition 15.8.7 (Competence on Skills)",
+        "Definition 15.8.7",
+        r"	au_s:\ 	ext{cloze questions of}\ t\sim\mu_2(\cdot\mid s\in t)",
+        unchecked="a definition (competence as a statistical task per skill)",
+    ),
+    SourceLine(
+        "note_repeats",
+        DOC,
+        3952,
+        "allows a skill to be picked twice",
+        "note after Definition 15.8.7",
+        r"k\ge2:\ \Pr[s_i=s_j]>0\ 	ext{under iid sampling}",
+        reading=Claim(
+            "note_repeats",
+            "two iid uniform draws from N skills coincide with probability 1/N > 0",
+            sp.Gt(1 / N_SKILLS, 0),
+        ),
+        note="read for the uniform measure on N skills: the chance that two of the k draws coincide "
+        "is at least 1/N > 0",
+    ),
+    SourceLine(
+        "fn_25",
+        DOC,
+        3954,
+        "There are many measures satisfying",
+        "footnote 25",
+        r"\mu_2(\{t: s\in t\})=\mu_1(s)\ 	ext{has many solutions}\ \mu_2",
+        unchecked="an existence remark about measures with given marginals, with no quantity to compute",
+    ),
+    SourceLine(
+        "fn_26",
+        DOC,
+        3956,
+        "will appear in 5 statistical tasks",
+        "footnote 26",
+        r"|t|=5:\ inom51=5\ 	ext{single-skill tasks},\ inom52\ 	ext{pair tasks}",
+        reading=Claim(
+            "fn_26", "a 5-skill piece lies in C(5, 1) = 5 single-skill tasks", sp.Eq(sp.binomial(5, 1), 5)
+        ),
+        note="the count of k'-subsets of the piece's 5 skills; sympy evaluates it when the relation is built",
     ),
 ]
 

@@ -128,7 +128,10 @@ def _trajectory(
     """GD on one family at several η·L (one batch); cached: many claims share it."""
     dt = getattr(torch, dtype)
     batch = smooth.make(family, B * len(ratios), d, 1.0, seed=seed, device=torch.device(device), dtype=dt)
-    eta_t = torch.tensor(ratios, dtype=dt, device=batch.w0.device).repeat_interleave(B) / batch.L
+    # without smoothness the claim is told an L below the certified constant, and its step sizes
+    # are chosen for that told L (so its step-size assumptions hold for the L it is told)
+    told = batch.L / UNDERSTATE if understate else batch.L
+    eta_t = torch.tensor(ratios, dtype=dt, device=batch.w0.device).repeat_interleave(B) / told
     traj = smooth.gradient_descent(batch, eta_t, steps)
     if understate:  # the claim is told an L below the certified constant
         traj = smooth.Trajectory(

@@ -301,16 +301,19 @@ def _grid_key(claim: Claim):
 
 
 def _measure_step(claim: Claim, ctx: RunContext) -> list[Measurement]:
-    """A relation over (η, σ_min², σ_max²) alone, on the singular values of every spectrum."""
+    """A relation over (η, σ_min², σ_max²) alone, on the singular values of every spectrum, each
+    also rescaled (X by 1/4 and by 4) so that σ² lies on both sides of 1: a relation that mixes
+    η with η·σ² (a unit error) is then refuted."""
     z = _sizes(ctx)
     parts = []
-    for i, spectrum in enumerate(linear.SPECTRA):
+    for i, (spectrum, scale) in enumerate((sp_, c) for sp_ in linear.SPECTRA for c in (1.0, 1 / 16, 16.0)):
         X_, _ = linear.design(
-            z["B"], z["n"], z["d"], spectrum=spectrum, seed=ctx.seed + i, device=ctx.device, dtype=ctx.dtype
+            z["B"], z["n"], z["d"], spectrum=spectrum, seed=ctx.seed + i // 3,
+            device=ctx.device, dtype=ctx.dtype,
         )
         s = linear.singular_values(X_)
         smin, _ = _smin_nz(s, X_)
-        vals = {"sigma_max2": (s[:, 0] ** 2)[:, None], "sigma_min2": (smin**2)[:, None]}
+        vals = {"sigma_max2": scale * (s[:, 0] ** 2)[:, None], "sigma_min2": scale * (smin**2)[:, None]}
         eta_, mask = step_sizes(claim, vals)
         vals = {k: v.expand_as(eta_) for k, v in vals.items()} | {"eta": eta_}
         tol = 8 * gamma(4 * max(z["n"], z["d"])) * (1 + eta_ * vals["sigma_max2"])
@@ -319,7 +322,7 @@ def _measure_step(claim: Claim, ctx: RunContext) -> list[Measurement]:
                 claim.relation,
                 vals,
                 tol,
-                how=f"step sizes from the assumptions, {spectrum} spectra",
+                how=f"step sizes from the assumptions, {spectrum} spectra (σ² × {scale:g})",
                 mask=mask,
                 describe=lambda idx, sp_=spectrum, e=eta_, v=vals: {
                     "spectrum": sp_,
@@ -790,7 +793,7 @@ def measure(claim: Claim, ctx: RunContext) -> list[Measurement]:
         return [skipped("numeric", "the relation has no instance quantities")]
     if {"e0", "e1"} & names and names <= RATE:
         return [combine("batched GD on least squares", _measure_rate(claim, ctx))]
-    if names <= STEP and "eta" in names:
+    if names <= STEP and names & {"eta", "sigma_max2", "sigma_min2"}:
         return [combine("step sizes generated from the assumptions", _measure_step(claim, ctx))]
     if names <= {"drift", "rdrift"}:
         return [combine("null-space and row-space drift of GD", _measure_null(claim, ctx))]

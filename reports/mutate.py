@@ -56,7 +56,7 @@ def _walk(expr, path=()):
         yield from _walk(a, path + (i,))
 
 
-def mutants(claim: Claim) -> list[tuple[str, Claim]]:
+def mutants(claim: Claim, definitions: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, Claim]]:
     """(description, mutated claim) pairs; the key is kept so the check dispatches as before."""
     rel = claim.relation
     out: list[tuple[str, sp.Basic, tuple]] = []
@@ -95,6 +95,8 @@ def mutants(claim: Claim) -> list[tuple[str, Claim]]:
             ("inequality flipped", _REL_FLIP[type(rel)](rel.lhs, rel.rhs, evaluate=False), claim.assumptions)
         )
     for a in claim.assumptions:
+        if a in definitions:  # a definition says what the claim is about; dropping it changes the subject
+            continue
         out.append((f"assumption '{a}' removed", rel, tuple(x for x in claim.assumptions if x != a)))
     seen, res = set(), []
     for desc, r, assum in out:
@@ -273,7 +275,7 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
     for claim in th.claims:
         original = assess(th, claim, marks, measure)
         tight = original.verdict is Verdict.TIGHT
-        for desc, m in mutants(claim):
+        for desc, m in mutants(claim, {a.key for a in th.assumptions if a.definition}):
             try:
                 res = assess(th, m, marks, measure)
                 verdict, detail = res.verdict, res.detail

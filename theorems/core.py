@@ -776,6 +776,35 @@ def positivity_references(cert: Certificate, facts: Mapping[str, sp.Basic]) -> t
     return tuple(keys)
 
 
+def unfolded_definitions(
+    derivation: Sequence[Step], assumptions: Sequence[Assumption], texts: Mapping[str, str] | None = None
+) -> list[Assumption]:
+    """Declared definitions for every symbol an ``Unfold`` without ``of`` substitutes (and that
+    ``assumptions`` do not declare yet): what each stands for, shown with the assumptions."""
+    texts = dict(texts or {})
+    unfolded = {
+        k: v
+        for step in derivation
+        if isinstance(step.certificate, Unfold) and not step.certificate.of
+        for k, v in step.certificate.defs.items()
+    }
+    have = [
+        (a.relation.lhs, a.relation.rhs)
+        for a in assumptions
+        if a.definition and isinstance(a.relation, sp.Equality)
+    ]
+    return [
+        Assumption(
+            f"def_{sp.sstr(k)}",
+            texts.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
+            sp.Eq(k, v, evaluate=False),
+            definition=True,
+        )
+        for k, v in unfolded.items()
+        if (k, v) not in have
+    ]
+
+
 def check_derivation(theorem: Theorem) -> list[StepMark]:
     """Re-check every step, in order, against the assumptions and the earlier steps.
 

@@ -43,6 +43,7 @@ from dlverify.theorems.core import (
     SumOfSquares,
     Theorem,
     Unfold,
+    unfolded_definitions,
 )
 
 # ----------------------------------------------------------------------------- symbols
@@ -2074,25 +2075,7 @@ _DEFINES = {
     "u_t": "u_t names the momentum direction −g_t + β u_{t−1}",
     "w_prev": "w_{t−1} names w_t − η u_{t−1}",
 }
-_UNFOLDED = {
-    k: v
-    for step_ in DERIVATION
-    if isinstance(step_.certificate, Unfold) and not step_.certificate.of
-    for k, v in step_.certificate.defs.items()
-}
-ASSUMPTIONS += [
-    Assumption(
-        f"def_{sp.sstr(k)}",
-        _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
-        sp.Eq(k, v, evaluate=False),
-        definition=True,
-    )
-    for k, v in _UNFOLDED.items()
-    if not any(
-        a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
-        for a in ASSUMPTIONS
-    )
-]
+ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS, _DEFINES)
 
 
 THEOREM = Theorem(

@@ -47,6 +47,7 @@ from dlverify.theorems.core import (
     SumOfSquares,
     Theorem,
     Unfold,
+    unfolded_definitions,
 )
 
 # ----------------------------------------------------------------------------- symbols
@@ -1517,25 +1518,7 @@ AS_WRITTEN = [
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with
 #: the assumptions; an undeclared one would be a hypothesis no claim makes)
 _DEFINES = {"Lw": "L(w) names the least-squares loss ½‖c‖² of the residual c"}
-_UNFOLDED = {
-    k: v
-    for step_ in DERIVATION
-    if isinstance(step_.certificate, Unfold) and not step_.certificate.of
-    for k, v in step_.certificate.defs.items()
-}
-ASSUMPTIONS += [
-    Assumption(
-        f"def_{sp.sstr(k)}",
-        _DEFINES.get(sp.sstr(k), f"{sp.sstr(k)} names {sp.sstr(v)}"),
-        sp.Eq(k, v, evaluate=False),
-        definition=True,
-    )
-    for k, v in _UNFOLDED.items()
-    if not any(
-        a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == k and a.relation.rhs == v
-        for a in ASSUMPTIONS
-    )
-]
+ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS, _DEFINES)
 
 
 THEOREM = Theorem(

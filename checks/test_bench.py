@@ -9,11 +9,16 @@ from dlverify.numerics import bench, games, pacbayes, smooth
 
 
 def test_numpy_gd_loop_matches_batched_descent():
+    """The benchmark's numpy loop does the batched code's work: the same f, ||grad f||², rounding
+    bound and distance records, step by step (an independent computation of each)."""
+    from dlverify.numerics.device import gamma
+
     batch, A, b = bench.quadratic_data(6, 5, seed=3)
     eta = 1.0 / float(batch.L[0])
     traj = smooth.gradient_descent(batch, eta, 20)
-    ref = bench.numpy_gd(A, b, batch.w0.numpy(), eta, 20)
-    assert np.allclose(traj.g2[-1].numpy(), ref, rtol=1e-9, atol=1e-12)
+    ref = bench.numpy_gd(A, b, batch.w0.numpy(), eta, 20, gamma(batch.n_terms + 16))
+    for key in ("f", "g2", "err", "dist"):
+        assert np.allclose(getattr(traj, key).numpy(), ref[key], rtol=1e-9, atol=1e-12), key
 
 
 def test_numpy_sampler_draws_the_same_distribution():
@@ -42,7 +47,7 @@ def test_benchmarked_shapley_is_the_exact_code():
 
 def test_bench_main_writes_a_record(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "shapley_rows", lambda Ns, device, bw, **k: [])
-    monkeypatch.setattr(bench, "gd_rows", lambda sizes, device=None: [])
+    monkeypatch.setattr(bench, "gd_rows", lambda sizes, device=None, bw=None: [])
     monkeypatch.setattr(bench, "pacbayes_rows", lambda configs, device=None: [])
     monkeypatch.setattr(bench, "shapley_vs_shapiq", lambda Ns: [])
     monkeypatch.setattr(

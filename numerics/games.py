@@ -13,9 +13,11 @@ coalition S has index sum_{k in S} 2**k.  The chain of trust:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 import torch
@@ -75,6 +77,39 @@ def _split(N: int) -> tuple[int, int, int]:
     return H, L1, N - H - L1
 
 
+@functools.lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    """Worker threads for the CPU pass (started once, on first use)."""
+    return ThreadPoolExecutor(8, thread_name_prefix="dlverify-shapley")
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(N: int, device: torch.device, dtype: torch.dtype) -> dict[str, Tensor]:
+    """The one pass's constant index tables for N players (computed once per N, device and
+    dtype; read-only): popcounts of the row and column bits, the coalition size of every
+    entry of the two small arrays, and the bit matrices that read the values off them."""
+    H, L1, L2 = _split(N)
+    L = L1 + L2
+    pc_r, pc_1 = popcount(H, device), popcount(L1, device)
+    plan = {
+        "pc_r": pc_r,
+        "pc_1": pc_1,
+        "kidx": torch.arange(H + 1, device=device)[:, None] + popcount(L, device)[None],  # |S| = p + pc(col)
+        "cbits": ((torch.arange(2**L, device=device)[:, None] >> torch.arange(L, device=device)) & 1).to(dtype),
+    }
+    if H:
+        plan["OC2"] = torch.nn.functional.one_hot(popcount(L2, device), L2 + 1).to(dtype)  # (C2, L2+1)
+        plan["ridx"] = (
+            pc_r[:, None, None]
+            + torch.arange(L1 + 1, device=device)[None, :, None]
+            + torch.arange(L2 + 1, device=device)[None, None, :]
+        )
+        plan["rbits"] = (
+            (torch.arange(2**H, device=device)[:, None] >> torch.arange(H, device=device)) & 1
+        ).to(dtype)
+    return plan
+
+
 def _finish(Q: Tensor, P1: Tensor, N: int, weights: Tensor) -> Tensor:
     """All N values from the two small arrays of the one pass (see :func:`exact_shapley`).
 
@@ -86,29 +121,22 @@ def _finish(Q: Tensor, P1: Tensor, N: int, weights: Tensor) -> Tensor:
     H, L1, L2 = _split(N)
     L = L1 + L2
     dt, dev = Q.dtype, Q.device
+    plan = _plan(N, dev, dt)
     wfull = torch.zeros(N + 2, dtype=dt, device=dev)  # index k + 1 holds w(k), k = -1..N
     wfull[1 : N + 1] = weights[:N]
     cw = wfull[:-1] + wfull[1:]  # cw(k), k = 0..N
     wk = wfull[1:]  # w(k), k = 0..N
     Qc = Q.reshape(G, H + 1, 2**L)  # (G, p, col), col = c1 * 2^L2 + c2: pc(col) = popcount over L bits
-    kidx = torch.arange(H + 1, device=dev)[:, None] + popcount(L, dev)[None]  # |S| = p + pc(col)
+    kidx = plan["kidx"]
     col_c = (Qc * cw[kidx]).sum(1)  # (G, C): sum over rows of cw(|S|) v(S), per column
     B = (Qc * wk[kidx]).sum((1, 2))  # (G,)
     phi = torch.empty(G, N, dtype=dt, device=dev)
     if L:
-        cbits = ((torch.arange(2**L, device=dev)[:, None] >> torch.arange(L, device=dev)) & 1).to(dt)
-        phi[:, :L] = col_c @ cbits
+        phi[:, :L] = col_c @ plan["cbits"]
     if H:
-        OC2 = torch.nn.functional.one_hot(popcount(L2, dev), L2 + 1).to(dt)  # (C2, L2+1)
-        P2 = P1 @ OC2  # (G, R, L1+1, L2+1)
-        ridx = (
-            popcount(H, dev)[:, None, None]
-            + torch.arange(L1 + 1, device=dev)[None, :, None]
-            + torch.arange(L2 + 1, device=dev)[None, None, :]
-        )
-        row_c = (P2 * cw[ridx]).sum((2, 3))  # (G, R)
-        rbits = ((torch.arange(2**H, device=dev)[:, None] >> torch.arange(H, device=dev)) & 1).to(dt)
-        phi[:, L:] = row_c @ rbits
+        P2 = P1 @ plan["OC2"]  # (G, R, L1+1, L2+1)
+        row_c = (P2 * cw[plan["ridx"]]).sum((2, 3))  # (G, R)
+        phi[:, L:] = row_c @ plan["rbits"]
     return phi - B[:, None]
 
 
@@ -172,15 +200,30 @@ def exact_shapley_stream(
     device = torch.device("cpu") if device is None else torch.device(device)
     if chunk_rows is None:  # about 1 MiB of table per chunk
         chunk_rows = max(1, (1 << 17) // max(1, G * 2 ** (L1 + L2)))
-    pc_r = popcount(H, device)
-    pc_1 = popcount(L1, device)
-    Q = torch.zeros(G, H + 1, 2**L1, 2**L2, dtype=dtype, device=device)
+    plan = _plan(N, device, dtype)
+    pc_r, pc_1 = plan["pc_r"], plan["pc_1"]
     P1 = torch.zeros(G, R, L1 + 1, 2**L2, dtype=dtype, device=device)
-    for r0 in range(0, R, chunk_rows):
-        r1 = min(R, r0 + chunk_rows)
-        blk = rows(r0, r1)
-        Q.index_add_(1, pc_r[r0:r1], blk)
-        P1[:, r0:r1].index_add_(2, pc_1, blk)
+    starts = range(0, R, chunk_rows)
+    # On a CPU the two scatter-adds run on one core: with more threads, workers take every
+    # k-th chunk, each into its own Q (P1's rows are disjoint); ``rows`` must then be safe to
+    # call from several threads (slicing a table is; a game evaluated on the fly in torch is).
+    # Below 2^23 entries (64 MiB of float64) starting the threads costs more than it saves.
+    big = G * 2**N >= 2**23
+    workers = max(1, min(torch.get_num_threads(), 8)) if device.type == "cpu" and big else 1
+
+    def accumulate(k: int) -> Tensor:
+        Q = torch.zeros(G, H + 1, 2**L1, 2**L2, dtype=dtype, device=device)
+        for r0 in starts[k::workers]:
+            r1 = min(R, r0 + chunk_rows)
+            blk = rows(r0, r1)
+            Q.index_add_(1, pc_r[r0:r1], blk)
+            P1[:, r0:r1].index_add_(2, pc_1, blk)
+        return Q
+
+    if workers == 1:
+        Q = accumulate(0)
+    else:
+        Q = functools.reduce(torch.add, _pool().map(accumulate, range(workers)))
     # every value enters Q with coefficient 1: a NaN or inf in the table shows here, at no extra pass
     if not bool(torch.isfinite(Q).all()):
         raise DlverifyError(

@@ -37,3 +37,20 @@ def test_loglog_slope_and_interval_match_a_hand_computation():
 def test_slope_needs_three_points():
     with pytest.raises(ValueError):
         fit_loglog_slope([1, 2], [1, 2])
+
+
+def test_profile_sizes_ci_thorough_and_gpu():
+    """ci size in ci; the thorough size on a CPU (and on a GPU when no GPU size is given); the GPU
+    size only on a CUDA device; an unknown profile is bad input."""
+    import torch
+
+    from dlverify.numerics.device import RunContext
+    from dlverify.theorems.core import DlverifyError
+
+    ci, th = RunContext("cpu", 1, "ci"), RunContext("cpu", 1, "thorough")
+    assert (ci.size(1, 2, gpu=3), th.size(1, 2, gpu=3), th.size(1, 2)) == (1, 2, 2)
+    gpu = RunContext("cpu", 1, "thorough")
+    gpu.device = torch.device("cuda")  # the rule only (no CUDA device needed to read it)
+    assert (gpu.size(1, 2, gpu=3), gpu.size(1, 2), gpu.size(1, 2, gpu=None)) == (3, 2, None)
+    with pytest.raises(DlverifyError, match="unknown profile"):
+        RunContext("cpu", 1, "fast")

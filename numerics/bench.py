@@ -89,7 +89,9 @@ def shapley_rows(Ns, device, bw: dict, *, baseline_up_to: int = 22, repeats: int
             continue
         v = games.random_games(1, N, seed=N, device=device)
         phi = games.exact_shapley(v)
-        t = _best(lambda g=v: games.exact_shapley(g), device, repeats if N > 24 else 2 * repeats)  # small tables: more repeats, same cost
+        t = _best(
+            lambda g=v: games.exact_shapley(g), device, repeats if N > 24 else 2 * repeats
+        )  # small tables: more repeats, same cost
         bound_copy = 2**N * 8 / (bw["copy_GBps"] * 1e9)
         bound_read = 2**N * 8 / (bw["read_GBps"] * 1e9)
         resid = float((phi.sum() - (v[0, -1] - v[0, 0])).abs())
@@ -178,7 +180,12 @@ def numpy_gd(A: np.ndarray, b: np.ndarray, w0: np.ndarray, eta: float, steps: in
         def evaluate(w, Ai=Ai, bi=bi, absA=absA, absb=absb):
             Aw = Ai @ w
             aw = absA @ np.abs(w)
-            return 0.5 * w @ Aw + bi @ w, Aw + bi, 0.5 * np.abs(w) @ aw + absb @ np.abs(w), np.linalg.norm(aw + absb)
+            return (
+                0.5 * w @ Aw + bi @ w,
+                Aw + bi,
+                0.5 * np.abs(w) @ aw + absb @ np.abs(w),
+                np.linalg.norm(aw + absb),
+            )
 
         w = w0[i].copy()
         f, g, sf, sg = evaluate(w)

@@ -234,7 +234,8 @@ LM_SIZES_THOROUGH = ((8, 1, 256, 150), (32, 2, 2048, 300), (64, 2, 8192, 600), (
 def trained_models(ctx: RunContext) -> list[dict]:
     """Transformers trained on an HMM language; per model the exact p and the model's q at every
     held-out position.  Trained once per process (cached by device, seed, profile and sizes)."""
-    return _trained_models(str(ctx.device), ctx.seed, ctx.profile, ctx.size(LM_SIZES_CI, LM_SIZES_THOROUGH))
+    sizes = ctx.size(LM_SIZES_CI, LM_SIZES_THOROUGH[:2], gpu=LM_SIZES_THOROUGH)
+    return _trained_models(str(ctx.device), ctx.seed, ctx.profile, sizes)
 
 
 @functools.lru_cache(maxsize=4)

@@ -79,9 +79,17 @@ class RunContext:
         self.profile = profile
         self.dtype = dtype
 
-    def size(self, ci, thorough):
-        """The CI size or the thorough (GPU) size of a parameter."""
-        return ci if self.profile == "ci" else thorough
+    _UNSET = object()
+
+    def size(self, ci, thorough, gpu=_UNSET):
+        """A parameter's size in this run: ``ci`` in the ci profile; in the thorough profile
+        ``thorough`` on a CPU (sized to finish within the hour on 2 cores) and ``gpu`` on a
+        CUDA device (the big sizes; the thorough size when not given)."""
+        if self.profile == "ci":
+            return ci
+        if gpu is not RunContext._UNSET and self.device.type == "cuda":
+            return gpu
+        return thorough
 
     def describe(self) -> dict:
         return {

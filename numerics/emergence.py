@@ -105,7 +105,7 @@ def measure_condition(
 
 # ----------------------------------------------------------------------------- graphs (cached)
 def _sizes(ctx: RunContext, ratio: float) -> tuple[int, int]:
-    M = ctx.size(300, 3000) if ratio >= 1 else ctx.size(3000, 30000)
+    M = ctx.size(300, 1000, gpu=3000) if ratio >= 1 else ctx.size(3000, 10000, gpu=30000)
     return M, int(round(ratio * M))
 
 
@@ -128,7 +128,9 @@ def _suite_adversary(profile: str, seed: int, device: str, kk: int, theta: float
     edges = _graph(M, N, kk, _seed(ctx, kk, theta, ratio), device)
     nY = int(round(theta * N))
     adv = sg.adversarial_failed(edges, M, nY, ALPHA_FAIL, seed=seed)["fraction"]
-    rnd = float(sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=ctx.size(8, 64), seed=seed + 1).max())
+    rnd = float(
+        sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=ctx.size(8, 32, gpu=64), seed=seed + 1).max()
+    )
     return M, N, adv, rnd
 
 
@@ -150,7 +152,7 @@ def _book_adversary(
         M, N = _sizes(ctx, ratio)
         edges = _graph(M, N, kk, _seed(ctx, kk, theta, ratio), device)
     else:
-        m0 = ctx.size(12, 30) if ratio >= 1 else ctx.size(60, 180)
+        m0 = ctx.size(12, 20, gpu=30) if ratio >= 1 else ctx.size(60, 100, gpu=180)
         M = m0**kp
         N = int(round(ratio * M))
         edges = _graph(m0, N * kp, kk, _seed(ctx, kk, theta, ratio, kp), device, kp)

@@ -95,7 +95,9 @@ def _plan(N: int, device: torch.device, dtype: torch.dtype) -> dict[str, Tensor]
         "pc_r": pc_r,
         "pc_1": pc_1,
         "kidx": torch.arange(H + 1, device=device)[:, None] + popcount(L, device)[None],  # |S| = p + pc(col)
-        "cbits": ((torch.arange(2**L, device=device)[:, None] >> torch.arange(L, device=device)) & 1).to(dtype),
+        "cbits": ((torch.arange(2**L, device=device)[:, None] >> torch.arange(L, device=device)) & 1).to(
+            dtype
+        ),
     }
     if H:
         plan["OC2"] = torch.nn.functional.one_hot(popcount(L2, device), L2 + 1).to(dtype)  # (C2, L2+1)

@@ -263,7 +263,7 @@ def coverage(
     ]
     slack_fn = to_torch(slack(relation), extra=EXTRA)
     settings = _settings(ctx, tuple(assumptions), theorem) if settings is None else settings
-    n = n or ctx.size(20000, 400000)
+    n = n or ctx.size(20000, 100000, gpu=400000)
     t0 = time.perf_counter()
     cells = []
     for j, st_ in enumerate(settings):
@@ -400,10 +400,15 @@ def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
     if dataset == "digits":
         split = sn.load_digits_split(seed=ctx.seed, device=ctx.device)
         sizes, epochs = ctx.size(([64, 32, 10], 15), ([64, 100, 10], 40))
-        steps, n_mc = ctx.size(150, 4000), ctx.size(600, 100000)
+        steps, n_mc = ctx.size(150, 1000, gpu=4000), ctx.size(600, 20000, gpu=100000)
     elif dataset == "fashion-mnist":
         split = sn.load_fashion_split(seed=ctx.seed, device=ctx.device)
-        sizes, epochs, steps, n_mc = [784, 200, 10], 5, ctx.size(300, 3000), ctx.size(1000, 20000)
+        sizes, epochs, steps, n_mc = (
+            [784, 200, 10],
+            5,
+            ctx.size(300, 1000, gpu=3000),
+            ctx.size(1000, 5000, gpu=20000),
+        )
     else:
         raise DlverifyError(f"unknown certificate dataset '{dataset}'; allowed: digits, fashion-mnist")
     t0 = time.perf_counter()

@@ -299,7 +299,7 @@ def _values_step(run: Run, view: str):
 
 
 def _sizes(ctx):
-    return dict(B=ctx.size(6, 128), d=ctx.size(6, 32))
+    return dict(B=ctx.size(6, 32, gpu=128), d=ctx.size(6, 16, gpu=32))
 
 
 def _concat(parts):
@@ -572,8 +572,10 @@ def width_sweep(ctx: RunContext) -> dict:
 @lru_cache(maxsize=4)
 def _width_sweep(key, seed, device, profile) -> dict:
     ctx = RunContext(device, seed, profile)
-    n, d = ctx.size(24, 500), ctx.size(8, 16)
-    widths = ctx.size([64, 256, 1024, 4096], [100, 300, 1000, 3000, 10000, 30000, 100000])
+    n, d = ctx.size(24, 64, gpu=500), ctx.size(8, 16)
+    widths = ctx.size(
+        [64, 256, 1024, 4096], [100, 300, 1000, 3000, 10000], gpu=[100, 300, 1000, 3000, 10000, 30000, 100000]
+    )
     steps = ctx.size(30, 100)
     rows = []
     for m in widths:

@@ -238,7 +238,12 @@ def _rate_batch(
 
 
 def _sizes(ctx):
-    return dict(B=ctx.size(6, 256), n=ctx.size(6, 64), d=ctx.size(12, 256), steps=ctx.size(30, 200))
+    return dict(
+        B=ctx.size(6, 32, gpu=256),
+        n=ctx.size(6, 16, gpu=64),
+        d=ctx.size(12, 64, gpu=256),
+        steps=ctx.size(30, 100, gpu=200),
+    )
 
 
 def _starts(claim: Claim) -> list[str]:
@@ -308,8 +313,13 @@ def _measure_step(claim: Claim, ctx: RunContext) -> list[Measurement]:
     parts = []
     for i, (spectrum, scale) in enumerate((sp_, c) for sp_ in linear.SPECTRA for c in (1.0, 1 / 16, 16.0)):
         X_, _ = linear.design(
-            z["B"], z["n"], z["d"], spectrum=spectrum, seed=ctx.seed + i // 3,
-            device=ctx.device, dtype=ctx.dtype,
+            z["B"],
+            z["n"],
+            z["d"],
+            spectrum=spectrum,
+            seed=ctx.seed + i // 3,
+            device=ctx.device,
+            dtype=ctx.dtype,
         )
         s = linear.singular_values(X_)
         smin, _ = _smin_nz(s, X_)
@@ -353,7 +363,7 @@ def _measure_null(claim: Claim, ctx: RunContext) -> list[Measurement]:
 
 
 def _measure_min_norm(claim: Claim, ctx: RunContext) -> list[Measurement]:
-    B, n, d = ctx.size(32, 1024), ctx.size(6, 64), ctx.size(12, 256)
+    B, n, d = ctx.size(32, 128, gpu=1024), ctx.size(6, 16, gpu=64), ctx.size(12, 64, gpu=256)
     parts = []
     for i, spectrum in enumerate(linear.SPECTRA):
         X_, y_ = linear.design(
@@ -387,7 +397,7 @@ def _measure_min_norm(claim: Claim, ctx: RunContext) -> list[Measurement]:
 
 
 def _kernel_batch(ctx: RunContext, kind: str, claim: Claim, duplicate: bool, seed: int):
-    B, n, p, m = ctx.size(4, 64), ctx.size(8, 32), 3, 5
+    B, n, p, m = ctx.size(4, 16, gpu=64), ctx.size(8, 16, gpu=32), 3, 5
     g = generator(seed, ctx.device)
     A = torch.randn(B, n, p, generator=g, device=ctx.device, dtype=ctx.dtype)
     yv = torch.randn(B, n, generator=g, device=ctx.device, dtype=ctx.dtype)
@@ -402,7 +412,7 @@ def _kernel_batch(ctx: RunContext, kind: str, claim: Claim, duplicate: bool, see
     Kn = eta_.shape[1]
     Kb, yb, etab = K.repeat_interleave(Kn, 0), yv.repeat_interleave(Kn, 0), eta_.reshape(-1)
     lminb, lmaxb = lmin.repeat_interleave(Kn), lmax.repeat_interleave(Kn)
-    steps = ctx.size(1500, 20000)
+    steps = ctx.size(1500, 5000, gpu=20000)
     alpha = linear.gd_kernel(Kb, yb, etab, steps)
     # the closed form: G⁻¹y, not a number where G is singular to working precision
     singular = lminb <= n * torch.finfo(ctx.dtype).eps * lmaxb
@@ -456,7 +466,7 @@ def _measure_kernel(claim: Claim, ctx: RunContext) -> list[Measurement]:
 def _measure_psd(claim: Claim, ctx: RunContext) -> list[Measurement]:
     """λ_min/λ_max of Gram matrices on random unit vectors for the kernels of Problem 3.2.2 as
     written ((1 + (x·y)^d), exp(−‖x − y‖²), exp(−‖x − y‖), and exp(+‖x − y‖))."""
-    B, n, p = ctx.size(64, 1024), ctx.size(8, 32), 3
+    B, n, p = ctx.size(64, 256, gpu=1024), ctx.size(8, 16, gpu=32), 3
     g = generator(ctx.seed + 31, ctx.device)
     A = torch.randn(B, n, p, generator=g, device=ctx.device, dtype=ctx.dtype)
     A = A / torch.linalg.vector_norm(A, dim=-1, keepdim=True)
@@ -494,7 +504,12 @@ def _measure_psd(claim: Claim, ctx: RunContext) -> list[Measurement]:
 
 
 def _limits_batch(ctx: RunContext, spectrum: str, claim: Claim, seed: int):
-    B, n, d, T = ctx.size(6, 128), ctx.size(6, 32), ctx.size(12, 64), ctx.size(400, 4000)
+    B, n, d, T = (
+        ctx.size(6, 32, gpu=128),
+        ctx.size(6, 12, gpu=32),
+        ctx.size(12, 24, gpu=64),
+        ctx.size(400, 1500, gpu=4000),
+    )
     X_, y_ = linear.design(B, n, d, spectrum=spectrum, seed=seed, device=ctx.device, dtype=ctx.dtype)
     s = linear.singular_values(X_)
     smin, _ = _smin_nz(s, X_)
@@ -626,7 +641,7 @@ def _eigen_grid(claim: Claim) -> list[tuple[float, float]]:
 
 
 def _measure_neumann(claim: Claim, ctx: RunContext) -> list[Measurement]:
-    n, B, N = 5, ctx.size(4, 64), ctx.size(400, 4000)
+    n, B, N = 5, ctx.size(4, 16, gpu=64), ctx.size(400, 1500, gpu=4000)
     lo_a, _ = _relations(claim, {"lmin_A"})
     hi_a, _ = _relations(claim, {"lmax_A"})
     parts = []
@@ -714,7 +729,7 @@ DD_ALPHA = 1e-6
 def _risk_point(ctx: RunContext, p: int) -> dict:
     from scipy import stats as st
 
-    draws = ctx.size(2000, 100000)
+    draws = ctx.size(2000, 20000, gpu=100000)
     rk = risk_draws(ctx, DD_N, p, DD_D, draws)
     k = 50
     bm = rk[: (draws // k) * k].reshape(k, -1).mean(-1)
@@ -760,7 +775,7 @@ def _measure_365(claim: Claim, ctx: RunContext) -> list[Measurement]:
         ok = all(bool(_holds(r, {"p": torch.tensor(float(p)), "n": torch.tensor(float(n))})) for r in assumed)
         if not ok:
             continue
-        B = ctx.size(16, 256)
+        B = ctx.size(16, 64, gpu=256)
         g = generator(ctx.seed + p, ctx.device)
         XT = torch.randn(B, n, p, generator=g, device=ctx.device, dtype=ctx.dtype)
         yv = torch.randn(B, n, generator=g, device=ctx.device, dtype=ctx.dtype)
@@ -821,7 +836,12 @@ NUMERIC_FUNCTIONS = {"rate": _rate_batch, "kernel": _kernel_batch, "limits": _li
 
 
 def _extremal_series(ctx: RunContext):
-    B, n, d, steps = ctx.size(8, 256), ctx.size(6, 64), ctx.size(12, 256), ctx.size(60, 300)
+    B, n, d, steps = (
+        ctx.size(8, 32, gpu=256),
+        ctx.size(6, 16, gpu=64),
+        ctx.size(12, 64, gpu=256),
+        ctx.size(60, 120, gpu=300),
+    )
     claim = th.THEOREM.claim("slowest_rate")
     res = _cached(
         _key(ctx, "exp-extremal", _grid_key(claim)),
@@ -944,7 +964,7 @@ def experiments(ctx: RunContext) -> list[Experiment]:
             measured={f"p={x}": v for x, v in zip(xs, mc)},
             predicted={f"p={x}": f for x, f in fin},
             formula=sp.latex(th.RISK),
-            instances=ctx.size(2000, 100000) * len(DD_PS),
+            instances=ctx.size(2000, 20000, gpu=100000) * len(DD_PS),
             dim=DD_D,
             note=f"t-interval on 50 batch means at level 1 − {DD_ALPHA:g}, where |p − n| ≥ 4 (finite "
             f"variance)",

@@ -593,7 +593,7 @@ def estimator_curve(ctx: RunContext, N: int = 12) -> dict:
     v = games.random_games(1, N, seed=ctx.seed + 5, device=ctx.device, dtype=ctx.dtype)
     phi = games.exact_shapley(v)
     ms = [8, 16, 32, 64, 128, 256, 512, 1024] + ([2048, 4096] if ctx.profile == "thorough" else [])
-    reps = ctx.size(100, 2000)
+    reps = ctx.size(100, 500, gpu=2000)
     rmse = []
     t0 = time.perf_counter()
     for m in ms:
@@ -765,7 +765,7 @@ def experiments(ctx: RunContext) -> list[Experiment]:
         )
     )
     # 4. the difference-based estimator (§10.2.1, Theorem 10.2.5) vs the permutation estimator
-    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12), (8, 12, 16, 20)))
+    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12), (8, 12, 16), gpu=(8, 12, 16, 20)))
     out.append(
         Experiment(
             "estimator_budgets",
@@ -799,7 +799,7 @@ def experiments(ctx: RunContext) -> list[Experiment]:
         )
     )
     # 5. exact values at scale (the benchmark against the bandwidth bound is numerics/bench.py)
-    rows_t = timing(ctx, ctx.size([12, 16, 20], [20, 24, 26, 28]))
+    rows_t = timing(ctx, ctx.size([12, 16, 20], [16, 20, 24], gpu=[20, 24, 26, 28]))
     out.append(
         Experiment(
             "timing",

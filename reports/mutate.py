@@ -16,6 +16,7 @@ the verdict is ``false``.  A survivor is classified:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 import time
 
@@ -142,32 +143,69 @@ def _sample_point(syms, rng):
     return vals
 
 
-def _domain_points(claim: Claim, syms, n=300, tries=20000):
-    """Random points of the claim's domain: symbols' declared signs plus ``claim.domain``."""
+def _in_domain(d, fn, pt) -> bool:
+    """One domain relation at a point: compiled where it can be (the tries are many), else sympy."""
+    if fn is not None:
+        try:
+            v = complex(fn(*[float(pt[k]) for k in fn.keys]))
+            if v.imag == 0 and v.real == v.real:
+                return v.real > 0 if isinstance(d, (sp.StrictLessThan, sp.StrictGreaterThan)) else v.real >= 0
+        except Exception:  # noqa: BLE001
+            pass
+    return bool(d.subs(pt))
+
+
+@functools.lru_cache(maxsize=64)
+def _domain_points_cached(domain: tuple, syms: tuple, n: int, tries: int) -> tuple:
     rng = random.Random(0)
-    dom = [d for d in claim.domain]
-    eqs = {d.lhs: d.rhs for d in dom if isinstance(d, sp.Equality)}
-    ineqs = [d for d in dom if not isinstance(d, sp.Equality)]
+    eqs = {d.lhs: d.rhs for d in domain if isinstance(d, sp.Equality)}
+    ineqs = [d for d in domain if not isinstance(d, sp.Equality)]
+    fns = []
+    for d in ineqs:
+        keys = sorted(d.free_symbols, key=lambda s: s.name)
+        try:
+            fn = sp.lambdify(keys, slack(d), modules="mpmath")
+            fn.keys = keys
+        except Exception:  # noqa: BLE001
+            fn = None
+        fns.append(fn)
     pts = []
+    free = [s for s in syms if s not in eqs]
+    extra = sorted({x for d in ineqs for x in d.free_symbols} - set(free) - set(eqs), key=lambda s: s.name)
     for _ in range(tries):
-        free = [s for s in syms if s not in eqs]
-        extra = sorted(
-            {x for d in ineqs for x in d.free_symbols} - set(free) - set(eqs), key=lambda s: s.name
-        )
         pt = _sample_point(free + extra, rng)
         for k, v in eqs.items():
             pt[k] = sp.sympify(v).subs(pt)
-        if all(bool(d.subs(pt)) for d in ineqs):
+        if all(_in_domain(d, fn, pt) for d, fn in zip(ineqs, fns)):
             pts.append(pt)
             if len(pts) >= n:
                 break
-    return pts
+    return tuple(pts)
+
+
+def _domain_points(claim: Claim, syms, n=300, tries=20000):
+    """Random points of the claim's domain: symbols' declared signs plus ``claim.domain`` (the
+    same points for every mutant of a claim; computed once)."""
+    return [dict(p) for p in _domain_points_cached(tuple(claim.domain), tuple(syms), n, tries)]
 
 
 _NUMERIC: dict = {}  # sympy function name -> float function (from a theorem's NUMERIC_FUNCTIONS)
 
 
-def _holds(rel, pt) -> bool | None:
+def _slack_fn(rel, syms):
+    """slack(rel) as a function of the symbols' values, evaluated in mpmath (15 digits, like the
+    sympy Floats it replaces; a theorem's NUMERIC_FUNCTIONS stand in for its opaque functions);
+    None when it cannot be compiled."""
+    floats = {name: (lambda *a, fn=fn: fn(*[float(x) for x in a])) for name, fn in _NUMERIC.items()}
+    try:
+        return sp.lambdify(syms, slack(rel), modules=[floats, "mpmath"])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _holds_sympy(rel, pt) -> bool | None:
+    """The slow route (sympy substitution and evaluation: sums, integrals), where the compiled
+    one cannot evaluate."""
     try:
         expr = slack(rel).subs(pt)
         for name, fn in _NUMERIC.items():
@@ -175,6 +213,22 @@ def _holds(rel, pt) -> bool | None:
         v = complex(sp.N(expr))
     except Exception:  # noqa: BLE001
         return None
+    return _decide(rel, v)
+
+
+def _holds(fn, rel, values, pt) -> bool | None:
+    v = None
+    if fn is not None:
+        try:
+            v = complex(fn(*values))
+        except Exception:  # noqa: BLE001
+            v = None
+    if v is None or v.imag != 0 or v.real != v.real:
+        return _holds_sympy(rel, pt)
+    return _decide(rel, v)
+
+
+def _decide(rel, v: complex) -> bool | None:
     if v.imag != 0 or v.real != v.real:
         return None
     if isinstance(rel, sp.Equality):
@@ -202,8 +256,14 @@ def _compare(orig: Claim, mut: Claim):
         free |= dd.free_symbols
     syms = sorted(free, key=lambda s: s.name)
     pts = _domain_points(orig, syms, n=400)
-    h0 = [_holds(r0, p) for p in pts]
-    h1 = [_holds(r1, p) for p in pts]
+    keys = sorted({k for p in pts for k in p} | set(syms), key=lambda s: s.name)
+    try:
+        values = [[float(p[k]) for k in keys] for p in pts]
+    except (KeyError, TypeError):
+        return "incomparable"
+    f0, f1 = _slack_fn(r0, keys), _slack_fn(r1, keys)
+    h0 = [_holds(f0, r0, x, p) for x, p in zip(values, pts)]
+    h1 = [_holds(f1, r1, x, p) for x, p in zip(values, pts)]
     if not pts or any(x is None for x in h0 + h1):
         return "incomparable"
     if all(a == b for a, b in zip(h0, h1)):

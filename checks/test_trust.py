@@ -75,3 +75,29 @@ def test_stress_runs_every_registered_check_file():
     assert {
         f"test_{t}.py" for t in theorems.REGISTRY
     } <= names  # test_emergence.py was missing from a hand-kept list
+
+
+def test_compiled_comparison_agrees_with_sympy_substitution():
+    """The classifier evaluates relations compiled (mpmath) and falls back to sympy where it
+    cannot; both routes give the same answer at every sampled point, a sum included, and the
+    domain's points satisfy the domain."""
+    x, y = sp.symbols("x y", positive=True)
+    k = sp.Symbol("k", integer=True)
+    rels = [
+        sp.Le(x * sp.log(1 + y), y),
+        sp.Lt(sp.exp(-x), 1 / (1 + x)),
+        sp.Ge(sp.sqrt(x * y), 2 * x * y / (x + y)),
+        sp.Le(sp.Sum(x**k / sp.factorial(k), (k, 0, 6)), sp.exp(x)),
+    ]
+    claim = Claim("c", "", rels[0], domain=(sp.Le(x, 2 * y),))
+    pts = mutate._domain_points(claim, [x, y], n=60)
+    assert len(pts) == 60 and all(p[x] <= 2 * p[y] for p in pts)
+    for rel in rels:
+        fn = mutate._slack_fn(rel, [x, y])
+        got = [mutate._holds(fn, rel, [float(p[x]), float(p[y])], p) for p in pts]
+        ref = [mutate._holds_sympy(rel, p) for p in pts]
+        assert got == ref and None not in got, rel
+    # and both say False where a relation fails (x <= y at x = 2, y = 1)
+    bad = sp.Le(x, y)
+    assert mutate._holds(mutate._slack_fn(bad, [x, y]), bad, [2.0, 1.0], {x: 2, y: 1}) is False
+    assert mutate._holds_sympy(bad, {x: 2, y: 1}) is False

@@ -327,7 +327,10 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
     th = registry.load(theorem_id).THEOREM
     num = registry.numeric(theorem_id)
     _NUMERIC.clear()
-    _NUMERIC.update(getattr(num, "NUMERIC_FUNCTIONS", {}))
+    # the same points are evaluated for every mutant of a claim: remember each function's values
+    _NUMERIC.update(
+        {k: functools.lru_cache(maxsize=2**16)(fn) for k, fn in getattr(num, "NUMERIC_FUNCTIONS", {}).items()}
+    )
     marks = check_derivation(th)
     measure = Measurer(num, ctx)
     rows = []

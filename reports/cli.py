@@ -255,6 +255,7 @@ def _mutate(args, argv) -> int:
         r = rows[-1]
         _print(
             f"{tid}: {r['generated']} mutants, {r['killed']} killed, {r['looser']} true but looser, "
+            f"{r.get('redundant', 0)} redundant, "
             f"{r['equivalent']} equivalent, {r['open']} open, {r['holes']} holes; score {r['score']}"
         )
     for r in rows:

@@ -8,7 +8,10 @@ the verdict is ``false``.  A survivor is classified:
 
 * ``true but looser`` -- its bound is at least the original's at every sampled point of the
   claim's domain (a weaker statement that is still true is not a hole in the checks);
-* ``equivalent`` -- it is the same relation after simplification;
+* ``equivalent`` -- it is the same relation after simplification, or it only drops a cited
+  result (``Assumption.cited``: true wherever its conditions hold) from the hypotheses;
+* ``redundant`` -- an assumption was removed and the suite still *proves* the claim from the
+  others (a true statement: the assumption was implied or unused);
 * ``hole`` -- anything else: a false claim the checks did not catch (or one they cannot
   judge); the report prints it.
 """
@@ -304,7 +307,7 @@ def score(rows: list[dict]) -> dict:
     """The honest score: killed / (every mutant not shown equivalent), beside the counts."""
     count = {
         k: sum(r["outcome"] == k for r in rows)
-        for k in ("killed", "true but looser", "equivalent", "open", "hole")
+        for k in ("killed", "true but looser", "redundant", "equivalent", "open", "hole")
     }
     judged = len(rows) - count["equivalent"]
     return {
@@ -312,6 +315,7 @@ def score(rows: list[dict]) -> dict:
         "killed": count["killed"],
         "survived": len(rows) - count["killed"],
         "looser": count["true but looser"],
+        "redundant": count["redundant"],
         "equivalent": count["equivalent"],
         "open": count["open"],
         "holes": count["hole"],
@@ -320,7 +324,9 @@ def score(rows: list[dict]) -> dict:
     }
 
 
-def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) -> dict:
+def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, claims=None) -> dict:
+    """Mutate every claim of a theorem (or only the claims keyed in ``claims``) and classify
+    each mutant; the record with the honest score."""
     from dlverify.reports.runner import Measurer
     from dlverify.theorems.core import assess, check_derivation
 
@@ -333,9 +339,12 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
     )
     marks = check_derivation(th)
     measure = Measurer(num, ctx)
+    cited = {a.key for a in th.assumptions if a.cited}
     rows = []
     t0 = time.perf_counter()
     for claim in th.claims:
+        if claims is not None and claim.key not in claims:
+            continue
         original = assess(th, claim, marks, measure)
         tight = original.verdict is Verdict.TIGHT
         for desc, m in mutants(claim, {a.key for a in th.assumptions if a.definition}):
@@ -345,7 +354,21 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
             except Exception as exc:  # noqa: BLE001 - a mutant the check cannot run is reported, not fatal
                 verdict, detail = None, f"check could not run: {type(exc).__name__}: {exc}"
             killed = verdict is Verdict.FALSE
-            kind, why = ("killed", detail) if killed else classify_survivor(claim, m, tight)
+            removed = set(claim.assumptions) - set(m.assumptions)
+            if killed:
+                kind, why = "killed", detail
+            elif removed and removed <= cited:
+                kind, why = "equivalent", (
+                    "a cited result removed from the hypotheses: it is true wherever its own "
+                    "conditions hold, so the statement is the same"
+                )
+            elif removed and verdict is not None and res.proof is not None:
+                kind, why = "redundant", (
+                    f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
+                    "implied by them or not needed"
+                )
+            else:
+                kind, why = classify_survivor(claim, m, tight)
             rows.append(
                 {
                     "claim": claim.key,
@@ -353,6 +376,7 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None) ->
                     "relation": sp.sstr(m.relation),
                     "assumptions": list(m.assumptions),
                     "verdict": None if verdict is None else verdict.value,
+                    "basis": None if verdict is None else res.basis.value,
                     "outcome": kind,
                     "reason": why,
                 }

@@ -485,7 +485,10 @@ class Assumption:
     ``definition`` marks a relation that only names a quantity (``n_a² = ‖a‖²``): it holds by
     construction on every instance, so a proof that uses it needs nothing of the claim.  Every
     other assumption is a *hypothesis*: a proof that uses it proves a claim only if the claim
-    assumes it, and the necessity checks negate it.
+    assumes it, and the necessity checks negate it.  ``cited`` marks a hypothesis that is a
+    published result (Donsker–Varadhan, an entropy bound): a proof rests on it like on any
+    hypothesis, but it is true wherever its own conditions hold, so a claim that drops it from
+    its hypotheses is the same statement (the mutation classifier counts it equivalent).
     """
 
     key: str
@@ -493,6 +496,7 @@ class Assumption:
     relation: sp.Basic | None = None
     latex: str = ""
     definition: bool = False
+    cited: bool = False
     #: symbols the relation holds for *every* value of (in their declared domains), e.g. the
     #: step size in "the smoothness upper bound holds for every η > 0"; only these may be
     #: instantiated in a fact that rests on this assumption

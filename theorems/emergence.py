@@ -119,13 +119,15 @@ ASSUMPTIONS = [
         "entropy_T",
         "cited fact: ln C(N, θN) ≤ N H(θ) (the entropy bound; measured on integers, line 3988)",
         sp.Le(lcT, N * H(th)),
+        cited=True,
     ),
-    Assumption("entropy_S", "cited fact: ln C(M, βM) ≤ M H(β)", sp.Le(lcS, M * H(be))),
+    Assumption("entropy_S", "cited fact: ln C(M, βM) ≤ M H(β)", sp.Le(lcS, M * H(be)), cited=True),
     Assumption(
         "chernoff",
         "cited fact: ln P((1 − α)X ≥ αX') ≤ kN(θ ln A_s + (1 − θ) ln B_s) for s > 0 "
         "(Markov on e^{s((1−α)X − αX')}, the binomial generating function, step mgf_binomial)",
         sp.Le(lp, N * KTERM),
+        cited=True,
     ),
     # the book's Theorem 15.9.1 (book notation)
     Assumption("bk_beta", "β > 1", sp.Gt(bb, 1)),
@@ -187,10 +189,13 @@ ASSUMPTIONS = [
         ),
         definition=True,
     ),
-    Assumption("entropy_Sb", "cited fact: ln C(|S|, α|S|) ≤ |S| H(α)", sp.Le(lcSb, S_ * H(ab))),
-    Assumption("entropy_Tb", "cited fact: ln C(|T|, θ|T|) ≤ |T| H(θ)", sp.Le(lcTb, T_ * H(th))),
+    Assumption("entropy_Sb", "cited fact: ln C(|S|, α|S|) ≤ |S| H(α)", sp.Le(lcSb, S_ * H(ab)), cited=True),
+    Assumption("entropy_Tb", "cited fact: ln C(|T|, θ|T|) ≤ |T| H(θ)", sp.Le(lcTb, T_ * H(th)), cited=True),
     Assumption(
-        "entropy_Kb", "cited fact: ln C(kθ|T|, βαkθ|T|) ≤ kθ|T| H(βα)", sp.Le(lcKb, k * th * T_ * H(ab * bb))
+        "entropy_Kb",
+        "cited fact: ln C(kθ|T|, βαkθ|T|) ≤ kθ|T| H(βα)",
+        sp.Le(lcKb, k * th * T_ * H(ab * bb)),
+        cited=True,
     ),
     # Markov's inequality, twice
     Assumption(

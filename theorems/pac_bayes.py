@@ -139,22 +139,26 @@ ASSUMPTIONS = [
         "cited fact (Maurer 2004, Thm 1): E_S E_P e^{m kl(L̂_S(h)‖L_D(h))} ≤ 2√m, for losses "
         "in [0, 1] and P independent of S",
         sp.Le(EXk, 2 * sp.sqrt(m_)),
+        cited=True,
     ),
     Assumption(
         "dv_general",
         "cited fact: Donsker–Varadhan E_Q φ ≤ KL(Q‖P) + ln E_P e^φ for φ = m kl(L̂_S‖L_D) "
         "(proved below for three hypotheses)",
         sp.Le(Ekl, KLs + sp.log(Xk)),
+        cited=True,
     ),
     Assumption(
         "jensen_kl",
         "cited fact: kl is jointly convex, so m kl(E_Q L̂_S ‖ E_Q L_D) ≤ E_Q m kl(L̂_S(h)‖L_D(h))",
         sp.Le(m_ * kl_rq, Ekl),
+        cited=True,
     ),
     Assumption(
         "refined_pinsker",
         "cited fact (for q ≤ p; for q > p the λ-bound holds trivially): kl(q̂‖L) ≥ (L − q̂)²/(2L)",
         sp.Ge(kl_rq, (risk - qh) ** 2 / (2 * risk)),
+        cited=True,
     ),
     Assumption("p_lt_1", "the risk in the derivation is below 1 (at 1 the kl is infinite)", sp.Lt(pb, 1)),
     Assumption(
@@ -185,6 +189,7 @@ ASSUMPTIONS = [
         "variance proxy 1/(4m) by Hoeffding's lemma, so the mean is at most 1/√(1 − 1/4) = 2/√3; the book "
         "assumes it equals √2)",
         sp.Le(EX58, 2),
+        cited=True,
     ),
     Assumption(
         "normal_58",

@@ -468,3 +468,22 @@ def test_theorem_module_imports_no_torch():
 
     code = "import sys, dlverify.theorems.shapley; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_regression_a_sum_past_its_terms_is_undefined_hence_false(ctx):
+    """Issue 14's mutation re-run: summation ranges moved past the defined terms (k up to N − 1/2,
+    N − 1 or N − 4 in the difference formula) made the measurement raise, and the mutant survived
+    as a hole; a sum that reaches a term the game does not define is undefined, and undefined is
+    violated (like NaN)."""
+    from dlverify.reports import mutate
+
+    for key, wanted in (
+        ("subset_formula", {"constant -1 ×½"}),
+        ("differences", {"constant -2 ×2", "constant -2 ×½"}),
+    ):
+        claim = sh.THEOREM.claim(key)
+        found = {d: m for d, m in mutate.mutants(claim) if d in wanted}
+        assert set(found) == wanted
+        for d, m in found.items():
+            assert _assess(m, ctx).verdict is Verdict.FALSE, (key, d)
+        assert _assess(claim, ctx).verdict in (Verdict.VERIFIED, Verdict.TIGHT)

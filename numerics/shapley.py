@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import time
 from fractions import Fraction
 
@@ -150,8 +151,29 @@ def _instantiate(rel, N: int):
     e = rel.subs(th.Nn, N).doit()
     rep = {}
     for ix in e.atoms(sp.Indexed):
-        rep[ix] = sp.Symbol(f"{ix.base.label}_{int(ix.indices[0])}", real=True)
+        i = ix.indices[0]  # a non-integer index (a range N − 1/2) names a term no game has
+        name = f"{ix.base.label}_{int(i)}" if i.is_Integer else f"{ix.base.label}_({sp.sstr(i)})"
+        rep[ix] = sp.Symbol(name, real=True)
     return e.xreplace(rep)
+
+
+_TERM = re.compile(r"^(mc|gc)_")
+
+
+def _undefined(rel_n, vals, how: str, N: int, instances: int) -> Measurement | None:
+    """Terms mc_k / gc_k that a written-out sum reaches and the instance does not have (a
+    summation range past the players, or one that Karr's convention turns into negative
+    indices): the relation is undefined at this N, and undefined counts as violated (like NaN)."""
+    bad = sorted(x.name for x in rel_n.free_symbols if _TERM.match(x.name) and x.name not in vals)
+    if not bad:
+        return None
+    return Measurement(
+        how=how,
+        checked=instances,
+        violations=instances,
+        counterexample={"N": N, "undefined terms": ", ".join(bad)},
+        detail=f"N = {N}: the sum reaches {', '.join(bad)}, which the game does not define",
+    )
 
 
 def _assumed(claim, key: str) -> bool:
@@ -290,6 +312,9 @@ def _game_measure(claim, ctx: RunContext) -> list[Measurement]:
             tol = 4 * tol[:, None]
         else:
             rel_n = rel
+        if (undefined := _undefined(rel_n, vals, how, N, v.shape[0])) is not None:
+            out.append(undefined)
+            continue
         mask = None
         if gaps:  # the instances are those where the assumed hypotheses hold (exactly, by construction)
             mask = torch.ones(v.shape[0], dtype=torch.bool, device=v.device)
@@ -317,12 +342,16 @@ def _perm_measure(claim, ctx: RunContext) -> list[Measurement]:
         ms = torch.stack([marginal_sums(v, i) for i in range(N)], 1)  # (G, player, k)
         rel_n = _instantiate(claim.relation, N)
         vals = {"s_perm": brute} | {f"mc_{k}": ms[:, :, k] for k in range(N)}
+        how = f"brute force over {math.factorial(N)} orders, N = {N}"
+        if (undefined := _undefined(rel_n, vals, how, N, v.shape[0])) is not None:
+            out.append(undefined)
+            continue
         out.append(
             measure_relation(
                 rel_n,
                 vals,
                 round_tol(v)[:, None],
-                how=f"brute force over {math.factorial(N)} orders, N = {N}",
+                how=how,
             )
         )
     return out

@@ -69,10 +69,12 @@ def measure_relation(
     """
     bad, sl = violation_mask(relation, values, tol)
     tol_t = torch.as_tensor(tol, dtype=sl.dtype, device=sl.device)
-    shape = sl.shape
+    shape = sl.shape if mask is None else torch.broadcast_shapes(sl.shape, mask.shape)
     if mask is None:
         mask = torch.ones(shape, dtype=torch.bool, device=sl.device)
     mask = mask.expand(shape) if mask.shape != shape else mask
+    if sl.shape != shape:  # a slack that does not depend on the values (an identity), over a mask
+        sl, bad = sl.expand(shape), bad.expand(shape)
     bad = bad & mask
     n_checked = int(mask.sum())
     n_bad = int(bad.sum())

@@ -278,9 +278,10 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write(results: dict, out: Path, *, results_json: bool = True) -> None:
+def write(results: dict, out: Path, *, results_json: bool = True, page: bool = True) -> None:
     """Write results.json, errata.json and the HTML report atomically (a partial run keeps what
-    finished).  ``results_json=False`` (``dlverify report``) rewrites only the page and the errata."""
+    finished).  ``results_json=False`` (``dlverify report``) rewrites only the page and the errata;
+    ``page=False`` leaves the page as it is (rendering it takes seconds)."""
     from dlverify.reports.html import render
 
     out.mkdir(parents=True, exist_ok=True)
@@ -289,7 +290,13 @@ def write(results: dict, out: Path, *, results_json: bool = True) -> None:
     if results_json:
         _atomic_write(out / "results.json", json.dumps(results, indent=1, default=_json_default))
     _atomic_write(out / "errata.json", json.dumps(results["errata"], indent=1, default=_json_default))
-    _atomic_write(out / "report.html", render(results))
+    if page:
+        _atomic_write(out / "report.html", render(results))
+
+
+#: during a run the page is re-rendered after a theorem only when the last rendering is this
+#: old (results.json is rewritten after every theorem; the page always at the end)
+PAGE_EVERY_S = 60.0
 
 
 TRUST_FILES = {
@@ -383,6 +390,7 @@ def run(
         registry.entry(tid)  # unknown ids fail before anything runs
     check_output_dir(out)
     results = new_results(ctx, argv)
+    last_page = time.perf_counter()
     try:
         write(results, out)
         for tid in theorem_ids:
@@ -395,7 +403,9 @@ def run(
             except Exception as exc:  # a crash in one theorem is a failure recorded, not a lost run
                 rec = _crashed(tid, exc)
             results["theorems"].append(rec)
-            write(results, out)
+            page = time.perf_counter() - last_page >= PAGE_EVERY_S
+            write(results, out, page=page)
+            last_page = time.perf_counter() if page else last_page
             progress(
                 f"{tid}: {'passed' if rec['passed'] else 'FAILED'} — {rec['verdict']} "
                 f"({rec.get('wall_s', 0):.1f} s)"

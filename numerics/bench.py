@@ -16,6 +16,7 @@ Every record carries the device it ran on; the JSON goes to ``--out``.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
@@ -146,6 +147,7 @@ def shapley_vs_shapiq(Ns=(10, 12, 14)) -> list[dict]:
                 np.abs(np.array([sv[(i,)] for i in range(N)]) - games.exact_shapley(v)[0].numpy()).max()
             )
             row["speedup"] = row["shapiq_s"] / t_ours
+            row["shapiq_version"] = importlib.metadata.version("shapiq")
         rows.append(row)
     return rows
 
@@ -384,7 +386,7 @@ def main(argv=None) -> int:
         "profile": "quick" if args.quick else ("thorough" if args.thorough else "default"),
         "bandwidth": bw,
         "shapley": shapley_rows(Ns, device, bw, baseline_up_to=20 if args.quick else 22),
-        "shapley_vs_shapiq": shapley_vs_shapiq((8, 10) if args.quick else (10, 12, 14)),
+        "shapley_vs_shapiq": shapley_vs_shapiq((8, 10) if args.quick else (10, 12, 14, 16)),
         "gradient_descent": gd_rows(gd_sizes, device=device, bw=bw),
         "pacbayes_sampler": pacbayes_rows(pb, device=device),
     }

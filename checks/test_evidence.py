@@ -80,3 +80,24 @@ def test_a_strict_relation_is_refuted_by_an_exact_tie():
         sp.Lt(a, b), {"a": x, "b": torch.tensor([0.0, 2.0], dtype=torch.float64)}, 0.0, how="tie"
     )
     assert m.violations == 1 and m.counterexample["index"] == [0]
+
+
+def test_representable_matches_a_plain_loop_and_keeps_violations_in_range():
+    """The normal-range mask against an element-by-element loop (0, normal, subnormal, huge,
+    inf, NaN); a violation inside the range is still counted with the mask applied, and an
+    overflowed instance is left out rather than called a violation."""
+    from dlverify.numerics.evidence import NORMAL_RANGE, representable
+
+    xs = [0.0, 1.0, -3.5, 1e-320, 2.0**-401, 2.0**401, 1e300, math.inf, -math.inf, math.nan]
+    x = torch.tensor(xs, dtype=torch.float64)
+    y = torch.ones_like(x)
+    lo, hi = NORMAL_RANGE
+    ref = [v == 0 or (math.isfinite(v) and lo <= abs(v) <= hi) for v in xs]
+    mask, dropped = representable({"x": x, "y": y})
+    assert mask.tolist() == ref and dropped == ref.count(False)
+    a, b = sp.symbols("a b", real=True)
+    vals = {"a": torch.tensor([2.0, math.inf, 0.5]), "b": torch.tensor([1.0, 1.0, 1.0])}
+    mask, dropped = representable(vals)
+    m = measure_relation(sp.Le(a, b), vals, 0.0, mask=mask, how="masked")
+    assert (m.checked, m.violations, dropped) == (2, 1, 1)
+    assert measure_relation(sp.Le(a, b), vals, 0.0, how="unmasked").violations == 2  # without it, inf is a violation

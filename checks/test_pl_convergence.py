@@ -446,3 +446,28 @@ def test_the_exact_counterexample_to_the_slide_shapes_is_exact():
 
     m = point_measurement(TH, line.reading, line.point)
     assert m.violations == 1 and m.checked == 1
+
+
+def test_regression_kernel_instances_span_losses_above_one(ctx):
+    """Issue 14's mutation re-run: the PL* kernel claim with ‖∇L‖² dropped, ½ ≥ L₀μ, survived
+    because every network instance had a loss below 1; the instances now come at two residual
+    scales and refute it, while the claim itself still holds on them."""
+    c = TH.claim("pl_star_kernel")
+    v = c.variant("g2_dropped", "½ ≥ L₀μ", sp.Ge(sp.Rational(1, 2), pl.L0 * pl.mu))
+    assert _assess_measured(v, ctx).verdict is Verdict.FALSE
+    assert _assess_measured(c, ctx).verdict in (Verdict.VERIFIED, Verdict.TIGHT)
+
+
+def test_regression_overflowed_paths_are_left_out_not_violations():
+    """Issue 14's thorough run: 200-step GD paths that diverge to inf (ηβ = 3) or underflow into
+    subnormals made true relations read false; such evaluations are left out and counted, and a
+    relation that fails inside the normal range is still refuted on the same paths."""
+    from dlverify.numerics.device import RunContext
+
+    ctx_t = RunContext("cpu", 20261123, "thorough")  # 200-step paths: some diverge, some underflow
+    reading = next(s_.reading for s_ in TH.as_written if s_.key == "pl_prose")  # ‖∇L‖² ≥ μL under PL
+    wrong = reading.variant("four_mu", "‖∇L‖² ≥ 4μL", sp.Ge(pl.g2, 4 * pl.mu * pl.L0))
+    runs = [m for m in npl.measure(reading, ctx_t) if m.how.startswith("GD on every PL family")]
+    assert runs and all(m.violations == 0 for m in runs)
+    assert any("left out" in m.how for m in runs)
+    assert any(m.violations for m in npl.measure(wrong, ctx_t))

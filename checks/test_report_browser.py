@@ -159,6 +159,26 @@ def test_report_renders_offline_in_chromium(driver, results, report):
     assert [c for c, _ in links] == [e["cite"] for e in errata]
     cov_rows = driver.execute_script("return document.querySelectorAll('#coverage-table tr').length - 1")
     assert cov_rows == len(page["errata"]["coverage"]) >= len(PAGE_THEOREMS)
+    # the trust records: one mutation row per theorem (with the redundant column) and the
+    # benchmark tables with the Shapley one-read bound per N
+    head = driver.execute_script(
+        "return [...document.querySelectorAll('table.mutation tr:first-child th')].map(t=>t.textContent)"
+    )
+    assert "redundant" in head and "holes" in head, head
+    mut = driver.execute_script(
+        "return [...document.querySelectorAll('table.mutation tr')].slice(1).map(r=>[...r.cells].map(c=>c.textContent))"
+    )
+    want = {m["theorem"]: str(m["killed"]) for m in results["trust"]["mutation"]}
+    assert {r[0]: r[2] for r in mut} == want and len(want) == len(theorems.REGISTRY), mut
+    bench = results["trust"]["bench"]["tables"]
+    assert [r[0] for r in bench[next(k for k in bench if "one-read bound" in k)]["rows"]] == [
+        20,
+        22,
+        24,
+        26,
+        28,
+    ]
+    assert "one-read bound" in text and "shapiq" in text
     art = Path(os.environ.get("DLVERIFY_ARTEFACTS", "reports/out/artefacts"))
     art.mkdir(parents=True, exist_ok=True)
     # the page is ~400 000 px tall: a full-height screenshot makes Chromium stall, so keep the top

@@ -142,3 +142,27 @@ def combine(how: str, parts: list[Measurement]) -> Measurement:
         counterexample=None if first is None else (first.counterexample or {}) | {"part": first.how},
         detail="; ".join(p.how for p in real),
     )
+
+
+#: the rounding model (relative error γ_n per operation) holds for normal floats; an instance
+#: whose values leave [2^-400, 2^400] (a path that diverged, or one that converged into the
+#: subnormals) can overflow or underflow in a product of two of them: it is not evidence
+NORMAL_RANGE = (2.0**-400, 2.0**400)
+
+
+def representable(values: dict) -> tuple[torch.Tensor | None, int]:
+    """The evaluations whose every input is 0 or a float in :data:`NORMAL_RANGE` (a mask for
+    :func:`measure_relation`), and how many are not; ``(None, 0)`` without tensor inputs.
+    For inputs that come from an iteration (GD paths), not from a claim's formula: a NaN the
+    claim itself produces stays a violation."""
+    tensors = [v for v in values.values() if torch.is_tensor(v)]
+    if not tensors:
+        return None, 0
+    shape = torch.broadcast_shapes(*(v.shape for v in tensors))
+    ok = torch.ones(shape, dtype=torch.bool, device=tensors[0].device)
+    lo, hi = NORMAL_RANGE
+    for v in tensors:
+        if v.is_floating_point():
+            a = v.abs()
+            ok = ok & (torch.isfinite(v) & ((a == 0) | ((a >= lo) & (a <= hi)))).expand(shape)
+    return ok, int((~ok).sum())

@@ -33,7 +33,7 @@ import torch
 
 from dlverify.numerics import networks, smooth
 from dlverify.numerics.device import RunContext, gamma, unit_roundoff
-from dlverify.numerics.evidence import measure_relation, skipped
+from dlverify.numerics.evidence import measure_relation, representable, skipped
 from dlverify.numerics.lambdify import to_torch
 from dlverify.numerics.stats import fit_loglog_slope
 from dlverify.theorems import pl_convergence as pl
@@ -328,32 +328,12 @@ def _measure_runs(claim, runs, view, ops_of, how):
         return _describer(run, fam, seed)((*idx[:-1], b - o_))
 
     used = {x.name for x in claim.relation.free_symbols}
-    mask, dropped = _representable({k: v for k, v in vals.items() if k in used})
+    mask, dropped = representable({k: v for k, v in vals.items() if k in used})
     if dropped:
         how = (
             f"{how}; {dropped} evaluations outside float64's normal range left out (diverged or underflowed)"
         )
     return measure_relation(claim.relation, vals, tol, how=how, describe=describe, mask=mask)
-
-
-#: the rounding model (relative error γ_n per operation) holds for normal floats; an iterate
-#: whose values leave [2^-400, 2^400] (a path that diverged, or one that converged into the
-#: subnormals) can overflow or underflow in a product of two of them: it is not evidence
-_NORMAL = (2.0**-400, 2.0**400)
-
-
-def _representable(vals: dict) -> tuple[torch.Tensor | None, int]:
-    """The evaluations whose every input is 0 or a float in the normal range, and how many are not."""
-    tensors = [v for v in vals.values() if torch.is_tensor(v)]
-    if not tensors:
-        return None, 0
-    shape = torch.broadcast_shapes(*(v.shape for v in tensors))
-    ok = torch.ones(shape, dtype=torch.bool, device=tensors[0].device)
-    for v in vals.values():
-        if torch.is_tensor(v) and v.is_floating_point():
-            a = v.abs()
-            ok = ok & (torch.isfinite(v) & ((a == 0) | ((a >= _NORMAL[0]) & (a <= _NORMAL[1])))).expand(shape)
-    return ok, int((~ok).sum())
 
 
 def _measure_steps(theorem, claim, ctx, view: str) -> list:

@@ -100,4 +100,5 @@ def test_representable_matches_a_plain_loop_and_keeps_violations_in_range():
     mask, dropped = representable(vals)
     m = measure_relation(sp.Le(a, b), vals, 0.0, mask=mask, how="masked")
     assert (m.checked, m.violations, dropped) == (2, 1, 1)
-    assert measure_relation(sp.Le(a, b), vals, 0.0, how="unmasked").violations == 2  # without it, inf is a violation
+    # without the mask, the inf is a violation
+    assert measure_relation(sp.Le(a, b), vals, 0.0, how="unmasked").violations == 2

@@ -166,7 +166,8 @@ def test_report_renders_offline_in_chromium(driver, results, report):
     )
     assert "redundant" in head and "holes" in head, head
     mut = driver.execute_script(
-        "return [...document.querySelectorAll('table.mutation tr')].slice(1).map(r=>[...r.cells].map(c=>c.textContent))"
+        "return [...document.querySelectorAll('table.mutation tr')].slice(1)"
+        ".map(r=>[...r.cells].map(c=>c.textContent))"
     )
     want = {m["theorem"]: str(m["killed"]) for m in results["trust"]["mutation"]}
     assert {r[0]: r[2] for r in mut} == want and len(want) == len(theorems.REGISTRY), mut

@@ -122,7 +122,7 @@ def ctx(request):
     from dlverify.numerics.device import RunContext
 
     prof = request.config.getoption("--dlverify-profile")
-    return RunContext(
+    return RunContext.shared(
         request.config.getoption("--dlverify-device"),
         request.config.getoption("--dlverify-seed"),
         "thorough" if prof == "thorough" else "ci",

@@ -12,6 +12,7 @@ import dataclasses
 from functools import cache
 
 from dlverify import theorems as registry
+from dlverify.numerics.contract import measurer
 from dlverify.numerics.device import RunContext
 from dlverify.theorems.core import (
     ClaimResult,
@@ -56,12 +57,10 @@ def marks_of(theorem_id: str) -> tuple[StepMark, ...]:
 
 @cache
 def _evaluation(theorem_id: str, device: str, seed: int, profile: str) -> Evaluation:
-    from dlverify.reports.runner import measurer
-
-    ctx = RunContext(device, seed, profile)
+    ctx = RunContext.shared(device, seed, profile)
     th = registry.load(theorem_id).THEOREM
     marks = list(marks_of(theorem_id))
-    measure = measurer(theorem_id, ctx)
+    measure = measurer(theorem_id, registry.numeric(theorem_id), ctx)
     claims = {c.key: assess(th, c, marks, measure) for c in th.claims}
     variants = {v.key: assess(th, v, marks, measure) for v in th.wrong_variants}
     return Evaluation(th, marks, claims, variants, measure)

@@ -474,4 +474,4 @@ def tightness(ctx: RunContext) -> list[TightnessRow]:
     return rows
 
 
-NUMERIC_FUNCTIONS = {"kl": dist.kl, "tv_and_set": dist.tv_and_set, "cloze_errors": dist.cloze_errors}
+FUNCTIONS = {"kl": dist.kl, "tv_and_set": dist.tv_and_set, "cloze_errors": dist.cloze_errors}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import torch
 
@@ -61,9 +64,40 @@ def finite_or_raise(name: str, t: torch.Tensor) -> None:
 
 PROFILES = ("ci", "thorough")
 
+T = TypeVar("T")
+
+
+def derive_seed(seed: int, *names: Any) -> int:
+    """The seed rule: a sub-seed derived from the run's seed and the *names* of what is drawn
+    (``derive_seed(s, "pairs", "logistic", 16)``), never from a hand-picked offset; stable
+    across processes and Python versions (BLAKE2b of the names' ``repr``)."""
+    h = hashlib.blake2b(repr((int(seed), *names)).encode(), digest_size=8)
+    return int.from_bytes(h.digest(), "big") % (2**63 - 1)
+
 
 class RunContext:
-    """What one run uses: device, dtype, seed and the profile that sets the sizes."""
+    """What one run uses: device, dtype, seed and the profile that sets the sizes -- and the
+    run's one cache (:meth:`cached`) and seed rule (:meth:`seed_for`).
+
+    :meth:`shared` returns one context per (device, seed, profile, dtype) in a process, so the
+    runner and the property checks it runs in the same process share every cached value.
+    """
+
+    _SHARED: dict[tuple, RunContext] = {}
+
+    @classmethod
+    def shared(
+        cls,
+        device: str | torch.device = "auto",
+        seed: int = 20261123,
+        profile: str = "ci",
+        dtype: torch.dtype = torch.float64,
+    ) -> RunContext:
+        probe = cls(device, seed, profile, dtype)
+        key = probe.key()
+        if key not in cls._SHARED:
+            cls._SHARED[key] = probe
+        return cls._SHARED[key]
 
     def __init__(
         self,
@@ -78,6 +112,26 @@ class RunContext:
         self.seed = int(seed)
         self.profile = profile
         self.dtype = dtype
+        self.cache: dict[tuple, Any] = {}
+
+    def key(self) -> tuple:
+        """What determines every computed value: device type, seed, profile, dtype."""
+        return (self.device.type, self.seed, self.profile, str(self.dtype))
+
+    def seed_for(self, *names: Any) -> int:
+        """The seed of one draw, named by what it draws (see :func:`derive_seed`)."""
+        return derive_seed(self.seed, *names)
+
+    def generator(self, *names: Any) -> torch.Generator:
+        """A generator on the run's device seeded by :meth:`seed_for`."""
+        return generator(self.seed_for(*names), self.device)
+
+    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        """The run's one cache: ``compute()`` once per key (the key names what is computed and
+        every argument it depends on beyond this context)."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     _UNSET = object()
 

@@ -636,7 +636,7 @@ def measure(claim, ctx: RunContext) -> list[Measurement]:
     return [skipped("emergence numerics", f"no instance family computes {sorted(names)}")]
 
 
-NUMERIC_FUNCTIONS = {"curve_height": curve_height, "certified_beta": certified_beta}
+FUNCTIONS = {"curve_height": curve_height, "certified_beta": certified_beta}
 
 
 # ----------------------------------------------------------------------------- experiments

@@ -60,7 +60,7 @@ def _klinv_float(q: float, c: float) -> float:
 
 
 #: float versions of the undefined sympy functions in the claims (for the mutation classifier)
-NUMERIC_FUNCTIONS = {"KLInv": _klinv_float}
+FUNCTIONS = {"KLInv": _klinv_float}
 
 
 def _klinv(q, c):

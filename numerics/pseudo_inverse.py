@@ -829,7 +829,7 @@ def measure(claim: Claim, ctx: RunContext) -> list[Measurement]:
     return [skipped("numeric", f"no instance family computes {sorted(names)}")]
 
 
-NUMERIC_FUNCTIONS = {"rate": _rate_batch, "kernel": _kernel_batch, "limits": _limits_batch}
+FUNCTIONS = {"rate": _rate_batch, "kernel": _kernel_batch, "limits": _limits_batch}
 
 
 # ----------------------------------------------------------------------------- experiments

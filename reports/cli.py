@@ -201,7 +201,7 @@ def _run(args, argv) -> int:
     ids = args.theorem or theorems.ids()
     for tid in ids:
         theorems.entry(tid)  # unknown ids are bad input before anything runs
-    ctx = RunContext(args.device, args.seed, args.profile)
+    ctx = RunContext.shared(args.device, args.seed, args.profile)
     out = Path(args.out)
     check_output_dir(out)
     if args.junit:

@@ -192,12 +192,12 @@ def _domain_points(claim: Claim, syms, n=300, tries=20000):
     return [dict(p) for p in _domain_points_cached(tuple(claim.domain), tuple(syms), n, tries)]
 
 
-_NUMERIC: dict = {}  # sympy function name -> float function (from a theorem's NUMERIC_FUNCTIONS)
+_NUMERIC: dict = {}  # sympy function name -> float function (from a numeric side's FUNCTIONS)
 
 
 def _slack_fn(rel, syms):
     """slack(rel) as a function of the symbols' values, evaluated in mpmath (15 digits, like the
-    sympy Floats it replaces; a theorem's NUMERIC_FUNCTIONS stand in for its opaque functions);
+    sympy Floats it replaces; a numeric side's FUNCTIONS stand in for its opaque functions);
     None when it cannot be compiled."""
     floats = {name: (lambda *a, fn=fn: fn(*[float(x) for x in a])) for name, fn in _NUMERIC.items()}
     try:
@@ -335,7 +335,7 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
     _NUMERIC.clear()
     # the same points are evaluated for every mutant of a claim: remember each function's values
     _NUMERIC.update(
-        {k: functools.lru_cache(maxsize=2**16)(fn) for k, fn in getattr(num, "NUMERIC_FUNCTIONS", {}).items()}
+        {k: functools.lru_cache(maxsize=2**16)(fn) for k, fn in getattr(num, "FUNCTIONS", {}).items()}
     )
     marks = check_derivation(th)
     measure = Measurer(num, ctx)

@@ -21,6 +21,8 @@ from pathlib import Path
 import sympy as sp
 
 from dlverify import theorems as registry
+from dlverify.numerics.contract import Measurer, experiments_of
+from dlverify.numerics.contract import measurer as _measurer
 from dlverify.numerics.device import RunContext
 from dlverify.theorems.core import (
     SCHEMA_VERSION,
@@ -32,6 +34,7 @@ from dlverify.theorems.core import (
     check_derivation,
     judge_line,
 )
+from dlverify.theorems.evidence import theorem_outcome
 
 Progress = Callable[[str], None]
 
@@ -44,31 +47,9 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Measurer:
-    """The numeric side's ``measure``, memoised by what determines the result (the relation,
-    the assumptions, the extremal family), so nothing is measured twice in a run."""
-
-    def __init__(self, numeric, ctx: RunContext):
-        self.numeric, self.ctx = numeric, ctx
-        self.cache: dict = {}
-
-    def __call__(self, claim: Claim):
-        key = (sp.srepr(claim.relation), tuple(claim.assumptions), claim.tight_on, claim.condition)
-        if key not in self.cache:
-            self.cache[key] = list(self.numeric.measure(claim, self.ctx))
-        return self.cache[key]
-
-
-_MEASURERS: dict[tuple, Measurer] = {}
-
-
 def measurer(theorem_id: str, ctx: RunContext) -> Measurer:
-    """The one :class:`Measurer` of a theorem per process and run context: the run and the
-    property checks it runs in the same process (and the generic tests) share its measurements."""
-    key = (theorem_id, ctx.device.type, ctx.seed, ctx.profile)
-    if key not in _MEASURERS:
-        _MEASURERS[key] = Measurer(registry.numeric(theorem_id), ctx)
-    return _MEASURERS[key]
+    """The theorem's one memoised ``measure`` in this run context (see :mod:`dlverify.numerics.contract`)."""
+    return _measurer(theorem_id, registry.numeric(theorem_id), ctx)
 
 
 def _records(items) -> list[dict]:
@@ -136,7 +117,7 @@ def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s:
     rec["as_written"] = stage(
         "source lines", lambda: [source_line_record(th, ln, marks, measure) for ln in th.as_written]
     )
-    rec["experiments"] = stage("experiments", lambda: _records(measure.numeric.experiments(ctx)))
+    rec["experiments"] = stage("experiments", lambda: _records(experiments_of(measure.numeric, ctx)))
     rec["tightness"] = stage("tightness", lambda: _records(measure.numeric.tightness(ctx)))
     rec["wall_s"] = time.perf_counter() - t0
     rec["fuzzing"] = []
@@ -145,48 +126,8 @@ def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s:
 
 
 def finish_theorem(rec: dict) -> None:
-    """Pass/fail of a theorem: every step certified, every claim holds, every wrong variant is
-    refuted, every source line has evidence or a stated reason, every experiment matches."""
-    problems = list(rec.get("errors", []))
-    problems += [
-        f"derivation step '{m['key']}' not certified: {m['detail']}" for m in rec["derivation"] if not m["ok"]
-    ]
-    problems += [
-        f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"] if not Verdict(c["verdict"]).holds
-    ]
-    problems += [
-        f"wrong variant '{v['key']}' was not rejected ({v['verdict']})"
-        for v in rec["wrong_variants"]
-        if v["verdict"] != Verdict.FALSE.value
-    ]
-    problems += [
-        f"source line '{s['key']}' ({s['cite']}) has no evidence: {s['detail']}"
-        for s in rec["as_written"]
-        if s["verdict"] == Verdict.NOT_CHECKED.value and not s.get("unchecked")
-    ]
-    problems += [
-        f"experiment '{e['key']}' did not match its prediction"
-        for e in rec["experiments"]
-        if e.get("ok") is False
-    ]
-    problems += [
-        f"tightness row '{t['quantity']}' ({t['setting']}) is false"
-        for t in rec["tightness"]
-        if t.get("verdict") == Verdict.FALSE.value
-    ]
-    problems += [
-        f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"
-    ]
-    rec["problems"] = problems
-    rec["passed"] = not problems
-    main = rec["claims"][0]["verdict"] if rec["claims"] else Verdict.VERIFIED.value
-    rec["verdict"] = (
-        main
-        if not problems
-        else Verdict.FALSE.value
-        if any(c["verdict"] == Verdict.FALSE.value for c in rec["claims"])
-        else "check failed"
-    )
+    """Pass/fail of a theorem, decided by :func:`dlverify.theorems.evidence.theorem_outcome`."""
+    rec["problems"], rec["passed"], rec["verdict"] = theorem_outcome(rec)
 
 
 def errata(results: dict) -> dict:

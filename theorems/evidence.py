@@ -468,5 +468,47 @@ def tightness_verdict(row: TightnessRow) -> Verdict:
     return Verdict.VERIFIED
 
 
-def is_relation(x: Any) -> bool:
-    return isinstance(x, RELATIONS)
+def theorem_outcome(rec: Mapping) -> tuple[list[str], bool, str]:
+    """The theorem-level verdict of a results record: ``(problems, passed, verdict)``.
+
+    Passed when every step is certified, every claim holds, every wrong variant is
+    refuted, every source line has evidence or a stated reason, every experiment matches."""
+    problems = list(rec.get("errors", []))
+    problems += [
+        f"derivation step '{m['key']}' not certified: {m['detail']}" for m in rec["derivation"] if not m["ok"]
+    ]
+    problems += [
+        f"claim '{c['key']}' is {c['verdict']}" for c in rec["claims"] if not Verdict(c["verdict"]).holds
+    ]
+    problems += [
+        f"wrong variant '{v['key']}' was not rejected ({v['verdict']})"
+        for v in rec["wrong_variants"]
+        if v["verdict"] != Verdict.FALSE.value
+    ]
+    problems += [
+        f"source line '{s['key']}' ({s['cite']}) has no evidence: {s['detail']}"
+        for s in rec["as_written"]
+        if s["verdict"] == Verdict.NOT_CHECKED.value and not s.get("unchecked")
+    ]
+    problems += [
+        f"experiment '{e['key']}' did not match its prediction"
+        for e in rec["experiments"]
+        if e.get("ok") is False
+    ]
+    problems += [
+        f"tightness row '{t['quantity']}' ({t['setting']}) is false"
+        for t in rec["tightness"]
+        if t.get("verdict") == Verdict.FALSE.value
+    ]
+    problems += [
+        f"property check '{f['test']}' failed" for f in rec.get("fuzzing", []) if f.get("outcome") == "failed"
+    ]
+    main = rec["claims"][0]["verdict"] if rec["claims"] else Verdict.VERIFIED.value
+    verdict = (
+        main
+        if not problems
+        else Verdict.FALSE.value
+        if any(c["verdict"] == Verdict.FALSE.value for c in rec["claims"])
+        else "check failed"
+    )
+    return problems, not problems, verdict

@@ -73,7 +73,7 @@ def run(
     from dlverify.reports.runner import run as _run
 
     ids = registry.ids() if theorem is None else [theorem] if isinstance(theorem, str) else list(theorem)
-    ctx = RunContext(device, seed, profile)
+    ctx = RunContext.shared(device, seed, profile)
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="dlverify-"))
     return Result(
         _run(ids, ctx, folder, progress=lambda s: None, with_checks=checks, argv=["dlverify.run", *ids])

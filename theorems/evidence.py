@@ -24,12 +24,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from dlverify.theorems.relations import RELATIONS, is_strict, same_relation, slack
+from dlverify.theorems.model import Claim, SourceLine, Theorem
+from dlverify.theorems.relations import is_strict, same_relation, slack
+
+if TYPE_CHECKING:
+    from dlverify.theorems.kernel import StepMark
 
 
 class Verdict(str, enum.Enum):
@@ -466,6 +470,72 @@ def tightness_verdict(row: TightnessRow) -> Verdict:
     if row.better is not None and finite(row.better) and row.better < row.bound - row.tol:
         return Verdict.LOOSE
     return Verdict.VERIFIED
+
+
+# --------------------------------------------------------------------------- gathering a claim's evidence
+
+#: the numeric side of a theorem: claim -> measurements of its relation (``[]`` when it cannot
+#: evaluate that relation)
+Measure = Callable[[Claim], Sequence[Measurement]]
+
+
+def assess(
+    theorem: Theorem,
+    claim: Claim,
+    marks: Sequence[StepMark],
+    measure: Measure | None = None,
+    point: Mapping | None = None,
+) -> ClaimResult:
+    """Gather a claim's evidence -- the proof that applies (if any), its measurements, an exact
+    point -- and let :func:`decide` make the verdict."""
+    proof = find_proof(claim.relation, claim.assumptions, marks)
+    ms: list[Measurement] = []
+    if claim.relation is sp.true:  # sympy decided it when the relation was built
+        proof = ProofRef("(sympy)", "the relation evaluates to True as written")
+    elif claim.relation is sp.false:
+        ms.append(
+            Measurement(
+                "sympy evaluation", 1, 1, counterexample={"relation": "evaluates to False as written"}
+            )
+        )
+    if measure is not None:
+        ms += list(measure(claim))
+    if point:
+        ms.append(point_measurement(theorem, claim, point))
+    sharper = None
+    sc = claim.sharper_claim()
+    if sc is not None:
+        sharper = assess(theorem, sc, marks, measure)
+    return decide(claim.key, claim.text, theorem.tex(claim.relation), proof, ms, sharper)
+
+
+def point_measurement(theorem: Theorem, claim: Claim, point: Mapping) -> Measurement:
+    """The claim's relation at an exact point; the claim's assumptions that the point decides
+    (their symbols are all fixed by it) must hold there."""
+    keys = {k if isinstance(k, sp.Symbol) else sp.Symbol(str(k)) for k in point}
+    names = {k.name for k in keys}
+    rels = []
+    for k in claim.assumptions:
+        a = theorem.assumption(k)
+        if a.relation is not None and {s.name for s in a.relation.free_symbols} <= names:
+            rels.append(a.relation)
+    return exact_measurement(claim.relation, rels, point)
+
+
+def judge_line(
+    theorem: Theorem, line: SourceLine, marks: Sequence[StepMark], measure: Measure | None = None
+) -> tuple[LineJudgement, ClaimResult | None, ClaimResult | None]:
+    """A source line's verdict, with the results of its reading and of its corrected form."""
+    if line.unchecked:
+        return judge_source_line(None, None, line.unchecked), None, None
+    reading = assess(theorem, line.reading, marks, measure, line.point) if line.reading is not None else None
+    corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
+    adds = (
+        line.corrected is not None
+        and line.reading is not None
+        and set(line.corrected.assumptions) > set(line.reading.assumptions)
+    )
+    return judge_source_line(reading, corrected, adds_assumption=adds), reading, corrected
 
 
 def theorem_outcome(rec: Mapping) -> tuple[list[str], bool, str]:

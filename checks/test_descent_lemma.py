@@ -10,6 +10,7 @@ per-theorem checks (derivation certified, claims hold, wrong variants false) are
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import pytest
@@ -21,6 +22,8 @@ from hypothesis import strategies as st
 from dlverify.checks.plugin import record
 from dlverify.numerics import descent_lemma as nd
 from dlverify.numerics import smooth
+from dlverify.numerics.contract import experiments_of, measure_on
+from dlverify.numerics.device import RunContext
 from dlverify.numerics.evidence import measure_relation
 from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems import descent_lemma as dl
@@ -54,7 +57,8 @@ def marks():
 
 
 def _assess(ctx, claim, marks, theorem=dl.THEOREM):
-    return assess(theorem, claim, marks, measure=lambda c: nd.measure(c, ctx, theorem=theorem))
+    fams = nd.families(theorem)
+    return assess(theorem, claim, marks, measure=lambda c: measure_on(fams, c, ctx))
 
 
 # --------------------------------------------------------------------------- derivation
@@ -344,14 +348,17 @@ def test_regression_dead_symbol_removed():
     assert not hasattr(dl, "_n")
 
 
-def test_regression_pepit_and_corollary_ratios_computed_once(ctx):
+def test_regression_pepit_and_corollary_ratios_computed_once(ctx, monkeypatch):
     """The PEPit solves ran twice in a run (tightness, then the experiment that calls it again)."""
-    nd.pepit_worst_case.cache_clear()
-    nd.corollary_ratios.cache_clear()
-    nd.tightness(ctx)
-    nd.experiments(ctx)
-    assert nd.pepit_worst_case.cache_info().misses == 3  # T = 1, 2, 5, once each
-    assert nd.corollary_ratios.cache_info().misses == 1
+    calls: collections.Counter = collections.Counter()
+    solve, ratios = nd._solve_pepit, nd._corollary_ratios
+    monkeypatch.setattr(nd, "_solve_pepit", lambda T_: calls.update(["pepit"]) or solve(T_))
+    monkeypatch.setattr(nd, "_corollary_ratios", lambda c: calls.update(["ratios"]) or ratios(c))
+    fresh = RunContext(ctx.device, ctx.seed, ctx.profile, ctx.dtype)  # one run, its cache empty
+    nd.tightness(fresh)
+    experiments_of(nd, fresh)
+    assert calls["pepit"] == 3  # T = 1, 2, 5, once each
+    assert calls["ratios"] == 1
 
 
 # --------------------------------------------------------------------------- numeric primitives
@@ -375,7 +382,7 @@ def test_exact_extremal_counterexample_replays_in_sympy(ctx, marks):
 def test_pair_rounding_bound_covers_the_exact_quadratic_identity(ctx):
     """On f = (L/2)‖w‖² + bᵀw the quadratic upper bound is an identity: the float slack stays
     within the rounding bound (brute force against the closed form)."""
-    p = nd._pairs("quadratic/extremal", 64, 5, 3, "cpu", "float64")
+    p = nd._pairs("quadratic/extremal", 64, 5, 3, torch.device("cpu"), torch.float64)
     sl = p["f0"] + p["ip"] + p["L"] / 2 * p["dist2"] - p["f1"]
     assert bool((sl.abs() <= p["tol"]).all())
     assert bool((p["tol"] < 1e-10 * (1 + p["f0"].abs() + p["f1"].abs() + p["dist2"])).all())
@@ -392,14 +399,14 @@ def test_binomial_tail_against_scipy():
 
 def test_corollary_is_attained_at_T_1(ctx):
     """At T = 1 and η = 1/L the textbook corollary is attained (f = (L/2)||w||^2 reaches f* in one step)."""
-    lo, hi = nd.corollary_ratios(ctx.profile, ctx.seed, str(ctx.device))[1]
+    lo, hi = nd.corollary_ratios(ctx)[1]
     assert lo <= 1 <= hi
 
 
 def test_corollary_ratios_below_pepit_worst_case(ctx):
     pytest.importorskip("PEPit")
-    for T_, (r, _) in nd.corollary_ratios(ctx.profile, ctx.seed, str(ctx.device)).items():
-        pep = nd.pepit_worst_case(T_) * T_ / 2
+    for T_, (r, _) in nd.corollary_ratios(ctx).items():
+        pep = nd.pepit_worst_case(ctx, T_) * T_ / 2
         record(TID, ratio=r, note=f"T={T_}: measured {r:.4f} ≤ PEPit {pep:.4f}")
         assert r <= pep * (1 + dl.PEPIT_TOL)
 

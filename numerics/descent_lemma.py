@@ -1,13 +1,14 @@
-"""The numeric side of the descent lemma: instances, claim evaluation, experiments, tightness.
+"""The numeric side of the descent lemma: instance families, experiments, tightness.
 
-:func:`measure` evaluates a claim's *own* relation (lambdified by
-:func:`dlverify.numerics.evidence.measure_relation`) on instances generated from the claim's
-assumptions; it dispatches on the quantities the relation is over, never on its key:
+A claim's *own* relation is evaluated (through
+:func:`dlverify.numerics.evidence.measure_relation`) on the first family in :data:`FAMILIES` that
+computes every quantity it is over, never chosen by its key:
 
-* one-step quantities ``f0, f1, g2, eta, L`` -- batched gradient descent on every family of
+* ``one step`` (``f0, f1, g2, eta, L``): batched gradient descent on every family of
   :mod:`dlverify.numerics.smooth`, plus the extremal family in exact arithmetic;
-* pair quantities ``f0, f1, ip, dist2, gdiff, wdiff, L`` -- random pairs of points (w, w + d);
-* cumulative quantities ``mT, gbar, f0, fstar, M, eta, T, L`` -- prefixes of the trajectories.
+* ``pairs of points`` (``f0, f1, ip, dist2, gdiff, wdiff, L``): random pairs (w, w + d);
+* ``trajectory prefixes`` (``mT, gbar, f0, fstar, M, eta, T, L``): prefixes of the trajectories,
+  plus the corollary's extremal family in exact arithmetic.
 
 Instances follow the assumptions: the step sizes η·L are a grid over (0, 4] plus every
 boundary of the theorem's step-size assumptions (on it and 1e-9 either side), filtered by the
@@ -29,13 +30,16 @@ import torch
 from sympy.core.function import AppliedUndef
 
 from dlverify.numerics import smooth
-from dlverify.numerics.device import RunContext, gamma
+from dlverify.numerics.contract import Family, measure_on
+from dlverify.numerics.device import RunContext, derive_seed, gamma, generator
 from dlverify.numerics.evidence import measure_relation, names, skipped
 from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import descent_lemma as dl
+from dlverify.theorems import descent_lemma as book
 from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
 from dlverify.theorems.relations import is_strict, slack
 
+#: the namespace of this module's cache keys and seed names in a run context
+ID = "descent_lemma"
 TRAJ = frozenset({"f0", "f1", "g2", "eta", "L"})
 PAIR = frozenset({"f0", "f1", "ip", "dist2", "gdiff", "wdiff", "L"})
 CUM = frozenset({"mT", "gbar", "f0", "fstar", "M", "eta", "T", "L"})
@@ -65,18 +69,18 @@ def _computable(rel) -> bool:
 
 
 def _holds_exact(rel: sp.Basic, value) -> bool:
-    v = rel.subs({dl.eta: value, dl.L: 1})
+    v = rel.subs({book.eta: value, book.L: 1})
     return v is sp.true
 
 
 def eta_ratios(claim, theorem=None, exact: bool = False) -> list:
     """η·L values for the claim: the base grid and every boundary of the theorem's step-size
     assumptions (on it and 1e-9 either side), kept where the claim's step-size relations hold."""
-    theorem = theorem or dl.THEOREM
+    theorem = theorem or book.THEOREM
     roots: set = set()
     for a in theorem.assumptions:
         for rel in _step_relations(theorem, [a.key]):
-            for r in sp.solve(slack(rel).subs(dl.L, 1), dl.eta):
+            for r in sp.solve(slack(rel).subs(book.L, 1), book.eta):
                 if r.is_positive:
                     roots.add(sp.nsimplify(r))
     cands = {sp.nsimplify(x) for x in BASE_RATIOS} | roots
@@ -112,34 +116,6 @@ def _mask(claim, theorem, values: dict, shape) -> torch.Tensor:
     return m
 
 
-@functools.lru_cache(maxsize=256)
-def _trajectory(
-    family: str,
-    ratios: tuple,
-    understate: bool,
-    B: int,
-    d: int,
-    steps: int,
-    seed: int,
-    device: str,
-    dtype: str,
-    extremal_only: bool = False,
-) -> smooth.Trajectory:
-    """GD on one family at several η·L (one batch); cached: many claims share it."""
-    dt = getattr(torch, dtype)
-    batch = smooth.make(family, B * len(ratios), d, 1.0, seed=seed, device=torch.device(device), dtype=dt)
-    # without smoothness the claim is told an L below the certified constant, and its step sizes
-    # are chosen for that told L (so its step-size assumptions hold for the L it is told)
-    told = batch.L / UNDERSTATE if understate else batch.L
-    eta_t = torch.tensor(ratios, dtype=dt, device=batch.w0.device).repeat_interleave(B) / told
-    traj = smooth.gradient_descent(batch, eta_t, steps)
-    if understate:  # the claim is told an L below the certified constant
-        traj = smooth.Trajectory(
-            traj.f, traj.g2, traj.err, traj.eta, traj.L / UNDERSTATE, traj.f_low, traj.dist
-        )
-    return traj
-
-
 def _sizes(ctx: RunContext) -> dict:
     return {"B": ctx.size(6, 128), "d": ctx.size(5, 32), "steps": ctx.size(10, 60)}
 
@@ -148,51 +124,27 @@ def _families(claim) -> tuple:
     return CONVEX if _assumed(claim, "convex") else smooth.FAMILIES
 
 
-# --------------------------------------------------------------------------- one-step quantities
+def _trajectory(ctx: RunContext, family: str, ratios: tuple, understate: bool) -> smooth.Trajectory:
+    """GD on one family at several η·L (one batch); in the run's cache: many claims share it.
+    The instances of a family are the same whatever the step sizes (one seed per family)."""
 
+    def run() -> smooth.Trajectory:
+        sz = _sizes(ctx)
+        seed = ctx.seed_for(ID, "trajectory", family)
+        B = sz["B"]
+        batch = smooth.make(
+            family, B * len(ratios), sz["d"], 1.0, seed=seed, device=ctx.device, dtype=ctx.dtype
+        )
+        # without smoothness the claim is told an L below the certified constant, and its step sizes
+        # are chosen for that told L (so its step-size assumptions hold for the L it is told)
+        told = batch.L / UNDERSTATE if understate else batch.L
+        eta_t = torch.tensor(ratios, dtype=ctx.dtype, device=ctx.device).repeat_interleave(B) / told
+        traj = smooth.gradient_descent(batch, eta_t, sz["steps"])
+        if understate:
+            traj = smooth.Trajectory(traj.f, traj.g2, traj.err, traj.eta, told, traj.f_low, traj.dist)
+        return traj
 
-def _measure_traj(claim, ctx, theorem) -> list[Measurement]:
-    ratios = tuple(eta_ratios(claim, theorem))
-    if not ratios:
-        return [skipped("batched gradient descent", "the claim's step-size assumptions allow no η")]
-    sz = _sizes(ctx)
-    out = []
-    fams = list(_families(claim))
-    for i, fam in enumerate(fams):
-        traj = _trajectory(
-            fam,
-            ratios,
-            not _smooth_assumed(claim),
-            sz["B"],
-            sz["d"],
-            sz["steps"],
-            ctx.seed + 7919 * i,
-            str(ctx.device),
-            str(ctx.dtype).split(".")[-1],
-        )
-        S, n = traj.err.shape
-        vals = {
-            "f0": traj.f[:-1],
-            "f1": traj.f[1:],
-            "g2": traj.g2[:-1],
-            "eta": traj.eta.expand(S, n),
-            "L": traj.L.expand(S, n),
-        }
-        mask = _mask(claim, theorem, vals, (S, n))
-        extremal = bool(claim.tight_on) and fam == claim.tight_on
-        out.append(
-            measure_relation(
-                claim.relation,
-                vals,
-                traj.err,
-                how=f"batched GD on {fam}",
-                mask=mask,
-                extremal=extremal,
-                describe=_describer(fam, ratios, sz["B"], traj),
-            )
-        )
-    out.append(_exact_extremal(claim, theorem))
-    return out
+    return ctx.cached((ID, "trajectory", family, ratios, understate), run)
 
 
 def _describer(fam, ratios, B, traj):
@@ -210,6 +162,40 @@ def _describer(fam, ratios, B, traj):
     return describe
 
 
+# --------------------------------------------------------------------------- one-step quantities
+
+
+def _measure_traj(claim, ctx, theorem) -> list[Measurement]:
+    ratios = tuple(eta_ratios(claim, theorem))
+    if not ratios:
+        return [skipped("batched gradient descent", "the claim's step-size assumptions allow no η")]
+    B = _sizes(ctx)["B"]
+    out = []
+    for fam in _families(claim):
+        traj = _trajectory(ctx, fam, ratios, not _smooth_assumed(claim))
+        S, n = traj.err.shape
+        vals = {
+            "f0": traj.f[:-1],
+            "f1": traj.f[1:],
+            "g2": traj.g2[:-1],
+            "eta": traj.eta.expand(S, n),
+            "L": traj.L.expand(S, n),
+        }
+        out.append(
+            measure_relation(
+                claim.relation,
+                vals,
+                traj.err,
+                how=f"batched GD on {fam}",
+                mask=_mask(claim, theorem, vals, (S, n)),
+                extremal=bool(claim.tight_on) and fam == claim.tight_on,
+                describe=_describer(fam, ratios, B, traj),
+            )
+        )
+    out.append(_exact_extremal(claim, theorem))
+    return out
+
+
 def _fraction_fn(expr, syms):
     return sp.lambdify(syms, expr, modules=[{"Min": min, "Max": max}, "math"])
 
@@ -222,48 +208,64 @@ def _exact_holds(relation, s) -> bool:
     return s > 0 if is_strict(relation) else s >= 0
 
 
+def _eval(fn, pt):
+    try:
+        return fn(*pt)
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return float("nan")
+
+
+def _exact_count(relation, fn, rel_fns, points) -> tuple[int, int, tuple | None]:
+    """(checked, violations, first violating point with its slack) over the rational points
+    that satisfy every assumption relation in ``rel_fns``."""
+    checked = bad = 0
+    cex = None
+    for pt in points:
+        if not all(_exact_holds(r_, _eval(f_, pt)) for r_, f_ in rel_fns):
+            continue
+        checked += 1
+        s = _eval(fn, pt)
+        if not _exact_holds(relation, s):
+            bad += 1
+            cex = cex or (pt, s)
+    return checked, bad, cex
+
+
+def _exact_ratios(claim, theorem) -> list[Fraction]:
+    return [Fraction(int(sp.numer(r)), int(sp.denom(r))) for r in eta_ratios(claim, theorem, exact=True)]
+
+
 def _exact_extremal(claim, theorem) -> Measurement:
     """The claim's relation in exact rational arithmetic on f = (L/2)‖w‖² + c (the root of the
     chain of trust): f(w⁺) = f(w) − η(1 − L_true η/2)‖∇f‖², with the dropped assumptions
     violated (L_true = 4L without smoothness; g2 = 0, a stationary point, is on the grid)."""
     how = "exact arithmetic, extremal family f = (L/2)‖w‖²"
     rel = claim.relation
-    free = sorted(rel.free_symbols, key=lambda x: x.name)
     if not names(rel) <= TRAJ:
         return skipped(how, "not over one-step quantities")
-    Lt = dl.L if _smooth_assumed(claim) else UNDERSTATE * dl.L
-    step = {dl.f1: dl.f0 - dl.eta * (1 - Lt * dl.eta / 2) * dl.g2}
-    expr = slack(rel).subs(step)
-    syms = [dl.L, dl.eta, dl.g2, dl.f0]
-    fn = _fraction_fn(expr, syms)
+    Lt = book.L if _smooth_assumed(claim) else UNDERSTATE * book.L
+    expr = slack(rel).subs({book.f1: book.f0 - book.eta * (1 - Lt * book.eta / 2) * book.g2})
+    syms = [book.L, book.eta, book.g2, book.f0]
     rels = [theorem.assumption(k).relation for k in claim.assumptions]
-    rels = [r for r in rels if r is not None and _computable(r) and names(r) <= TRAJ]
-    rel_fns = [(r, _fraction_fn(slack(r), syms)) for r in rels]
-    checked = bad = 0
+    rel_fns = [
+        (r, _fraction_fn(slack(r), syms))
+        for r in rels
+        if r is not None and _computable(r) and names(r) <= TRAJ
+    ]
+    ratios = _exact_ratios(claim, theorem)
+    points = [
+        (Lv, r / Lv, gv, fv)
+        for Lv in (Fraction(1), Fraction(3))
+        for r in ratios
+        for gv in (Fraction(0), Fraction(1))
+        for fv in (Fraction(0), Fraction(2))
+    ]
+    checked, bad, first = _exact_count(rel, _fraction_fn(expr, syms), rel_fns, points)
     cex = None
-    ratios = eta_ratios(claim, theorem, exact=True)
-    for Lv in (Fraction(1), Fraction(3)):
-        for r in ratios:
-            ev = Fraction(int(sp.numer(r)), int(sp.denom(r))) / Lv
-            for gv in (Fraction(0), Fraction(1)):
-                for fv in (Fraction(0), Fraction(2)):
-                    pt = (Lv, ev, gv, fv)
-                    if not all(_exact_holds(r_, _eval(f_, pt)) for r_, f_ in rel_fns):
-                        continue
-                    checked += 1
-                    s = _eval(fn, pt)
-                    if not _exact_holds(rel, s):
-                        bad += 1
-                        if cex is None:
-                            cex = {
-                                "L": str(Lv),
-                                "eta": str(ev),
-                                "g2": str(gv),
-                                "f0": str(fv),
-                                "slack": str(s),
-                                "L_true": "4L" if Lt != dl.L else "L",
-                            }
-    del free
+    if first is not None:
+        (Lv, ev, gv, fv), s = first
+        cex = {"L": str(Lv), "eta": str(ev), "g2": str(gv), "f0": str(fv), "slack": str(s)}
+        cex["L_true"] = "4L" if Lt != book.L else "L"
     return Measurement(
         how=how,
         checked=checked,
@@ -273,24 +275,16 @@ def _exact_extremal(claim, theorem) -> Measurement:
     )
 
 
-def _eval(fn, pt):
-    try:
-        return fn(*pt)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-        return float("nan")
-
-
 # --------------------------------------------------------------------------- pairs of points
 
 
-@functools.lru_cache(maxsize=64)
-def _pairs(family: str, B: int, d: int, seed: int, device: str, dtype: str) -> dict:
-    dt = getattr(torch, dtype)
-    dev = torch.device(device)
-    batch = smooth.make(family, B, d, 1.0, seed=seed, device=dev, dtype=dt)
-    g = torch.Generator(device=dev).manual_seed(seed + 1)
-    z = torch.randn(B, d, generator=g, device=dev, dtype=dt)
-    scale = 10 ** (3 * torch.rand(B, generator=g, device=dev, dtype=dt) - 2)  # ‖d‖ from 1e-2 to 10
+def _pairs(family: str, B: int, d: int, seed: int, device: torch.device, dtype: torch.dtype) -> dict:
+    """Pair quantities at B random pairs (w, w + d), ‖d‖ log-uniform in [1e-2, 10], with the
+    rounding bound ``tol`` on the quadratic upper bound's slack."""
+    batch = smooth.make(family, B, d, 1.0, seed=seed, device=device, dtype=dtype)
+    g = generator(derive_seed(seed, "directions"), device)
+    z = torch.randn(B, d, generator=g, device=device, dtype=dtype)
+    scale = 10 ** (3 * torch.rand(B, generator=g, device=device, dtype=dtype) - 2)  # ‖d‖ from 1e-2 to 10
     step = z / torch.linalg.vector_norm(z, dim=-1, keepdim=True) * scale[:, None]
     w = batch.w0
     w2 = w + step
@@ -299,7 +293,7 @@ def _pairs(family: str, B: int, d: int, seed: int, device: str, dtype: str) -> d
     sf0, sg0 = batch.abs_scale(w)
     sf1, sg1 = batch.abs_scale(w2)
     dd = w2 - w
-    gam = gamma(batch.n_terms + 16, dt)
+    gam = gamma(batch.n_terms + 16, dtype)
     dn = torch.linalg.vector_norm(dd, dim=-1)
     g0n = torch.linalg.vector_norm(g0, dim=-1)
     g1n = torch.linalg.vector_norm(g1, dim=-1)
@@ -317,25 +311,29 @@ def _pairs(family: str, B: int, d: int, seed: int, device: str, dtype: str) -> d
     }
 
 
-def _measure_pairs(claim, ctx, theorem) -> list[Measurement]:
+def _pair_values(ctx: RunContext, family: str) -> dict:
     sz = _sizes(ctx)
+    seed = ctx.seed_for(ID, "pairs", family)
+    return ctx.cached(
+        (ID, "pairs", family), lambda: _pairs(family, 8 * sz["B"], sz["d"], seed, ctx.device, ctx.dtype)
+    )
+
+
+def _measure_pairs(claim, ctx, theorem) -> list[Measurement]:
     out = []
-    B = sz["B"] * 8
-    for i, fam in enumerate(_families(claim)):
-        p = _pairs(fam, B, sz["d"], ctx.seed + 104729 * i, str(ctx.device), str(ctx.dtype).split(".")[-1])
+    for fam in _families(claim):
+        p = _pair_values(ctx, fam)
         vals = {k: v for k, v in p.items() if k != "tol"}
         if not _smooth_assumed(claim):
             vals["L"] = vals["L"] / UNDERSTATE
-        mask = _mask(claim, theorem, vals, vals["f0"].shape)
-        extremal = bool(claim.tight_on) and fam == claim.tight_on
         out.append(
             measure_relation(
                 claim.relation,
                 vals,
                 p["tol"],
                 how=f"pairs of points on {fam}",
-                mask=mask,
-                extremal=extremal,
+                mask=_mask(claim, theorem, vals, vals["f0"].shape),
+                extremal=bool(claim.tight_on) and fam == claim.tight_on,
                 describe=lambda idx, fam=fam: {"family": fam},
             )
         )
@@ -345,47 +343,44 @@ def _measure_pairs(claim, ctx, theorem) -> list[Measurement]:
 # --------------------------------------------------------------------------- cumulative quantities
 
 
+def _prefix_values(claim, traj: smooth.Trajectory) -> tuple[dict, torch.Tensor]:
+    """The corollary's quantities on every prefix t < T of the trajectories, with their rounding
+    bound; a dropped ``bounded_below`` makes f* = f(w_0), dropped M bounds bound |f(w_0)| only."""
+    S, n = traj.err.shape
+    Tn = torch.arange(1, S + 1, dtype=traj.f.dtype)[:, None].expand(S, n)
+    fstar_ = traj.f_low if _assumed(claim, "bounded_below") else traj.f[0]
+    absf = traj.f.abs()
+    if _assumed(claim, "bounded_M_start") and _assumed(claim, "bounded_M_end"):
+        M = 2 * torch.cummax(absf, 0).values[1:]  # |f(w_t)| <= M/2 for t = 0..T
+    else:
+        M = 2 * absf[0].expand(S, n)
+    gbar = torch.cumsum(traj.g2[:-1], 0) / Tn
+    vals = {
+        "mT": torch.cummin(traj.g2[:-1], 0).values,
+        "gbar": gbar,
+        "f0": traj.f[0].expand(S, n),
+        "fstar": fstar_.expand(S, n),
+        "M": M,
+        "eta": traj.eta.expand(S, n),
+        "T": Tn,
+        "L": traj.L.expand(S, n),
+    }
+    gam = gamma(S + 16, traj.f.dtype)
+    esum = torch.cumsum(traj.err, 0)
+    tol = 2 / (traj.eta * Tn) * esum + 4 * traj.L * esum / Tn + gam * (gbar + 4 * M * traj.L / Tn)
+    return vals, tol
+
+
 def _measure_cumulative(claim, ctx, theorem) -> list[Measurement]:
     ratios = tuple(eta_ratios(claim, theorem))
     if not ratios:
         return [skipped("trajectory prefixes", "the claim's step-size assumptions allow no η")]
-    sz = _sizes(ctx)
+    B = _sizes(ctx)["B"]
     out = []
-    for i, fam in enumerate(_families(claim)):
-        traj = _trajectory(
-            fam,
-            ratios,
-            not _smooth_assumed(claim),
-            sz["B"],
-            sz["d"],
-            sz["steps"],
-            ctx.seed + 7919 * i,
-            str(ctx.device),
-            str(ctx.dtype).split(".")[-1],
-        )
-        S, n = traj.err.shape
-        Tn = torch.arange(1, S + 1, dtype=traj.f.dtype)[:, None].expand(S, n)
-        fstar_ = traj.f_low if _assumed(claim, "bounded_below") else traj.f[0]  # dropped: f* = f(w_0)
-        absf = traj.f.abs()
-        if _assumed(claim, "bounded_M_start") and _assumed(claim, "bounded_M_end"):
-            M = 2 * torch.cummax(absf, 0).values[1:]  # |f(w_t)| <= M/2 for t = 0..T
-        else:  # dropped: M bounds |f(w_0)| only
-            M = 2 * absf[0].expand(S, n)
-        gbar = torch.cumsum(traj.g2[:-1], 0) / Tn
-        vals = {
-            "mT": torch.cummin(traj.g2[:-1], 0).values,
-            "gbar": gbar,
-            "f0": traj.f[0].expand(S, n),
-            "fstar": fstar_.expand(S, n),
-            "M": M,
-            "eta": traj.eta.expand(S, n),
-            "T": Tn,
-            "L": traj.L.expand(S, n),
-        }
-        gam = gamma(S + 16, traj.f.dtype)
-        esum = torch.cumsum(traj.err, 0)
-        tol = 2 / (traj.eta * Tn) * esum + 4 * traj.L * esum / Tn + gam * (gbar + 4 * M * traj.L / Tn)
-        mask = _mask(claim, theorem, vals, (S, n)) & torch.isfinite(vals["fstar"])
+    for fam in _families(claim):
+        traj = _trajectory(ctx, fam, ratios, not _smooth_assumed(claim))
+        vals, tol = _prefix_values(claim, traj)
+        mask = _mask(claim, theorem, vals, traj.err.shape) & torch.isfinite(vals["fstar"])
         out.append(
             measure_relation(
                 claim.relation,
@@ -393,7 +388,7 @@ def _measure_cumulative(claim, ctx, theorem) -> list[Measurement]:
                 tol,
                 how=f"trajectory prefixes on {fam}",
                 mask=mask,
-                describe=_describer(fam, ratios, sz["B"], traj),
+                describe=_describer(fam, ratios, B, traj),
             )
         )
     out.append(_exact_corollary(claim, theorem))
@@ -405,31 +400,31 @@ def _exact_corollary(claim, theorem) -> Measurement:
     how = "exact arithmetic, extremal family f = L x²/2 + c"
     if not names(claim.relation) <= {"mT", "f0", "fstar", "eta", "T", "L"}:
         return skipped(how, "not over the corollary's quantities")
-    Lt = dl.L if _smooth_assumed(claim) else UNDERSTATE * dl.L
+    Lt = book.L if _smooth_assumed(claim) else UNDERSTATE * book.L
+    syms = [book.L, book.eta, book.x0, book.c_off]
     rels = [theorem.assumption(k).relation for k in claim.assumptions]
-    rels = [r for r in rels if r is not None and _computable(r) and names(r) <= {"eta", "L"}]
+    rel_fns = [
+        (r, _fraction_fn(slack(r), syms))
+        for r in rels
+        if r is not None and _computable(r) and names(r) <= {"eta", "L"}
+    ]
+    ratios = _exact_ratios(claim, theorem)
+    points = [
+        (Lv, r / Lv, Fraction(1), cv)
+        for Lv in (Fraction(1, 4), Fraction(1), Fraction(2))
+        for r in ratios
+        for cv in (Fraction(0), Fraction(1))
+    ]
     checked = bad = 0
     cex = None
-    syms = [dl.L, dl.eta, dl.x0, dl.c_off]
-    ratios = eta_ratios(claim, theorem, exact=True)
     for T_ in (1, 2, 3, 5, 8):
-        sub = dl.extremal_corollary(T_, Lt, _assumed(claim, "bounded_below"))
-        expr = slack(claim.relation).subs(dl.T, T_).subs(sub)
-        fn = _fraction_fn(expr, syms)
-        rel_fns = [(r, _fraction_fn(slack(r), syms)) for r in rels]
-        for Lv in (Fraction(1, 4), Fraction(1), Fraction(2)):
-            for r in ratios:
-                ev = Fraction(int(sp.numer(r)), int(sp.denom(r))) / Lv
-                for cv in (Fraction(0), Fraction(1)):
-                    pt = (Lv, ev, Fraction(1), cv)
-                    if not all(_exact_holds(r_, _eval(f_, pt)) for r_, f_ in rel_fns):
-                        continue
-                    checked += 1
-                    s = _eval(fn, pt)
-                    if not _exact_holds(claim.relation, s):
-                        bad += 1
-                        if cex is None:
-                            cex = {"T": T_, "L": str(Lv), "eta": str(ev), "c": str(cv), "slack": str(s)}
+        sub = book.extremal_corollary(T_, Lt, _assumed(claim, "bounded_below"))
+        fn = _fraction_fn(slack(claim.relation).subs(book.T, T_).subs(sub), syms)
+        c, b, first = _exact_count(claim.relation, fn, rel_fns, points)
+        checked, bad = checked + c, bad + b
+        if cex is None and first is not None:
+            (Lv, ev, _x, cv), s = first
+            cex = {"T": T_, "L": str(Lv), "eta": str(ev), "c": str(cv), "slack": str(s)}
     return Measurement(
         how=how,
         checked=checked,
@@ -439,37 +434,76 @@ def _exact_corollary(claim, theorem) -> Measurement:
     )
 
 
-# --------------------------------------------------------------------------- the entry point
+# --------------------------------------------------------------------------- the family table
 
 
-def measure(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
-    """The claim's relation on instances generated from its assumptions (see the module doc)."""
-    theorem = theorem or dl.THEOREM
-    free = names(claim.relation) if _computable(claim.relation) else set()
-    if not free:
-        return [skipped("numeric instances", "the relation has no instance quantities")]
-    if free <= TRAJ:
-        return _measure_traj(claim, ctx, theorem)
-    if free <= PAIR:
-        return _measure_pairs(claim, ctx, theorem)
-    if free <= CUM:
-        return _measure_cumulative(claim, ctx, theorem)
-    return [skipped("numeric instances", f"not over quantities this theorem computes: {sorted(free)}")]
+def _reads(theorem, quantities, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The assumptions a family reads: those whose relation is over its quantities (step sizes,
+    filters) and the named properties of the instance families (smoothness, convexity, ...)."""
+    over = tuple(
+        a.key
+        for a in theorem.assumptions
+        if a.relation is not None
+        and _computable(a.relation)
+        and names(a.relation)
+        and names(a.relation) <= quantities
+    )
+    return over + tuple(k for k in extra if k not in over)
+
+
+def families(theorem=None) -> tuple[Family, ...]:
+    """The family table, each family reading what every assumption says from ``theorem`` (the
+    book's by default; a check passes a theorem whose assumption changed to see what is tested
+    change with it)."""
+    theorem = theorem or book.THEOREM
+    props = (*SMOOTHNESS, "convex")
+    return (
+        Family(
+            "one step",
+            TRAJ,
+            functools.partial(_measure_traj, theorem=theorem),
+            "batched GD on every smooth family at the claim's step sizes, and f = (L/2)‖w‖² in exact "
+            "arithmetic",
+            _reads(theorem, TRAJ, props),
+            accepts=_computable,
+        ),
+        Family(
+            "pairs of points",
+            PAIR,
+            functools.partial(_measure_pairs, theorem=theorem),
+            "random pairs (w, w + d), ‖d‖ from 1e-2 to 10, on every smooth family",
+            _reads(theorem, PAIR, props),
+            accepts=_computable,
+        ),
+        Family(
+            "trajectory prefixes",
+            CUM,
+            functools.partial(_measure_cumulative, theorem=theorem),
+            "min and mean of ‖∇f(w_t)‖² over t < T on the GD trajectories, and f = L x²/2 + c in "
+            "exact arithmetic",
+            _reads(theorem, CUM, (*props, "bounded_below", "bounded_M_start", "bounded_M_end")),
+            accepts=_computable,
+        ),
+    )
+
+
+FAMILIES = families()
+
+
+def measure(claim, ctx: RunContext) -> list[Measurement]:
+    """The claim's relation on the family that computes its quantities (see the module doc)."""
+    return measure_on(FAMILIES, claim, ctx)
 
 
 # --------------------------------------------------------------------------- tightness
 
 
-@functools.lru_cache(maxsize=8)
-def corollary_ratios(profile: str, seed: int, device: str, dtype: str = "float64") -> dict:
-    """Worst measured min_{t<T} ‖g_t‖² / (2L(f_0 − f_T)/T) at η = 1/L over every family:
-    ``{T: (lo, hi)}``, rounded in the bound's favour (lo) and against it (hi)."""
-    ctx = RunContext(device, seed=seed, profile=profile)
-    dt = getattr(torch, dtype)
+def _corollary_ratios(ctx: RunContext) -> dict:
     worst: dict[int, tuple[float, float]] = {}
-    for i, fam in enumerate(smooth.FAMILIES):
+    for fam in smooth.FAMILIES:
+        seed = ctx.seed_for(ID, "corollary", fam)
         batch = smooth.make(
-            fam, ctx.size(64, 4096), ctx.size(6, 32), 1.0, seed=seed + 31 * i, device=ctx.device, dtype=dt
+            fam, ctx.size(64, 4096), ctx.size(6, 32), 1.0, seed=seed, device=ctx.device, dtype=ctx.dtype
         )
         for Tn in (1, 2, 5):
             traj = smooth.gradient_descent(batch, 1.0 / batch.L, Tn)
@@ -486,9 +520,13 @@ def corollary_ratios(profile: str, seed: int, device: str, dtype: str = "float64
     return worst
 
 
-@functools.lru_cache(maxsize=16)
-def pepit_worst_case(T_: int) -> float | None:
-    """PEPit's tight worst case of min_{t<T} ‖g_t‖² / (L(f_0 − f_T)) at η = 1/L (optional; solved once)."""
+def corollary_ratios(ctx: RunContext) -> dict:
+    """Worst measured min_{t<T} ‖g_t‖² / (2L(f_0 − f_T)/T) at η = 1/L over every family:
+    ``{T: (lo, hi)}``, rounded in the bound's favour (lo) and against it (hi)."""
+    return ctx.cached((ID, "corollary ratios"), lambda: _corollary_ratios(ctx))
+
+
+def _solve_pepit(T_: int) -> float | None:
     try:
         from PEPit import PEP
         from PEPit.functions import SmoothFunction
@@ -507,18 +545,23 @@ def pepit_worst_case(T_: int) -> float | None:
     return float(problem.solve(verbose=0))
 
 
-@functools.lru_cache(maxsize=8)
-def _extremal_one_step(profile: str, seed: int, device: str) -> dict:
+def pepit_worst_case(ctx: RunContext, T_: int) -> float | None:
+    """PEPit's tight worst case of min_{t<T} ‖g_t‖² / (L(f_0 − f_T)) at η = 1/L (None when PEPit
+    is not installed); solved once per run."""
+    return ctx.cached((ID, "pepit", T_), lambda: _solve_pepit(T_))
+
+
+def _extremal_one_step(ctx: RunContext) -> dict:
     """Guaranteed/observed one-step decrease on f = (L/2)‖w‖², rounded both ways."""
-    ctx = RunContext(device, seed=seed, profile=profile)
     ratios = [0.25, 0.5, 1.0, 1.5, 1.9]
     B = ctx.size(8, 128)
+    seed = ctx.seed_for(ID, "extremal one step")
     batch = smooth.make(
         "quadratic/extremal", B * len(ratios), ctx.size(6, 64), 2.0, seed=seed, device=ctx.device
     )
-    etat = torch.tensor(ratios, dtype=batch.w0.dtype).repeat_interleave(B) / batch.L
+    etat = torch.tensor(ratios, dtype=batch.w0.dtype, device=ctx.device).repeat_interleave(B) / batch.L
     traj = smooth.gradient_descent(batch, etat, 5)
-    pred = to_torch(dl.PREDICTED["one_step_decrease"])({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
+    pred = to_torch(book.PREDICTED["one_step_decrease"])({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
     obs = traj.f[:-1] - traj.f[1:]
     ok = obs > traj.err
     lo = (pred / (obs + traj.err))[ok]
@@ -526,24 +569,10 @@ def _extremal_one_step(profile: str, seed: int, device: str) -> dict:
     return {"lo": float(lo.max()), "hi": float(hi.max()), "min": float(lo.min()), "pairs": int(ok.sum())}
 
 
-def tightness(ctx: RunContext) -> list[TightnessRow]:
-    """Textbook vs best known vs PEPit vs measured, as ratios to the textbook bound."""
-    dev = str(ctx.device)
-    ext = _extremal_one_step(ctx.profile, ctx.seed, dev)
-    rows = [
-        TightnessRow(
-            quantity="η(1 − Lη/2)‖∇f‖² / (f(w) − f(w⁺))",
-            setting="0 < η < 2/L, f = (L/2)‖w‖²",
-            bound=1.0,
-            measured_value=ext["lo"],
-            measured_upper=ext["hi"],
-            textbook="η/2 (η ≤ 1/L)",
-            best_known="η(1 − Lη/2), attained by f = (L/2)‖w‖²",
-            measured=f"{ext['min']:.15f} … {ext['lo']:.15f} ({ext['pairs']} steps)",
-        )
-    ]
-    for Tn, (r, r_hi) in sorted(corollary_ratios(ctx.profile, ctx.seed, dev).items()):
-        pep = pepit_worst_case(Tn)
+def _corollary_rows(ctx: RunContext) -> list[TightnessRow]:
+    rows = []
+    for Tn, (r, r_hi) in sorted(corollary_ratios(ctx).items()):
+        pep = pepit_worst_case(ctx, Tn)
         pep_ratio = None if pep is None else pep * Tn / 2
         rows.append(
             TightnessRow(
@@ -553,7 +582,7 @@ def tightness(ctx: RunContext) -> list[TightnessRow]:
                 measured_value=r,
                 measured_upper=r_hi,
                 better=pep_ratio,
-                tol=dl.PEPIT_TOL,
+                tol=book.PEPIT_TOL,
                 textbook="1",
                 best_known="4/3 · L/N for min over t ≤ N (Abbaszadehpeivasti, de Klerk & Zamani 2021)",
                 pepit="not installed" if pep is None else f"{pep_ratio:.6f}",
@@ -563,71 +592,98 @@ def tightness(ctx: RunContext) -> list[TightnessRow]:
     return rows
 
 
+def tightness(ctx: RunContext) -> list[TightnessRow]:
+    """Textbook vs best known vs PEPit vs measured, as ratios to the textbook bound."""
+    ext = ctx.cached((ID, "extremal one step"), lambda: _extremal_one_step(ctx))
+    one_step = TightnessRow(
+        quantity="η(1 − Lη/2)‖∇f‖² / (f(w) − f(w⁺))",
+        setting="0 < η < 2/L, f = (L/2)‖w‖²",
+        bound=1.0,
+        measured_value=ext["lo"],
+        measured_upper=ext["hi"],
+        textbook="η/2 (η ≤ 1/L)",
+        best_known="η(1 − Lη/2), attained by f = (L/2)‖w‖²",
+        measured=f"{ext['min']:.15f} … {ext['lo']:.15f} ({ext['pairs']} steps)",
+    )
+    return [one_step, *_corollary_rows(ctx)]
+
+
 # --------------------------------------------------------------------------- experiments
 
 
-def experiments(ctx: RunContext) -> list[Experiment]:
-    """The measured-vs-predicted records shown in the report (all batched, one op per step)."""
-    out = []
-    # 1. one-step decrease on every family against the tight prediction
+def _one_step_on(ctx: RunContext, fam: str, B: int, d: int, steps: int) -> dict:
+    """GD on B instances of one family at η·L from 0.1 to 1: predicted and observed decreases."""
+    seed = ctx.seed_for(ID, "one step families", fam)
+    batch = smooth.make(fam, B, d, 1.0, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    ratios = torch.linspace(0.1, 1.0, B, dtype=ctx.dtype, device=ctx.device)
+    t0 = time.perf_counter()
+    traj = smooth.gradient_descent(batch, ratios / batch.L, steps)
+    if ctx.device.type == "cuda":
+        torch.cuda.synchronize()
+    wall = time.perf_counter() - t0
+    pred = to_torch(book.PREDICTED["one_step_decrease"])({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
+    obs = traj.f[:-1] - traj.f[1:]
+    ok = obs > traj.err
+    k = min(B, 64)
+    return {
+        "wall": wall,
+        "violations": int((~(obs >= pred - traj.err)).sum()),  # NaN counts as a violation
+        "worst": float((pred[ok] / (obs[ok] + traj.err[ok])).max()),
+        "series": Series(
+            fam,
+            "points",
+            pred[:, :k][ok[:, :k]].flatten().tolist()[:400],
+            obs[:, :k][ok[:, :k]].flatten().tolist()[:400],
+        ),
+    }
+
+
+def one_step_families(ctx: RunContext) -> Experiment:
+    """The one-step decrease f(w_t) − f(w_{t+1}) on every smooth family at η·L ∈ [0.1, 1] against
+    the tight prediction η(1 − Lη/2)‖∇f(w_t)‖²: predicted never above observed (beyond the
+    rounding bound), so the worst guaranteed/observed ratio is at most 1."""
     B, d, steps = ctx.size(32, 2048), ctx.size(8, 64), ctx.size(20, 100)
-    series, worst, n_inst, wall, viol = [], 0.0, 0, 0.0, 0
-    pred_fn = to_torch(dl.PREDICTED["one_step_decrease"])
-    for i, fam in enumerate(smooth.FAMILIES):
-        batch = smooth.make(fam, B, d, 1.0, seed=ctx.seed + 101 * i, device=ctx.device, dtype=ctx.dtype)
-        ratios = torch.linspace(0.1, 1.0, B, dtype=ctx.dtype, device=ctx.device)
-        t0 = time.perf_counter()
-        traj = smooth.gradient_descent(batch, ratios / batch.L, steps)
-        if ctx.device.type == "cuda":
-            torch.cuda.synchronize()
-        wall += time.perf_counter() - t0
-        n_inst += B
-        pred = pred_fn({"eta": traj.eta, "L": traj.L, "g2": traj.g2[:-1]})
-        obs = traj.f[:-1] - traj.f[1:]
-        viol += int((~(obs >= pred - traj.err)).sum())  # NaN counts as a violation
-        ok = obs > traj.err
-        worst = max(worst, float((pred[ok] / (obs[ok] + traj.err[ok])).max()))
-        k = min(B, 64)
-        series.append(
-            Series(
-                fam,
-                "points",
-                pred[:, :k][ok[:, :k]].flatten().tolist()[:400],
-                obs[:, :k][ok[:, :k]].flatten().tolist()[:400],
-            )
-        )
+    runs = [_one_step_on(ctx, fam, B, d, steps) for fam in smooth.FAMILIES]
+    viol = sum(r["violations"] for r in runs)
+    worst = max(r["worst"] for r in runs)
+    wall = sum(r["wall"] for r in runs)
+    series = [r["series"] for r in runs]
     lo = min(min(s.x) for s in series if s.x)
     hi = max(max(s.x) for s in series if s.x)
     series.append(Series("predicted: observed = η(1 − Lη/2)‖∇f‖²", "line", [lo, hi], [lo, hi]))
-    out.append(
-        Experiment(
-            key="one_step_families",
-            title="One-step decrease on every family (η ≤ 1/L)",
-            comparisons=[
-                Comparison("violations beyond the rounding bound", viol, "==", 0),
-                Comparison("worst guaranteed/observed", worst, "<=", 1.0),
-            ],
-            measured={"violations": viol, "worst guaranteed/observed": worst},
-            predicted={"worst guaranteed/observed": "≤ 1"},
-            formula=dl.THEOREM.tex(sp.Eq(sp.Symbol("decrease"), dl.PREDICTED["one_step_decrease"])),
-            instances=n_inst,
-            steps=steps,
-            dim=d,
-            wall_s=wall,
-            instances_per_s=n_inst * steps / max(wall, 1e-12),
-            plot=Plot(
-                "predicted decrease η(1 − Lη/2)‖∇f(w_t)‖²", "observed f(w_t) − f(w_t+1)", series, "log", "log"
-            ),
-        )
+    n_inst = B * len(runs)
+    return Experiment(
+        key="one_step_families",
+        title="One-step decrease on every family (η ≤ 1/L)",
+        comparisons=[
+            Comparison("violations beyond the rounding bound", viol, "==", 0),
+            Comparison("worst guaranteed/observed", worst, "<=", 1.0),
+        ],
+        measured={"violations": viol, "worst guaranteed/observed": worst},
+        predicted={"worst guaranteed/observed": "≤ 1"},
+        formula=book.THEOREM.tex(sp.Eq(sp.Symbol("decrease"), book.PREDICTED["one_step_decrease"])),
+        instances=n_inst,
+        steps=steps,
+        dim=d,
+        wall_s=wall,
+        instances_per_s=n_inst * steps / max(wall, 1e-12),
+        plot=Plot(
+            "predicted decrease η(1 − Lη/2)‖∇f(w_t)‖²", "observed f(w_t) − f(w_t+1)", series, "log", "log"
+        ),
     )
-    # 2. the extremal family: the gap follows (1 − ηL)^(2t) exactly, decaying or growing
-    rate = to_torch(dl.PREDICTED["extremal_gap"])
+
+
+def extremal_rate(ctx: RunContext) -> Experiment:
+    """On f = (L/2)‖w‖² the gap follows (1 − ηL)^{2t} exactly, decaying for ηL < 2 and growing
+    beyond: the relative deviation from the prediction stays within the compounded rounding
+    bound (each step multiplies by (1 − ηL) with relative error at most γ_{d+16})."""
+    rate = to_torch(book.PREDICTED["extremal_gap"])
     gap_ratios = [0.5, 1.5, 1.9, 2.1]
     batch = smooth.quadratic(
         len(gap_ratios),
         ctx.size(4, 64),
         1.0,
-        seed=ctx.seed,
+        seed=ctx.seed_for(ID, "extremal rate"),
         device=ctx.device,
         dtype=ctx.dtype,
         spectrum="extremal",
@@ -639,7 +695,6 @@ def experiments(ctx: RunContext) -> list[Experiment]:
     tt = torch.arange(Tn + 1, dtype=ctx.dtype, device=ctx.device)[:, None]
     pred = traj.f[0] * rate({"eta": traj.eta, "L": traj.L, "t": tt})
     rel_err = (traj.f - pred).abs() / pred.abs().clamp_min(1e-300)
-    # rounding: each step multiplies by (1 − ηL) with relative error <= gamma_(d+16), compounding
     bound = ((1 + gamma(batch.n_terms + 16)) ** (2 * tt + 2) - 1).expand_as(rel_err)
     series = []
     for j, r in enumerate(gap_ratios):
@@ -647,49 +702,45 @@ def experiments(ctx: RunContext) -> list[Experiment]:
         series.append(
             Series(f"predicted (1 − ηL)^(2t), ηL = {r}", "line", tt[:, 0].tolist(), pred[:, j].tolist())
         )
-    out.append(
-        Experiment(
-            key="extremal_rate",
-            title="f = (L/2)‖w‖²: f(w_t) − f* = (1 − ηL)^{2t}(f(w_0) − f*)",
-            comparisons=[
-                Comparison(
-                    "max relative deviation / rounding bound", float((rel_err / bound).max()), "<=", 1.0
-                )
-            ],
-            measured={"max relative deviation": float(rel_err.max())},
-            predicted={"rounding bound on relative deviation": float(bound.max())},
-            formula=r"\frac{f(w_t)-f^*}{f(w_0)-f^*} = " + sp.latex(dl.PREDICTED["extremal_gap"]),
-            instances=len(gap_ratios),
-            steps=Tn,
-            dim=batch.dim,
-            plot=Plot("step t", "f(w_t) − f*", series, "linear", "log"),
-        )
+    return Experiment(
+        key="extremal_rate",
+        title="f = (L/2)‖w‖²: f(w_t) − f* = (1 − ηL)^{2t}(f(w_0) − f*)",
+        comparisons=[
+            Comparison("max relative deviation / rounding bound", float((rel_err / bound).max()), "<=", 1.0)
+        ],
+        measured={"max relative deviation": float(rel_err.max())},
+        predicted={"rounding bound on relative deviation": float(bound.max())},
+        formula=r"\frac{f(w_t)-f^*}{f(w_0)-f^*} = " + sp.latex(book.PREDICTED["extremal_gap"]),
+        instances=len(gap_ratios),
+        steps=Tn,
+        dim=batch.dim,
+        plot=Plot("step t", "f(w_t) − f*", series, "linear", "log"),
     )
-    # 3. corollary: worst ratio vs T against textbook and PEPit
-    cor = tightness(ctx)[1:]
-    xs = [int(r.setting.split("T = ")[1]) for r in cor]
+
+
+def corollary_tightness(ctx: RunContext) -> Experiment:
+    """The corollary at η = 1/L: the worst measured ratio of min_{t<T}‖∇f(w_t)‖² to the textbook
+    bound 2(f(w_0) − f(w_T))/(ηT), per T, is at most 1 (and below PEPit's worst case, plotted
+    when PEPit is installed)."""
+    cor = _corollary_rows(ctx)
+    xs, worst_by_T = zip(*((T_, r) for T_, (r, _) in sorted(corollary_ratios(ctx).items())))
     s = [
         Series("textbook bound", "line", xs, [1.0] * len(cor)),
-        Series("measured worst", "points", xs, [r.measured_value for r in cor]),
+        Series("measured worst", "points", xs, worst_by_T),
     ]
-    if all(r.better is not None for r in cor):
+    pepit = all(r.better is not None for r in cor)
+    if pepit:
         s.append(Series("PEPit worst case", "line", xs, [r.better for r in cor]))
-    worst_by_T: list[float] = []
-    for row in cor:
-        assert row.measured_value is not None  # tightness() measures every corollary row
-        worst_by_T.append(row.measured_value)
-    out.append(
-        Experiment(
-            key="corollary_tightness",
-            title="Corollary at η = 1/L: measured worst ratio to the textbook bound",
-            comparisons=[
-                Comparison(f"T={x}: measured worst ratio", w, "<=", 1.0)
-                for x, w in zip(xs, worst_by_T)
-            ],
-            measured={f"T={x}": r.measured_value for x, r in zip(xs, cor)},
-            predicted={"textbook": 1.0}
-            | ({f"PEPit T={x}": r.better for x, r in zip(xs, cor)} if len(s) > 2 else {}),
-            plot=Plot("T", "ratio to 2(f(w_0) − f(w_T))/(ηT)", s),
-        )
+    return Experiment(
+        key="corollary_tightness",
+        title="Corollary at η = 1/L: measured worst ratio to the textbook bound",
+        comparisons=[
+            Comparison(f"T={x}: measured worst ratio", w, "<=", 1.0) for x, w in zip(xs, worst_by_T)
+        ],
+        measured={f"T={x}": w for x, w in zip(xs, worst_by_T)},
+        predicted={"textbook": 1.0} | ({f"PEPit T={x}": r.better for x, r in zip(xs, cor)} if pepit else {}),
+        plot=Plot("T", "ratio to 2(f(w_0) − f(w_T))/(ηT)", s),
     )
-    return out
+
+
+EXPERIMENTS = (one_step_families, extremal_rate, corollary_tightness)

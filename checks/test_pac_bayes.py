@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from dlverify.checks.plugin import record
 from dlverify.numerics import pac_bayes as N
-from dlverify.numerics import pacbayes
+from dlverify.numerics import pac_bayes_primitives as pacbayes
 from dlverify.numerics.stats import binomial_upper_pvalue
 from dlverify.theorems import pac_bayes as pb
 from dlverify.theorems.core import (
@@ -65,8 +65,8 @@ def _judge(line, ctx):
     return judge_line(pb.THEOREM, line, marks, lambda c: N.measure(c, ctx))
 
 
-def _assess(claim, ctx, theorem=pb.THEOREM):
-    return assess(theorem, claim, _marks(claim.relation), lambda c: N.measure(c, ctx, theorem))
+def _assess(claim, ctx):
+    return assess(pb.THEOREM, claim, _marks(claim.relation), lambda c: N.measure(c, ctx))
 
 
 def _step(key):
@@ -403,7 +403,7 @@ def test_regression_assumption_relation_drives_the_instances(ctx):
     )
     for key, rel in (("loss_range", sp.Le(pb.ellbar, 4)), ("prior_fixed", sp.Le(pb.bitsP, 100))):
         th = _with_assumption(key, rel)
-        ms = N.measure(claim, ctx, th)
+        ms = N.measure_coverage(claim, ctx, theorem=th)
         assert ms[0].violations > 0, (key, ms[0].detail)
     record(TID, counterexamples=2, note="ℓ̄ ≤ 4 and b_P ≤ 100 refute Theorem 5.6.1")
 
@@ -413,10 +413,9 @@ def test_regression_assumption_relation_drives_the_instances(ctx):
 
 def test_regression_forms_are_proved_by_their_relation_not_a_name():
     """Issue 12: all five forms pointed to Donsker–Varadhan.  Now a proof applies only where a
-    certified step's relation is the form's relation: Theorem 5.6.1, McAllester–Maurer and the
-    λ-bound are derived (from the kl form and cited facts listed as hypotheses); Theorem 5.6.1,
-    the kl-inverse and Catoni forms have no step and are measured only; a changed constant loses its \
-proof; the
+    certified step's relation is the form's relation: McAllester–Maurer and the λ-bound are
+    derived (from the kl form and cited facts listed as hypotheses); Theorem 5.6.1, the kl-inverse
+    and Catoni forms have no step and are measured only; a changed constant loses its proof; the
     Donsker–Varadhan step proves none of the forms; a claim that drops a cited fact loses it."""
     marks = _marks()
     proved = {c.key: find_proof(c.relation, c.assumptions, _marks(c.relation)) for c in pb.CLAIMS}

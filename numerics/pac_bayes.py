@@ -2,19 +2,21 @@
 the true risk is known, the forms side by side, and a risk certificate for a stochastic MLP.
 
 A PAC-Bayes claim is a probability statement over the sample S: *with probability ≥ 1 − δ,
-risk ≤ bound*.  :func:`measure` evaluates the claim's own relation (lambdified) on many
-independent samples S of each setting and counts, per setting and δ, the samples where it
-fails (NaN counts as a failure).  Each count gets an exact one-sided binomial test of "the
-failure rate is at most δ" (at most 0 when the claim does not assume the 1 − δ event); the
-tests of one claim share the false-alarm probability ``ALPHA`` (Bonferroni), and the seeds are
-fixed, so a run reproduces.  A rejected test is a violation of the claim.  This module
+risk ≤ bound*.  The coverage family (:data:`FAMILIES`) evaluates the claim's own relation
+(lambdified) on many independent samples S of each setting and counts, per setting and δ, the
+samples where it fails (NaN counts as a failure).  Each count gets an exact one-sided binomial
+test of "the failure rate is at most δ" (at most 0 when the claim does not assume the 1 − δ
+event); the tests of one claim share the false-alarm probability ``ALPHA`` (Bonferroni), and the
+seeds are fixed, so a run reproduces.  A rejected test is a violation of the claim.  This module
 computes; the verdict is made by :func:`dlverify.theorems.evidence.decide`.
 
 Instances come from the claim's assumptions: the loss range is the largest ``ℓ̄`` the
 ``loss_range`` relation allows, the prior uses as many bits of S as ``prior_fixed`` allows (0:
 fixed before S), and each hypothesis the claim does not make is violated on purpose (losses in
 [0, 4] and [0, 25]; a prior chosen after seeing S).  A setting that violates an assumption the
-claim does make is never used.
+claim does make is never used.  The draws of a setting and the coverage of a relation are
+computed once per run (``ctx.cached``): the claims, the wrong variants, the source lines, the
+experiments and the tightness table read the same cells.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from typing import Any
 import sympy as sp
 import torch
 
-from dlverify.numerics import pacbayes
+from dlverify.numerics import pac_bayes_primitives as prim
+from dlverify.numerics.contract import Family, measure_on
 from dlverify.numerics.device import RunContext, generator
-from dlverify.numerics.evidence import measure_relation, skipped
-from dlverify.numerics.lambdify import to_torch
+from dlverify.numerics.evidence import measure_relation, names, skipped
+from dlverify.numerics.lambdify import TorchFn, to_torch
 from dlverify.numerics.stats import binomial_upper_pvalue
-from dlverify.theorems import pac_bayes as T
+from dlverify.theorems import pac_bayes as book
 from dlverify.theorems.core import (
     Comparison,
     DlverifyError,
@@ -53,29 +56,42 @@ INSTANCE = frozenset({"risk", "qhat", "KL", "m", "delta"})
 ROUNDING = 1e-12
 
 
+# ----------------------------------------------------------------------------- the claims' undefined function
+#
+# The claims call one undefined sympy function, KLInv(q, c): the largest p in [q, 1] with
+# kl(q‖p) ≤ c, returned as a rigorous upper end (:func:`prim.kl_inverse_upper`).  It is given
+# here in the two forms the harness evaluates it in:
+#
+# * ``FUNCTIONS`` (the contract's table): scalar floats, for the mutation classifier, which
+#   evaluates a mutant's relation at sample points (q clamped into [0, 1], c at 0 from below);
+# * ``_TORCH_FUNCTIONS``: batched tensors, for every lambdified formula of this module
+#   (:func:`compiled`); undefined (NaN, a violation) for q outside [0, 1].
+
+
 def _klinv_float(q: float, c: float) -> float:
-    return float(
-        pacbayes.kl_inverse_upper(torch.tensor([min(max(q, 0.0), 1.0)]), torch.tensor([max(c, 0.0)]))[0]
-    )
+    return float(prim.kl_inverse_upper(torch.tensor([min(max(q, 0.0), 1.0)]), torch.tensor([max(c, 0.0)]))[0])
 
 
-#: float versions of the undefined sympy functions in the claims (for the mutation classifier)
-FUNCTIONS = {"KLInv": _klinv_float}
-
-
-def _klinv(q, c):
-    """The kl-inverse for the claims: undefined (NaN, a violation) for q outside [0, 1]."""
+def _klinv_torch(q, c):
     ok = (q >= 0) & (q <= 1)
     return torch.where(
-        ok, pacbayes.kl_inverse_upper(q.clamp(0, 1), c.clamp_min(0)), torch.full_like(q, float("nan"))
+        ok, prim.kl_inverse_upper(q.clamp(0, 1), c.clamp_min(0)), torch.full_like(q, float("nan"))
     )
 
 
-EXTRA = {"KLInv": _klinv}
+FUNCTIONS = {"KLInv": _klinv_float}
+_TORCH_FUNCTIONS = {"KLInv": _klinv_torch}
+
+
+@functools.lru_cache(maxsize=512)
+def compiled(expr: sp.Basic) -> TorchFn:
+    """``expr`` lambdified with the claims' undefined functions: once per process (a pure function
+    of the expression; lambdify is the slow part)."""
+    return to_torch(expr, extra=_TORCH_FUNCTIONS)
 
 
 def bound_values(form: sp.Expr, qhat: torch.Tensor, kl: torch.Tensor, m: int, delta: float) -> torch.Tensor:
-    fn = to_torch(form, extra=EXTRA)
+    fn = compiled(form)
     vals = {
         "qhat": qhat,
         "KL": kl,
@@ -90,21 +106,15 @@ def bound_values(form: sp.Expr, qhat: torch.Tensor, kl: torch.Tensor, m: int, de
 LINEAR_NORM, LINEAR_SIGMA, LINEAR_PRIOR_VAR = 3.0, 1.0, 1.0
 
 
-@functools.lru_cache(maxsize=1)
-def _gauss_kl_fn():
-    return to_torch(T.GAUSS_KL_1D)
-
-
 def gaussian_kl(theta: torch.Tensor, sigma, prior_mean, prior_var: float) -> torch.Tensor:
     """KL(N(θ, σ²I) ‖ N(θ₀, λI)): step gauss_kl's formula, lambdified, summed over coordinates."""
-    fn = _gauss_kl_fn()
     vals = {
         "theta": theta,
         "theta0": torch.as_tensor(prior_mean, dtype=theta.dtype, device=theta.device).expand_as(theta),
         "sigma": torch.as_tensor(sigma, dtype=theta.dtype, device=theta.device).expand_as(theta),
         "lambda_P": torch.full_like(theta, prior_var),
     }
-    return fn(vals).sum(-1)
+    return compiled(book.GAUSS_KL_1D)(vals).sum(-1)
 
 
 def network_kl(post, prior_mean: list[torch.Tensor], prior_var: float) -> torch.Tensor:
@@ -148,11 +158,10 @@ def simulate(
         z = torch.zeros(n_samples, dtype=torch.float64, device=dev)
         return loss_scale * (z + risk_level), z, z
     if linear_d:
-        theta, true, emp = pacbayes.linear_coverage_samples(
+        theta, true, emp = prim.linear_coverage_samples(
             n_samples, m, linear_d, noise=noise, norm=LINEAR_NORM, sigma=LINEAR_SIGMA, seed=seed, device=dev
         )
         return loss_scale * true, loss_scale * emp, gaussian_kl(theta, LINEAR_SIGMA, 0.0, LINEAR_PRIOR_VAR)
-    g = generator(seed, dev)
     if prior_bits > 0:
         K = int(round(2**prior_bits))
         r = torch.full((K,), 0.5, dtype=torch.float64, device=dev)
@@ -160,36 +169,40 @@ def simulate(
         r = torch.full((1,), float(risk_level), dtype=torch.float64, device=dev)
     else:
         r = torch.linspace(0.05, 0.5, K, dtype=torch.float64, device=dev)
-    emp = (
-        torch.binomial(
-            torch.full((n_samples, K), float(m), dtype=torch.float64, device=dev),
-            r.expand(n_samples, K).contiguous(),
-            generator=g,
-        )
-        / m
-    )
+    trials = torch.full((n_samples, K), float(m), dtype=torch.float64, device=dev)
+    emp = torch.binomial(trials, r.expand(n_samples, K).contiguous(), generator=generator(seed, dev)) / m
     if prior_bits > 0:
         best = emp.min(-1)
-        return (
-            loss_scale * r[best.indices],
-            loss_scale * best.values,
-            torch.zeros(n_samples, dtype=torch.float64, device=dev),
-        )
+        zero = torch.zeros(n_samples, dtype=torch.float64, device=dev)
+        return loss_scale * r[best.indices], loss_scale * best.values, zero
     P = torch.full((K,), 1.0 / K, dtype=torch.float64, device=dev)
-    Q = pacbayes.gibbs_posterior(P, emp, temp if temp is not None else math.sqrt(m))
-    return loss_scale * (Q * r).sum(-1), loss_scale * (Q * emp).sum(-1), pacbayes.kl_discrete(Q, P)
+    Q = prim.gibbs_posterior(P, emp, temp if temp is not None else math.sqrt(m))
+    return loss_scale * (Q * r).sum(-1), loss_scale * (Q * emp).sum(-1), prim.kl_discrete(Q, P)
 
 
-_CACHE: dict = {}
+#: keys of a setting that do not describe the draws (what the setting violates, its sample counts)
+_NOT_DRAWN = ("violates", "n", "loss_scale")
 
 
-def samples(ctx: RunContext, n: int, m: int, K, seed: int, **extra):
-    """:func:`simulate`, computed once per (device, profile, seed, setting): every form, variant
-    and mutant is scored on the same draws."""
-    key = (str(ctx.device), ctx.profile, n, m, K, seed, tuple(sorted(extra.items())))
-    if key not in _CACHE:
-        _CACHE[key] = simulate(ctx, n_samples=n, m=m, K=K, seed=seed, **extra)
-    return _CACHE[key]
+def samples(ctx: RunContext, setting: dict, n: int):
+    """The ``n`` draws of a setting, once per run and seeded by the setting's own description;
+    the loss scale multiplies the same draws.  Every claim, variant and mutant measured on a
+    setting is scored on the same samples S."""
+    drawn = {k: v for k, v in setting.items() if k not in _NOT_DRAWN}
+    name = ("pac_bayes samples", n, tuple(sorted(drawn.items(), key=lambda kv: kv[0])))
+    true, emp, kl = ctx.cached(
+        name, lambda: simulate(ctx, n_samples=n, seed=ctx.seed_for(*name), **drawn)
+    )
+    scale = setting.get("loss_scale", 1.0)
+    return (scale * true, scale * emp, kl) if scale != 1.0 else (true, emp, kl)
+
+
+def sample_count(ctx: RunContext, setting: dict, n: int) -> int:
+    """How many samples S a setting is drawn for: its own ``n`` (ci, thorough) if it names one;
+    fewer where the prior looks at S (2^b hypotheses per sample); else ``n``."""
+    if "n" in setting:
+        return ctx.size(*setting["n"])
+    return ctx.size(2000, 20000) if setting.get("prior_bits") else n
 
 
 # Gibbs posterior over 20 hypotheses; one hypothesis (Q = P) at risk 1/2 and, where the kl and
@@ -201,45 +214,60 @@ SETTINGS = (
     {"K": 1, "m": 100, "risk_level": 0.02},
     {"K": "gauss-linear d=5", "m": 100, "linear_d": 5, "n": (2000, 100000)},
 )
+#: each hypothesis a claim may drop, violated on purpose (with what it takes away: the moment
+#: bound needs both the loss range and a fixed prior)
+VIOLATING = (
+    {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", "moment_kl"}},
+    {"K": 1, "m": 100, "loss_scale": 25.0, "risk_level": 0.02, "violates": {"loss_range", "moment_kl"}},
+    {"K": "ERM prior, 10 bits", "m": 100, "prior_bits": 10.0, "violates": {"prior_fixed", "moment_kl"}},
+    {"K": "memorizer", "m": 100, "memorizer": True, "violates": {"prior_fixed", "moment_kl"}},
+)
 
 
-def _sup(rel: sp.Basic, sym: sp.Symbol, cap: float) -> float:
-    """The largest value of ``sym`` (up to ``cap``) that the assumption's relation allows."""
+def _sup(rel: sp.Basic, name: str, cap: float) -> float:
+    """The largest value of the symbol ``name`` (up to ``cap``) that the assumption's relation allows."""
+    sym = next((s for s in rel.free_symbols if s.name == name), None)
+    if sym is None:
+        return cap
     try:
-        sol = sp.solve_univariate_inequality(rel, sym, relational=False)
-        top = float(sol.sup)
+        top = float(sp.solve_univariate_inequality(rel, sym, relational=False).sup)
     except (NotImplementedError, TypeError, ValueError, AttributeError):
         return cap
     return min(top, cap) if math.isfinite(top) else cap
 
 
-def _settings(ctx: RunContext, assumptions: tuple[str, ...], theorem=None) -> list[dict]:
+def settings_for(assumptions: tuple[str, ...], theorem=None) -> list[dict]:
     """The settings a claim is measured on, from its assumptions (see the module docstring)."""
-    theorem = theorem or T.THEOREM
+    theorem = theorem or book.THEOREM
     have = set(assumptions)
-    out: list[dict[str, Any]] = []
-    if "loss_range" in have:
-        scale = _sup(theorem.assumption("loss_range").relation, T.ellbar, 100.0)
-    else:
-        scale = 1.0
-    bits = _sup(theorem.assumption("prior_fixed").relation, T.bitsP, 1e9) if "prior_fixed" in have else 0.0
-    for s in SETTINGS:
-        out.append(
-            dict(s)
-            | ({"loss_scale": scale} if scale != 1.0 else {})
-            | ({"prior_bits": min(bits, 12.0)} if bits > 0 else {})
-        )
+    scale = _sup(theorem.assumption("loss_range").relation, "ellbar", 100.0) if "loss_range" in have else 1.0
+    bits = _sup(theorem.assumption("prior_fixed").relation, "b_P", 1e9) if "prior_fixed" in have else 0.0
+    out: list[dict[str, Any]] = [
+        dict(s)
+        | ({"loss_scale": scale} if scale != 1.0 else {})
+        | ({"prior_bits": min(bits, 12.0)} if bits > 0 else {})
+        for s in SETTINGS
+    ]
     if bits >= 64:  # a prior allowed that many bits of S can be the point mass on a rule that looks S up
         out.append({"K": "memorizer", "m": 100, "memorizer": True})
-    # each hypothesis the claim does not make, violated (with what it takes away: the moment bound
-    # needs both the loss range and a fixed prior)
-    out += [
-        {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", "moment_kl"}},
-        {"K": 1, "m": 100, "loss_scale": 25.0, "risk_level": 0.02, "violates": {"loss_range", "moment_kl"}},
-        {"K": "ERM prior, 10 bits", "m": 100, "prior_bits": 10.0, "violates": {"prior_fixed", "moment_kl"}},
-        {"K": "memorizer", "m": 100, "memorizer": True, "violates": {"prior_fixed", "moment_kl"}},
-    ]
+    out += [dict(s) for s in VIOLATING]
     return [s for s in out if not (s.get("violates", set()) & have)]
+
+
+# ----------------------------------------------------------------------------- coverage
+
+
+def _selecting(theorem, assumptions) -> list[sp.Basic]:
+    """The claim's assumptions over the instance quantities (e.g. KL = 0): they select settings."""
+    rels = [theorem.assumption(k).relation for k in assumptions]
+    return [r for r in rels if r is not None and names(r) <= INSTANCE]
+
+
+def _canonical(settings: list[dict]) -> tuple:
+    return tuple(
+        tuple(sorted((k, repr(sorted(v)) if isinstance(v, set) else repr(v)) for k, v in s.items()))
+        for s in settings
+    )
 
 
 def coverage(
@@ -251,27 +279,39 @@ def coverage(
     n: int | None = None,
     theorem=None,
 ) -> dict:
-    """Failure counts of ``relation`` per setting and δ, each with its exact binomial p-value."""
-    theorem = theorem or T.THEOREM
-    have = set(assumptions)
-    rate_of = (lambda delta: delta) if "confidence_event" in have else (lambda delta: 0.0)
-    filters = [
-        theorem.assumption(k).relation
-        for k in assumptions
-        if theorem.assumption(k).relation is not None
-        and {s.name for s in theorem.assumption(k).relation.free_symbols} <= INSTANCE
-    ]
-    slack_fn = to_torch(slack(relation), extra=EXTRA)
-    settings = _settings(ctx, tuple(assumptions), theorem) if settings is None else settings
+    """Failure counts of ``relation`` per setting and δ, each with its exact binomial p-value;
+    computed once per run for what determines it: the relation, the allowed failure rate (δ
+    with ``confidence_event``, else 0), the selecting assumptions, the settings and n."""
+    theorem = theorem or book.THEOREM
+    selecting = _selecting(theorem, assumptions)
+    settings = settings_for(tuple(assumptions), theorem) if settings is None else settings
     n = n or ctx.size(20000, 100000, gpu=400000)
+    confident = "confidence_event" in assumptions
+    key = (
+        "pac_bayes coverage",
+        sp.srepr(relation),
+        confident,
+        tuple(sp.srepr(f) for f in selecting),
+        _canonical(settings),
+        n,
+    )
+    return ctx.cached(key, lambda: _coverage(relation, ctx, confident, selecting, settings, n))
+
+
+def _selects(rel: sp.Basic, vals: dict) -> bool:
+    """Whether an assumption over the instance quantities holds on every sample (to rounding)."""
+    fs = compiled(slack(rel))(vals)
+    ok = fs.abs() <= ROUNDING if isinstance(rel, sp.Equality) else fs >= -ROUNDING
+    return bool(ok.all())
+
+
+def _coverage(relation, ctx: RunContext, confident: bool, selecting, settings, n: int) -> dict:
     t0 = time.perf_counter()
+    slack_fn = compiled(slack(relation))
     cells = []
-    for j, st_ in enumerate(settings):
-        extra = {k: v for k, v in st_.items() if k not in ("K", "m", "violates", "n")}
-        n_j = (
-            ctx.size(*st_["n"]) if "n" in st_ else n if not extra.get("prior_bits") else ctx.size(2000, 20000)
-        )
-        true, emp, kl = samples(ctx, n_j, st_["m"], st_["K"], ctx.seed + 1009 * j, **extra)
+    for st_ in settings:
+        n_j = sample_count(ctx, st_, n)
+        true, emp, kl = samples(ctx, st_, n_j)
         for delta in DELTAS:
             vals = {
                 "risk": true,
@@ -280,68 +320,38 @@ def coverage(
                 "m": torch.full_like(emp, float(st_["m"])),
                 "delta": torch.full_like(emp, delta),
             }
-            keep = True
-            for f in filters:  # an assumption over these quantities (e.g. KL = 0) selects settings
-                fs = to_torch(slack(f))({k: v for k, v in vals.items()})
-                keep &= (
-                    bool((fs.abs() <= ROUNDING).all())
-                    if isinstance(f, sp.Equality)
-                    else bool((fs >= -ROUNDING).all())
-                )
-            if not keep:
+            if not all(_selects(f, vals) for f in selecting):
                 continue
-            sl = slack_fn({k: v for k, v in vals.items() if k in slack_fn.symbols})
-            sl = torch.as_tensor(sl, dtype=torch.float64).expand_as(emp)
-            bad = ~(sl >= -ROUNDING)
-            k = int(bad.sum())
-            level = rate_of(delta)
-            p = binomial_upper_pvalue(k, n_j, level) if k else 1.0
-            cells.append(
-                {
-                    "K": st_["K"],
-                    "m": st_["m"],
-                    "delta": delta,
-                    "allowed_rate": level,
-                    "violations": k,
-                    "rate": k / n_j,
-                    "samples": n_j,
-                    "p_value": p,
-                    "setting": {k_: v for k_, v in extra.items()},
-                    "violates": sorted(st_.get("violates", ())),
-                }
-            )
+            sl = torch.as_tensor(slack_fn(vals), dtype=torch.float64).expand_as(emp)
+            cells.append(_cell(st_, delta, int((~(sl >= -ROUNDING)).sum()), n_j, delta if confident else 0.0))
     for c in cells:
         c["rejected"] = c["p_value"] < ALPHA / max(len(cells), 1)
     return {"cells": cells, "wall_s": time.perf_counter() - t0, "n": n}
 
 
-def _grid_measurement(claim) -> Measurement:
-    """A relation in m and δ alone (a comparison of two bounds): evaluated on a grid of the
-    domain, m from 2 to 10⁶ and δ from 10⁻⁶ to 1 − 10⁻⁶."""
-    m = torch.logspace(math.log10(2), 6, 60, dtype=torch.float64)[:, None]
-    d = torch.logspace(-6, math.log10(1 - 1e-6), 60, dtype=torch.float64)[None, :]
-    vals = {"m": m.expand(60, 60), "delta": d.expand(60, 60)}
-    return measure_relation(
-        claim.relation, vals, 64 * torch.finfo(torch.float64).eps, how="grid of m ∈ [2, 1e6], δ ∈ (0, 1)"
-    )
+def _cell(setting: dict, delta: float, k: int, n: int, level: float) -> dict:
+    """One test: k failures in n samples of a setting at δ, against the allowed rate ``level``."""
+    return {
+        "K": setting["K"],
+        "m": setting["m"],
+        "delta": delta,
+        "allowed_rate": level,
+        "violations": k,
+        "rate": k / n,
+        "samples": n,
+        "p_value": binomial_upper_pvalue(k, n, level) if k else 1.0,
+        "setting": {k_: v for k_, v in setting.items() if k_ not in ("K", "m", "violates", "n")},
+        "violates": sorted(setting.get("violates", ())),
+    }
 
 
-def measure(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
-    """The claim's relation, measured: by coverage when it bounds the risk, on a grid when it is a
-    relation in m and δ only; any other relation is over quantities this side does not compute."""
-    names = {s.name for s in claim.relation.free_symbols}
-    if names and names <= {"m", "delta"}:
-        return [_grid_measurement(claim)]
-    if "risk" not in names or not names <= INSTANCE:
-        return [
-            skipped(
-                "coverage",
-                f"the relation is over {sorted(names - INSTANCE) or sorted(names)}, "
-                "not over the instance quantities risk, q̂, KL, m, δ",
-            )
-        ]
-    cov = coverage(claim.relation, ctx, tuple(claim.assumptions), theorem=theorem)
-    cells = cov["cells"]
+# ----------------------------------------------------------------------------- the families
+
+
+def measure_coverage(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
+    """A bound on the risk, measured by coverage (``theorem``: the theorem whose assumption
+    relations generate the settings, when not the registered one)."""
+    cells = coverage(claim.relation, ctx, tuple(claim.assumptions), theorem=theorem)["cells"]
     if not cells:
         return [skipped("coverage", "no setting satisfies the claim's assumptions")]
     rej = [c for c in cells if c["rejected"]]
@@ -367,10 +377,55 @@ def measure(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
             worst_ratio=max(ratios),
             counterexample=cex,
             detail=f"{sum(c['samples'] for c in cells)} samples in {len(cells)} tests; highest failure "
-            f"rate {top['rate']:.3g} "
-            f"(K = {top['K']}, m = {top['m']}, δ = {top['delta']}, allowed {top['allowed_rate']:g})",
+            f"rate {top['rate']:.3g} (K = {top['K']}, m = {top['m']}, δ = {top['delta']}, "
+            f"allowed {top['allowed_rate']:g})",
         )
     ]
+
+
+def measure_grid(claim, ctx: RunContext) -> list[Measurement]:
+    """A relation in m and δ alone (a comparison of two bounds): evaluated on a grid of the
+    domain, m from 2 to 10⁶ and δ from 10⁻⁶ to 1 − 10⁻⁶."""
+    m = torch.logspace(math.log10(2), 6, 60, dtype=torch.float64)[:, None]
+    d = torch.logspace(-6, math.log10(1 - 1e-6), 60, dtype=torch.float64)[None, :]
+    vals = {"m": m.expand(60, 60), "delta": d.expand(60, 60)}
+    return [
+        measure_relation(
+            claim.relation, vals, 64 * torch.finfo(torch.float64).eps, how="grid of m ∈ [2, 1e6], δ ∈ (0, 1)"
+        )
+    ]
+
+
+FAMILIES = (
+    Family(
+        "grid of m and δ",
+        frozenset({"m", "delta"}),
+        measure_grid,
+        doc="a relation in m and δ alone (two bounds' complexity terms compared): a 60 × 60 log grid "
+        "of m ∈ [2, 10⁶] and δ ∈ [10⁻⁶, 1 − 10⁻⁶]",
+    ),
+    Family(
+        "coverage",
+        INSTANCE,
+        measure_coverage,
+        doc="a bound on the risk: many samples S of each setting (Gibbs posteriors over 20 "
+        "hypotheses, one hypothesis at risk 1/2 or 2/m, Gaussian posteriors over linear classifiers; "
+        "losses in [0, 4] and [0, 25], a prior chosen after S and a memorising rule where the claim "
+        "drops the hypothesis they violate); an exact binomial test of the failure rate per setting "
+        "and δ, family-wise false alarm ALPHA",
+        assumptions=("loss_range", "prior_fixed", "confidence_event", "moment_kl")
+        + tuple(
+            a.key
+            for a in book.THEOREM.assumptions
+            if a.relation is not None and names(a.relation) <= INSTANCE
+        ),
+        accepts=lambda rel: "risk" in names(rel),
+    ),
+)
+
+
+def measure(claim, ctx: RunContext) -> list[Measurement]:
+    return measure_on(FAMILIES, claim, ctx)
 
 
 # ----------------------------------------------------------------------------- a certificate on real data
@@ -378,12 +433,12 @@ def measure(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
 #: prior variances λ tried; a union bound over them gives each δ/J and δ'/J
 CERT_PRIOR_VARS = (1e-3, 3e-3, 1e-2)
 CERT_DELTA, CERT_DELTA_MC = 0.025, 0.01  # the bound's δ and the Monte Carlo step's δ': 1 − 0.035 in all
-_CERTS: dict = {}
+CERT_DATASETS = ("digits", "fashion-mnist")
 
 
 def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
     """A risk certificate for a stochastic MLP (Gaussian posterior over its weights), computed
-    once per (device, profile, seed, dataset) in a process.
+    once per run context and dataset.
 
     The prior N(μ₀, λI) is centred on a network trained on a part of the data disjoint from S.
     Q is trained on S by minimising McAllester–Maurer (with the bounded cross-entropy in place of
@@ -392,70 +447,39 @@ def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
     Caruana's sample-convergence bound), and then L_D(Q) ≤ kl⁻¹(that, (KL + ln(2√m J/δ))/m), the
     kl form.  The union bound over the J values of λ makes the smallest hold with probability
     ≥ 1 − δ − δ'.  The CI profile uses a smaller network, fewer epochs and fewer weight draws."""
-    key = (str(ctx.device), ctx.profile, ctx.seed, dataset)
-    if key in _CERTS:
-        return _CERTS[key]
+    if dataset not in CERT_DATASETS:
+        raise DlverifyError(
+            f"unknown certificate dataset '{dataset}'; allowed: {', '.join(CERT_DATASETS)}"
+        )
+    return ctx.cached(("pac_bayes certificate", dataset), lambda: _certificate(ctx, dataset))
+
+
+def _certificate_data(ctx: RunContext, dataset: str):
+    """The three-way split and the sizes: (split, layer sizes, prior epochs, posterior steps, N)."""
     from dlverify.numerics import stochastic_net as sn
 
+    seed = ctx.seed_for("pac_bayes certificate", dataset, "split")
     if dataset == "digits":
-        split = sn.load_digits_split(seed=ctx.seed, device=ctx.device)
+        split = sn.load_digits_split(seed=seed, device=ctx.device)
         sizes, epochs = ctx.size(([64, 32, 10], 15), ([64, 100, 10], 40))
-        steps, n_mc = ctx.size(150, 1000, gpu=4000), ctx.size(600, 20000, gpu=100000)
-    elif dataset == "fashion-mnist":
-        split = sn.load_fashion_split(seed=ctx.seed, device=ctx.device)
-        sizes, epochs, steps, n_mc = (
-            [784, 200, 10],
-            5,
-            ctx.size(300, 1000, gpu=3000),
-            ctx.size(1000, 5000, gpu=20000),
-        )
-    else:
-        raise DlverifyError(f"unknown certificate dataset '{dataset}'; allowed: digits, fashion-mnist")
+        return split, sizes, epochs, ctx.size(150, 1000, gpu=4000), ctx.size(600, 20000, gpu=100000)
+    split = sn.load_fashion_split(seed=seed, device=ctx.device)
+    return split, [784, 200, 10], 5, ctx.size(300, 1000, gpu=3000), ctx.size(1000, 5000, gpu=20000)
+
+
+def _certificate(ctx: RunContext, dataset: str) -> dict:
+    from dlverify.numerics import stochastic_net as sn
+
+    split, sizes, epochs, steps, n_mc = _certificate_data(ctx, dataset)
     t0 = time.perf_counter()
-    mu0 = sn.train_prior_mean(split, sizes, epochs=epochs, seed=ctx.seed)
-    Xs, ys = split.bound
-    m = int(Xs.shape[0])
-    J = len(CERT_PRIOR_VARS)
-    d_each, dmc_each = CERT_DELTA / J, CERT_DELTA_MC / J
-    mm = to_torch(T.FORMS["mcallester_maurer"])
-    one = torch.ones((), dtype=torch.float64, device=ctx.device)
-    rows = []
-    for j, lam_p in enumerate(CERT_PRIOR_VARS):
-
-        def objective(loss, kl):
-            return mm({"qhat": loss, "KL": kl, "m": one * m, "delta": one * d_each})
-
-        post = sn.train_posterior(
-            split,
-            mu0,
-            lam_p,
-            objective,
-            lambda q_, lam_p=lam_p: network_kl(q_, mu0, lam_p),
-            steps=steps,
-            seed=ctx.seed + j,
-            lr=3e-3,
-        )
-        errs = sn.stochastic_error(post, Xs, ys, n_samples=n_mc, seed=ctx.seed + 100 + j)
-        q_mc = errs.mean().reshape(1)
-        q_up = pacbayes.mc_upper(q_mc, n_mc, dmc_each)
-        kl = network_kl(post, mu0, lam_p).detach().reshape(1)
-        bound = bound_values(T.FORMS["seeger_kl"], q_up, kl, m, d_each)
-        test = sn.stochastic_error(post, *split.test, n_samples=ctx.size(200, 1000), seed=ctx.seed + 200 + j)
-        rows.append(
-            {
-                "prior variance": lam_p,
-                "KL": float(kl),
-                "empirical 0-1 (MC)": float(q_mc),
-                "empirical upper (MC bound)": float(q_up),
-                "certificate": float(bound),
-                "test error (stochastic)": float(test.mean()),
-                "test error (posterior mean)": sn.deterministic_error(post.mu, *split.test),
-            }
-        )
+    mu0 = sn.train_prior_mean(
+        split, sizes, epochs=epochs, seed=ctx.seed_for("pac_bayes certificate", dataset, "prior mean")
+    )
+    rows = [_certified_row(ctx, dataset, split, mu0, lam_p, steps, n_mc) for lam_p in CERT_PRIOR_VARS]
     best = min(rows, key=lambda r: r["certificate"])
-    out = {
+    return {
         "dataset": split.name,
-        "m": m,
+        "m": int(split.bound[0].shape[0]),
         "params": sum(p.numel() for p in mu0),
         "sizes": sizes,
         "mc_samples": n_mc,
@@ -466,149 +490,217 @@ def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
         "wall_s": time.perf_counter() - t0,
         "non_vacuous": best["certificate"] < 1,
     }
-    _CERTS[key] = out
-    return out
 
 
-# ----------------------------------------------------------------------------- experiments, tightness
+def _certified_row(ctx: RunContext, dataset: str, split, mu0, lam_p: float, steps: int, n_mc: int) -> dict:
+    """Q trained on S for the prior variance λ, and its certificate (each δ split J ways)."""
+    from dlverify.numerics import stochastic_net as sn
+
+    Xs, ys = split.bound
+    m = int(Xs.shape[0])
+    J = len(CERT_PRIOR_VARS)
+    d_each, dmc_each = CERT_DELTA / J, CERT_DELTA_MC / J
+    mm = compiled(book.FORMS["mcallester_maurer"])
+    one = torch.ones((), dtype=torch.float64, device=ctx.device)
+    seed = functools.partial(ctx.seed_for, "pac_bayes certificate", dataset, lam_p)
+    post = sn.train_posterior(
+        split,
+        mu0,
+        lam_p,
+        lambda loss, kl: mm({"qhat": loss, "KL": kl, "m": one * m, "delta": one * d_each}),
+        lambda q_: network_kl(q_, mu0, lam_p),
+        steps=steps,
+        seed=seed("posterior"),
+        lr=3e-3,
+    )
+    q_mc = sn.stochastic_error(post, Xs, ys, n_samples=n_mc, seed=seed("weight draws on S")).mean().reshape(1)
+    q_up = prim.mc_upper(q_mc, n_mc, dmc_each)
+    kl = network_kl(post, mu0, lam_p).detach().reshape(1)
+    n_test = ctx.size(200, 1000)
+    test = sn.stochastic_error(post, *split.test, n_samples=n_test, seed=seed("weight draws on test"))
+    return {
+        "prior variance": lam_p,
+        "KL": float(kl),
+        "empirical 0-1 (MC)": float(q_mc),
+        "empirical upper (MC bound)": float(q_up),
+        "certificate": float(bound_values(book.FORMS["seeger_kl"], q_up, kl, m, d_each)),
+        "test error (stochastic)": float(test.mean()),
+        "test error (posterior mean)": sn.deterministic_error(post.mu, *split.test),
+    }
 
 
-def experiments(ctx: RunContext) -> list[Experiment]:
-    out = []
-    # 1. coverage of every form (the same cached draws the claims are measured on)
-    comps, measured, wall = [], {}, 0.0
-    for c in T.CLAIMS:
+# ----------------------------------------------------------------------------- experiments
+
+
+def coverage_of_every_form(ctx: RunContext) -> Experiment:
+    """Coverage of every form: its failure rate per setting and δ, and the smallest p-value
+    against the per-test level (the same cached cells the claims are measured on)."""
+    comps, measured, wall, n = [], {}, 0.0, 0
+    for c in book.CLAIMS:
         cov = coverage(c.relation, ctx, tuple(c.assumptions))
-        wall += cov["wall_s"]
+        wall, n = wall + cov["wall_s"], cov["n"]
         pmin = min(x["p_value"] for x in cov["cells"])
         comps.append(
-            Comparison(f"{T.FORM_NAMES[c.key]}: smallest p-value", pmin, ">=", ALPHA / len(cov["cells"]))
+            Comparison(f"{book.FORM_NAMES[c.key]}: smallest p-value", pmin, ">=", ALPHA / len(cov["cells"]))
         )
-        measured[T.FORM_NAMES[c.key]] = ", ".join(
+        measured[book.FORM_NAMES[c.key]] = ", ".join(
             f"K={x['K']},m={x['m']},δ={x['delta']}: {x['rate']:.2e}" for x in cov["cells"]
         )
-    out.append(
-        Experiment(
-            "coverage",
-            "Coverage: failure rate of each form per setting (exact binomial test per cell)",
-            comparisons=comps,
-            measured=measured,
-            predicted={"failure rate": f"≤ δ (family-wise false alarm ≤ {ALPHA:g} per form)"},
-            instances=cov["n"],
-            wall_s=wall,
-        )
+    return Experiment(
+        "coverage",
+        "Coverage: failure rate of each form per setting (exact binomial test per cell)",
+        comparisons=comps,
+        measured=measured,
+        predicted={"failure rate": f"≤ δ (family-wise false alarm ≤ {ALPHA:g} per form)"},
+        instances=n,
+        wall_s=wall,
     )
-    # 2. the forms side by side as functions of the empirical risk
+
+
+def forms_side_by_side(ctx: RunContext) -> Experiment:
+    """The forms as functions of the empirical risk at KL = 5, m = 1000, δ = 0.05, and their
+    order: kl form ≤ McAllester–Maurer (Pinsker) ≤ Theorem 5.6.1."""
     qgrid = torch.linspace(0.0, 0.5, 26, dtype=torch.float64)
     kl = torch.full_like(qgrid, 5.0)
-    vals = {k: bound_values(f, qgrid, kl, 1000, 0.05) for k, f in T.FORMS.items()}
+    vals = {k: bound_values(f, qgrid, kl, 1000, 0.05) for k, f in book.FORMS.items()}
     series = [
-        Series(T.FORM_NAMES[k], "line", qgrid.tolist(), v.clamp(max=1.5).tolist()) for k, v in vals.items()
+        Series(book.FORM_NAMES[k], "line", qgrid.tolist(), v.clamp(max=1.5).tolist()) for k, v in vals.items()
     ]
     series.append(Series("empirical risk", "line", qgrid.tolist(), qgrid.tolist()))
     gap = float((vals["seeger_kl"] - vals["mcallester_maurer"]).max())
     gap2 = float((vals["mcallester_maurer"] - vals["arora_5_6_1"]).max())
-    out.append(
-        Experiment(
-            "forms",
-            "The forms side by side (KL = 5, m = 1000, δ = 0.05)",
-            comparisons=[
-                Comparison("max(kl form − McAllester–Maurer)", gap, "<=", 0.0, 64 * 2**-52),
-                Comparison("max(McAllester–Maurer − Thm 5.6.1)", gap2, "<=", 0.0, 64 * 2**-52),
-            ],
-            measured={"max(kl − MM)": gap, "max(MM − 5.6.1)": gap2},
-            predicted={
-                "orderin"
-                "g": "kl form ≤ McAllester–Maurer (Pinsker) ≤ Theorem 5.6.1 (steps mm_form, arora_form)"
-            },
-            plot=Plot("empirical risk q̂", "bound on L_D(Q)", series),
-        )
+    return Experiment(
+        "forms",
+        "The forms side by side (KL = 5, m = 1000, δ = 0.05)",
+        comparisons=[
+            Comparison("max(kl form − McAllester–Maurer)", gap, "<=", 0.0, 64 * 2**-52),
+            Comparison("max(McAllester–Maurer − Thm 5.6.1)", gap2, "<=", 0.0, 64 * 2**-52),
+        ],
+        measured={"max(kl − MM)": gap, "max(MM − 5.6.1)": gap2},
+        predicted={
+            "ordering": "kl form ≤ McAllester–Maurer (Pinsker) ≤ Theorem 5.6.1 (steps mm_form, arora_form)"
+        },
+        plot=Plot("empirical risk q̂", "bound on L_D(Q)", series),
     )
-    # 3. necessity: losses in [0, 4]; a prior chosen after seeing S
-    base = T.THEOREM.claim("arora_5_6_1")
-    for key, drop, title in (
-        ("necessity_loss_range", ("loss_range", "moment_kl"), "losses in [0, 4] and [0, 25]"),
-        ("necessity_prior_fixed", ("prior_fixed", "moment_kl"), "a prior chosen after seeing S"),
-    ):
-        asm = tuple(a for a in base.assumptions if a not in drop)
-        cov = coverage(base.relation, ctx, asm)
-        viol = [c for c in cov["cells"] if c["violates"]]
-        pmin = min(c["p_value"] for c in viol)
-        out.append(
-            Experiment(
-                key,
-                f"Necessity: Theorem 5.6.1 with {title}",
-                comparisons=[
-                    Comparison(
-                        "smallest p-value where the assumption is violated",
-                        pmin,
-                        "<=",
-                        ALPHA / len(cov["cells"]),
-                    )
-                ],
-                measured={
-                    f"K={c['K']}, δ={c['delta']}": f"rate {c['rate']:.3g}, p = {c['p_value']:.2g}"
-                    for c in viol
-                },
-                predicted={"failure rate": "> δ: the assumption is needed"},
+
+
+def _necessity(ctx: RunContext, key: str, drop: tuple[str, ...], title: str) -> Experiment:
+    """Theorem 5.6.1 without the hypotheses ``drop``: refuted where they are violated."""
+    base = book.THEOREM.claim("arora_5_6_1")
+    cov = coverage(base.relation, ctx, tuple(a for a in base.assumptions if a not in drop))
+    viol = [c for c in cov["cells"] if c["violates"]]
+    return Experiment(
+        key,
+        f"Necessity: Theorem 5.6.1 with {title}",
+        comparisons=[
+            Comparison(
+                "smallest p-value where the assumption is violated",
+                min(c["p_value"] for c in viol),
+                "<=",
+                ALPHA / len(cov["cells"]),
             )
-        )
-    # 4. a certificate on real data (digits; Fashion-MNIST in the thorough profile when installed)
-    for ds in ctx.size(("digits",), ("digits", "fashion-mnist")):
-        try:
-            cert = certificate(ctx, ds)
-        except DlverifyError as exc:
-            out.append(
-                Experiment(f"certificate_{ds}", f"Risk certificate, {ds}", measured={"skipped": str(exc)})
-            )
-            continue
-        b = cert["best"]
-        out.append(
-            Experiment(
-                f"certificate_{ds}",
-                f"Risk certificate for a stochastic MLP on {cert['dataset']} "
-                f"(m = {cert['m']}, {cert['params']} weights, "
-                f"confidence {cert['confidence']:.3f})",
-                comparisons=[
-                    Comparison(
-                        "certificate (0-1 risk), below 1", b["certificate"], "<=", math.nextafter(1.0, 0.0)
-                    )
-                ],
-                measured={
-                    "certificate (0-1 risk)": b["certificate"],
-                    "test error (stochastic)": b["test error (stochastic)"],
-                    "KL": b["KL"],
-                    "prior variance (best of the union)": b["prior variance"],
-                    **{
-                        f"λ = {r['prior variance']:g}": (
-                            f"certificate {r['certificate']:.4f}, KL {r['KL']:.3f}, "
-                            f"q̂ {r['empirical 0-1 (MC)']:.4f} → {r['empirical upper (MC bound)']:.4f}, test "
-                            f"{r['test error (stochastic)']:.4f}"
-                        )
-                        for r in cert["rows"]
-                    },
-                },
-                predicted={"certificate": "< 1 (non-vacuous)"},
-                instances=cert["mc_samples"],
-                dim=cert["params"],
-                wall_s=cert["wall_s"],
-                sizes={"layers": cert["sizes"]},
-            )
-        )
-    # 5. the kl inverse: a rigorous upper end
-    q = torch.rand(10000, dtype=torch.float64, generator=torch.Generator().manual_seed(ctx.seed))
-    c_kl = torch.rand(10000, dtype=torch.float64, generator=torch.Generator().manual_seed(ctx.seed + 1)) * 2
-    hi = pacbayes.kl_inverse_upper(q, c_kl)
-    below = int((~((pacbayes.kl_bernoulli(q, hi.clamp(max=1 - 1e-16)) >= c_kl) | (hi == 1))).sum())
-    out.append(
-        Experiment(
-            "kl_inverse",
-            "kl-inverse: the returned upper end never falls below the root",
-            comparisons=[Comparison("entries with kl(q‖hi) < c and hi < 1", below, "==", 0)],
-            instances=10000,
-        )
+        ],
+        measured={
+            f"K={c['K']}, δ={c['delta']}": f"rate {c['rate']:.3g}, p = {c['p_value']:.2g}" for c in viol
+        },
+        predicted={"failure rate": "> δ: the assumption is needed"},
     )
-    return out
+
+
+def necessity_of_the_loss_range(ctx: RunContext) -> Experiment:
+    """Theorem 5.6.1 on losses in [0, 4] and [0, 25] (the loss range and the moment bound that
+    rests on it dropped): its failure rate exceeds δ."""
+    drop = ("loss_range", "moment_kl")
+    return _necessity(ctx, "necessity_loss_range", drop, "losses in [0, 4] and [0, 25]")
+
+
+def necessity_of_a_fixed_prior(ctx: RunContext) -> Experiment:
+    """Theorem 5.6.1 with a prior chosen after seeing S (an ERM prior, a memorising rule): its
+    failure rate exceeds δ."""
+    drop = ("prior_fixed", "moment_kl")
+    return _necessity(ctx, "necessity_prior_fixed", drop, "a prior chosen after seeing S")
+
+
+def _certificate_experiment(ctx: RunContext, dataset: str) -> Experiment:
+    key = f"certificate_{dataset}"
+    try:
+        cert = certificate(ctx, dataset)
+    except DlverifyError as exc:
+        return Experiment(key, f"Risk certificate, {dataset}", measured={"skipped": str(exc)})
+    b = cert["best"]
+    per_prior = {
+        f"λ = {r['prior variance']:g}": f"certificate {r['certificate']:.4f}, KL {r['KL']:.3f}, "
+        f"q̂ {r['empirical 0-1 (MC)']:.4f} → {r['empirical upper (MC bound)']:.4f}, "
+        f"test {r['test error (stochastic)']:.4f}"
+        for r in cert["rows"]
+    }
+    return Experiment(
+        key,
+        f"Risk certificate for a stochastic MLP on {cert['dataset']} (m = {cert['m']}, "
+        f"{cert['params']} weights, confidence {cert['confidence']:.3f})",
+        comparisons=[
+            Comparison("certificate (0-1 risk), below 1", b["certificate"], "<=", math.nextafter(1.0, 0.0))
+        ],
+        measured={
+            "certificate (0-1 risk)": b["certificate"],
+            "test error (stochastic)": b["test error (stochastic)"],
+            "KL": b["KL"],
+            "prior variance (best of the union)": b["prior variance"],
+            **per_prior,
+        },
+        predicted={"certificate": "< 1 (non-vacuous)"},
+        instances=cert["mc_samples"],
+        dim=cert["params"],
+        wall_s=cert["wall_s"],
+        sizes={"layers": cert["sizes"]},
+    )
+
+
+def certificate_on_digits(ctx: RunContext) -> Experiment:
+    """A non-vacuous risk certificate for a stochastic MLP on scikit-learn's digits."""
+    return _certificate_experiment(ctx, "digits")
+
+
+def certificate_on_fashion_mnist(ctx: RunContext) -> Experiment:
+    """The same certificate on Fashion-MNIST: the thorough profile only, where the dataset is
+    installed (a skipped record otherwise, saying why)."""
+    if ctx.profile == "ci":
+        return Experiment(
+            "certificate_fashion-mnist",
+            "Risk certificate, fashion-mnist",
+            measured={"skipped": "the thorough profile only (a 784-200-10 network on 30 000 images)"},
+        )
+    return _certificate_experiment(ctx, "fashion-mnist")
+
+
+def kl_inverse_upper_end(ctx: RunContext) -> Experiment:
+    """The kl-inverse returns an upper end: on 10 000 random (q, c), kl(q‖hi) ≥ c or hi = 1."""
+    draw = lambda what: torch.rand(  # noqa: E731
+        10000, dtype=torch.float64, device=ctx.device, generator=ctx.generator("kl inverse", what)
+    )
+    q, c_kl = draw("q"), 2 * draw("c")
+    hi = prim.kl_inverse_upper(q, c_kl)
+    below = int((~((prim.kl_bernoulli(q, hi.clamp(max=1 - 1e-16)) >= c_kl) | (hi == 1))).sum())
+    return Experiment(
+        "kl_inverse",
+        "kl-inverse: the returned upper end never falls below the root",
+        comparisons=[Comparison("entries with kl(q‖hi) < c and hi < 1", below, "==", 0)],
+        instances=10000,
+    )
+
+
+EXPERIMENTS = (
+    coverage_of_every_form,
+    forms_side_by_side,
+    necessity_of_the_loss_range,
+    necessity_of_a_fixed_prior,
+    certificate_on_digits,
+    certificate_on_fashion_mnist,
+    kl_inverse_upper_end,
+)
+
+
+# ----------------------------------------------------------------------------- tightness
 
 
 def clopper_pearson_upper(k: int, n: int, alpha: float) -> float:
@@ -619,17 +711,17 @@ def clopper_pearson_upper(k: int, n: int, alpha: float) -> float:
 
 
 def tightness(ctx: RunContext) -> list[TightnessRow]:
-    """The worst failure rate over δ of each form (an upper bound 1 on rate/δ); its upper end is
-    the exact Clopper–Pearson bound at level 1e-6."""
+    """The worst failure rate over δ of each form (an upper bound 1 on rate/δ), read from the
+    claims' cached coverage cells; its upper end is the exact Clopper–Pearson bound at level 1e-6."""
     rows = []
-    for c in T.CLAIMS:
+    for c in book.CLAIMS:
         cov = coverage(c.relation, ctx, tuple(c.assumptions))
         worst = max(cov["cells"], key=lambda x: x["rate"] / x["delta"])
         hi = clopper_pearson_upper(worst["violations"], worst["samples"], 1e-6)
         rows.append(
             TightnessRow(
                 "failure rate / δ",
-                T.FORM_NAMES[c.key],
+                book.FORM_NAMES[c.key],
                 1.0,
                 worst["rate"] / worst["delta"],
                 textbook="≤ 1",

@@ -1,7 +1,9 @@
-"""PAC-Bayes numerics: Bernoulli kl and its rigorous inverse, the bound forms, coverage simulations.
+"""The numeric primitives of PAC-Bayes, free of theorem logic: the Bernoulli kl, its rigorous
+inverse and the Monte Carlo sample-convergence bound; Gibbs posteriors over finitely many
+hypotheses; the risks of Gaussian posteriors over linear classifiers.
 
-All functions are batched over tensors.  The bound *formulas* are passed in from the
-theorem module as sympy expressions (lambdified), so this module holds no theorem logic.
+All functions are batched over tensors.  The bound *formulas* live in the theorem module and are
+lambdified by :mod:`dlverify.numerics.pac_bayes`, which measures the claims with these primitives.
 """
 
 from __future__ import annotations
@@ -119,8 +121,8 @@ def _std_normal_cdf(z: Tensor) -> Tensor:
 def linear_gibbs_risk_quadrature(
     theta: Tensor, sigma: Tensor, noise: float, *, n_psi: int = 64, n_b: int = 24
 ) -> Tensor:
-    """E_{w ~ N(theta, sigma^2 I)} P_{(x,y)}(sign<w,x> != y) for x ~ N(0, I_d), \
-y = sign(x_1) flipped w.p. ``noise``.
+    """E_{w ~ N(theta, sigma^2 I)} P_{(x,y)}(sign<w,x> != y) for x ~ N(0, I_d) and y = sign(x_1)
+    flipped with probability ``noise``.
 
     Given x, <w,x> ~ N(<theta,x>, sigma^2 |x|^2).  Writing (x_1, <x, e_perp>) = r (cos psi, sin psi)
     with psi uniform and b = r^2/|x|^2 ~ Beta(1, (d-2)/2) independent of psi (e_perp the unit

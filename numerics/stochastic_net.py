@@ -8,8 +8,8 @@
 * training of mu0 (cross-entropy) and of Q (a PAC-Bayes objective through the reparameterisation
   trick), and Monte Carlo estimates of the 0-1 risk of the stochastic predictor.
 
-Which bound is certified, and how the confidence is split, is theorem logic and lives in
-:mod:`dlverify.theorems.pac_bayes`.
+Which bound is certified, and how the confidence is split, is decided in
+:func:`dlverify.numerics.pac_bayes.certificate` (the bound's formula from the theorem module).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-from dlverify.numerics.device import generator
+from dlverify.numerics.device import derive_seed, generator
 from dlverify.theorems.core import DlverifyError
 
 Tensor = torch.Tensor
@@ -131,7 +131,7 @@ def train_prior_mean(
     X, y = split.prior
     params = [p.clone().requires_grad_(True) for p in init_mlp(sizes, seed=seed, device=X.device)]
     opt = torch.optim.Adam(params, lr=lr)
-    g = torch.Generator(device=X.device).manual_seed(seed + 1)
+    g = generator(derive_seed(seed, "batches"), X.device)
     for _ in range(epochs):
         perm = torch.randperm(X.shape[0], generator=g, device=X.device)
         for a in range(0, X.shape[0], batch):

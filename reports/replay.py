@@ -1,0 +1,74 @@
+"""Replay a counterexample: a claim's relation at one instance, in exact arithmetic.
+
+    python -m dlverify.reports.replay THEOREM KEY name=value ...
+
+``KEY`` names a registered claim, a wrong variant or a source line (its reading); each value is
+read exactly (``0.05`` is 1/20, ``3/2``, ``sqrt(2)``).  Names that are not symbols of the
+relation (the run's bookkeeping, such as ``eta_L``) are ignored and listed.  The answer is one
+line from :func:`dlverify.theorems.core.point_measurement` -- the same exact evaluation the
+suite uses for a source line's stated point -- and the exit code is 0 when the relation holds
+there, 1 when it is violated, 2 for bad input or a point that does not decide it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def find_claim(theorem, key: str):
+    """The claim ``key`` names: a registered claim, a wrong variant, a source line's reading."""
+    for c in list(theorem.claims) + list(theorem.wrong_variants):
+        if c.key == key:
+            return c
+    for line in theorem.as_written:
+        if line.key == key and line.reading is not None:
+            return line.reading
+    return None
+
+
+def _value(text: str):
+    import sympy as sp
+
+    try:
+        return sp.Rational(text)
+    except (TypeError, ValueError):
+        return sp.sympify(text)
+
+
+def replay(theorem_id: str, key: str, values: dict[str, str]) -> tuple[int, str]:
+    from dlverify import theorems
+    from dlverify.theorems.core import DlverifyError, point_measurement
+
+    th = theorems.load(theorem_id).THEOREM
+    claim = find_claim(th, key)
+    if claim is None:
+        raise DlverifyError(f"theorem '{theorem_id}' has no claim, wrong variant or source line '{key}'")
+    # the relation's own symbols (with their declared signs), by name
+    names = {s.name: s for s in claim.relation.free_symbols}
+    point = {names[k]: _value(v) for k, v in values.items() if k in names}
+    ignored = sorted(set(values) - set(names))
+    m = point_measurement(th, claim, point)
+    tail = f" (ignored: {', '.join(ignored)})" if ignored else ""
+    if m.skipped:
+        return 2, f"{theorem_id}/{key}: not decided: {m.skipped}{tail}"
+    verdict = "VIOLATED" if m.violations else "holds"
+    return (1 if m.violations else 0), f"{theorem_id}/{key}: {verdict}; {m.detail}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dlverify.theorems.relations import DlverifyError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if len(args) < 2 or not all("=" in a for a in args[2:]):
+            raise DlverifyError("usage: python -m dlverify.reports.replay THEOREM KEY name=value ...")
+        code, line = replay(args[0], args[1], dict(a.split("=", 1) for a in args[2:]))
+    except DlverifyError as exc:
+        print(f"dlverify replay: error: {exc}", file=sys.stderr)
+        return 2
+    print(line)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import keyword
+import math
 import re
 import time
 import tokenize
@@ -321,10 +322,22 @@ class Problem:
             out[self.items[i].text if one else sp.sstr(rel)] = rel
         return out
 
-    def without(self, index: int) -> Problem:
-        """The same claim with assumption ``index`` dropped (for the necessity check)."""
-        items = [it for i, it in enumerate(self.items) if i != index]
-        return _assemble(self.text, self._claim, items, self.vectors)
+    def drops(self) -> list[tuple[str, Problem]]:
+        """Each assumption dropped in turn (for the necessity check): every relation of every
+        item (a chain ``0 < x <= 1`` gives two), and every integer declaration; with the label
+        that names what was dropped."""
+        out = []
+        for i, it in enumerate(self.items):
+            for j, (op, a, b) in enumerate(it.relations):
+                rels = it.relations[:j] + it.relations[j + 1 :]
+                items = self.items[:i] + [dataclasses.replace(it, relations=rels)] + self.items[i + 1 :]
+                label = it.text if len(it.relations) == 1 else sp.sstr(_relation(op, a, b))
+                out.append((label, _assemble(self.text, self._claim, items, self.vectors)))
+            for name in sorted(it.integers):
+                ints = it.integers - {name}
+                items = self.items[:i] + [dataclasses.replace(it, integers=ints)] + self.items[i + 1 :]
+                out.append((f"{name} is an integer", _assemble(self.text, self._claim, items, self.vectors)))
+        return out
 
     def bounded(self) -> bool:
         return all(
@@ -575,15 +588,15 @@ class Counterexample:
 
 
 def _number(v: sp.Expr) -> str:
+    """An exact number as a reader wants it: small integers and fractions as they are (with a
+    decimal), long ones as a decimal (the exact value is in the JSON record)."""
     v = sp.sympify(v)
-    if v.is_Integer:
+    if v.is_Integer and abs(v) < 10**12:
         return str(v)
-    if v.is_Rational:
-        q = int(v.q)
-        short = q <= 10**6
-        dec = f"{float(v):.6g}"
-        return f"{v.p}/{v.q} ({dec})" if short else dec + f" (exactly {sp.sstr(v)})"[:80]
-    return f"{sp.sstr(v)} ({float(sp.N(v, 20)):.6g})"
+    dec = sp.sstr(sp.N(v, 6), full_prec=False)
+    if v.is_Rational and abs(v.p) < 10**9 and v.q < 10**6:
+        return f"{v.p}/{v.q} ({dec})"
+    return dec if v.is_Rational else f"{sp.sstr(v)} ({dec})"
 
 
 # --------------------------------------------------------------------------- certification
@@ -631,7 +644,7 @@ def certify(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], found_by: str)
     if not broken:
         return None
     value = slack(rel).xreplace(point)
-    sl = sp.sstr(value) if value.is_Rational else balls.decimal(slack(rel), point)
+    sl = _number(value) if value.is_Rational else balls.decimal(slack(rel), point)
     return Counterexample(
         shown, "fails", sl, balls.decimal(rel.lhs, point), balls.decimal(rel.rhs, point), found_by, arithmetic
     )
@@ -667,8 +680,27 @@ def certify_float(
             )
         cex = certify(problem, point, found_by)
         if cex is not None:
-            return cex
+            return simplify(problem, point, cex, {s for s, _ in fixed})
     return None
+
+
+def simplify(problem: Problem, point: dict, cex: Counterexample, fixed: set) -> Counterexample:
+    """The same counterexample with each coordinate in turn replaced by the simplest rational
+    near it that keeps it certified (the numbers a reader can check by hand)."""
+    for s in sorted(point, key=str):
+        if s in fixed or point[s].is_Integer:
+            continue
+        v = Fraction(int(point[s].p), int(point[s].q))
+        simple = [Fraction(x) for x in (0, 1, -1, 2, Fraction(1, 2), 10, Fraction(1, 10))]
+        for f in simple + [v.limit_denominator(d) for d in DENOMINATORS[:-1]]:
+            if f == v:
+                break
+            trial = dict(point) | {s: sp.Rational(f.numerator, f.denominator)}
+            better = certify(problem, trial, cex.found_by)
+            if better is not None:
+                point, cex = trial, better
+                break
+    return cex
 
 
 # --------------------------------------------------------------------------- the proof kernel
@@ -1050,3 +1082,68 @@ def prove(
     if out.counterexample is not None:
         return False, "refuted: " + out.counterexample.show()
     return False, "; ".join(out.notes) or "no proof found"
+
+
+def attained_at(problem: Problem, values: Mapping[str, float]) -> dict | None:
+    """An exact point near ``values`` where every assumption holds and the claim holds with
+    equality (its slack is exactly 0): the bound is attained there.  None when no simple rational
+    point nearby does it."""
+    syms = sorted(
+        problem.relation.free_symbols.union(*(c.free_symbols for c in problem.constraints)), key=str
+    )
+    for denom in DENOMINATORS[:-1]:
+        point = {}
+        for s in syms:
+            v = values.get(s.name)
+            if v is None or not v == v:
+                return None
+            f = Fraction(v).limit_denominator(denom)
+            point[s] = sp.Integer(round(v)) if s.is_integer else sp.Rational(f.numerator, f.denominator)
+        if not all(_constraint_holds(c, point) for c in problem.constraints):
+            continue
+        try:
+            if balls.sign_at(problem.slack, point) == 0:
+                return {s.name: point[s] for s in syms}
+        except balls.Undefined:
+            continue
+    return None
+
+
+def parse_in(text: str, symbols: Mapping[str, sp.Symbol], where: str = "the relation") -> list[sp.Basic]:
+    """A relation (a chain gives several) in a fixed namespace -- an instance family's quantities,
+    as the theorem's own symbols: a name outside it is bad input, named with the names allowed."""
+    text = _normalise(text)
+    toks = _tokens(text, where)
+    values, called = _names(toks)
+    unknown = sorted((values | called) - set(symbols) - set(FUNCTIONS) - set(CONSTANTS))
+    if unknown:
+        raise DlverifyError(
+            f"{where} '{text}' uses '{unknown[0]}', which is not one of: {', '.join(sorted(symbols))}"
+        )
+    ns = Namespace(set(), set(), {}, set())
+    ns.local.update(symbols)
+    out = []
+    for lt, op, rt in _split_chain(toks, text, where):
+        a, b = ns.expression(lt, text, where), ns.expression(rt, text, where)
+        out.append(_relation(op, sp.sympify(a), sp.sympify(b)))
+    return out
+
+
+def ratio_at(problem: Problem, values: Mapping[str, float]) -> str | None:
+    """The ratio smaller side / larger side at the exact value of a float point (Arb balls):
+    the decimal that rounding cannot inflate (a float ratio of a near-tie can exceed 1)."""
+    if not isinstance(problem.relation, INEQUALITIES):
+        return None
+    small, large = sides(problem.relation)
+    point = {}
+    for s in problem.relation.free_symbols:
+        v = values.get(s.name)
+        if v is None or not math.isfinite(v):
+            return None
+        f = Fraction(v)
+        point[s] = sp.Rational(f.numerator, f.denominator)
+    try:
+        b = balls.ball_at(small / large, point, 256)
+    except (balls.Undefined, KeyError):
+        return None
+    return None if b.is_nan() else b.str(8, radius=False)

@@ -3,7 +3,8 @@
     dlverify run [--theorem ID ...] [--device auto|cpu|cuda] [--profile ci|thorough]
                  [--seed N] [--out DIR] [--no-checks] [--require EXTRA] [--junit FILE]
     dlverify list
-    dlverify report RESULTS_JSON [--checks CHECKS_JSON] [--out DIR]
+    dlverify report [RESULTS_JSON] [--checks CHECKS_JSON] [--out DIR]
+    dlverify errata --doc NNN [--format md|tex|html] [--results RESULTS_JSON] [--out FILE]
     dlverify mutate [--theorem ID ...] [--out DIR]
     dlverify trust stress [--repeat N] [--out DIR] | dlverify trust catalogue [--out DIR]
     dlverify bench [--device ...] [--quick] [--out FILE]
@@ -21,15 +22,32 @@ import json
 import sys
 from pathlib import Path
 
-from dlverify.theorems.relations import DlverifyError
-
 SEED_MAX = 2**63 - 1
+
+#: the choices of --device and --profile: numerics/device.py's DEVICES and PROFILES (a test checks
+#: that they agree), written here so that parsing and --help import neither torch nor sympy
+DEVICES = ("auto", "cpu", "cuda")
+PROFILES = ("ci", "thorough")
+
+#: the default input of 'report' and 'errata' (where 'run' writes by default)
+RESULTS = "reports/out/results.json"
+
+DlverifyError: type[Exception]  # dlverify.theorems.relations.DlverifyError, bound by _errors()
+
+
+def _errors() -> type[Exception]:
+    """The bad-input error class, imported when first needed: 'dlverify --help' and parsing
+    import neither sympy nor torch.  After parsing, the name DlverifyError is bound here."""
+    global DlverifyError
+    from dlverify.theorems.relations import DlverifyError
+
+    return DlverifyError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         cmd = self.prog.split()[-1] if " " in self.prog else ""
-        raise DlverifyError(f"{message} (see 'dlverify {cmd} --help')".replace("  ", " "))
+        raise _errors()(f"{message} (see 'dlverify {cmd} --help')".replace("  ", " "))
 
 
 def _seed(text: str) -> int:
@@ -43,8 +61,6 @@ def _seed(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from dlverify.numerics.device import DEVICES, PROFILES
-
     p = _Parser(
         prog="dlverify",
         description="Verify deep-learning theory theorems: derivations, numerics, property checks.",
@@ -77,9 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     mu.add_argument("--out", default="reports/out")
     sub.add_parser("list", help="list the theorems: built-in ones and those of installed packs")
     rep = sub.add_parser("report", help="rebuild report.html (and errata.json) from a results.json")
-    rep.add_argument("results")
+    rep.add_argument("results", nargs="?", default=RESULTS, help=f"default {RESULTS}")
     rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
     rep.add_argument("--out", default=None)
+    er = sub.add_parser("errata", help="one source document's errata, to send to its authors")
+    er.add_argument("--doc", required=True, help="the document: its number (000 … 004) or file name")
+    er.add_argument("--format", default="md", choices=("md", "tex", "html"))
+    er.add_argument("--results", default=RESULTS, help=f"default {RESULTS}")
+    er.add_argument("--out", default=None, metavar="FILE", help="write to FILE (default: standard output)")
     tr = sub.add_parser("trust", help="the stress run or the bad-input catalogue")
     trs = tr.add_subparsers(dest="what", parser_class=_Parser)
     st = trs.add_parser("stress", help="run the check files N times with random seeds")
@@ -132,21 +153,25 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return _main(argv)
-    except DlverifyError as exc:
-        print(f"dlverify: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("dlverify: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not isinstance(exc, _errors()):
+            raise
+        print(f"dlverify: error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    _errors()
     if args.cmd is None:
         raise DlverifyError("a command is required: run, list, report, mutate, trust, bench or new")
     return {
         "list": _list,
         "report": _report,
+        "errata": _errata,
         "mutate": _mutate,
         "trust": _trust,
         "bench": _bench,
@@ -169,15 +194,28 @@ def _list(args, argv) -> int:
     return 0
 
 
-def _report(args, argv) -> int:
-    from dlverify.reports.runner import merge_checks, validate, write
+def _results(path: str) -> dict:
+    """A results file, read, validated, and every verdict in it recomputed from its evidence
+    (a file whose verdicts do not follow is refused: one line, exit 2)."""
+    from dlverify.reports.recheck import recheck
+    from dlverify.reports.runner import validate
 
-    src = Path(args.results)
+    src = Path(path)
     try:
         results = json.loads(src.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DlverifyError(f"cannot read results file '{src}': {exc}") from None
-    validate(results)
+    try:
+        return recheck(validate(results))
+    except DlverifyError as exc:
+        raise DlverifyError(f"results file '{src}' refused: {exc}") from None
+
+
+def _report(args, argv) -> int:
+    from dlverify.reports.runner import merge_checks, write
+
+    src = Path(args.results)
+    results = _results(args.results)
     if args.checks:
         if not Path(args.checks).is_file():
             raise DlverifyError(f"checks file '{args.checks}' not found")
@@ -191,6 +229,38 @@ def _report(args, argv) -> int:
     return 0
 
 
+def _errata(args, argv) -> int:
+    from dlverify.reports import errata, notation
+
+    results = _results(args.results)
+    docs = errata.documents(results)
+    if notation.doc_number(args.doc) not in docs:
+        known = ", ".join(docs)
+        raise DlverifyError(f"document '{args.doc}' is not cited by these results (documents: {known})")
+    text = errata.FORMATS[args.format](errata.document(results, args.doc))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    _writable_file(Path(args.out))
+    Path(args.out).write_text(text, encoding="utf-8")
+    _print(f"errata of {notation.doc_name(args.doc)} written to {args.out}")
+    return 0
+
+
+def _known(ids) -> None:
+    """Unknown theorem ids are bad input before anything runs, with the nearest registered id."""
+    import difflib
+
+    from dlverify import theorems
+
+    known = theorems.ids()
+    for tid in ids:
+        if tid not in known:
+            near = difflib.get_close_matches(tid, known, n=1, cutoff=0.6)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            raise DlverifyError(f"unknown theorem '{tid}'{hint}; registered: {', '.join(known)}")
+
+
 def _run(args, argv) -> int:
     from dlverify import theorems
     from dlverify.numerics.device import RunContext
@@ -199,8 +269,7 @@ def _run(args, argv) -> int:
 
     _require(args.require)
     ids = args.theorem or theorems.ids()
-    for tid in ids:
-        theorems.entry(tid)  # unknown ids are bad input before anything runs
+    _known(ids)
     ctx = RunContext.shared(args.device, args.seed, args.profile)
     out = Path(args.out)
     check_output_dir(out)
@@ -217,12 +286,15 @@ def _run(args, argv) -> int:
         from dlverify.reports.junit import write_junit
 
         write_junit(results, Path(args.junit))
-    _print(f"report: {out / 'report.html'} ({results['status']})")
+    from dlverify.reports.errata import run_summary
+
     failed = results["failures"] or results.get("pytest_exit_code", 0) not in (0, 5)
+    if results["status"] == "complete":
+        for f in results["failures"]:
+            print(f"dlverify: FAILED {f}", file=sys.stderr)
+    _print(run_summary(results, out / "report.html"))  # the last line: passed, errata, the page
     if results["status"] != "complete":
         return 130
-    for f in results["failures"]:
-        print(f"dlverify: FAILED {f}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -242,8 +314,7 @@ def _mutate(args, argv) -> int:
     from dlverify.reports.runner import check_output_dir
 
     ids = args.theorem or theorems.ids()
-    for tid in ids:
-        theorems.entry(tid)
+    _known(ids)
     out = Path(args.out)
     check_output_dir(out)
     ctx = RunContext(args.device, args.seed, "ci")

@@ -139,7 +139,7 @@ def run_summary(results: dict, page) -> str:
 
 def _md_item(n: str, i: dict) -> list[str]:
     out = [
-        f"**{n}. Line {i['line']}** — {i['what']} ({i['verdict']})",
+        f"**{n} Line {i['line']}, {i['what']}** ({i['verdict']})",
         "",
         f"- *As printed* (line {i['line']}, “{i['anchor']}”): ${i['latex']}$",
     ]
@@ -159,13 +159,14 @@ def to_markdown(d: dict) -> str:
     out = [f"# Errata: {d['title']}", "", _preamble(d), ""]
     for k, grp in enumerate(d["causes"], 1):
         lines = ", ".join(str(i["line"]) for i in grp)
-        out += [f"## {k}. Line{'s' if len(grp) > 1 else ''} {lines}", ""]
+        head = "one root cause: " if len(grp) > 1 else ""
+        out += [f"## {k}. {head}line{'s' if len(grp) > 1 else ''} {lines}", ""]
         for j, i in enumerate(grp, 1):
-            out += _md_item(f"{k}.{j}" if len(grp) > 1 else str(k), i)
+            out += _md_item(f"{k}.{j}" if len(grp) > 1 else "", i)
     if d["loose"]:
         out += ["## True but loose (a sharper constant holds)", ""]
         for j, i in enumerate(d["loose"], 1):
-            out += _md_item(f"L{j}", i)
+            out += _md_item(f"L{j}.", i)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -9,6 +9,9 @@
     dlverify trust stress [--repeat N] [--out DIR] | dlverify trust catalogue [--out DIR]
     dlverify bench [--device ...] [--quick] [--out FILE]
     dlverify new ID [--pack DIR]
+    dlverify check "RELATION" [--where "ASSUMPTION" ...] [--file CLAIMS.toml] [--family NAME]
+                   [--effort quick|normal|thorough] [--seed N] [--json FILE] [--debug]
+    dlverify families | dlverify list --claims | dlverify show ID
 
 Exit codes: 0 every asserted claim holds (errata in a source are findings, not
 failures); 1 an asserted claim failed; 2 bad input or usage -- one line on stderr, no
@@ -91,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     mu.add_argument("--device", default="auto", choices=DEVICES)
     mu.add_argument("--seed", default=20261123, type=_seed)
     mu.add_argument("--out", default="reports/out")
-    sub.add_parser("list", help="list the theorems: built-in ones and those of installed packs")
+    ls = sub.add_parser("list", help="list the theorems: built-in ones and those of installed packs")
+    ls.add_argument("--claims", action="store_true", help="list every claim: id, relation, assumptions")
+    _check_parsers(sub)
     rep = sub.add_parser("report", help="rebuild report.html (and errata.json) from a results.json")
     rep.add_argument("results", nargs="?", default=RESULTS, help=f"default {RESULTS}")
     rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
@@ -177,12 +182,17 @@ def _main(argv: list[str]) -> int:
         "bench": _bench,
         "new": _new,
         "run": _run,
+        "check": _check,
+        "families": _families,
+        "show": _show,
     }[args.cmd](args, argv)
 
 
 def _list(args, argv) -> int:
     from dlverify import theorems
 
+    if args.claims:
+        return _claims()
     for tid, e in theorems.entries().items():
         try:
             th = theorems.load(tid).THEOREM
@@ -362,6 +372,79 @@ def _new(args, argv) -> int:
         args.id, pack=Path(args.pack) if args.pack else None, repo=Path(args.repo) if args.repo else None
     ):
         print(path)
+    return 0
+
+
+
+# --------------------------------------------------------------------------- check, families, show
+
+
+def _check_parsers(sub) -> None:
+    ck = sub.add_parser(
+        "check",
+        help="a claim of your own: proved, false (certified counterexample) or not refuted",
+        description="Exit codes: 0 proved or not refuted, 1 false, 2 bad input.",
+    )
+    ck.add_argument("claim", nargs="?", help='e.g. "ln(u) <= u - 1" (or "A implies B")')
+    ck.add_argument("--where", action="append", default=[], metavar="ASSUMPTION",
+                    help='a relation, a chain, "x in (0, 1]", "n: integer" or "v: vector(3)" (repeatable)')
+    ck.add_argument("--file", default=None, metavar="CLAIMS.toml", help="claims from a TOML file ([[claim]])")
+    ck.add_argument("--family", default=None, metavar="NAME", help="also measure on a family (see families)")
+    ck.add_argument("--effort", default="normal", choices=("quick", "normal", "thorough"))
+    ck.add_argument("--seed", default=20261123, type=_seed)
+    ck.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    ck.add_argument("--no-necessity", action="store_true", help="do not drop each assumption in turn")
+    ck.add_argument("--no-tightness", action="store_true", help="do not estimate the ratio of the sides")
+    ck.add_argument("--json", default=None, metavar="FILE", help="also write the answers as JSON")
+    ck.add_argument("--debug", action="store_true", help="show the traceback of a crash")
+    sub.add_parser("families", help="the instance families of the numeric sides, with their quantities")
+    sh = sub.add_parser("show", help="a theorem (ID) or one of its claims (ID.KEY)")
+    sh.add_argument("id")
+
+
+def _check(args, argv) -> int:
+    import traceback
+
+    from dlverify.reports.check import run_command
+
+    try:
+        return run_command(args)
+    except (DlverifyError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a crash: one line, or the traceback with --debug
+        if args.debug:
+            traceback.print_exc()
+            return 2
+        raise DlverifyError(
+            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
+        ) from None
+
+
+def _families(args, argv) -> int:
+    from dlverify.reports.check import families_table
+
+    rows = families_table()
+    for r in rows:
+        print(f"{r['theorem']}:{r['name']}\t{', '.join(r['quantities'])}\t{r['doc']}")
+        if r["assumptions"]:
+            print(f"\treads the assumptions: {', '.join(r['assumptions'])}")
+    if not rows:
+        print("no numeric side declares FAMILIES yet")
+    return 0
+
+
+def _claims() -> int:
+    from dlverify.reports.check import claims_table
+
+    for r in claims_table():
+        print(f"{r['id']}\t{r['relation']}\t[{', '.join(r['assumptions'])}]\t{r['text']}")
+    return 0
+
+
+def _show(args, argv) -> int:
+    from dlverify.reports.check import show
+
+    print(show(args.id))
     return 0
 
 

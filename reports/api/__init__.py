@@ -6,6 +6,10 @@ For notebooks::
     result = dlverify.run("pl_convergence", profile="ci")
     result            # shows the theorem's section of the report inline (statement, marks, verdicts, plots)
 
+A claim of one's own, answered *proved*, *false* (a certified counterexample) or *not refuted*::
+
+    dlverify.check("ln(u) <= u - 1", where=["u > 0"])   # shown inline; .answer, .to_dict()
+
 ``result.to_json()`` is the run's ``results.json``; ``result.verdicts`` maps each claim to its
 verdict.  The section is drawn by the same renderer as the HTML report.  (This file is the
 ``dlverify`` package itself; the repository's folders are its subpackages ``dlverify.theorems``,
@@ -18,7 +22,7 @@ import json
 import tempfile
 from pathlib import Path
 
-__all__ = ["Result", "run"]
+__all__ = ["Result", "check", "run"]
 __version__ = "0.2.0"
 
 
@@ -78,3 +82,12 @@ def run(
     return Result(
         _run(ids, ctx, folder, progress=lambda s: None, with_checks=checks, argv=["dlverify.run", *ids])
     )
+
+
+def check(claim: str, where=(), **options):
+    """A claim of one's own: *proved* (with the certificate), *false* (a counterexample
+    certified in exact or ball arithmetic) or *not refuted* (with how hard the search looked).
+    See :func:`dlverify.reports.check.check` for the options; the result shows itself inline."""
+    from dlverify.reports.check import check as _check
+
+    return _check(claim, where, **options)

@@ -23,7 +23,8 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import linear
 from dlverify.numerics import pseudo_inverse as num
-from dlverify.numerics.device import gamma
+from dlverify.numerics.contract import experiments_of
+from dlverify.numerics.device import RunContext, gamma
 from dlverify.numerics.evidence import measure_relation
 from dlverify.theorems import pseudo_inverse as pi
 from dlverify.theorems.core import (
@@ -331,7 +332,7 @@ def test_bad_shapes_are_clear_errors(ctx):
 
 
 def test_experiments_match_their_predictions(ctx):
-    exps = {e.key: e for e in num.experiments(ctx)}
+    exps = {e.key: e for e in experiments_of(num, ctx)}
     record(TID, note=f"double descent: {exps['double_descent'].measured}")
     assert all(e.ok for e in exps.values()), {
         k: [c.to_dict() for c in e.comparisons if not c.holds()] for k, e in exps.items()
@@ -564,11 +565,10 @@ def test_regression_step_size_assumption_drives_the_instances(ctx, monkeypatch):
         for a in pi.THEOREM.assumptions
     ]
     monkeypatch.setattr(pi.THEOREM, "assumptions", wide)
-    num._CACHE.clear()
-    after = num.measure(claim, ctx)
+    fresh = RunContext(ctx.device, ctx.seed, ctx.profile, ctx.dtype)  # a run with its own cache
+    after = num.measure(claim, fresh)
     assert after[0].violations > 0
-    assert assess(pi.THEOREM, claim, marks, _measure(ctx)).verdict is Verdict.FALSE
-    num._CACHE.clear()
+    assert assess(pi.THEOREM, claim, marks, _measure(fresh)).verdict is Verdict.FALSE
 
 
 def test_regression_no_proof_by_name():

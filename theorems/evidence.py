@@ -479,6 +479,20 @@ def tightness_verdict(row: TightnessRow) -> Verdict:
 Measure = Callable[[Claim], Sequence[Measurement]]
 
 
+def evaluated(relation: Any) -> Any:
+    """The relation as sympy evaluates it: ``true``/``false`` when exact arithmetic and the
+    symbols' declared signs decide it (a relation kept unevaluated to show what it compares,
+    e.g. ``Eq(binomial(5, 1), 5)``, is decided here), else the relation itself."""
+    if relation is True or relation is False:
+        return sp.sympify(relation)
+    if isinstance(relation, sp.core.relational.Relational):
+        try:
+            return relation.func(relation.lhs, relation.rhs)
+        except TypeError:  # an ordering sympy cannot decide (e.g. of matrices) stays undecided
+            return relation
+    return relation
+
+
 def assess(
     theorem: Theorem,
     claim: Claim,
@@ -490,13 +504,12 @@ def assess(
     point -- and let :func:`decide` make the verdict."""
     proof = find_proof(claim.relation, claim.assumptions, marks)
     ms: list[Measurement] = []
-    if claim.relation is sp.true:  # sympy decided it when the relation was built
-        proof = ProofRef("(sympy)", "the relation evaluates to True as written")
-    elif claim.relation is sp.false:
+    decided = evaluated(claim.relation)
+    if decided is sp.true:  # exact arithmetic and the symbols' declared signs decide it
+        proof = ProofRef("(sympy)", "the relation evaluates to True (exact arithmetic, declared signs)")
+    elif decided is sp.false:
         ms.append(
-            Measurement(
-                "sympy evaluation", 1, 1, counterexample={"relation": "evaluates to False as written"}
-            )
+            Measurement("sympy evaluation", 1, 1, counterexample={"relation": "evaluates to False exactly"})
         )
     if measure is not None:
         ms += list(measure(claim))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 #: the version of ``results.json``; bumped when a record's shape changes
 SCHEMA_VERSION = "2.0"
 
+
 @dataclasses.dataclass(frozen=True)
 class Source:
     work: str
@@ -28,7 +29,6 @@ class Source:
     def cite(self) -> str:
         parts = [self.work, self.section] + ([self.equation] if self.equation else [])
         return ", ".join(parts)
-
 
 
 @dataclasses.dataclass(frozen=True)

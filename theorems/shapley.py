@@ -46,18 +46,18 @@ from dlverify.theorems.core import (
     Mark,
     Simplification,
     Source,
-    SourceLine,
     Step,
     Theorem,
     Unfold,
     nonneg_by_monomials,
     slack,
 )
-
-DOC = "002_9b9f6b48f7568a99.txt"
+from dlverify.theorems.sourcefile import source_lines
 
 # ----------------------------------------------------------------------------- symbols
-s_, Nn = sp.symbols("s N", integer=True, nonnegative=True)
+s_ = sp.Symbol("s", integer=True, nonnegative=True)
+#: the number of players: one symbol for the exact sums and the estimator's bounds
+Nn = sp.Symbol("N", integer=True, positive=True)
 k_ = sp.Symbol("k", integer=True, nonnegative=True)
 #: the Shapley weight of a coalition of size s among N players (Problem 10.2.2)
 WEIGHT = sp.factorial(s_) * sp.factorial(Nn - s_ - 1) / sp.factorial(Nn)
@@ -77,7 +77,8 @@ m_ = sp.IndexedBase("mc", real=True)
 g_ = sp.IndexedBase("gc", real=True)
 uniq_sub, uniq_book, uniq_no_null = sp.symbols("uniq_sub uniq_book uniq_no_null", real=True)
 # the estimator: m orders, N players, R = max |U(S + i) - U(S)|, failure probability delta
-M_EST, N_EST, R_EST, D_EST, E_EST = sp.symbols("m N R delta epsilon", positive=True)
+M_EST, R_EST, D_EST, E_EST = sp.symbols("m R delta epsilon", positive=True)
+N_EST = Nn
 ERR, ERR_MAX = sp.symbols("err err_max", nonnegative=True)  # ||ŝ - s||_2 and max_i |ŝ_i - s_i|
 MARG = sp.Symbol("marg_max", nonnegative=True)  # max over S, i of |U(S + i) - U(S)|
 N_EVALS = sp.Symbol("n_evals", nonnegative=True)  # distinct coalitions valued per run of the estimator
@@ -296,7 +297,8 @@ ASSUMPTIONS = [
 
 _sym3 = _sym_subs(V3, N3, 0, 1)
 _null3 = _null_subs(V3, N3, 2)
-Np, mp, ep, Rp, dp = sp.symbols("N m epsilon R delta", positive=True)
+mp, ep, Rp, dp = sp.symbols("m epsilon R delta", positive=True)
+Np = Nn
 
 DERIVATION = [
     Step(
@@ -574,307 +576,11 @@ PREDICTED = {
 UNSC = ([7] * 5 + [1] * 10, 39)
 
 # ----------------------------------------------------------------------------- the source, as written
-_book_sub = sp.Eq(s_perm, subset_sum(WEIGHT, Nn - 1))
-_book_binom = sp.Eq(s_perm, sp.Sum(m_[k_] / (Nn * sp.binomial(Nn - 1, k_)), (k_, 0, Nn - 1)))
-_book_diff = sp.Eq(s_diff, sp.Sum(g_[k_] / ((Nn - 1) * sp.binomial(Nn - 2, k_)), (k_, 0, Nn - 2)))
 
 
-def _reading(key, text, relation, assumptions=()):
-    return Claim(key, text, relation, tuple(assumptions))
-
-
-AS_WRITTEN = [
-    SourceLine(
-        "unique_payments_efficiency",
-        DOC,
-        2475,
-        "unique payments s_1, s_2",
-        "§10.2, introduction",
-        r"\sum_i s_i=U([N])",
-        reading=_reading(
-            "r2475a", "the Shapley values satisfy Σ_i s_i = U([N])", sp.Eq(s_sum, v_full), ("value",)
-        ),
-        corrected=_reading(
-            "c2475a", "Σ_i s_i = U([N]) on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
-        ),
-        corrected_latex=r"\sum_i s_i=U([N])\ \text{when}\ U(\emptyset)=0\quad(\text{in general } "
-        r"U([N])-U(\emptyset))",
-        note="the text never states U(∅) = 0; the usual convention of cooperative game theory supplies it",
-    ),
-    SourceLine(
-        "unique_payments_uniqueness",
-        DOC,
-        2475,
-        "Under some reasonable conditions",
-        "§10.2, introduction",
-        r"\exists!\,(s_1,\dots,s_N)\ \text{satisfying the axioms, with}\ \sum_i s_i=U([N])",
-        reading=_reading(
-            "r2475b",
-            "the axioms with Σ s = U([N]) determine a unique value on all games",
-            sp.Eq(uniq_book, 1),
-        ),
-        corrected=_reading("c2475b", "unique on games with U(∅) = 0", sp.Eq(uniq_book, 1), ("zero_empty",)),
-        corrected_latex=r"U(\emptyset)=0\ \Rightarrow\ \exists!\,s",
-        note="'reasonable conditions' read as the four axioms of lines 2496-2500 (Theorem 10.2.3 is cited)",
-    ),
-    SourceLine(
-        "def_10_2_1",
-        DOC,
-        2483,
-        "s_i = E_{\\pi}",
-        "Definition 10.2.1, (10.1)",
-        r"s_i=E_\pi\left[U(\pi_{\le i})-U(\pi_{<i})\right]",
-        reading=_reading(
-            "r2483", "(10.1) averaged over all N! orders equals the subset formula the suite uses", _book_sub
-        ),
-        note="a definition: its reading is that the suite's computation of (10.1) (every order, brute force) "
-        "is the value the rest of the section is about; π_{⟨i} at line 2481 is an extraction artefact "
-        "for π_{<i}",
-    ),
-    SourceLine(
-        "problem_10_2_2",
-        DOC,
-        2490,
-        "\\frac{\\{S\\}! (N - \\{S\\} - 1)!)}",
-        "Problem 10.2.2",
-        r"s_i=\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!(N-|S|-1)!}{N!}(U(S\cup\{i\})-U(S))",
-        reading=_reading("r2490", "Problem 10.2.2, first form", _book_sub),
-        note="'\\{S\\}' is the extraction of |S| and the unmatched ')' is an artefact",
-    ),
-    SourceLine(
-        "problem_10_2_2_binomial",
-        DOC,
-        2492,
-        "\\frac{1}{N} \\sum_{S",
-        "Problem 10.2.2, second form",
-        r"=\frac1N\sum_{S\subseteq[N]\setminus\{i\}}\frac{U(S\cup\{i\})-U(S)}{\binom{N-1}{|S|}}",
-        reading=_reading(
-            "r2492",
-            "the two forms have the same weight: |S|!(N−|S|−1)!/N! = 1/(N·C(N−1,|S|))",
-            sp.Eq(WEIGHT, 1 / (Nn * sp.binomial(Nn - 1, s_))),
-        ),
-    ),
-    SourceLine(
-        "random_process",
-        DOC,
-        2494,
-        "randomly pick an integer k from",
-        "remark after Problem 10.2.2",
-        r"s_i=\mathbb{E}_{k\sim\mathcal U\{0..N-1\}}\,\mathbb{E}_{S\not\ni i,|S|=k}\big[U(S\cup i)-U(S)\big]",
-        reading=_reading("r2494", "s_i = Σ_k (1/N) Σ_{|S|=k} (U(S∪i) − U(S))/C(N−1,k)", _book_binom),
-        note="[0, N − 1] read as the N integers 0, …, N − 1, each with probability 1/N",
-    ),
-    SourceLine(
-        "axiom_efficiency",
-        DOC,
-        2496,
-        "Sum of the players' values is U([N])",
-        "axiom: efficiency",
-        r"\sum_i s_i=U([N])",
-        reading=_reading(
-            "r2496", "the Shapley value satisfies efficiency as stated", sp.Eq(s_sum, v_full), ("value",)
-        ),
-        corrected=_reading(
-            "c2496", "efficiency on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
-        ),
-        corrected_latex=r"\sum_i s_i=U([N])-U(\emptyset)",
-        note="an axiom is a definition; its reading is that the Shapley value satisfies it (line 2502)",
-    ),
-    SourceLine(
-        "axiom_symmetry",
-        DOC,
-        2498,
-        "*Symmetry:* If $U(S \\cup \\{i\\}) = U(S",
-        "axiom: symmetry",
-        r"U(S\cup i)=U(S\cup j)\ \forall S\not\ni i,j\ \Rightarrow\ s_i=s_j",
-        reading=_reading(
-            "r2498", "symmetric players get equal values", sp.Eq(s_a, s_b), ("value", "symmetric")
-        ),
-    ),
-    SourceLine(
-        "axiom_linearity",
-        DOC,
-        2499,
-        "the payments for $U_1 + U_2$",
-        "axiom: linearity",
-        r"s(U_1+U_2)=s(U_1)+s(U_2)",
-        reading=_reading("r2499", "additivity of the Shapley value", sp.Eq(s_comb, s_u + s_w), ("value",)),
-        note="the text states additivity (U_1 + U_2), which is what is checked; scaling is the registered "
-        "claim",
-    ),
-    SourceLine(
-        "axiom_null",
-        DOC,
-        2500,
-        "*Null Player:* If $U(S \\cup \\{i\\}) ",
-        "axiom: null player",
-        r"U(S\cup i)=U(S)\ \forall S\not\ni i\ \Rightarrow\ s_i=0",
-        reading=_reading("r2500", "a null player gets 0", sp.Eq(s_null, 0), ("value", "null_player")),
-    ),
-    SourceLine(
-        "satisfy_axioms",
-        DOC,
-        2502,
-        "Shapley values satisfy the axioms",
-        "remark",
-        r"s\ \text{satisfies efficiency, symmetry, linearity, null player}",
-        reading=_reading(
-            "r2502",
-            "the Shapley value satisfies efficiency as stated (Σ s = U([N]))",
-            sp.Eq(s_sum, v_full),
-            ("value",),
-        ),
-        corrected=_reading(
-            "c2502", "it does on games with U(∅) = 0", sp.Eq(s_sum, v_full), ("value", "zero_empty")
-        ),
-        corrected_latex=r"U(\emptyset)=0",
-        note="symmetry, linearity and null player hold on every game (lines 2498-2500); efficiency as "
-        "written is the one that needs U(∅) = 0",
-    ),
-    SourceLine(
-        "thm_10_2_3",
-        DOC,
-        2504,
-        "is the only one that satisfies",
-        "Theorem 10.2.3",
-        r"\text{Definition 10.2.1 is the only scheme satisfying the four axioms}\ (\textstyle\sum_i "
-        r"s_i=U([N]))",
-        reading=_reading("r2504", "uniqueness with the axioms as written, on all games", sp.Eq(uniq_book, 1)),
-        corrected=_reading(
-            "c2504", "uniqueness on games with U(∅) = 0", sp.Eq(uniq_book, 1), ("zero_empty",)
-        ),
-        corrected_latex=r"U(\emptyset)=0\ \text{(or efficiency as}\ \textstyle\sum_i "
-        r"s_i=U([N])-U(\emptyset))",
-        note="with U(∅) ≠ 0 the axioms as written have no solution, so Definition 10.2.1 does not satisfy "
-        "them; "
-        "with efficiency read as U([N]) − U(∅) uniqueness holds on all games (claim 'uniqueness')",
-    ),
-    SourceLine(
-        "np_hard",
-        DOC,
-        2510,
-        "it is NP-hard in general to compute",
-        "§10.2.1",
-        r"\text{computing } s \text{ from a circuit for } U \text{ is NP-hard}",
-        unchecked="a complexity-theoretic statement cited from Deng and Papadimitriou (1994); the suite "
-        "computes values, it cannot decide hardness",
-    ),
-    SourceLine(
-        "naive_sample_size",
-        DOC,
-        2512,
-        "Pick $O(R^2N \\log N/\\epsilon^2)$ random",
-        "§10.2.1, naive approximation",
-        r"m=O(R^2N\log N/\epsilon^2)\ \Rightarrow\ \|s-\hat s\|_2\le\epsilon",
-        reading=_reading(
-            "r2512a",
-            "with m orders, w.p. ≥ 1 − δ, ‖ŝ − s‖₂ ≤ R √(2N ln(2N/δ)/m)",
-            sp.Le(ERR, ENVELOPE_L2),
-            ("bounded_marginals",),
-        ),
-        note="the O(·) is read with Hoeffding's constant, m = 2NR² ln(2N/δ)/ε², and the implicit 'with high "
-        "probability' as probability ≥ 1 − δ; R bounds |U(S∪i) − U(S)| (line 2510), a range of width 2R",
-    ),
-    SourceLine(
-        "naive_evaluations",
-        DOC,
-        2512,
-        "the number of computations of $U(",
-        "§10.2.1, cost",
-        r"\#U\text{-evaluations}=O(R^2N^2\log N/\epsilon^2)",
-        reading=_reading(
-            "r2512b",
-            "each order values N + 1 coalitions: evaluations = (N + 1)·m",
-            sp.Eq(N_EVALS, (N_EST + 1) * M_EST),
-        ),
-        note="the count per order is what is checked; with m = O(R²N log N/ε²) it gives the stated O(·)",
-    ),
-    SourceLine(
-        "naive_per_player",
-        DOC,
-        2512,
-        "lies within $[s_i - \\epsilon/\\sqrt{N}",
-        "§10.2.1, per-player error",
-        r"\hat s_i\in[s_i-\epsilon/\sqrt N,\ s_i+\epsilon/\sqrt N]",
-        reading=_reading(
-            "r2512c",
-            "w.p. ≥ 1 − δ, max_i |ŝ_i − s_i| ≤ R √(2 ln(2N/δ)/m) (= ε/√N at the m above)",
-            sp.Le(ERR_MAX, ENVELOPE_LINF),
-            ("bounded_marginals",),
-        ),
-    ),
-    SourceLine(
-        "naive_l2",
-        DOC,
-        2512,
-        "namely, $||s - \\hat{s}||_2 \\le \\epsilon$",
-        "§10.2.1, ℓ∞ to ℓ2",
-        r"\max_i|\hat s_i-s_i|\le\epsilon/\sqrt N\ \Rightarrow\ \|s-\hat s\|_2\le\epsilon",
-        reading=_reading("r2512d", "‖ŝ − s‖₂ ≤ √N · max_i |ŝ_i − s_i|", sp.Le(ERR, sp.sqrt(N_EST) * ERR_MAX)),
-    ),
-    SourceLine(
-        "better_approximation",
-        DOC,
-        2514,
-        "uses $O(R^2 N \\log N)$ evaluations",
-        "§10.2.1, better approximation",
-        r"O(R^2N\log N)\ \text{evaluations}",
-        unchecked="an O(·) count for a method whose sampling step is left to Problem 10.2.7, and as printed "
-        "it "
-        "has no ε (an ℓ2 error ε needs Ω(1/ε²) evaluations on a game with non-zero variance); the "
-        "suite measures the evaluations a difference-based estimator needs (experiment "
-        "'estimator_budgets') but cannot decide an asymptotic statement",
-    ),
-    SourceLine(
-        "thm_10_2_5",
-        DOC,
-        2518,
-        "s_i - s_j = \\frac{1}{N - 1}",
-        "Theorem 10.2.5",
-        r"s_i-s_j=\frac{1}{N-1}\sum_{S\subseteq[N]\setminus\{i,j\}}\frac{U(S\cup\{i\})-U(S\cup\{j\})}{\binom{N-2}{|S|}}",
-        reading=_reading("r2518", "Theorem 10.2.5 as printed (binomial form)", _book_diff, ("value",)),
-    ),
-    SourceLine(
-        "method_budget",
-        DOC,
-        2522,
-        "within additive error $\\epsilon/2",
-        "§10.2.1, the method",
-        r"|\hat s_1-s_1|\le\frac{\epsilon}{2\sqrt N},\ "
-        r"|\widehat{s_1-s_i}-(s_1-s_i)|\le\frac{\epsilon}{2\sqrt N}",
-        unchecked="a recipe whose step (2) is left to Problem 10.2.7 (the sampling distribution p(|S|) is "
-        "not "
-        "given), so there is no estimator as written to run; the error budget itself is the "
-        "triangle inequality",
-    ),
-    SourceLine(
-        "hint_difference",
-        DOC,
-        2526,
-        "Take the difference of the two payment",
-        "footnote 9",
-        r"\text{hint: } s-s'\ \text{satisfies the homogeneous axioms}",
-        unchecked="a proof hint with no statement of its own; the theorem it is for is line 2504",
-    ),
-    SourceLine(
-        "problem_10_2_7",
-        DOC,
-        2528,
-        "the same S can be used to estimate",
-        "Problem 10.2.7, hint",
-        r"\mathbb{E}_{S\sim p}\big[Z\,U(S)(\mathbf 1_{i\in S}-\mathbf 1_{j\in S})\big]=s_i-s_j\ \ \forall "
-        r"i,j",
-        reading=_reading(
-            "r2528",
-            "one distribution p(|S|) (q(k) ∝ 1/k + 1/(N − k)) gives every difference: "
-            "E[Z U(S)(1[i∈S] − 1[j∈S])] = s_i − s_j",
-            sp.Eq(d_gt, s_diff),
-            ("value",),
-        ),
-        note="the hint's p(|S|) is not given; the one of Jia et al. (2019) is used, and the identity is "
-        "checked by enumerating every coalition",
-    ),
-]
+#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
+#: document, in line order), each relation parsed in this module's namespace
+AS_WRITTEN = source_lines("shapley", globals(), DERIVATION, CLAIMS)
 
 THEOREM = Theorem(
     id="shapley",

@@ -334,8 +334,7 @@ def test_value_weights_come_from_the_definition_assumption(ctx):
             else x
             for x in orig
         ]
-        nm._MEASURED.clear()
-        # a fresh derivation check and measurer: the shared evaluation measured the book's definition
+        # a fresh derivation check and measurement: the shared evaluation measured the book's definition
         r = assess(
             sh.THEOREM,
             sh.THEOREM.claim("efficiency"),
@@ -344,7 +343,6 @@ def test_value_weights_come_from_the_definition_assumption(ctx):
         )
     finally:
         sh.THEOREM.assumptions = orig
-        nm._MEASURED.clear()
     assert r.verdict is Verdict.FALSE
 
 

@@ -1,17 +1,16 @@
-"""The numeric side of the Shapley theorem: instances, measurements, experiments, tightness.
+"""The numeric side of the Shapley theorem: instance families, experiments, tightness.
 
-``measure(claim, ctx)`` evaluates the claim's own relation (lambdified through
-:func:`dlverify.numerics.evidence.measure_relation`) on games generated from the claim's
-assumptions: a hypothesis the claim makes is built into the games (U(∅) = 0, two symmetric
-players, a null player, the range R read off the assumption ``marg_max <= R`` at its boundary);
-a hypothesis it does not make is violated on purpose.  What is measured depends on the
-relation's free symbols (which quantities it is over), never on the claim's key.  This module
-computes; the verdicts are made in :mod:`dlverify.theorems.evidence`.
+A claim's own relation is evaluated (lambdified through
+:func:`dlverify.numerics.evidence.measure_relation`) on the first family of :data:`FAMILIES`
+that computes every quantity it is over, never chosen by the claim's key.  Games are generated
+from the claim's assumptions: a hypothesis the claim makes is built into the games (U(∅) = 0,
+two symmetric players, a null player, the range R read off the assumption ``marg_max <= R`` at
+its boundary); a hypothesis it does not make is violated on purpose.  This module computes; the
+verdicts are made in :mod:`dlverify.theorems.evidence`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import time
@@ -22,49 +21,53 @@ import sympy as sp
 import torch
 
 from dlverify.numerics import games
+from dlverify.numerics.contract import Family, measure_on
 from dlverify.numerics.device import RunContext, gamma
-from dlverify.numerics.evidence import measure_relation, skipped, violation_mask
+from dlverify.numerics.evidence import measure_relation, violation_mask
 from dlverify.numerics.lambdify import to_torch
 from dlverify.numerics.stats import binomial_upper_pvalue, fit_loglog_slope
-from dlverify.theorems import shapley as th
+from dlverify.theorems import shapley as book
 from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
 from dlverify.theorems.relations import slack
 
+#: the namespace of this module's cache keys and seed names in a run context
+ID = "shapley"
 #: false-alarm probability of every randomized verdict here (family-wise over the cells)
 ALPHA = 1e-6
 
-GAME_Q = {
-    "s_sum",
-    "v_full",
-    "v_empty",
-    "s_a",
-    "s_b",
-    "gap_sym",
-    "s_null",
-    "gap_null",
-    "s_comb",
-    "s_u",
-    "s_w",
-    "alpha",
-    "beta",
-    "s_fast",
-    "s_closed",
-    "s_diff",
-    "gc",
-    "N",
-    "d_gt",
-}
-PERM_Q = {"s_perm", "mc", "N"}
-UNIQ_Q = {"uniq_sub", "uniq_book", "uniq_no_null"}
-EST_Q = {"err", "err_max", "R", "N", "m", "delta"}
+CLOSED_Q = frozenset({"s_fast", "s_closed"})
+#: what random games compute; ``gc[k]`` is the name the evidence module gives an indexed term
+#: gc[k] of a sum (its base ``gc`` is listed too)
+GAME_Q = frozenset(
+    {
+        "s_sum",
+        "v_full",
+        "v_empty",
+        "s_a",
+        "s_b",
+        "gap_sym",
+        "s_null",
+        "gap_null",
+        "s_comb",
+        "s_u",
+        "s_w",
+        "alpha",
+        "beta",
+        "s_diff",
+        "gc",
+        "gc[k]",
+        "N",
+        "d_gt",
+    }
+)
+PERM_Q = frozenset({"s_perm", "mc", "mc[k]", "N"})
+UNIQ_Q = frozenset({"uniq_sub", "uniq_book", "uniq_no_null"})
+EST_Q = frozenset({"err", "err_max", "R", "N", "m", "delta"})
+EVALS_Q = frozenset({"n_evals", "N", "m"})
 
 
 def _names(rel) -> set[str]:
     return {s.name for s in rel.free_symbols if isinstance(s, sp.Symbol)}
-
-
-def _key(ctx: RunContext) -> tuple:
-    return (ctx.profile, ctx.seed, str(ctx.device), str(ctx.dtype))
 
 
 # ----------------------------------------------------------------------------- helpers on games
@@ -79,10 +82,10 @@ def weights_of(weight_expr, N: int, ctx: RunContext) -> torch.Tensor:
 def value_weights(claim, N: int, ctx: RunContext) -> torch.Tensor:
     """The value's weights from the claim's definition assumption ``w = ...`` (its relation)."""
     for k in claim.assumptions:
-        a = th.THEOREM.assumption(k)
-        if a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == th.W_SYM:
+        a = book.THEOREM.assumption(k)
+        if a.definition and isinstance(a.relation, sp.Equality) and a.relation.lhs == book.W_SYM:
             return weights_of(a.relation.rhs, N, ctx)
-    return weights_of(th.WEIGHT, N, ctx)
+    return weights_of(book.WEIGHT, N, ctx)
 
 
 def round_tol(v: torch.Tensor) -> torch.Tensor:
@@ -148,7 +151,7 @@ def pair_sums(v: torch.Tensor, i: int, j: int) -> torch.Tensor:
 
 def _instantiate(rel, N: int):
     """The relation for N players: N substituted, sums over k written out, mc[k] -> mc_k."""
-    e = rel.subs(th.Nn, N).doit()
+    e = rel.subs(book.Nn, N).doit()
     rep = {}
     for ix in e.atoms(sp.Indexed):
         i = ix.indices[0]  # a non-integer index (a range N − 1/2) names a term no game has
@@ -183,15 +186,11 @@ def _assumed(claim, key: str) -> bool:
 # ----------------------------------------------------------------------------- families
 
 
-def closed_form_games(ctx: RunContext) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
-    return list(_closed_form_games(*_key(ctx)))
-
-
-@functools.lru_cache(maxsize=8)
-def _closed_form_games(profile, seed, device, dtype) -> tuple:
-    dev, dt = torch.device(device), getattr(torch, dtype.replace("torch.", ""))
-    ci = profile == "ci"
+def _closed_forms(ctx: RunContext) -> tuple:
+    dev, dt = ctx.device, ctx.dtype
+    ci = ctx.profile == "ci"
     out = []
+    seed = ctx.seed_for(ID, "unanimity sum")
     v, phi = games.random_unanimity_sum(8 if ci else 64, 8 if ci else 16, 6, seed=seed, device=dev, dtype=dt)
     out.append(("sum of unanimity games", v, phi))
     v = games.unanimity(6, [1, 3, 4], 2.5, device=dev, dtype=dt)
@@ -202,7 +201,7 @@ def _closed_form_games(profile, seed, device, dtype) -> tuple:
         ("airport (7 runways)",) + games.airport([1.0, 3.0, 3.0, 2.0, 7.5, 4.0, 0.5], device=dev, dtype=dt)
     )
     out.append(("glove (1 left, 5 right)",) + games.glove(5, device=dev, dtype=dt))
-    w, q = th.UNSC
+    w, q = book.UNSC
     exact = games.weighted_majority_exact(w, q)
     out.append(
         (
@@ -211,7 +210,7 @@ def _closed_form_games(profile, seed, device, dtype) -> tuple:
             torch.tensor([[float(f) for f in exact]], dtype=dt, device=dev),
         )
     )
-    add = torch.randn(1, 9, dtype=dt, device=dev, generator=torch.Generator(device=dev).manual_seed(seed))
+    add = torch.randn(1, 9, dtype=dt, device=dev, generator=ctx.generator(ID, "additive game"))
     mem = games.coalitions(9, dev).to(dt)
     out.append(("additive game", (mem @ add[0])[None], add))
     out.append(
@@ -224,119 +223,116 @@ def _closed_form_games(profile, seed, device, dtype) -> tuple:
     return tuple(out)
 
 
-def _random_family(claim, ctx: RunContext, N: int, seed: int) -> torch.Tensor:
+def closed_form_games(ctx: RunContext) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
+    """(name, games, their Shapley values in closed form), in the run's cache."""
+    return list(ctx.cached((ID, "closed-form games"), lambda: _closed_forms(ctx)))
+
+
+def _closed_form_measure(claim, ctx: RunContext) -> list[Measurement]:
+    out = []
+    for name, v, phi in closed_form_games(ctx):
+        N = v.shape[1].bit_length() - 1
+        s = games.exact_shapley(v, value_weights(claim, N, ctx))
+        out.append(
+            measure_relation(
+                claim.relation,
+                {"s_fast": s, "s_closed": phi},
+                round_tol(v)[:, None],
+                how=f"closed-form games: {name}",
+                extremal=bool(claim.tight_on),
+            )
+        )
+    return out
+
+
+def _random_family(claim, ctx: RunContext, N: int) -> torch.Tensor:
     """Random games; U(∅) = 0 where the claim assumes it, else U(∅) ≠ 0 (the hypothesis violated)."""
     G = ctx.size(8, 64)
+    seed = ctx.seed_for(ID, "random games", N)
     v = games.random_games(G, N, seed=seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False)
     if _assumed(claim, "zero_empty"):
-        rel = th.THEOREM.assumption("zero_empty").relation  # v_empty = value solving the relation
-        v[:, 0] = float(sp.solve(rel, th.v_empty)[0])
+        rel = book.THEOREM.assumption("zero_empty").relation  # v_empty = value solving the relation
+        v[:, 0] = float(sp.solve(rel, book.v_empty)[0])
     else:
         v[:, 0] = v[:, 0].sign() * (v[:, 0].abs() + 0.5)  # bounded away from 0
     return v
 
 
+def _linear_values(ctx: RunContext, names: set[str], v, phi, w, tol) -> tuple[dict, torch.Tensor]:
+    """The linearity quantities: s(αU + βW) against αs(U) + βs(W) on a second random family."""
+    N = v.shape[1].bit_length() - 1
+    seed = ctx.seed_for(ID, "second games", N)
+    w2 = games.random_games(v.shape[0], N, seed=seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False)
+    al_, be_ = (0.7, -1.3) if names & {"alpha", "beta"} else (1.0, 1.0)
+    comb = al_ * v + be_ * w2
+    vals = {
+        "s_comb": games.exact_shapley(comb, w),
+        "s_u": phi,
+        "s_w": games.exact_shapley(w2, w),
+        "alpha": torch.tensor(al_, dtype=ctx.dtype),
+        "beta": torch.tensor(be_, dtype=ctx.dtype),
+    }
+    return vals, (round_tol(comb) + abs(al_) * tol + abs(be_) * round_tol(w2))[:, None]
+
+
+def _difference_values(rel, names: set[str], v, phi, tol) -> tuple[sp.Basic, dict, torch.Tensor]:
+    """The relation written out for N players, and the differences s_i − s_j with the written-out
+    sums' terms gc_k (and the exact group-testing difference) for one or two pairs."""
+    N = v.shape[1].bit_length() - 1
+    pairs = [(0, 1), (0, N - 1)] if N > 2 else [(0, 1)]
+    vals = {"s_diff": torch.stack([phi[:, i] - phi[:, j] for i, j in pairs], -1)}
+    if "gc" in names:
+        gs = torch.stack([pair_sums(v, i, j) for i, j in pairs], -1)  # (G, N-1, pairs)
+        vals |= {f"gc_{k}": gs[:, k] for k in range(N - 1)}
+    if "d_gt" in names:
+        vals["d_gt"] = torch.stack([games.group_testing_exact_difference(v, i, j) for i, j in pairs], -1)
+    return _instantiate(rel, N), vals, 4 * tol[:, None]
+
+
+def _random_games_at(claim, ctx: RunContext, N: int, names: set[str]) -> Measurement:
+    v = _random_family(claim, ctx, N)
+    a, b = 0, N - 1
+    gaps = {}
+    if names & {"s_a", "s_b", "gap_sym"}:
+        if _assumed(claim, "symmetric"):
+            v = symmetrize(v, a, b)
+        gaps["gap_sym"] = pair_gap(v, a, b)
+    if names & {"s_null", "gap_null"}:
+        if _assumed(claim, "null_player"):
+            v = nullify(v, b)
+        gaps["gap_null"] = pair_gap(v, b, None)
+    w = value_weights(claim, N, ctx)
+    phi = games.exact_shapley(v, w)
+    tol = round_tol(v)
+    vals = {"s_sum": phi.sum(-1), "v_full": v[:, -1], "v_empty": v[:, 0], "s_a": phi[:, a], "s_b": phi[:, b]}
+    vals |= {"s_null": phi[:, b], **gaps}
+    how = f"random games, N = {N}"
+    rel_n = claim.relation
+    if names & {"s_comb", "s_u", "s_w"}:
+        extra, tol = _linear_values(ctx, names, v, phi, w, tol)
+        vals |= extra
+    elif names & {"s_diff", "gc", "d_gt"}:
+        rel_n, vals, tol = _difference_values(claim.relation, names, v, phi, tol)
+    if (undefined := _undefined(rel_n, vals, how, N, v.shape[0])) is not None:
+        return undefined
+    # the instances are those where the assumed hypotheses hold (exactly, by construction)
+    mask = torch.ones(v.shape[0], dtype=torch.bool, device=v.device) if gaps else None
+    detail = "; ".join(f"{k} up to {float(g.max()):.3g}" for k, g in gaps.items())
+    return measure_relation(rel_n, vals, tol, how=how, mask=mask, detail=detail)
+
+
 def _game_measure(claim, ctx: RunContext) -> list[Measurement]:
-    rel = claim.relation
-    names = _names(rel)
-    out = []
-    if names & {"s_fast", "s_closed"}:
-        for name, v, phi in closed_form_games(ctx):
-            N = v.shape[1].bit_length() - 1
-            s = games.exact_shapley(v, value_weights(claim, N, ctx))
-            vals = {"s_fast": s, "s_closed": phi}
-            out.append(
-                measure_relation(
-                    rel,
-                    vals,
-                    round_tol(v)[:, None],
-                    how=f"closed-form games: {name}",
-                    extremal=bool(claim.tight_on),
-                )
-            )
-        return out
-    Ns = ctx.size((2, 3, 5, 8), (2, 3, 5, 8, 12))
-    for N in Ns:
-        if "gc" in names and N < 2:
-            continue
-        v = _random_family(claim, ctx, N, ctx.seed + 31 * N)
-        a, b = 0, N - 1
-        gaps = {}
-        if names & {"s_a", "s_b", "gap_sym"}:
-            if _assumed(claim, "symmetric"):
-                v = symmetrize(v, a, b)
-            gaps["gap_sym"] = pair_gap(v, a, b)
-        if names & {"s_null", "gap_null"}:
-            if _assumed(claim, "null_player"):
-                v = nullify(v, b)
-            gaps["gap_null"] = pair_gap(v, b, None)
-        w = value_weights(claim, N, ctx)
-        phi = games.exact_shapley(v, w)
-        tol = round_tol(v)
-        vals = {
-            "s_sum": phi.sum(-1),
-            "v_full": v[:, -1],
-            "v_empty": v[:, 0],
-            "s_a": phi[:, a],
-            "s_b": phi[:, b],
-            "s_null": phi[:, b],
-            **gaps,
-        }
-        how = f"random games, N = {N}"
-        if names & {"s_comb", "s_u", "s_w"}:
-            w2 = games.random_games(
-                v.shape[0], N, seed=ctx.seed + 7 * N, device=ctx.device, dtype=ctx.dtype, zero_empty=False
-            )
-            al_, be_ = (0.7, -1.3) if names & {"alpha", "beta"} else (1.0, 1.0)
-            comb = al_ * v + be_ * w2
-            vals |= {
-                "s_comb": games.exact_shapley(comb, w),
-                "s_u": phi,
-                "s_w": games.exact_shapley(w2, w),
-                "alpha": torch.tensor(al_, dtype=ctx.dtype),
-                "beta": torch.tensor(be_, dtype=ctx.dtype),
-            }
-            tol = (round_tol(comb) + abs(al_) * tol + abs(be_) * round_tol(w2))[:, None]
-            rel_n = rel
-        elif names & {"s_diff", "gc", "d_gt"}:
-            pairs = [(0, 1), (0, N - 1)] if N > 2 else [(0, 1)]
-            rel_n = _instantiate(rel, N)
-            vals = {"s_diff": torch.stack([phi[:, i] - phi[:, j] for i, j in pairs], -1)}
-            if "gc" in names:
-                gs = torch.stack([pair_sums(v, i, j) for i, j in pairs], -1)  # (G, N-1, pairs)
-                vals |= {f"gc_{k}": gs[:, k] for k in range(N - 1)}
-            if "d_gt" in names:
-                vals["d_gt"] = torch.stack(
-                    [games.group_testing_exact_difference(v, i, j) for i, j in pairs], -1
-                )
-            tol = 4 * tol[:, None]
-        else:
-            rel_n = rel
-        if (undefined := _undefined(rel_n, vals, how, N, v.shape[0])) is not None:
-            out.append(undefined)
-            continue
-        mask = None
-        if gaps:  # the instances are those where the assumed hypotheses hold (exactly, by construction)
-            mask = torch.ones(v.shape[0], dtype=torch.bool, device=v.device)
-        out.append(
-            measure_relation(
-                rel_n,
-                vals,
-                tol,
-                how=how,
-                mask=mask,
-                detail="; ".join(f"{k} up to {float(g.max()):.3g}" for k, g in gaps.items()),
-            )
-        )
-    return out
+    names = _names(claim.relation)
+    return [_random_games_at(claim, ctx, N, names) for N in ctx.size((2, 3, 5, 8), (2, 3, 5, 8, 12))]
 
 
 def _perm_measure(claim, ctx: RunContext) -> list[Measurement]:
     """(10.1) by brute force over all N! orders against the claim's subset formula."""
     out = []
     for N in ctx.size((1, 2, 3, 4, 5), (1, 2, 3, 4, 5, 6, 7)):
+        seed = ctx.seed_for(ID, "all orders", N)
         v = games.random_games(
-            ctx.size(4, 16), N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype, zero_empty=False
+            ctx.size(4, 16), N, seed=seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False
         )
         brute = games.brute_shapley(v)  # (G, N)
         ms = torch.stack([marginal_sums(v, i) for i in range(N)], 1)  # (G, player, k)
@@ -346,33 +342,8 @@ def _perm_measure(claim, ctx: RunContext) -> list[Measurement]:
         if (undefined := _undefined(rel_n, vals, how, N, v.shape[0])) is not None:
             out.append(undefined)
             continue
-        out.append(
-            measure_relation(
-                rel_n,
-                vals,
-                round_tol(v)[:, None],
-                how=how,
-            )
-        )
+        out.append(measure_relation(rel_n, vals, round_tol(v)[:, None], how=how))
     return out
-
-
-def _grid_measure(claim) -> list[Measurement]:
-    """A relation over (s, N) only: evaluated exactly at every N = 2..12, s = 0..N-2."""
-    sl = slack(claim.relation)
-    bad, n, cex = 0, 0, None
-    for N in range(2, 13):
-        for s in range(N - 1):
-            val = sp.nsimplify(sl.subs({th.s_: s, th.Nn: N}))
-            n += 1
-            if not (
-                val.is_real
-                and val.is_finite
-                and (val == 0 if isinstance(claim.relation, sp.Equality) else val >= 0)
-            ):
-                bad += 1
-                cex = cex or {"N": N, "s": s, "slack": str(val)}
-    return [Measurement("exact rationals, N = 2..12, s = 0..N−2", n, bad, counterexample=cex)]
 
 
 # ----------------------------------------------------------------------------- uniqueness
@@ -458,6 +429,24 @@ def _uniq_measure(claim, ctx: RunContext) -> list[Measurement]:
     ]
 
 
+def _grid_measure(claim) -> list[Measurement]:
+    """A relation over (s, N) only: evaluated exactly at every N = 2..12, s = 0..N-2."""
+    sl = slack(claim.relation)
+    bad, n, cex = 0, 0, None
+    for N in range(2, 13):
+        for s in range(N - 1):
+            val = sp.nsimplify(sl.subs({book.s_: s, book.Nn: N}))
+            n += 1
+            if not (
+                val.is_real
+                and val.is_finite
+                and (val == 0 if isinstance(claim.relation, sp.Equality) else val >= 0)
+            ):
+                bad += 1
+                cex = cex or {"N": N, "s": s, "slack": str(val)}
+    return [Measurement("exact rationals, N = 2..12, s = 0..N−2", n, bad, counterexample=cex)]
+
+
 # ----------------------------------------------------------------------------- the estimator
 
 
@@ -470,35 +459,38 @@ def parity_game(N: int, ctx: RunContext) -> torch.Tensor:
 CELLS = [(c, m, d) for c in (0.05, 1.0, 20.0) for m in (16, 256) for d in (0.1, 0.3)]
 
 
-@functools.lru_cache(maxsize=8)
-def _estimator_runs(profile, seed, device, dtype, N: int = 16) -> tuple:
-    """Per cell (scale c, orders m, δ): the ℓ2 and ℓ∞ errors of ``reps`` independent runs."""
-    ctx = RunContext(device=torch.device(device), seed=seed, profile=profile)
+def _runs(ctx: RunContext, N: int) -> tuple:
     reps = ctx.size(200, 2000)
     rows = []
-    for j, (c, m, d) in enumerate(CELLS):
+    for c, m, d in CELLS:
         v = c * parity_game(N, ctx)
         phi = games.exact_shapley(v)
-        est = games.sample_permutations(v, m, reps, seed=seed + j)[:, 0]
+        est = games.sample_permutations(v, m, reps, seed=ctx.seed_for(ID, "estimator", c, m, d))[:, 0]
         dev = est - phi[0]
         marg = float(games.marginal_range(v)[0]) / 2  # max |U(S+i) − U(S)| (the marginals are ±2c)
         rows.append((c, m, d, torch.linalg.vector_norm(dev, dim=-1), dev.abs().amax(-1), marg))
     return tuple(rows), reps, N
 
 
+def estimator_runs(ctx: RunContext, N: int = 16) -> tuple:
+    """Per cell (scale c, orders m, δ): the ℓ2 and ℓ∞ errors of ``reps`` independent runs of the
+    permutation estimator on the parity game (in the run's cache)."""
+    return ctx.cached((ID, "estimator runs", N), lambda: _runs(ctx, N))
+
+
 def _range_from_assumption(claim, marg: float) -> float:
     """R at the boundary of the assumption ``marg_max <= R`` (read from its relation); without
     the assumption, an R that violates it (a quarter of the boundary value)."""
-    rel = th.THEOREM.assumption("bounded_marginals").relation
+    rel = book.THEOREM.assumption("bounded_marginals").relation
     assert rel is not None  # the assumption is a relation, marg_max <= R
-    R = float(sp.solve(sp.Eq(rel.lhs, rel.rhs), th.R_EST)[0].subs(th.MARG, marg))
+    R = float(sp.solve(sp.Eq(rel.lhs, rel.rhs), book.R_EST)[0].subs(book.MARG, marg))
     if _assumed(claim, "bounded_marginals"):
         return R
     return R / 4
 
 
 def _estimator_measure(claim, ctx: RunContext) -> list[Measurement]:
-    rows, reps, N = _estimator_runs(*_key(ctx))
+    rows, reps, N = estimator_runs(ctx)
     rel = claim.relation
     names = _names(rel)
     probabilistic = "delta" in names  # "with probability at least 1 − δ"
@@ -543,7 +535,7 @@ def _estimator_measure(claim, ctx: RunContext) -> list[Measurement]:
 def _evals_measure(claim, ctx: RunContext) -> list[Measurement]:
     """Count the distinct coalitions each sampled order needs (U(∅) and one per arrival)."""
     out = []
-    g = torch.Generator().manual_seed(ctx.seed)
+    g = torch.Generator().manual_seed(ctx.seed_for(ID, "orders"))
     for N, m in ((4, 8), (9, 32), (16, 64)):
         perms = torch.argsort(torch.rand(m, N, generator=g), dim=-1)
         coal = torch.cat([torch.zeros(m, 1, dtype=torch.long), (1 << perms).cumsum(-1)], -1)
@@ -557,37 +549,66 @@ def _evals_measure(claim, ctx: RunContext) -> list[Measurement]:
     return out
 
 
-# ----------------------------------------------------------------------------- the entry point
+# ----------------------------------------------------------------------------- the family table
 
-_MEASURED: dict = {}
+FAMILIES = (
+    Family(
+        "exact weights",
+        frozenset({"s", "N"}),
+        lambda claim, ctx: _grid_measure(claim),
+        "a relation over the coalition size s and N in exact rationals, N = 2..12",
+    ),
+    Family(
+        "axiom systems",
+        UNIQ_Q,
+        _uniq_measure,
+        "ranks of the axioms' linear system (numpy), N = 1..4, with and without U(∅) = 0",
+        ("zero_empty",),
+    ),
+    Family(
+        "sampled orders",
+        EVALS_Q,
+        _evals_measure,
+        "utility evaluations that m sampled orders of N players need",
+        accepts=lambda rel: "n_evals" in _names(rel),
+    ),
+    Family(
+        "estimator runs",
+        EST_Q,
+        _estimator_measure,
+        "ℓ2 and ℓ∞ errors of the permutation estimator on scaled parity games, R from the "
+        "assumption's boundary",
+        ("bounded_marginals",),
+        accepts=lambda rel: bool(_names(rel) & {"err", "err_max"}),
+    ),
+    Family(
+        "all orders",
+        PERM_Q,
+        _perm_measure,
+        "the definition by brute force over all N! orders against the claim's subset formula",
+        accepts=lambda rel: "s_perm" in _names(rel),
+    ),
+    Family(
+        "closed-form games",
+        CLOSED_Q,
+        _closed_form_measure,
+        "unanimity, airport, glove, weighted majority (UNSC), additive and symmetric games",
+        ("value",),
+    ),
+    Family(
+        "random games",
+        GAME_Q,
+        _game_measure,
+        "random games with the claim's hypotheses built in (U(∅) = 0, symmetric and null players) "
+        "or violated",
+        ("value", "zero_empty", "symmetric", "null_player"),
+    ),
+)
 
 
 def measure(claim, ctx: RunContext) -> list[Measurement]:
-    """The claim's relation on instances built from its assumptions (by the quantities it is over).
-
-    Cached per (relation, assumptions, extremal family, run): a source line whose reading is a
-    registered claim's relation is not measured twice."""
-    key = (claim.relation, tuple(claim.assumptions), bool(claim.tight_on), _key(ctx))
-    if key not in _MEASURED:
-        _MEASURED[key] = _measure(claim, ctx)
-    return list(_MEASURED[key])
-
-
-def _measure(claim, ctx: RunContext) -> list[Measurement]:
-    names = _names(claim.relation)
-    if names and names <= {"s", "N"}:
-        return _grid_measure(claim)
-    if names & UNIQ_Q and names <= UNIQ_Q:
-        return _uniq_measure(claim, ctx)
-    if "n_evals" in names and names <= {"n_evals", "N", "m"}:
-        return _evals_measure(claim, ctx)
-    if names & {"err", "err_max"} and names <= EST_Q:
-        return _estimator_measure(claim, ctx)
-    if "s_perm" in names and names <= PERM_Q:
-        return _perm_measure(claim, ctx)
-    if names <= GAME_Q and names:
-        return _game_measure(claim, ctx)
-    return [skipped("shapley numerics", f"no instances for a relation over {sorted(names)}")]
+    """The claim's relation on the family that computes its quantities."""
+    return measure_on(FAMILIES, claim, ctx)
 
 
 # ----------------------------------------------------------------------------- experiments
@@ -619,14 +640,14 @@ def axiom_residuals(valuefn, v: torch.Tensor, w2: torch.Tensor) -> dict:
 
 def estimator_curve(ctx: RunContext, N: int = 12) -> dict:
     """RMSE of the permutation estimator vs m on a random game: slope −1/2 on log-log."""
-    v = games.random_games(1, N, seed=ctx.seed + 5, device=ctx.device, dtype=ctx.dtype)
+    v = games.random_games(1, N, seed=ctx.seed_for(ID, "curve game", N), device=ctx.device, dtype=ctx.dtype)
     phi = games.exact_shapley(v)
     ms = [8, 16, 32, 64, 128, 256, 512, 1024] + ([2048, 4096] if ctx.profile == "thorough" else [])
     reps = ctx.size(100, 500, gpu=2000)
     rmse = []
     t0 = time.perf_counter()
     for m in ms:
-        est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)
+        est = games.sample_permutations(v, m, reps, seed=ctx.seed_for(ID, "curve orders", N, m))
         rmse.append(float(((est[:, 0] - phi[0]) ** 2).sum(-1).mean().sqrt()))
     wall = time.perf_counter() - t0
     fit = fit_loglog_slope(ms, rmse, level=1 - ALPHA)
@@ -641,20 +662,22 @@ def evaluations_for_target(
     testing) estimator one per sampled coalition.  Budgets double until the target is met."""
     rows = []
     for N in Ns:
-        v = games.random_games(1, N, seed=ctx.seed + N, device=ctx.device, dtype=ctx.dtype)
+        v = games.random_games(
+            1, N, seed=ctx.seed_for(ID, "budget game", N), device=ctx.device, dtype=ctx.dtype
+        )
         phi = games.exact_shapley(v)[0]
         target = target_rel * float(torch.linalg.vector_norm(phi))
         row = {"N": N}
         m = 1
         while True:
-            est = games.sample_permutations(v, m, reps, seed=ctx.seed + m)[:, 0]
+            est = games.sample_permutations(v, m, reps, seed=ctx.seed_for(ID, "budget orders", N, m))[:, 0]
             if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or m > 2**14:
                 row["permutation_evals"] = m * (N + 1)
                 break
             m *= 2
         T = 8
         while True:
-            est = games.group_testing_estimate(v, T, reps, seed=ctx.seed + T)
+            est = games.group_testing_estimate(v, T, reps, seed=ctx.seed_for(ID, "budget tests", N, T))
             if float(((est - phi) ** 2).sum(-1).mean().sqrt()) <= target or T > 2**20:
                 row["group_testing_evals"] = T
                 break
@@ -664,10 +687,11 @@ def evaluations_for_target(
 
 
 def timing(ctx: RunContext, Ns) -> list[dict]:
+    """Wall time of the one-pass exact values at each N, with the efficiency residual."""
     rows = []
     for N in Ns:
         games.check_fits(1, N, ctx.device, ctx.dtype)
-        v = games.random_games(1, N, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
+        v = games.random_games(1, N, seed=ctx.seed_for(ID, "timing", N), device=ctx.device, dtype=ctx.dtype)
         if ctx.device.type == "cuda":
             torch.cuda.synchronize()
         t0 = time.perf_counter()
@@ -686,9 +710,10 @@ def timing(ctx: RunContext, Ns) -> list[dict]:
     return rows
 
 
-def experiments(ctx: RunContext) -> list[Experiment]:
-    out = []
-    # 1. chain of trust: closed form -> brute force (N! orders) -> the one-pass code
+def chain_of_trust(ctx: RunContext) -> Experiment:
+    """Closed forms → brute force over N! orders → the one-pass O(2^N) code: both codes within
+    one rounding bound of every closed form, and the UNSC values 421/2145 and 4/2145 by exact
+    dynamic programming."""
     comps, rows = [], {}
     for name, g_, phi in closed_form_games(ctx):
         tol = round_tol(g_)[:, None]
@@ -701,7 +726,7 @@ def experiments(ctx: RunContext) -> list[Experiment]:
                 Comparison(f"{name}: brute force vs closed form (× rounding bound)", d_brute, "<=", 1.0)
             )
         rows[name] = f"{d_fast:.2g} × rounding bound"
-    ex = games.weighted_majority_exact(*th.UNSC)
+    ex = games.weighted_majority_exact(*book.UNSC)
     comps.append(
         Comparison(
             "UNSC permanent member − 421/2145 (exact DP)", float(ex[0] - Fraction(421, 2145)), "==", 0.0
@@ -710,21 +735,26 @@ def experiments(ctx: RunContext) -> list[Experiment]:
     comps.append(
         Comparison("UNSC other member − 4/2145 (exact DP)", float(ex[-1] - Fraction(4, 2145)), "==", 0.0)
     )
-    out.append(
-        Experiment(
-            "chain_of_trust",
-            "Closed forms → brute force over N! orders → one-pass O(2^N) code",
-            comparisons=comps,
-            measured=rows | {"UNSC (exact DP)": f"{ex[0]}, {ex[-1]}"},
-            predicted={"UNSC": "421/2145 and 4/2145", "deviation": "≤ 1 × rounding bound"},
-            instances=len(rows),
-        )
+    return Experiment(
+        "chain_of_trust",
+        "Closed forms → brute force over N! orders → one-pass O(2^N) code",
+        comparisons=comps,
+        measured=rows | {"UNSC (exact DP)": f"{ex[0]}, {ex[-1]}"},
+        predicted={"UNSC": "421/2145 and 4/2145", "deviation": "≤ 1 × rounding bound"},
+        instances=len(rows),
     )
-    # 2. axiom residuals per value, and the values that break one axiom each
+
+
+def axioms(ctx: RunContext) -> Experiment:
+    """Axiom residuals over the rounding bound on random games: the Shapley value holds all four
+    (≤ 1), Banzhaf breaks efficiency and the equal split breaks null player (≥ 1)."""
+    G = ctx.size(8, 256)
     v = games.random_games(
-        ctx.size(8, 256), 8, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype, zero_empty=False
+        G, 8, seed=ctx.seed_for(ID, "axiom games"), device=ctx.device, dtype=ctx.dtype, zero_empty=False
     )
-    w2 = games.random_games(v.shape[0], 8, seed=ctx.seed + 1, device=ctx.device, dtype=ctx.dtype)
+    w2 = games.random_games(
+        G, 8, seed=ctx.seed_for(ID, "axiom second games"), device=ctx.device, dtype=ctx.dtype
+    )
     table = {
         "Shapley": axiom_residuals(games.exact_shapley, v, w2),
         "Banzhaf": axiom_residuals(games.banzhaf, v, w2),
@@ -745,118 +775,119 @@ def experiments(ctx: RunContext) -> list[Experiment]:
             1.0,
         ),
     ]
-    out.append(
-        Experiment(
-            "axioms",
-            "Axiom residuals (÷ rounding bound): Shapley holds all four, Banzhaf breaks efficiency, "
-            "equal split breaks null player",
-            comparisons=comps,
-            measured={k: ", ".join(f"{a} {r:.2g}" for a, r in res.items()) for k, res in table.items()},
-            instances=v.shape[0],
-            dim=8,
-        )
+    return Experiment(
+        "axioms",
+        "Axiom residuals (÷ rounding bound): Shapley holds all four, Banzhaf breaks efficiency, "
+        "equal split breaks null player",
+        comparisons=comps,
+        measured={k: ", ".join(f"{a} {r:.2g}" for a, r in res.items()) for k, res in table.items()},
+        instances=G,
+        dim=8,
     )
-    # 3. estimator slope
+
+
+def estimator(ctx: RunContext) -> Experiment:
+    """The permutation estimator's RMSE on a random game falls like m^{-1/2}: −1/2 lies in the
+    fitted log-log slope's interval at level 1 − α."""
     cur = estimator_curve(ctx)
     fit = cur["fit"]
-    out.append(
-        Experiment(
-            "estimator",
-            f"Permutation estimator on a random game (N = {cur['N']}): RMSE vs m",
-            comparisons=[Comparison("log-log slope", -0.5, "in", (fit.lo, fit.hi))],
-            measured={"slope": fit.slope, "interval": f"[{fit.lo:.4f}, {fit.hi:.4f}] at level 1 − {ALPHA:g}"},
-            predicted={"slope": -0.5},
-            formula=r"\mathrm{RMSE}\propto m^{-1/2}",
-            instances=cur["reps"] * len(cur["ms"]),
-            dim=cur["N"],
-            wall_s=cur["wall"],
-            plot=Plot(
-                "permutations m",
-                "RMSE (ℓ2)",
-                [
-                    Series("measured", "points", cur["ms"], cur["rmse"]),
-                    Series(
-                        "fitted slope",
-                        "line",
-                        cur["ms"],
-                        [math.exp(fit.intercept) * m**fit.slope for m in cur["ms"]],
-                    ),
-                    Series(
-                        "m^(−1/2) through the first point",
-                        "line",
-                        cur["ms"],
-                        [cur["rmse"][0] * (m / cur["ms"][0]) ** -0.5 for m in cur["ms"]],
-                    ),
-                ],
-                "log",
-                "log",
-            ),
-        )
-    )
-    # 4. the difference-based estimator (§10.2.1, Theorem 10.2.5) vs the permutation estimator
-    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12), (8, 12, 16), gpu=(8, 12, 16, 20)))
-    out.append(
-        Experiment(
-            "estimator_budgets",
-            "Utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (random games; budgets doubled until met)",
-            measured={
-                f"N={r['N']}": f"permutation {r['permutation_evals']}, difference-based "
-                f"{r['group_testing_evals']}"
-                for r in ev
-            },
-            predicted={
-                "Jia et al. (2019)": "O(√N (log N)²) evaluations for the group-testing estimator "
-                "vs O(N log N) for permutation sampling (their analysis, bounded utilities)"
-            },
-            plot=Plot(
-                "N",
-                "utility evaluations",
-                [
-                    Series(
-                        "permutation", "points", [r["N"] for r in ev], [r["permutation_evals"] for r in ev]
-                    ),
-                    Series(
-                        "difference-based (group testing)",
-                        "points",
-                        [r["N"] for r in ev],
-                        [r["group_testing_evals"] for r in ev],
-                    ),
-                ],
-                "linear",
-                "log",
-            ),
-        )
-    )
-    # 5. exact values at scale (the benchmark against the bandwidth bound is numerics/bench.py)
-    rows_t = timing(ctx, ctx.size([12, 16, 20], [16, 20, 24], gpu=[20, 24, 26, 28]))
-    out.append(
-        Experiment(
-            "timing",
-            "Exact values for all players from 2^N coalition values (one pass over the table)",
-            comparisons=[
-                Comparison(f"N={r['N']} efficiency residual", r["efficiency_residual"], "<=", r["bound"])
-                for r in rows_t
+    ms = cur["ms"]
+    return Experiment(
+        "estimator",
+        f"Permutation estimator on a random game (N = {cur['N']}): RMSE vs m",
+        comparisons=[Comparison("log-log slope", -0.5, "in", (fit.lo, fit.hi))],
+        measured={"slope": fit.slope, "interval": f"[{fit.lo:.4f}, {fit.hi:.4f}] at level 1 − {ALPHA:g}"},
+        predicted={"slope": -0.5},
+        formula=r"\mathrm{RMSE}\propto m^{-1/2}",
+        instances=cur["reps"] * len(ms),
+        dim=cur["N"],
+        wall_s=cur["wall"],
+        plot=Plot(
+            "permutations m",
+            "RMSE (ℓ2)",
+            [
+                Series("measured", "points", ms, cur["rmse"]),
+                Series("fitted slope", "line", ms, [math.exp(fit.intercept) * m**fit.slope for m in ms]),
+                Series(
+                    "m^(−1/2) through the first point",
+                    "line",
+                    ms,
+                    [cur["rmse"][0] * (m / ms[0]) ** -0.5 for m in ms],
+                ),
             ],
-            measured={f"N={r['N']}": f"{r['wall_s']:.3f} s" for r in rows_t},
-            predicted={"work": "O(N·2^N)"},
-            wall_s=sum(r["wall_s"] for r in rows_t),
-            instances=len(rows_t),
-            plot=Plot(
-                "N",
-                "seconds",
-                [Series("wall time", "points", [r["N"] for r in rows_t], [r["wall_s"] for r in rows_t])],
-                "linear",
-                "log",
-            ),
-        )
+            "log",
+            "log",
+        ),
     )
-    return out
+
+
+def estimator_budgets(ctx: RunContext) -> Experiment:
+    """The difference-based (group testing, §10.2.1, Theorem 10.2.5) estimator against the
+    permutation estimator: utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (reported, set
+    against Jia et al.'s O(√N (log N)²) vs O(N log N))."""
+    ev = evaluations_for_target(ctx, Ns=ctx.size((8, 12), (8, 12, 16), gpu=(8, 12, 16, 20)))
+    Ns = [r["N"] for r in ev]
+    return Experiment(
+        "estimator_budgets",
+        "Utility evaluations for an ℓ2 RMSE ≤ 10% of ‖s‖ (random games; budgets doubled until met)",
+        measured={
+            f"N={r['N']}": f"permutation {r['permutation_evals']}, "
+            f"difference-based {r['group_testing_evals']}"
+            for r in ev
+        },
+        predicted={
+            "Jia et al. (2019)": "O(√N (log N)²) evaluations for the group-testing estimator "
+            "vs O(N log N) for permutation sampling (their analysis, bounded utilities)"
+        },
+        plot=Plot(
+            "N",
+            "utility evaluations",
+            [
+                Series("permutation", "points", Ns, [r["permutation_evals"] for r in ev]),
+                Series(
+                    "difference-based (group testing)", "points", Ns, [r["group_testing_evals"] for r in ev]
+                ),
+            ],
+            "linear",
+            "log",
+        ),
+    )
+
+
+def exact_timing(ctx: RunContext) -> Experiment:
+    """Exact values for all players from 2^N coalition values in one pass over the table: the
+    efficiency residual within its rounding bound at every N, and the wall time (O(N·2^N) work;
+    the benchmark against the bandwidth bound is numerics/bench.py)."""
+    rows_t = timing(ctx, ctx.size([12, 16, 20], [16, 20, 24], gpu=[20, 24, 26, 28]))
+    Ns = [r["N"] for r in rows_t]
+    return Experiment(
+        "timing",
+        "Exact values for all players from 2^N coalition values (one pass over the table)",
+        comparisons=[
+            Comparison(f"N={r['N']} efficiency residual", r["efficiency_residual"], "<=", r["bound"])
+            for r in rows_t
+        ],
+        measured={f"N={r['N']}": f"{r['wall_s']:.3f} s" for r in rows_t},
+        predicted={"work": "O(N·2^N)"},
+        wall_s=sum(r["wall_s"] for r in rows_t),
+        instances=len(rows_t),
+        plot=Plot(
+            "N",
+            "seconds",
+            [Series("wall time", "points", Ns, [r["wall_s"] for r in rows_t])],
+            "linear",
+            "log",
+        ),
+    )
+
+
+EXPERIMENTS = (chain_of_trust, axioms, estimator, estimator_budgets, exact_timing)
 
 
 def tightness(ctx: RunContext) -> list[TightnessRow]:
     """The ℓ2 envelope on the extremal (parity) game: worst error over the bound, against the
     halved envelope (the claim's sharper form, itself measured)."""
-    rows, reps, N = _estimator_runs(*_key(ctx))
+    rows, reps, N = estimator_runs(ctx)
     worst = 0.0
     for _c, m, d, err, _err_max, marg in rows:
         bound = marg * math.sqrt(2 * N * math.log(2 * N / d) / m)

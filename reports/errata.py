@@ -139,7 +139,7 @@ def run_summary(results: dict, page) -> str:
 
 def _md_item(n: str, i: dict) -> list[str]:
     out = [
-        f"**{n} Line {i['line']}, {i['what']}** ({i['verdict']})",
+        f"**{n + ' ' if n else ''}Line {i['line']}, {i['what']}** ({i['verdict']})",
         "",
         f"- *As printed* (line {i['line']}, “{i['anchor']}”): ${i['latex']}$",
     ]

@@ -192,9 +192,9 @@ def test_random_pairs_obey_the_book_and_tight_bounds(ctx, V, conc, close, seed):
     p, q = dist.dirichlet_pairs(
         4, V, concentration=conc, closeness=close, seed=seed, device=ctx.device, dtype=ctx.dtype
     )
-    batch = nk._batch([("hypothesis", *nk.quantities(p, q))])
+    batch = nk.batch_of([("hypothesis", *nk.quantities(p, q))])
     for key in ("book", "tight", "bretagnolle_huber"):
-        m = nk._measure_on(T.claim(key), "hypothesis", batch)
+        m = nk.measure_batch(T.claim(key), "hypothesis", batch)
         record(TID, counterexamples=m.violations, ratio=m.worst_ratio)
         assert m.violations == 0, (key, m.counterexample)
 
@@ -397,6 +397,6 @@ def test_smollm2_reads_real_text_and_obeys_the_bounds(ctx):
     assert good < 30 < broken or good < broken / 2
     sm = smollm.pairs(ctx, n_tokens=128)
     for q in sm["qs"].values():
-        batch = nk._batch([("smollm", *nk.quantities(sm["p"], q))])
+        batch = nk.batch_of([("smollm", *nk.quantities(sm["p"], q))])
         for key in ("tight", "book", "bretagnolle_huber"):
-            assert nk._measure_on(T.claim(key), "smollm", batch).violations == 0
+            assert nk.measure_batch(T.claim(key), "smollm", batch).violations == 0

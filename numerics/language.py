@@ -17,7 +17,7 @@ import time
 
 import torch
 
-from dlverify.numerics.device import generator
+from dlverify.numerics.device import derive_seed, generator
 from dlverify.theorems.core import DlverifyError
 
 Tensor = torch.Tensor
@@ -131,14 +131,17 @@ def train_lm(
     batch: int = 64,
     lr: float = 3e-3,
 ) -> TrainedModel:
-    """Adam on cross-entropy over ``sequences`` sampled sequences (a fixed data budget), float32."""
-    torch.manual_seed(seed)
+    """Adam on cross-entropy over ``sequences`` sampled sequences (a fixed data budget), float32.
+    ``seed`` names the run: the initial weights, the data and the batches are drawn from seeds
+    derived from it (the process's global generator is left as it was)."""
     heads = 4 if width % 4 == 0 else 1
-    model = TinyTransformer(hmm.V, width, layers, heads, length).to(hmm.device)
-    data = hmm.sample(sequences, length, seed=seed + 1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(derive_seed(seed, "initial weights"))
+        model = TinyTransformer(hmm.V, width, layers, heads, length).to(hmm.device)
+    data = hmm.sample(sequences, length, seed=derive_seed(seed, "data"))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
-    g = generator(seed + 2, hmm.device)
+    g = generator(derive_seed(seed, "batches"), hmm.device)
     t0 = time.perf_counter()
     loss = torch.tensor(float("nan"))
     for _ in range(steps):

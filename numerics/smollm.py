@@ -16,6 +16,7 @@ import dataclasses
 import importlib.util
 import math
 import re
+import time
 from pathlib import Path
 
 import torch
@@ -197,13 +198,11 @@ def pairs(ctx, n_tokens: int = 384) -> dict:
     """SmolLM2-135M as the human p on real text; q = its first layers only (smaller students), a
     copy with noisy weights, and a temperature-scaled copy.  Raises DlverifyError when the
     optional packages are absent."""
-    import time
-
     model = load(device=ctx.device)
     ids = encode(model, sklearn_text())[: ctx.size(n_tokens, 4 * n_tokens)]
     t0 = time.perf_counter()
     p = torch.softmax(logits(model, ids).double(), -1)
-    g = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
+    g = ctx.generator("smollm2", "weight noise")
     noisy = {
         k_: w + 0.05 * w.std() * torch.randn(w.shape, generator=g, dtype=w.dtype, device=w.device)
         if w.dim() == 2

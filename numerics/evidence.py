@@ -47,6 +47,41 @@ def violation_mask(
     return bad, sl
 
 
+def _ratio_and_attained(
+    relation, values, sl, tol_b, mask, extremal: bool
+) -> tuple[float | None, bool | None]:
+    """The worst ratio smaller side / larger side over the informative evaluations (finite, the
+    larger side above rounding, the smaller one nonnegative) and, on an extremal family, whether
+    every informative slack is within the rounding bound of zero."""
+    shape = sl.shape
+    small, large = (to_torch(e)(values) for e in sides(relation))
+    small = torch.as_tensor(small, dtype=sl.dtype, device=sl.device).expand(shape)
+    large = torch.as_tensor(large, dtype=sl.dtype, device=sl.device).expand(shape)
+    informative = mask & torch.isfinite(small) & torch.isfinite(large) & (large > tol_b) & (small >= 0)
+    worst = float((small / (large + tol_b))[informative].max()) if bool(informative.any()) else None
+    attained = None
+    if extremal:
+        inf_sl = mask & (large > tol_b)
+        attained = bool(inf_sl.any()) and bool((sl.abs() <= tol_b)[inf_sl].all())
+    return worst, attained
+
+
+def _counterexample(bad, sl, tol_b, values, describe) -> dict:
+    """The first violated evaluation: its index, slack, rounding bound and input values."""
+    shape = sl.shape
+    idx = tuple(int(i) for i in bad.nonzero()[0])
+    cex = {"index": list(idx), "slack": _item(sl, idx), "rounding_bound": _item(tol_b, idx)}
+    for k, v in values.items():
+        if isinstance(v, torch.Tensor):
+            try:
+                cex[k] = _item(v.expand(shape), idx)
+            except RuntimeError:
+                continue
+    if describe is not None:
+        cex |= describe(idx)
+    return cex
+
+
 def measure_relation(
     relation: sp.Basic,
     values: Mapping[str, torch.Tensor],
@@ -78,33 +113,12 @@ def measure_relation(
     bad = bad & mask
     n_checked = int(mask.sum())
     n_bad = int(bad.sum())
-    worst = None
-    attained = None
+    worst, attained = None, None
     if isinstance(relation, INEQUALITIES) and n_checked:
-        small, large = (to_torch(e)(values) for e in sides(relation))
-        small = torch.as_tensor(small, dtype=sl.dtype, device=sl.device).expand(shape)
-        large = torch.as_tensor(large, dtype=sl.dtype, device=sl.device).expand(shape)
-        tol_b = tol_t.expand(shape)
-        informative = mask & torch.isfinite(small) & torch.isfinite(large) & (large > tol_b) & (small >= 0)
-        if bool(informative.any()):
-            worst = float((small / (large + tol_b))[informative].max())
-        if extremal:
-            inf_sl = mask & (large > tol_b)
-            attained = bool(inf_sl.any()) and bool((sl.abs() <= tol_b)[inf_sl].all())
+        worst, attained = _ratio_and_attained(relation, values, sl, tol_t.expand(shape), mask, extremal)
     elif isinstance(relation, sp.Equality) and extremal and n_checked:
         attained = n_bad == 0
-    cex = None
-    if n_bad:
-        idx = tuple(int(i) for i in bad.nonzero()[0])
-        cex = {"index": list(idx), "slack": _item(sl, idx), "rounding_bound": _item(tol_t.expand(shape), idx)}
-        for k, v in values.items():
-            if isinstance(v, torch.Tensor):
-                try:
-                    cex[k] = _item(v.expand(shape), idx)
-                except RuntimeError:
-                    continue
-        if describe is not None:
-            cex |= describe(idx)
+    cex = _counterexample(bad, sl, tol_t.expand(shape), values, describe) if n_bad else None
     return Measurement(
         how=how,
         checked=n_checked,

@@ -274,6 +274,17 @@ class TightnessRow:
 # --------------------------------------------------------------------------- verdicts
 
 
+def _qualified(ms: Sequence[Measurement], sharper: ClaimResult | None) -> tuple[Verdict, str]:
+    """A claim that holds: *tight* when an extremal family attains it, *loose* when its sharper
+    form holds, else *verified* -- with the words that say why."""
+    if any(m.attained for m in ms):
+        return Verdict.TIGHT, "; attained: " + ", ".join(m.how for m in ms if m.attained)
+    if sharper is not None and sharper.verdict.holds:
+        why = f"{sharper.verdict.value} ({sharper.basis.value})"
+        return Verdict.LOOSE, f"; loose: the sharper relation {sharper.latex} is {why}"
+    return Verdict.VERIFIED, ""
+
+
 def decide(
     key: str,
     text: str,
@@ -328,17 +339,7 @@ def decide(
         why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"
         return result(Verdict.NOT_REFUTED, Basis.NONE, f"no derivation step proves this relation, and {why}")
     basis = Basis.PROVED_AND_MEASURED if proof and checked else Basis.PROVED if proof else Basis.MEASURED
-    if any(m.attained for m in ms):
-        verdict = Verdict.TIGHT
-        how = "; attained: " + ", ".join(m.how for m in ms if m.attained)
-    elif sharper is not None and sharper.verdict.holds:
-        verdict = Verdict.LOOSE
-        how = (
-            f"; loose: the sharper relation {sharper.latex} is {sharper.verdict.value} "
-            f"({sharper.basis.value})"
-        )
-    else:
-        verdict, how = Verdict.VERIFIED, ""
+    verdict, how = _qualified(ms, sharper)
     what = (f"proved by step {proof.step}" if proof else "not proved") + (
         f"; no violation in {checked} evaluations" if checked else "; not measured"
     )

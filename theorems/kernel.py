@@ -576,6 +576,81 @@ def unfolded_definitions(
     ]
 
 
+@dataclasses.dataclass
+class _Ledger:
+    """What :func:`check_derivation` knows before each step: the facts, and for each fact the
+    hypotheses it uses and the assumptions it rests on (both transitively)."""
+
+    theorem: Theorem
+    facts: dict
+    hyps: dict[str, frozenset[str]]
+    rests: dict[str, frozenset[str]]
+    assumption_syms: dict
+    defs: dict
+
+    @classmethod
+    def of(cls, theorem: Theorem) -> _Ledger:
+        As = theorem.assumptions
+        return cls(
+            theorem,
+            theorem.facts(),
+            {a.key: frozenset() if a.definition else frozenset({a.key}) for a in As},
+            {a.key: frozenset({a.key}) for a in As},
+            {a.key: a.relation.free_symbols - set(a.for_all) for a in As if a.relation is not None},
+            {a.key: a.relation for a in As if a.definition and isinstance(a.relation, sp.Equality)},
+        )
+
+    def resting_on(self, refs) -> frozenset[str]:
+        return frozenset().union(*(self.rests.get(k, frozenset()) for k in refs))
+
+
+def _instantiation_clash(
+    step: Step, ledger: _Ledger, refs: tuple, on: frozenset
+) -> tuple[set, tuple, frozenset]:
+    """The symbols a step instantiates that an assumption its facts rest on fixes (empty when the
+    instance is sound), with the references and resting assumptions an instance adds."""
+    cert = step.certificate
+    bound = set().union(*(ledger.assumption_syms.get(k, set()) for k in on)) if on else set()
+    clash = _substituted_symbols(cert) & bound
+    clash -= _by_definition(cert, [ledger.defs[k] for k in on if k in ledger.defs])
+    if clash and isinstance(cert, Instance):
+        # instantiating is sound when every assumption the fact rests on still holds at the
+        # instance: its instantiated relation is itself a known fact (or certified outright)
+        theorem_facts = ledger.theorem.facts()
+        extra: list[str] = []
+        keys = [k for k in on if k in theorem_facts]
+        if not _unmet_instances(cert, keys, theorem_facts, ledger.facts, extra):
+            return set(), refs + tuple(extra), on | ledger.resting_on(extra)
+    return clash, refs, on
+
+
+def _check_step(step: Step, ledger: _Ledger) -> tuple[Mark, tuple, frozenset, tuple]:
+    """One step's mark, its references, the assumptions it rests on, its undeclared definitions."""
+    try:
+        m = step.certificate.check(step.relation, ledger.facts)
+    except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
+        m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
+    refs = references(step.certificate)
+    if m.ok:
+        refs += positivity_references(step.certificate, ledger.facts)
+    undeclared: tuple[str, ...] = ()
+    if isinstance(step.certificate, Unfold) and not step.certificate.of:
+        declared, undeclared = _definitions_used(step.certificate, ledger.theorem)
+        refs += declared
+    on = ledger.resting_on(refs)
+    if m.ok:
+        clash, refs, on = _instantiation_clash(step, ledger, refs, on)
+        if clash:
+            names = ", ".join(sorted(map(str, clash)))
+            m = Mark(
+                False,
+                f"instantiates {names}, which an assumption the fact rests on fixes "
+                f"({', '.join(sorted(on))}); the instance needs those assumptions at the new values "
+                f"as facts, or for_all=(...) on an assumption that holds for every value",
+            )
+    return m, refs, on, undeclared
+
+
 def check_derivation(theorem: Theorem) -> list[StepMark]:
     """Re-check every step, in order, against the assumptions and the earlier steps.
 
@@ -584,69 +659,20 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
     assumption it rests on mentions -- a fact proved under ``η ≤ 1/L`` holds for every η
     *allowed by that hypothesis*, not for η := 2/L.
     """
-    facts = theorem.facts()
-    hyps: dict[str, frozenset[str]] = {
-        a.key: frozenset() if a.definition else frozenset({a.key}) for a in theorem.assumptions
-    }
-    rests: dict[str, frozenset[str]] = {a.key: frozenset({a.key}) for a in theorem.assumptions}
-    assumption_syms = {
-        a.key: a.relation.free_symbols - set(a.for_all) for a in theorem.assumptions if a.relation is not None
-    }
-    defs = {
-        a.key: a.relation for a in theorem.assumptions if a.definition and isinstance(a.relation, sp.Equality)
-    }
-    theorem_facts = theorem.facts()
+    ledger = _Ledger.of(theorem)
     marks = []
     for step in theorem.derivation:
-        try:
-            m = step.certificate.check(step.relation, facts)
-        except Exception as exc:  # a certificate that crashes is a failed mark, not a crash
-            m = Mark(False, f"certificate raised {type(exc).__name__}: {exc}")
-        refs = references(step.certificate) + (positivity_references(step.certificate, facts) if m.ok else ())
-        undeclared: tuple[str, ...] = ()
-        if isinstance(step.certificate, Unfold) and not step.certificate.of:
-            declared, undeclared = _definitions_used(step.certificate, theorem)
-            refs = refs + declared
-        on = frozenset().union(*(rests.get(k, frozenset()) for k in refs))
-        if m.ok:
-            bound = set().union(*(assumption_syms.get(k, set()) for k in on)) if on else set()
-            clash = _substituted_symbols(step.certificate) & bound
-            clash -= _by_definition(step.certificate, [defs[k] for k in on if k in defs])
-            if clash and isinstance(step.certificate, Instance):
-                # instantiating is sound when every assumption the fact rests on still holds at the
-                # instance: its instantiated relation is itself a known fact (or certified outright)
-                extra: list[str] = []
-                keys = [k for k in on if k in theorem_facts]
-                if not _unmet_instances(step.certificate, keys, theorem_facts, facts, extra):
-                    clash = set()
-                    refs = refs + tuple(extra)
-                    on = on.union(*(rests.get(k, frozenset()) for k in extra))
-            if clash:
-                names = ", ".join(sorted(map(str, clash)))
-                m = Mark(
-                    False,
-                    f"instantiates {names}, which an assumption the fact rests on fixes "
-                    f"({', '.join(sorted(on))}); the instance needs those assumptions at the new values "
-                    f"as facts, or for_all=(...) on an assumption that holds for every value",
-                )
+        m, refs, on, undeclared = _check_step(step, ledger)
+        used = frozenset().union(*(ledger.hyps.get(k, frozenset()) for k in refs)) | frozenset(undeclared)
         tex = step.latex or theorem.tex(step.relation)
-        used = frozenset().union(*(hyps.get(k, frozenset()) for k in refs)) | frozenset(undeclared)
+        describe = step.certificate.describe()
         marks.append(
-            StepMark(
-                step.key,
-                step.text,
-                tex,
-                step.certificate.describe(),
-                m.ok,
-                m.detail,
-                tuple(sorted(used)),
-                step.relation,
-            )
+            StepMark(step.key, step.text, tex, describe, m.ok, m.detail, tuple(sorted(used)), step.relation)
         )
         if m.ok and not isinstance(step.relation, sp.Equivalent):
-            facts[step.key] = step.relation
-            hyps[step.key] = used
-            rests[step.key] = on
+            ledger.facts[step.key] = step.relation
+            ledger.hyps[step.key] = used
+            ledger.rests[step.key] = on
     return marks
 
 

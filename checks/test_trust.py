@@ -10,7 +10,7 @@ import sympy as sp
 from dlverify import theorems
 from dlverify.checks.packs import make_pack
 from dlverify.numerics.device import RunContext
-from dlverify.reports import mutate, trust
+from dlverify.reports import cli, mutate, trust
 from dlverify.theorems.core import Claim
 
 TOY = "toy_mutation_lemma"
@@ -63,7 +63,7 @@ def test_classifier_separates_weaker_from_stronger():
 
 
 def test_bad_input_catalogue_is_one_line_exit_2():
-    rows = trust.bad_input_catalogue(with_interrupt=False)
+    rows = trust.bad_input_catalogue(cli.main, with_interrupt=False)
     bad = [r for r in rows if not r["ok"]]
     assert not bad, bad
     assert len(rows) >= 20

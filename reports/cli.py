@@ -354,8 +354,8 @@ def _trust(args, argv) -> int:
     if args.what == "stress":
         if args.repeat < 1:
             raise DlverifyError("--repeat must be at least 1")
-        return trust.main(["stress", "--repeat", str(args.repeat), "--out", args.out])
-    return trust.main(["catalogue", "--out", args.out])
+        return trust.main(["stress", "--repeat", str(args.repeat), "--out", args.out], main)
+    return trust.main(["catalogue", "--out", args.out], main)
 
 
 def _bench(args, argv) -> int:

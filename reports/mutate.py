@@ -60,40 +60,46 @@ def _walk(expr, path=()):
         yield from _walk(a, path + (i,))
 
 
+def _node_mutations(node: sp.Basic) -> list[tuple[str, sp.Basic]]:
+    """The changes tried at one node: a constant ×2 and ×½, an integer exponent ±1, a factor
+    dropped from a product."""
+    out = []
+    if node.is_Number and node != 0:
+        out += [(f"constant {node} {word}", node * f) for f, word in ((2, "×2"), (sp.Rational(1, 2), "×½"))]
+    if isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp != -1:
+        for dlt in (1, -1):
+            e = node.exp + dlt
+            if e != 0:
+                out.append((f"exponent of {sp.sstr(node.base)} {node.exp}→{e}", node.base**e))
+    if isinstance(node, sp.Mul) and len(node.args) > 1:
+        for i, fac in enumerate(node.args):
+            rest = sp.Mul(*[a for j, a in enumerate(node.args) if j != i])
+            out.append((f"factor {sp.sstr(fac)} dropped", rest))
+    return out
+
+
+def _usable(r) -> bool:
+    return (
+        r is not None
+        and isinstance(r, sp.Basic)
+        and r is not sp.true
+        and r is not sp.false
+        and not r.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+    )
+
+
 def mutants(claim: Claim, definitions: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, Claim]]:
     """(description, mutated claim) pairs; the key is kept so the check dispatches as before."""
     rel = claim.relation
-    out: list[tuple[str, sp.Basic, tuple]] = []
     if not isinstance(
         rel, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan, sp.Equality)
     ):
         return []
+    out: list[tuple[str, sp.Basic, tuple]] = []
     for side in (0, 1):
-        root = rel.args[side]
-        for path, node in _walk(root):
-            full = (side,) + path
-            if node.is_Number and node not in (sp.Integer(0),):
-                for f, word in ((2, "×2"), (sp.Rational(1, 2), "×½")):
-                    out.append(
-                        (f"constant {node} {word}", _replace_at(rel, full, node * f), claim.assumptions)
-                    )
-            if isinstance(node, sp.Pow) and node.exp.is_Integer and node.exp not in (-1,):
-                for dlt in (1, -1):
-                    e = node.exp + dlt
-                    if e != 0:
-                        out.append(
-                            (
-                                f"exponent of {sp.sstr(node.base)} {node.exp}→{e}",
-                                _replace_at(rel, full, node.base**e),
-                                claim.assumptions,
-                            )
-                        )
-            if isinstance(node, sp.Mul) and len(node.args) > 1:
-                for i, fac in enumerate(node.args):
-                    rest = sp.Mul(*[a for j, a in enumerate(node.args) if j != i])
-                    out.append(
-                        (f"factor {sp.sstr(fac)} dropped", _replace_at(rel, full, rest), claim.assumptions)
-                    )
+        for path, node in _walk(rel.args[side]):
+            for desc, new in _node_mutations(node):
+                out.append((desc, _replace_at(rel, (side,) + path, new), claim.assumptions))
     if type(rel) in _REL_FLIP:
         out.append(
             ("inequality flipped", _REL_FLIP[type(rel)](rel.lhs, rel.rhs, evaluate=False), claim.assumptions)
@@ -104,33 +110,17 @@ def mutants(claim: Claim, definitions: frozenset[str] | set[str] = frozenset()) 
         out.append((f"assumption '{a}' removed", rel, tuple(x for x in claim.assumptions if x != a)))
     seen, res = set(), []
     for desc, r, assum in out:
-        if r is None:
-            continue
-        if (
-            r is sp.true
-            or r is sp.false
-            or not isinstance(r, sp.Basic)
-            or r.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
-        ):
+        if not _usable(r):
             continue
         sig = (sp.srepr(r), assum)
         if sig in seen or (sp.srepr(r) == sp.srepr(rel) and assum == claim.assumptions):
             continue
         seen.add(sig)
-        res.append(
-            (
-                desc,
-                dataclasses.replace(
-                    claim,
-                    relation=r,
-                    assumptions=assum,
-                    text=f"{claim.text} — mutant: {desc}",
-                    tight_on="",
-                    sharper=None,
-                    of=claim.key,
-                ),
-            )
+        text = f"{claim.text} — mutant: {desc}"
+        changed = dataclasses.replace(
+            claim, relation=r, assumptions=assum, text=text, tight_on="", sharper=None, of=claim.key
         )
+        res.append((desc, changed))
     return res
 
 
@@ -358,14 +348,20 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
             if killed:
                 kind, why = "killed", detail
             elif removed and removed <= cited:
-                kind, why = "equivalent", (
-                    "a cited result removed from the hypotheses: it is true wherever its own "
-                    "conditions hold, so the statement is the same"
+                kind, why = (
+                    "equivalent",
+                    (
+                        "a cited result removed from the hypotheses: it is true wherever its own "
+                        "conditions hold, so the statement is the same"
+                    ),
                 )
             elif removed and verdict is not None and res.proof is not None:
-                kind, why = "redundant", (
-                    f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
-                    "implied by them or not needed"
+                kind, why = (
+                    "redundant",
+                    (
+                        f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
+                        "implied by them or not needed"
+                    ),
                 )
             else:
                 kind, why = classify_survivor(claim, m, tight)

@@ -26,7 +26,6 @@ from dlverify.numerics.contract import measurer as _measurer
 from dlverify.numerics.device import RunContext
 from dlverify.theorems.core import (
     SCHEMA_VERSION,
-    Claim,
     DlverifyError,
     Theorem,
     Verdict,

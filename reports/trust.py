@@ -25,12 +25,11 @@ import torch
 from dlverify.theorems.core import DlverifyError
 
 
-def _cli(argv: list[str]) -> tuple[int, str]:
-    from dlverify.reports import cli
-
+def _cli(cli_main, argv: list[str]) -> tuple[int, str]:
+    """The command line (its ``main``, passed in by the CLI itself) run in-process."""
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = cli.main(argv)
+        code = cli_main(argv)
     return code, err.getvalue().strip()
 
 
@@ -43,55 +42,49 @@ def _lib(fn) -> tuple[int, str]:
     return 0, ""
 
 
-def _cases():
+def _cli_cases(cli_main) -> list:
+    """Bad input on the command line: (case, call) pairs; a call of None does not apply here.
+    Each argument list is built when its case runs (temporary folders and files)."""
+
+    def out() -> list[str]:
+        return ["--no-checks", "--out", tempfile.mkdtemp()]
+
+    results = lambda text: _tmp_file("results.json", text)  # noqa: E731
+    argvs = {
+        "unknown theorem": lambda: ["run", "--theorem", "riemann", *out()],
+        "unknown profile": lambda: ["run", "--profile", "fast"],
+        "unknown device": lambda: ["run", "--device", "tpu"],
+        "CUDA requested without CUDA": (
+            (lambda: ["run", "--device", "cuda", *out()]) if not torch.cuda.is_available() else None
+        ),
+        "unwritable output folder": lambda: ["run", "--no-checks", "--out", "/proc/dlverify-out"],
+        "missing optional dependency": lambda: ["run", "--require", "no_such_extra", *out()],
+        "unreadable results file": lambda: ["report", "/nonexistent/results.json"],
+        "results file of the wrong shape ([])": lambda: ["report", results("[]")],
+        "results file of the wrong shape ({})": lambda: ["report", results("{}")],
+        "partial results record": lambda: ["report", results('{"tool": "dlverify", "schema": "2.0"}')],
+        "malformed --checks file": lambda: [
+            "report",
+            _valid_results(),
+            "--checks",
+            _tmp_file("checks.json", '{"tests": 1}'),
+            "--out",
+            tempfile.mkdtemp(),
+        ],
+        "seed out of range (2^64)": lambda: ["run", "--seed", str(2**64), *out()],
+    }
+    cases = [(name, None if a is None else (lambda a=a: _cli(cli_main, a()))) for name, a in argvs.items()]
+    return [*cases, ("theorem pack that cannot be imported", _broken_pack)]
+
+
+def _library_cases() -> list:
+    """Bad input to the library's entry points: (case, call) pairs."""
     from dlverify.numerics import distributions, games, linear, pacbayes, smooth
 
     dev = torch.device("cpu")
     nan_X = torch.zeros(1, 2, 3, dtype=torch.float64)
     nan_X[0, 0, 0] = float("nan")
     return [
-        (
-            "unknown theorem",
-            lambda: _cli(["run", "--theorem", "riemann", "--no-checks", "--out", tempfile.mkdtemp()]),
-        ),
-        ("unknown profile", lambda: _cli(["run", "--profile", "fast"])),
-        ("unknown device", lambda: _cli(["run", "--device", "tpu"])),
-        (
-            "CUDA requested without CUDA",
-            (lambda: _cli(["run", "--device", "cuda", "--no-checks", "--out", tempfile.mkdtemp()]))
-            if not torch.cuda.is_available()
-            else None,
-        ),
-        ("unwritable output folder", lambda: _cli(["run", "--no-checks", "--out", "/proc/dlverify-out"])),
-        (
-            "missing optional dependency",
-            lambda: _cli(["run", "--require", "no_such_extra", "--no-checks", "--out", tempfile.mkdtemp()]),
-        ),
-        ("unreadable results file", lambda: _cli(["report", "/nonexistent/results.json"])),
-        ("results file of the wrong shape ([])", lambda: _cli(["report", _tmp_file("results.json", "[]")])),
-        ("results file of the wrong shape ({})", lambda: _cli(["report", _tmp_file("results.json", "{}")])),
-        (
-            "partial results record",
-            lambda: _cli(["report", _tmp_file("results.json", '{"tool": "dlverify", "schema": "2.0"}')]),
-        ),
-        (
-            "malformed --checks file",
-            lambda: _cli(
-                [
-                    "report",
-                    _valid_results(),
-                    "--checks",
-                    _tmp_file("checks.json", '{"tests": 1}'),
-                    "--out",
-                    tempfile.mkdtemp(),
-                ]
-            ),
-        ),
-        (
-            "seed out of range (2^64)",
-            lambda: _cli(["run", "--seed", str(2**64), "--no-checks", "--out", tempfile.mkdtemp()]),
-        ),
-        ("theorem pack that cannot be imported", lambda: _broken_pack()),
         (
             "step size outside the theorem's range (η ≤ 0)",
             lambda: _lib(
@@ -161,11 +154,12 @@ def _broken_pack() -> tuple[int, str]:
         theorems.unregister("broken_pack_lemma")
 
 
-def bad_input_catalogue(with_interrupt: bool = True) -> list[dict]:
-    """Run every bad-input case; ``with_interrupt`` adds the interrupted full run (slow: the
-    test suite checks the interrupt on a small run in ``test_cli.py`` instead)."""
+def bad_input_catalogue(cli_main, with_interrupt: bool = True) -> list[dict]:
+    """Run every bad-input case through ``cli_main`` (the CLI's ``main``) and the library;
+    ``with_interrupt`` adds the interrupted full run (slow: the test suite checks the interrupt on
+    a small run in ``test_cli.py`` instead)."""
     rows = []
-    for name, fn in _cases():
+    for name, fn in _cli_cases(cli_main) + _library_cases():
         if fn is None:
             continue
         code, msg = fn()
@@ -298,10 +292,11 @@ def stress(repeat: int, out: Path, root: Path) -> dict:
     return res
 
 
-def main(argv=None) -> int:
+def main(argv, cli_main) -> int:
+    """``dlverify trust stress|catalogue`` (the CLI passes its own ``main`` for the catalogue)."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m dlverify.reports.trust")
+    ap = argparse.ArgumentParser(prog="dlverify trust")
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("stress")
     s.add_argument("--repeat", type=int, default=20)
@@ -316,11 +311,7 @@ def main(argv=None) -> int:
         res = stress(args.repeat, out, Path(args.root))
         print(json.dumps({k: v for k, v in res.items() if k != "runs"}))
         return 0 if res["false_failures"] == 0 else 1
-    rows = bad_input_catalogue()
+    rows = bad_input_catalogue(cli_main)
     (out / "bad_input.json").write_text(json.dumps(rows, indent=1))
     print(json.dumps(rows, indent=1))
     return 0 if all(r["ok"] for r in rows) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

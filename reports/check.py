@@ -128,9 +128,10 @@ def check(
     """Answer a claim: *proved*, *false* or *not refuted* (see the module docstring).
 
     ``where``: assumptions (relations, chains, ``x in (0, 1]``, ``n: integer``, ``v: vector(3)``);
-    ``family``: also measure the claim on one of the suite's instance families (``dlverify
-    families``); ``points``: exact points to evaluate (name -> number as text); ``effort``:
-    quick, normal or thorough.  Bad input raises :class:`DlverifyError` (one line)."""
+    ``family``: instead, measure the claim on one of the suite's instance families (``dlverify
+    families``; see :func:`family_check`); ``points``: exact points to evaluate (name -> number
+    as text); ``effort``: quick, normal or thorough.  Bad input raises :class:`DlverifyError`
+    (one line)."""
     from dlverify.theorems import solve
 
     if effort not in EFFORT:
@@ -138,6 +139,10 @@ def check(
     t0 = time.monotonic()
     budget = EFFORT[effort]
     where = [where] if isinstance(where, str) else list(where)
+    if family:
+        res = family_check(claim, where, family, seed, device, necessity)
+        res.seconds = time.monotonic() - t0
+        return res
     problem = solve.parse(claim, where, variables)
     res = CheckResult(claim, where, sp.sstr(problem.relation), "not refuted")
     _given_points(problem, points, res)
@@ -146,13 +151,11 @@ def check(
         res.proof, res.counterexample, res.notes = sym.proof, sym.counterexample, list(sym.notes)
     if res.counterexample is None:
         _search(problem, res, budget, seed, device, thorough=res.proof is None)
-    if family:
-        res.family = measure_on_family(family, claim, where, seed, device)
     if necessity:
         res.necessity = _necessity(problem, budget, seed, device, effort)
     if tightness and res.counterexample is None:
         res.tightness = _tightness(problem, res)
-    _decide(problem, res)
+    _decide(problem.relation, res)
     res.seconds = time.monotonic() - t0
     return res
 
@@ -279,7 +282,7 @@ def _search_ratio(problem, res: CheckResult) -> None:
     res.searches.append(search.hypothesis_search(space, EFFORT["quick"]["examples"], 1))
 
 
-def _decide(problem, res: CheckResult) -> None:
+def _decide(relation, res: CheckResult) -> None:
     """The verdict from the evidence (:func:`dlverify.theorems.evidence.decide`), worded for a
     claim of one's own."""
     from dlverify.theorems.evidence import Measurement, ProofRef, Verdict, decide
@@ -307,12 +310,9 @@ def _decide(problem, res: CheckResult) -> None:
                 counterexample=res.counterexample.to_dict(),
             )
         )
-    r = decide("check", res.claim, sp.latex(problem.relation), proof, ms)
+    r = decide("check", res.claim, sp.latex(relation), proof, ms)
     res.claim_result = r
     res.answer = "false" if r.verdict is Verdict.FALSE else "proved" if r.proof is not None else "not refuted"
-    if res.answer == "false" and res.counterexample is None:
-        first = r.counterexample or {}
-        res.notes.append(f"measured false on the family: {first}")
     if res.proof is not None and res.counterexample is not None:
         res.notes.append("DEFECT: a proof and a certified counterexample disagree; please report this claim")
 
@@ -431,31 +431,93 @@ def find_family(name: str) -> tuple[str, object]:
     raise DlverifyError(f"family '{name}' is in several theorems; name one of {known}")
 
 
-def measure_on_family(name: str, claim: str, where: Sequence[str], seed: int, device: str) -> list:
-    """The claim's relation measured on one instance family of the suite (its numeric side's own
-    ``measure``): the relation and assumptions are read over the family's quantities (the
-    theorem's own symbols); an assumption that is one of the theorem's (same relation, or its
-    key) is passed by key, so the family generates instances from it; any other assumption is
-    applied to the instances as a filter (the claim is measured where it holds)."""
+@dataclasses.dataclass
+class FamilyClaim:
+    """A claim read over an instance family's quantities (the theorem's own symbols)."""
+
+    theorem: object
+    theorem_id: str
+    family: object
+    relation: sp.Basic
+    keys: list[str]
+    filters: list
+    measured: sp.Basic
+
+
+def family_claim(name: str, claim: str, where: Sequence[str]) -> FamilyClaim:
+    """Read a claim for ``--family``: the relation and assumptions over the family's quantities;
+    an assumption that is one of the theorem's (its key, or the same relation) is passed by key,
+    so the family generates its instances from it; any other is a filter on the instances (the
+    claim is measured where it holds)."""
     from dlverify import theorems
-    from dlverify.numerics.device import RunContext
     from dlverify.theorems import solve
-    from dlverify.theorems.model import Claim
 
     tid, fam = find_family(name)
     th = theorems.load(tid).THEOREM
     syms = _theorem_symbols(th)
     qty = {n: syms.get(n, sp.Symbol(n, real=True)) for n in fam.quantities}
-    (rel,) = _one(solve.parse_in(claim.split(" implies ")[-1], qty, "the claim"), claim)
-    keys, filters = _family_assumptions(th, where, qty)
-    relation = _filtered(rel, filters)
-    if not fam.covers(relation):
+    text = _implies_split(claim)
+    (rel,) = _one(solve.parse_in(text[-1], qty, "the claim"), claim)
+    keys, filters = _family_assumptions(th, list(where) + text[:-1], qty)
+    measured = _filtered(rel, filters)
+    if not fam.covers(measured):
         raise DlverifyError(
             f"family '{fam.name}' cannot evaluate {sp.sstr(rel)} (quantities: {sorted(fam.quantities)})"
         )
-    c = Claim("check", claim, relation, tuple(keys))
+    return FamilyClaim(th, tid, fam, rel, keys, filters, measured)
+
+
+def _implies_split(claim: str) -> list[str]:
+    from dlverify.theorems.solve import _IMPLIES, _normalise
+
+    return [p for p in _IMPLIES.split(_normalise(claim))]
+
+
+def measure_family(fc: FamilyClaim, keys: Sequence[str], seed: int, device: str) -> list:
+    """The family's own ``measure`` on the claim, with the theorem's assumptions ``keys``."""
+    from dlverify.numerics.device import RunContext
+    from dlverify.theorems.model import Claim
+
     ctx = RunContext.shared(device, seed, "ci")
-    return list(fam.measure(c, ctx))
+    return list(fc.family.measure(Claim("check", sp.sstr(fc.relation), fc.measured, tuple(keys)), ctx))
+
+
+def family_check(claim: str, where: Sequence[str], family: str, seed: int, device: str, necessity: bool):
+    """``--family``: the claim measured on the family's instances (the suite's evidence: the
+    family's rounding model decides a violation), proved when a certified step of the theorem's
+    derivation is this relation under the assumptions given (:func:`find_proof`), and each of the
+    theorem's assumptions given dropped in turn and measured again."""
+    from dlverify.theorems import solve
+    from dlverify.theorems.core import check_derivation
+    from dlverify.theorems.evidence import find_proof
+
+    fc = family_claim(family, claim, where)
+    res = CheckResult(claim, list(where), sp.sstr(fc.measured), "not refuted")
+    res.family = measure_family(fc, fc.keys, seed, device)
+    ref = find_proof(fc.relation, fc.keys, check_derivation(fc.theorem))
+    if ref is not None:
+        res.proof = solve.Proof(f"step '{ref.step}' of {fc.theorem_id}", ref.certificate)
+    if fc.filters:
+        res.notes.append("measured where " + "; ".join(sp.sstr(f) for f in fc.filters) + " (filters)")
+    if necessity:
+        for k in fc.keys:
+            ms = measure_family(fc, [x for x in fc.keys if x != k], seed, device)
+            bad = next((m for m in ms if m.violations), None)
+            if bad is not None:
+                res.necessity.append(Necessity(k, "needed", f"without it: {_instance(fc, bad)}"))
+            else:
+                res.necessity.append(
+                    Necessity(k, "possibly redundant", "no violation without it on the family")
+                )
+    _decide(fc.measured, res)
+    return res
+
+
+def _instance(fc: FamilyClaim, m) -> str:
+    """A family's counterexample in a line: the instance quantities and the slack."""
+    cex = m.counterexample or {}
+    shown = {k: v for k, v in cex.items() if k in fc.family.quantities or k in ("slack", "family")}
+    return f"{m.how}: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in shown.items())
 
 
 def _one(rels, claim: str):
@@ -618,7 +680,9 @@ def answer_line(res: CheckResult) -> str:
     if res.answer == "false":
         if res.counterexample is not None:
             return "FALSE — certified counterexample " + res.counterexample.show()
-        return "FALSE — " + (res.claim_result.detail if res.claim_result is not None else "")
+        r = res.claim_result
+        cex = ", ".join(f"{k} = {_fmt(v)}" for k, v in ((r.counterexample or {}) if r else {}).items())
+        return f"FALSE — {r.detail if r else ''}; counterexample {cex}"
     if res.answer == "proved":
         return "PROVED by " + res.proof.describe()
     return "NOT REFUTED (no proof found; no counterexample found — not verified)"
@@ -659,7 +723,7 @@ def render_text(res: CheckResult) -> str:
 def render_html(res: CheckResult) -> str:
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-        f"<td>{html.escape(v)}</td></tr>"
+        f"<td>{html.escape(v.strip())}</td></tr>"
         for k, v in (
             line.split(" ", 1) if " " in line else (line, "") for line in render_text(res).splitlines()
         )

@@ -315,11 +315,13 @@ def build(
     relax_integers: bool,
     timeout_ms: int,
     facts: frozenset | None = None,
+    only_domain: bool = False,
 ) -> Query:
     """The query *assumptions and not (claim holds and is defined)*; each cited fact is tracked
     so an unsat core names the facts a proof used.  ``bounds`` maps a symbol to its declared
     (lo, lo_strict, hi, hi_strict) (None for an open end); ``facts`` (names) keeps only those
-    cited facts (dropping a true fact keeps the query an over-approximation)."""
+    cited facts (dropping a true fact keeps the query an over-approximation); ``only_domain``
+    asks instead whether the claim is undefined somewhere on the domain."""
     symbols = sorted(set(relation.free_symbols).union(*(a.free_symbols for a in assumptions)), key=str)
     enc = Encoder(symbols, integers, relax_integers)
     solver = z3.SolverFor("QF_NRA") if (relax_integers or not integers) else z3.Solver()
@@ -336,7 +338,7 @@ def build(
         solver.add(f, *enc.domain[before:])  # an assumption is a statement about where it is defined
         del enc.domain[before:]
     holds = _relation_formula(enc, relation)
-    solver.add(z3.Not(z3.And(holds, *enc.domain)))
+    solver.add(z3.Not(z3.And(*enc.domain)) if only_domain else z3.Not(z3.And(holds, *enc.domain)))
     tracked = {}
     for i, (name, formula) in enumerate(enc.facts):
         if facts is not None and name not in facts:
@@ -372,3 +374,11 @@ def used_facts(q: Query) -> list[str]:
     """The cited facts in the unsat core, as their printed statements."""
     names = {q.tracked[lit] for lit in q.solver.unsat_core() if lit in q.tracked}
     return [FACTS[n] for n in FACTS if n in names]
+
+
+def domain_query(
+    relation: sp.Basic, assumptions: Sequence[sp.Basic], bounds: Mapping, integers: frozenset, timeout_ms: int
+) -> z3.Solver:
+    """The query *assumptions and the claim undefined somewhere* (a division by zero, a logarithm
+    of a number <= 0, ...): unsatisfiable means the claim has a real value on the whole domain."""
+    return build(relation, assumptions, bounds, integers, True, timeout_ms, only_domain=True).solver

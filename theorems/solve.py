@@ -878,15 +878,33 @@ def _z3_counterexample(q, problem: Problem, timeout_ms: int) -> Counterexample |
     from dlverify.theorems import smt
 
     point = smt.model_point(q)
-    cex = certify(problem, point, "Z3's model") or certify_float(
-        problem, {s.name: float(v) for s, v in point.items()}, "Z3's model"
-    )
+    cex = certify(problem, point, "Z3's model")
+    if cex is not None:
+        return simplify(problem, point, cex, set())
+    cex = certify_float(problem, {s.name: float(v) for s, v in point.items()}, "Z3's model")
     if cex is not None or not problem.integers:
         return cex
     qi = smt.build(problem.relation, problem.constraints, problem.bounds, problem.integers, False, timeout_ms)
     if qi.solver.check() != z3.sat:
         return None
     return certify(problem, smt.model_point(qi), "Z3's model over the integers")
+
+
+def defined_everywhere(problem: Problem, timeout_ms: int = 3000) -> bool:
+    """Whether the claim has a real value at every point of the domain (Z3: no point where the
+    assumptions hold and a divisor is 0, a logarithm's argument <= 0, ...).  False when Z3
+    cannot show it."""
+    import z3
+
+    from dlverify.theorems import smt
+
+    try:
+        q = smt.domain_query(
+            problem.relation, problem.constraints, problem.bounds, problem.integers, timeout_ms
+        )
+    except (smt.NotEncodable, balls.Undefined):
+        return False
+    return q.check() == z3.unsat
 
 
 def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
@@ -897,10 +915,12 @@ def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
         out.notes.append(f"branch-and-bound: the domain is unbounded in {', '.join(sorted(free))}")
         return out
     box = {s: (problem.bounds[s][0], problem.bounds[s][2]) for s in problem.relation.free_symbols}
+    # a non-strict bound is the box itself (checking it again on a ball only loses a rounding
+    # radius at the box's edge); strict bounds stay, so the open end is never a counterexample
     cons = [
         balls.Constraint(slack(c), is_strict(c), isinstance(c, sp.Equality))
         for c in problem.constraints
-        if c.free_symbols <= set(box)
+        if c.free_symbols <= set(box) and not (_is_bound(c) and not is_strict(c))
     ]
     found: list[Counterexample] = []
 
@@ -931,15 +951,26 @@ def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
     return out
 
 
+def _is_bound(rel: sp.Basic) -> bool:
+    """A relation between one variable and a number, linear in it (``x <= 1``, ``2*x > 1``)."""
+    if not isinstance(rel, INEQUALITIES) or len(rel.free_symbols) != 1:
+        return False
+    (x,) = rel.free_symbols
+    s = sp.expand(slack(rel))
+    return sp.expand(s - s.coeff(x, 1) * x).is_number and s.coeff(x, 1).is_number
+
+
 def _finite_box(problem: Problem, s) -> bool:
     b = problem.bounds.get(s)
     return b is not None and b[0] is not None and b[2] is not None
 
 
 def decide_symbolically(problem: Problem, z3_ms: int = 3000, bnb_seconds: float = 2.0) -> Symbolic:
-    """The kernel, then Z3, then branch-and-bound: the first proof or certified counterexample."""
+    """The kernel, then Z3, then branch-and-bound: the first proof or certified counterexample.
+    The kernel reads a relation where it is defined, so its proof counts only when Z3 shows the
+    claim defined on the whole domain (``ln u <= u - 1`` for ``u >= 0`` is undefined at 0)."""
     proof = kernel_proof(problem)
-    if proof is not None:
+    if proof is not None and defined_everywhere(problem, z3_ms):
         return Symbolic(proof)
     out = z3_decide(problem, z3_ms)
     if out.proof is not None or out.counterexample is not None:

@@ -150,9 +150,8 @@ def check_file(theorem_id: str) -> Path | None:
     pack, ``CHECK_FILE`` in its module (a path relative to the module's folder) if it has one."""
     e = entry(theorem_id)
     if e.builtin:
-        import dlverify.checks as checks_pkg
-
-        f = Path(checks_pkg.__file__).parent / f"test_{theorem_id}.py"
+        # the checks folder beside this one (a path, not an import: theorems/ imports nothing above it)
+        f = Path(__file__).resolve().parent.parent / "checks" / f"test_{theorem_id}.py"
         return f if f.exists() else None
     mod = load(theorem_id)
     rel = getattr(mod, "CHECK_FILE", "")

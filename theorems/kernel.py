@@ -676,6 +676,46 @@ def check_derivation(theorem: Theorem) -> list[StepMark]:
     return marks
 
 
+def named_identities(derivation: Sequence[Step], keep=()) -> tuple[list[Step], list[Assumption]]:
+    """Identities certified by :class:`Simplification` restated as ``id_<key> = 0`` with
+    ``id_<key> := lhs − rhs`` unfolded by the certificate, and the declared definitions of those
+    names (so the theorem's assumptions show what each stands for, at no cost to a claim).
+
+    A claim is matched to a step by comparing relations: two scalar identities ``expr = 0`` whose
+    left sides both simplify to 0 would otherwise match each other, and a large identity (sums,
+    integrals, limits, matrices) would be simplified again for every claim compared with it.
+    The step's LaTeX keeps the identity itself.  Steps named in ``keep`` stay as they are."""
+
+    def named(step: Step) -> bool:
+        rel = step.relation
+        if not isinstance(step.certificate, Simplification) or not isinstance(rel, sp.Equality):
+            return False
+        if getattr(rel.lhs, "is_Matrix", False):
+            return True
+        return not isinstance(rel.lhs, sp.MatrixExpr) and step.key not in keep
+
+    steps, defs = [], []
+    for step in derivation:
+        if not named(step):
+            steps.append(step)
+            continue
+        rel = step.relation
+        name = sp.Symbol(f"id_{step.key}", real=True)
+        diff = rel.lhs - rel.rhs
+        steps.append(
+            Step(step.key, step.text, sp.Eq(name, 0), Unfold({name: diff}), latex=step.latex or sp.latex(rel))
+        )
+        defs.append(
+            Assumption(
+                f"def_{step.key}",
+                f"id_{step.key} names the difference of the two sides of step {step.key}",
+                sp.Eq(name, diff, evaluate=False),
+                definition=True,
+            )
+        )
+    return steps, defs
+
+
 def certify(relation: sp.Basic, certificate: Certificate, facts: Mapping[str, sp.Basic]) -> Mark:
     """Check one relation with one certificate (used to show a wrong variant is *not* certified)."""
     try:

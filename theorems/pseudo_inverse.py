@@ -42,6 +42,7 @@ from dlverify.theorems.core import (
     Theorem,
     Unfold,
 )
+from dlverify.theorems.kernel import named_identities, unfolded_definitions
 from dlverify.theorems.sourcefile import source_lines
 
 # ----------------------------------------------------------------------------- derivation symbols
@@ -81,22 +82,6 @@ _res = _xe * _we - _ye
 
 def _eq(lhs, rhs):
     return sp.Eq(lhs, rhs, evaluate=False)
-
-
-def _named_identity(step: Step) -> Step:
-    """The same certified identity, stated as ``id_<key> = 0`` with ``id_<key> := lhs − rhs``
-    unfolded by the certificate: a claim is matched to a step by comparing relations, and a
-    large identity (sums, integrals, limits, matrices) would be simplified again for every
-    claim compared with it.  The step's LaTeX keeps the identity itself."""
-    rel = step.relation
-    name = sp.Symbol(f"id_{step.key}", real=True)
-    return Step(
-        step.key,
-        step.text,
-        sp.Eq(name, 0),
-        Unfold({name: rel.lhs - rel.rhs}),
-        latex=step.latex or sp.latex(rel),
-    )
 
 
 def _closed(tt):
@@ -776,46 +761,11 @@ DERIVATION = [
     ),
 ]
 
-#: scalar identities are stated as id_<key> = 0 (see _named_identity): compared by relation, two
-#: identities ``expr = 0`` whose left sides both simplify to 0 would otherwise match each other,
-#: and large ones would be simplified again for every claim
-_KEEP = {"neumann_null"}  # Σ 1 = ∞ is not a difference that simplifies
-
-
-def _scalar_identity(step: Step) -> bool:
-    rel = step.relation
-    return (
-        isinstance(step.certificate, Simplification)
-        and isinstance(rel, sp.Equality)
-        and not isinstance(rel.lhs, sp.MatrixExpr)
-        and not getattr(rel.lhs, "is_Matrix", False)
-        and step.key not in _KEEP
-    )
-
-
-DERIVATION = [
-    _named_identity(s_)
-    if (
-        _scalar_identity(s_)
-        or (isinstance(s_.certificate, Simplification) and getattr(s_.relation.lhs, "is_Matrix", False))
-    )
-    else s_
-    for s_ in DERIVATION
-]
-
-#: each name id_<key> is a declared definition (id_<key> := lhs − rhs), so the theorem's
-#: assumptions show what it stands for and unfolding it costs a claim nothing
-ASSUMPTIONS += [
-    Assumption(
-        f"def_{step.key}",
-        f"id_{step.key} names the difference of the two sides of step {step.key}",
-        sp.Eq(lhs, rhs, evaluate=False),
-        definition=True,
-    )
-    for step in DERIVATION
-    if isinstance(step.certificate, Unfold) and not step.certificate.of
-    for lhs, rhs in step.certificate.defs.items()
-]
+#: identities certified by simplification are stated as id_<key> = 0 (see kernel.named_identities);
+#: Σ 1 = ∞ (neumann_null) is not a difference that simplifies, so it keeps its own form
+DERIVATION, _IDENTITY_NAMES = named_identities(DERIVATION, keep={"neumann_null"})
+ASSUMPTIONS += _IDENTITY_NAMES
+ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS)
 
 # ----------------------------------------------------------------------------- claims
 RHO = sp.Max(sp.Abs(1 - eta * smin2), sp.Abs(1 - eta * smax2))  # max_i |1 − ησ_i²| over nonzero σ_i
@@ -939,8 +889,6 @@ ASSUMPTIONS += [
 
 
 # ----------------------------------------------------------------------------- as written
-
-
 _x12, _x13, _x22, _x23 = _xe[0, 1], _xe[0, 2], _xe[1, 1], _xe[1, 2]
 
 #: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per

@@ -80,29 +80,3 @@ def certificate_rejects(mod, step_key: str, wrong) -> None:
             return
         facts[s_.key] = s_.relation
     raise KeyError(step_key)
-
-
-def derivation_certified(mod) -> None:
-    """Every derivation step re-checks with its certificate (the generic test does this too)."""
-    from dlverify.checks.plugin import record
-
-    marks = marks_of(mod.THEOREM.id)
-    record(mod.THEOREM.id, examples=len(marks), note=f"{len(marks)} steps re-checked")
-    assert not [(m.key, m.detail) for m in marks if not m.ok]
-
-
-def registered_claims_hold(mod, ctx: RunContext) -> dict:
-    """Every registered claim holds (from the shared evaluation)."""
-    ev = evaluation(mod.THEOREM.id, ctx)
-    for key, r in ev.claims.items():
-        assert r.verdict.holds, (key, r)
-    return {k: r.verdict for k, r in ev.claims.items()}
-
-
-def wrong_variant_false(mod, ctx: RunContext, variant) -> None:
-    """A wrong variant must be reported false (from the shared evaluation when registered)."""
-    from dlverify.theorems.core import Verdict
-
-    ev = evaluation(mod.THEOREM.id, ctx)
-    r = ev.variants.get(variant.key) or assess(ev.theorem, variant, ev.marks, ev.measure)
-    assert r.verdict is Verdict.FALSE, r

@@ -76,10 +76,3 @@ def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Torc
     fn.symbols = names  # type: ignore[attr-defined]
     fn.expr = expr  # type: ignore[attr-defined]
     return cast(TorchFn, fn)
-
-
-def relation_slack(relation: sp.Basic) -> TorchFn:
-    """Lambdified slack of ``a <= b`` (``b - a``) or ``a >= b`` (``a - b``): >= 0 where it holds."""
-    from dlverify.theorems.core import slack
-
-    return to_torch(slack(relation))

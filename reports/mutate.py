@@ -3,8 +3,8 @@
 From each registered claim's sympy relation and assumptions, mutants are generated
 mechanically -- every numeric constant scaled by 2 and by 1/2, every integer exponent
 moved by ±1, the inequality flipped, each factor of a product dropped, each assumption
-removed -- and run through the theorem's own ``check_claim``.  A mutant is *killed* when
-the verdict is ``false``.  A survivor is classified:
+removed -- and assessed like the claim itself (:func:`dlverify.theorems.evidence.assess`: its
+proof, its measurements).  A mutant is *killed* when the verdict is ``false``.  A survivor is classified:
 
 * ``true but looser`` -- its bound is at least the original's at every sampled point of the
   claim's domain (a weaker statement that is still true is not a hole in the checks);

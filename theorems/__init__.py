@@ -32,7 +32,7 @@ ENTRY_POINT_GROUP = "dlverify.theorems"
 
 @dataclasses.dataclass(frozen=True)
 class Entry:
-    """Where a theorem comes from: its module, its numeric side, its check file."""
+    """Where a theorem comes from: its module and its origin (built-in, or the pack that provides it)."""
 
     id: str
     module: str

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import Assumption, Claim, Combination, Simplification, Source, Step, Theorem
+from $core import Assumption, Claim, Combination, Simplification, Source, Step, Theorem
 
 x = sp.Symbol("x", real=True)
 
@@ -58,32 +58,39 @@ THEOREM = Theorem(
 )
 '''
 
-NUMERIC = '''"""The numeric side of ``$id``: instances generated from the claim's assumptions."""
+NUMERIC = '''"""The numeric side of ``$id``: its instance families, one ``measure``, its experiments."""
 from __future__ import annotations
 
 import torch
 
-from dlverify.numerics.evidence import can_evaluate, measure_relation, skipped
-from dlverify.theorems.relations import slack
+from $contract import Family, measure_on
+from $evidence import measure_relation
 
 
-def measure(claim, ctx):
-    """Evaluate the claim's own relation on a grid and random points of x.  Where the claim
-    assumes x >= -1 the instances honour it (boundary included); where it does not, they go
-    below -1 on purpose, so a dropped assumption is refuted."""
-    if not can_evaluate(claim.relation, {"x"}):
-        return [skipped("x grid", "the relation is not over x")]
-    g = torch.Generator().manual_seed(ctx.seed)
+def _x_grid(claim, ctx):
+    """The claim's own relation on a grid and random points of x.  Where the claim assumes
+    x >= -1 the instances honour it (boundary included); where it does not, they go below -1 on
+    purpose, so a dropped assumption is refuted."""
     lo = -1.0 if "x_ge" in claim.assumptions else -6.0
-    x = torch.cat([torch.linspace(lo, 3.0, 401, dtype=torch.float64),
-                   lo + 4.0 * torch.rand(600, generator=g, dtype=torch.float64)])
+    grid = torch.linspace(lo, 3.0, 401, dtype=ctx.dtype, device=ctx.device)
+    rand = lo + 4.0 * torch.rand(600, generator=ctx.generator("x grid"), dtype=ctx.dtype, device=ctx.device)
+    x = torch.cat([grid, rand])
     # rounding: a few operations on numbers of size (1 + |x|)^3
-    tol = 16 * torch.finfo(torch.float64).eps * (1 + x.abs()) ** 3
+    tol = 16 * torch.finfo(ctx.dtype).eps * (1 + x.abs()) ** 3
     return [measure_relation(claim.relation, {"x": x}, tol, how=f"x on [{lo}, 3]")]
 
 
-def experiments(ctx):
-    return []
+#: the instance families: which quantities each computes, from which assumptions
+FAMILIES = (
+    Family("x grid", frozenset({"x"}), _x_grid, "a grid and random points of x", ("x_ge",)),
+)
+
+#: one function per experiment, ``ctx -> Experiment``
+EXPERIMENTS = ()
+
+
+def measure(claim, ctx):
+    return measure_on(FAMILIES, claim, ctx)
 
 
 def tightness(ctx):
@@ -170,6 +177,9 @@ def new_theorem(theorem_id: str, pack: Path | None = None, repo: Path | None = N
             "id": theorem_id,
             "title": title,
             "pkg": pkg,
+            "core": "dlverify.theorems.core",
+            "contract": "dlverify.numerics.contract",
+            "evidence": "dlverify.numerics.evidence",
             "numeric": f"{pkg}.numerics",
             "theorem_import": f"{pkg}.theorem",
             "dist": f"dlverify-pack-{theorem_id.replace('_', '-')}",
@@ -189,10 +199,13 @@ def new_theorem(theorem_id: str, pack: Path | None = None, repo: Path | None = N
     root = repo or Path(__file__).resolve().parent.parent
     if not (root / "theorems" / "__init__.py").exists():
         raise DlverifyError(f"'{root}' is not a dlverify checkout (no theorems/__init__.py); use --pack DIR")
-    sub = {
+    sub = {  # inside the repository: relative imports, like every library module
         "id": theorem_id,
         "title": title,
         "pkg": "dlverify",
+        "core": ".core",
+        "contract": ".contract",
+        "evidence": ".evidence",
         "numeric": f"dlverify.numerics.{theorem_id}",
         "theorem_import": f"dlverify.theorems.{theorem_id}",
         "dist": "dlverify",

@@ -23,6 +23,7 @@ from dlverify.checks import standard
 from dlverify.checks.plugin import record
 from dlverify.numerics import emergence as ne
 from dlverify.numerics import skill_graphs as sg
+from dlverify.numerics.device import RunContext
 from dlverify.theorems import emergence as em
 from dlverify.theorems.core import Verdict, assess, check_derivation, judge_line
 from dlverify.theorems.evidence import Basis
@@ -53,7 +54,7 @@ def _assess(claim, ctx):
 
 
 def _line(key):
-    return next(x for x in em.AS_WRITTEN if x.key == key)
+    return next(x for x in em.THEOREM.as_written if x.key == key)
 
 
 def _judge(line, ctx):
@@ -139,7 +140,7 @@ def test_pair_tail_against_scipy():
     assert math.isclose(ne._log_tail_pair(n1, n2, beta, alpha), math.log(p), rel_tol=1e-10)
 
 
-def test_exact_expectation_against_enumeration():
+def test_exact_expectation_against_enumeration(ctx):
     """E[#bad (Y, Z)] of line 3983 (|Z| ≤ α|S|) by the formula against the sum over every pair with
     exact rationals: |S| = 4, |T| = 2, k = 2, θ = 1/2, α = 1/2, β = 2 (threshold αβθk|T| = 2 edges)."""
     S, T, k, a, th, b = 4, 2, 2, Fraction(1, 2), Fraction(1, 2), 2
@@ -150,7 +151,7 @@ def test_exact_expectation_against_enumeration():
         q = Fraction(z, S)
         tail = sum(math.comb(n, j) * q**j * (1 - q) ** (n - j) for j in range(n + 1) if j >= m)
         total += math.comb(S, z) * math.comb(T, int(th * T)) * tail
-    inst = ne._count_instances()
+    inst = ne.count_instances(ctx)
     assert total > 0
     # the cached table uses the same formula in float64; recompute that row's value independently
     lew = float(
@@ -272,7 +273,7 @@ EXPECTED = {
 
 
 def test_every_line_has_an_expected_verdict():
-    assert set(EXPECTED) == {x.key for x in em.AS_WRITTEN}
+    assert set(EXPECTED) == {x.key for x in em.THEOREM.as_written}
 
 
 @pytest.mark.parametrize("key", list(EXPECTED))
@@ -295,7 +296,7 @@ def test_anchors_occur_at_their_lines():
     root = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
     if not root.exists():
         pytest.skip("no ../shared/sources beside the project")
-    for x in em.AS_WRITTEN:
+    for x in em.THEOREM.as_written:
         lines = (root / x.doc).read_text(encoding="utf-8").splitlines()
         assert x.anchor in lines[x.line - 1], (x.key, x.line)
 
@@ -341,18 +342,35 @@ def test_regression_no_1_over_r_needs_r_below_one(ctx, monkeypatch):
     assert _assess(v, ctx).verdict is not Verdict.FALSE  # the old settings could not kill it
 
 
-def test_regression_graphs_and_adversary_cached(ctx):
-    """Issue 14: graphs and adversary runs are computed once per process, keyed by profile/seed."""
+def test_regression_graphs_and_adversary_cached(ctx, monkeypatch):
+    """Issue 14: graphs and adversary runs are computed once per run context (its cache), and a
+    context with another seed computes its own."""
+    calls = {"graph": 0, "book": 0, "suite": 0}
+
+    def counted(name, fn):
+        def wrapped(*args, **kw):
+            calls[name] += 1
+            return fn(*args, **kw)
+
+        return wrapped
+
+    monkeypatch.setattr(sg, "random_graph", counted("graph", sg.random_graph))
+    monkeypatch.setattr(sg, "adversarial_bad", counted("book", sg.adversarial_bad))
+    monkeypatch.setattr(sg, "adversarial_failed", counted("suite", sg.adversarial_failed))
     c = _line("thm_15_9_1").reading
     ne.measure(c, ctx)
-    before = ne._book_adversary.cache_info()
+    before = dict(calls)
     ne.measure(c, ctx)
-    after = ne._book_adversary.cache_info()
-    assert after.misses == before.misses and after.hits > before.hits
-    ne._suite_adversary(ctx.profile, ctx.seed, str(ctx.device), 2, 0.1, 5.0)
-    n = ne._suite_adversary.cache_info().misses
-    ne._suite_adversary(ctx.profile, ctx.seed + 1, str(ctx.device), 2, 0.1, 5.0)
-    assert ne._suite_adversary.cache_info().misses == n + 1  # another seed is another graph
+    assert calls == before  # measured again: nothing recomputed
+    assert any(key[0] == "emergence book adversary" for key in ctx.cache)
+    ne.suite_adversary(ctx, 2, 0.1, 5.0)
+    n = dict(calls)
+    ne.suite_adversary(ctx, 2, 0.1, 5.0)
+    assert calls == n
+    other = RunContext(ctx.device, ctx.seed + 1, ctx.profile)
+    ne.suite_adversary(other, 2, 0.1, 5.0)
+    # another seed is another graph and another adversary run
+    assert calls["suite"] == n["suite"] + 1 and calls["graph"] == n["graph"] + 1
 
 
 def test_bad_input_is_a_clear_error():

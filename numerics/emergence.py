@@ -2,9 +2,10 @@
 greedy adversary, exact union-bound counts and the performance curves of (15.16).
 
 It computes and never decides: :func:`measure` returns Measurements of a claim's own relation
-(lambdified from the theorem's sympy), generated from the claim's assumptions; the verdicts are
-made in :mod:`dlverify.theorems.evidence`.  Graphs and adversary results are cached once per
-process, keyed by (profile, seed, device, parameters).
+(lambdified from the theorem's sympy) on the family :data:`FAMILIES` routes it to, generated from
+the claim's assumptions; the verdicts are made in :mod:`dlverify.theorems.evidence`.  Graphs,
+adversary runs, exact count tables and curves are computed once per run (``ctx.cached``), and
+every random draw is seeded by what it draws (``ctx.seed_for``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import sympy as sp
 import torch
 
 from dlverify.numerics import skill_graphs as sg
-from dlverify.numerics.device import RunContext, gamma
-from dlverify.numerics.evidence import measure_relation, skipped
+from dlverify.numerics.contract import Family, measure_on
+from dlverify.numerics.device import RunContext, gamma, generator
+from dlverify.numerics.evidence import measure_relation, names, skipped
 from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import emergence as em
+from dlverify.theorems import emergence as book
 from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
 from dlverify.theorems.relations import is_strict, slack
 
@@ -32,33 +34,39 @@ CASES = ((2, 0.1), (4, 0.1), (8, 0.1), (16, 0.1), (8, 0.05), (8, 0.2))
 RATIOS = (5.0, 0.1)
 BOOK_BETAS = (0.5, 2.0, 3.0, 5.0, 8.0)  # 0.5 violates β > 1 on purpose
 ALPHA_GRID = tuple(i / 200 for i in range(1, 200))
+CPU = torch.device("cpu")
 
-SUITE = {"theta", "beta", "alpha", "k", "r", "s", "ell"}
-BOOK = {"theta", "k", "alpha_bk", "beta_bk"}
-
-
-def _names(rel) -> set[str]:
-    return {x.name for x in rel.free_symbols}
+#: the instance quantities of each family (see :data:`FAMILIES`)
+SUITE = frozenset({"theta", "beta", "alpha", "k", "r", "s", "ell"})
+BOOK = frozenset({"theta", "k", "alpha_bk", "beta_bk"})
+UNION = frozenset({"lw", "N", "M", "theta", "beta", "alpha", "k", "s"})
+COUNT = frozenset({"lEW", "l17", "S", "T", "alpha_bk", "beta_bk", "theta", "k"})
+ENTROPY = frozenset({"lcn", "n", "tt"})
+MARKOV_LOSS = frozenset({"yfrac", "dloss"})
+MARKOV_INT = frozenset({"p0", "EW"})
+CURVES = frozenset({"y1", "y2", "theta1", "theta2", "k1", "k2"})
 
 
 def _rels(claim) -> list:
-    return [
-        em.THEOREM.assumption(k).relation
-        for k in claim.assumptions
-        if em.THEOREM.assumption(k).relation is not None
-    ]
+    rels = [book.THEOREM.assumption(k).relation for k in claim.assumptions]
+    return [r for r in rels if r is not None]
 
 
 @functools.lru_cache(maxsize=256)
 def _slack_fn(rel):
-    """The lambdified slack of a relation, once per process (lambdify is the slow part)."""
+    """The lambdified slack of a relation, once per process (a pure function of the relation;
+    lambdify is the slow part)."""
     return to_torch(slack(rel))
+
+
+def _slack(rel, vals: dict) -> torch.Tensor:
+    fn = _slack_fn(rel)
+    return torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64)
 
 
 def _holds(rel, vals: dict, tol=0.0) -> torch.Tensor:
     """Where an assumption's relation holds on numeric values (NaN never does)."""
-    fn = _slack_fn(rel)
-    sl = torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64)
+    sl = _slack(rel, vals)
     if isinstance(rel, sp.Equality):
         return sl.abs() <= 1e-12
     return sl > tol if is_strict(rel) else sl >= -tol
@@ -78,8 +86,7 @@ def measure_condition(
     """A sufficient condition measured on instances: where ``relation`` holds (with a rounding
     margin against it), the simulated ``conclusion`` must hold; a violation is an instance where
     the condition holds and the conclusion fails.  ``observed / bound`` is the worst ratio."""
-    fn = _slack_fn(relation)
-    sl = torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64)
+    sl = _slack(relation, vals)
     shape = torch.broadcast_shapes(sl.shape, conclusion.shape)
     sl = sl.expand(shape)
     tol = gamma(64) * 64 * (1 + sl.abs())
@@ -103,61 +110,76 @@ def measure_condition(
     return Measurement(how=how, checked=n, violations=nb, worst_ratio=worst, counterexample=cex)
 
 
-# ----------------------------------------------------------------------------- graphs (cached)
+def _combine(how, parts):
+    real = [p for p in parts if not p.skipped]
+    first = next((p for p in real if p.violations), None)
+    ratios = [p.worst_ratio for p in real if p.worst_ratio is not None]
+    return Measurement(
+        how=how,
+        checked=sum(p.checked for p in real),
+        violations=sum(p.violations for p in real),
+        worst_ratio=max(ratios) if ratios else None,
+        counterexample=None if first is None else (first.counterexample or {}) | {"part": first.how},
+        detail=f"{len(real)} settings",
+    )
+
+
+# ----------------------------------------------------------------------------- graphs and adversaries
 def _sizes(ctx: RunContext, ratio: float) -> tuple[int, int]:
     M = ctx.size(300, 1000, gpu=3000) if ratio >= 1 else ctx.size(3000, 10000, gpu=30000)
     return M, int(round(ratio * M))
 
 
-@functools.lru_cache(maxsize=64)
-def _graph(M: int, N: int, kk: int, seed: int, device: str, kp: int = 1) -> torch.Tensor:
-    dev = torch.device(device)
-    if kp == 1:
-        return sg.random_graph(M, N, kk, seed=seed, device=dev)
-    return sg.tuple_graph(M, N, kk, kp, seed=seed, device=dev)
+def graph(ctx: RunContext, M: int, N: int, kk: int, kp: int = 1) -> torch.Tensor:
+    """A random skill graph (N pieces, k skills each, from M; k'-tuples of base skills when
+    kp > 1), once per run and seeded by its parameters: the settings that share them share it."""
+    name = ("emergence graph", M, N, kk, kp)
+
+    def draw():
+        seed = ctx.seed_for(*name)
+        if kp == 1:
+            return sg.random_graph(M, N, kk, seed=seed, device=ctx.device)
+        return sg.tuple_graph(M, N, kk, kp, seed=seed, device=ctx.device)
+
+    return ctx.cached(name, draw)
 
 
-def _seed(ctx, kk, theta, ratio, kp=1) -> int:
-    return ctx.seed + 1000 * kk + int(1000 * theta) + int(10 * ratio) + 7919 * kp
+def suite_adversary(ctx: RunContext, kk: int, theta: float, ratio: float) -> tuple:
+    """(M, N, the greedy adversary's failed fraction, the largest under random Y) for a setting."""
+    name = ("emergence suite adversary", kk, theta, ratio)
 
-
-@functools.lru_cache(maxsize=64)
-def _suite_adversary(profile: str, seed: int, device: str, kk: int, theta: float, ratio: float) -> tuple:
-    ctx = RunContext(device, seed, profile)
-    M, N = _sizes(ctx, ratio)
-    edges = _graph(M, N, kk, _seed(ctx, kk, theta, ratio), device)
-    nY = int(round(theta * N))
-    adv = sg.adversarial_failed(edges, M, nY, ALPHA_FAIL, seed=seed)["fraction"]
-    rnd = float(
-        sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=ctx.size(8, 32, gpu=64), seed=seed + 1).max()
-    )
-    return M, N, adv, rnd
-
-
-@functools.lru_cache(maxsize=2048)
-def _book_adversary(
-    profile: str,
-    seed: int,
-    device: str,
-    kk: int,
-    theta: float,
-    ratio: float,
-    y: float,
-    count: float | None,
-    share: float | None,
-    kp: int = 1,
-) -> tuple:
-    ctx = RunContext(device, seed, profile)
-    if kp == 1:
+    def run():
         M, N = _sizes(ctx, ratio)
-        edges = _graph(M, N, kk, _seed(ctx, kk, theta, ratio), device)
-    else:
-        m0 = ctx.size(12, 20, gpu=30) if ratio >= 1 else ctx.size(60, 100, gpu=180)
-        M = m0**kp
-        N = int(round(ratio * M))
-        edges = _graph(m0, N * kp, kk, _seed(ctx, kk, theta, ratio, kp), device, kp)
-    nY = min(N, int(round(y * N)))
-    return M, N, sg.adversarial_bad(edges, M, nY, count=count, share=share, seed=seed)
+        edges = graph(ctx, M, N, kk)
+        nY = int(round(theta * N))
+        adv = sg.adversarial_failed(edges, M, nY, ALPHA_FAIL, seed=ctx.seed_for(*name))["fraction"]
+        trials = ctx.size(8, 32, gpu=64)
+        rnd = sg.random_failed(edges, M, nY, ALPHA_FAIL, trials=trials, seed=ctx.seed_for(*name, "random Y"))
+        return M, N, adv, float(rnd.max())
+
+    return ctx.cached(name, run)
+
+
+def book_adversary(
+    ctx: RunContext, kk: int, theta: float, ratio: float, y: float, count, share, kp: int = 1
+) -> tuple:
+    """(M, N, the largest fraction of exceptional skills the greedy adversary finds) for |Y| = yN
+    and the book's threshold (``count`` edges or a ``share`` of a skill's own), once per run."""
+    name = ("emergence book adversary", kk, theta, ratio, y, count, share, kp)
+
+    def run():
+        if kp == 1:
+            M, N = _sizes(ctx, ratio)
+            edges = graph(ctx, M, N, kk)
+        else:
+            m0 = ctx.size(12, 20, gpu=30) if ratio >= 1 else ctx.size(60, 100, gpu=180)
+            M = m0**kp
+            N = int(round(ratio * M))
+            edges = graph(ctx, m0, N * kp, kk, kp)
+        nY = min(N, int(round(y * N)))
+        return M, N, sg.adversarial_bad(edges, M, nY, count=count, share=share, seed=ctx.seed_for(*name))
+
+    return ctx.cached(name, run)
 
 
 # ----------------------------------------------------------------------------- certified β (suite)
@@ -175,66 +197,63 @@ def _suite_grid(M: int, theta: float, kk: int, ratio: float, ell_value: float, d
     }
 
 
+def _ell(N: int) -> float:
+    """ln(δ/settings)/N: the suite's right side with δ split over every setting of a run."""
+    return math.log(DELTA / (len(CASES) * len(RATIOS))) / N
+
+
 def certified_beta(relation, *, theta, kk, ratio, M, N, device=None) -> float | None:
     """The smallest β = j/M (j < M/2) where the relation holds at some s of a log grid (any s > 0 is
     a valid Chernoff parameter); None where none does."""
-    vals = _suite_grid(M, theta, kk, ratio, math.log(DELTA / (len(CASES) * len(RATIOS))) / N, device)
-    fn = _slack_fn(relation)
-    sl = torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64)
-    sl = sl.expand(vals["beta"].shape[0], vals["s"].shape[1])
+    vals = _suite_grid(M, theta, kk, ratio, _ell(N), device)
+    sl = _slack(relation, vals).expand(vals["beta"].shape[0], vals["s"].shape[1])
     ok = (torch.nan_to_num(sl, nan=-math.inf) > gamma(64) * 64 * (1 + sl.abs())).any(-1)
     return float(vals["beta"][ok, 0].min()) if bool(ok.any()) else None
 
 
-def _measure_every_Y(claim, ctx) -> list[Measurement]:
-    parts = []
-    for ratio in RATIOS:
-        for kk, theta in CASES:
-            M, N, adv, _ = _suite_adversary(ctx.profile, ctx.seed, str(ctx.device), kk, theta, ratio)
-            vals = _suite_grid(
-                M, theta, kk, ratio, math.log(DELTA / (len(CASES) * len(RATIOS))) / N, ctx.device
-            )
-            fn = _slack_fn(claim.relation)
-            sl = torch.as_tensor(fn({n: vals[n] for n in fn.symbols}), dtype=torch.float64)
-            sl = sl.expand(vals["beta"].shape[0], vals["s"].shape[1])
-            # the condition holds at β when some s works: its best slack over s
-            best = torch.nan_to_num(sl, nan=-math.inf).max(-1).values
-            v1 = {"best": best, "beta": vals["beta"][:, 0]}
-            concl = torch.tensor(adv, dtype=torch.float64) < v1["beta"]
-            parts.append(
-                measure_condition(
-                    sp.Ge(sp.Symbol("best"), 0),
-                    v1,
-                    concl,
-                    how=f"k={kk}, θ={theta}, r={ratio}",
-                    observed=torch.tensor(adv, dtype=torch.float64),
-                    bound=v1["beta"],
-                    describe=lambda i, kk=kk, th=theta, r=ratio, M=M, N=N, a=adv: {
-                        "k": kk,
-                        "theta": th,
-                        "r": r,
-                        "M": M,
-                        "N": N,
-                        "adversarial": a,
-                        "seed": ctx.seed,
-                    },
-                )
-            )
-    return [_combine("adversarial Y on random skill graphs (suite's condition)", parts)]
-
-
-def _combine(how, parts):
-    real = [p for p in parts if not p.skipped]
-    first = next((p for p in real if p.violations), None)
-    ratios = [p.worst_ratio for p in real if p.worst_ratio is not None]
-    return Measurement(
-        how=how,
-        checked=sum(p.checked for p in real),
-        violations=sum(p.violations for p in real),
-        worst_ratio=max(ratios) if ratios else None,
-        counterexample=None if first is None else (first.counterexample or {}) | {"part": first.how},
-        detail=f"{len(real)} settings",
+def certified(ctx: RunContext, relation, kk: int, theta: float, ratio: float, M: int, N: int):
+    """:func:`certified_beta` once per run (the experiments and the tightness table share it)."""
+    key = ("emergence certified beta", sp.srepr(relation), kk, theta, ratio, M, N)
+    return ctx.cached(
+        key, lambda: certified_beta(relation, theta=theta, kk=kk, ratio=ratio, M=M, N=N, device=ctx.device)
     )
+
+
+# ----------------------------------------------------------------------------- the suite's condition
+def _every_Y_part(claim, ctx: RunContext, kk: int, theta: float, ratio: float) -> Measurement:
+    """The condition at every β of one setting (at its best s) against the adversary's fraction."""
+    M, N, adv, _ = suite_adversary(ctx, kk, theta, ratio)
+    vals = _suite_grid(M, theta, kk, ratio, _ell(N), ctx.device)
+    sl = _slack(claim.relation, vals).expand(vals["beta"].shape[0], vals["s"].shape[1])
+    # the condition holds at β when some s works: its best slack over s
+    v1 = {"best": torch.nan_to_num(sl, nan=-math.inf).max(-1).values, "beta": vals["beta"][:, 0]}
+    observed = torch.tensor(adv, dtype=torch.float64)
+    return measure_condition(
+        sp.Ge(sp.Symbol("best"), 0),
+        v1,
+        observed < v1["beta"],
+        how=f"k={kk}, θ={theta}, r={ratio}",
+        observed=observed,
+        bound=v1["beta"],
+        describe=lambda i: {
+            "k": kk,
+            "theta": theta,
+            "r": ratio,
+            "M": M,
+            "N": N,
+            "adversarial": adv,
+            "seed": ctx.seed,
+        },
+    )
+
+
+def measure_every_Y(claim, ctx: RunContext) -> list[Measurement]:
+    """A sufficient condition over the suite's quantities: wherever it certifies β, the greedy
+    adversarial Y must fail fewer than βM skills, in every setting (k, θ, r)."""
+    if not claim.condition:
+        return [skipped("adversarial Y", "a relation over the suite's quantities that is not a condition")]
+    parts = [_every_Y_part(claim, ctx, kk, theta, ratio) for ratio in RATIOS for kk, theta in CASES]
+    return [_combine("adversarial Y on random skill graphs (suite's condition)", parts)]
 
 
 # ----------------------------------------------------------------------------- the book's condition
@@ -246,100 +265,81 @@ def _defined(claim, name):
     return None
 
 
-def _measure_book(claim, ctx) -> list[Measurement]:
-    rels = _rels(claim)
-    c_expr, e_expr = _defined(claim, "c"), _defined(claim, "e")
+def _value(expr, sub: dict) -> float | None:
+    return None if expr is None else float(expr.subs({x: sub[x.name] for x in expr.free_symbols}))
+
+
+def _error_set_sizes(claim, theta: float) -> list[float]:
+    """|Y|/|T| ∈ {θ/2, θ, 1} where the claim's assumptions on y allow it."""
+    y_rels = [x for x in _rels(claim) if "y" in names(x) and not (names(x) & {"c", "e", "Sp"})]
+    scalar = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
+    return [
+        y
+        for y in (theta / 2, theta, 1.0)
+        if all(bool(_holds(x, {"y": scalar(y), "theta": scalar(theta)})) for x in y_rels)
+    ]
+
+
+def _book_part(claim, ctx: RunContext, kk, theta, ratio, yv, bv) -> Measurement | None:
+    """The condition on the α grid of one setting against the adversary's exceptional fraction;
+    None where no α satisfies the hypotheses or the condition certifies none."""
+    a = torch.tensor(ALPHA_GRID, dtype=torch.float64)
+    vals = {
+        "alpha_bk": a,
+        "beta_bk": torch.full_like(a, bv),
+        "theta": torch.full_like(a, theta),
+        "k": torch.full_like(a, float(kk)),
+        "r": torch.full_like(a, ratio),
+        "y": torch.full_like(a, yv),
+    }
+    mask = torch.ones_like(a, dtype=torch.bool)
+    for x in _rels(claim):
+        if not (names(x) & {"y", "c", "e", "Sp"}):
+            mask &= _holds(x, vals)
+    cond = torch.nan_to_num(_slack(claim.relation, vals), nan=-1.0)
+    if not bool((mask & (cond.expand_as(mask) > 0)).any()):
+        return None  # the condition certifies no α here: nothing to test
+    sub = {"beta_bk": bv, "theta": theta, "k": kk, "r": ratio, "y": yv}
+    count, share = _value(_defined(claim, "c"), sub), _value(_defined(claim, "e"), sub)
+    kp = 2 if _defined(claim, "Sp") is not None else 1
+    M, N, f = book_adversary(ctx, kk, theta, ratio, yv, count, share, kp)
+    ft = torch.tensor(f, dtype=torch.float64)
+    return measure_condition(
+        claim.relation,
+        vals,
+        ft <= a,
+        how=f"k={kk}, θ={theta}, r={ratio}, |Y|/|T|={yv}, β={bv}",
+        mask=mask,
+        observed=ft,
+        bound=a,
+        describe=lambda i: {
+            "M": M,
+            "N": N,
+            "exceptional fraction (adversarial Y)": f,
+            "count threshold": count,
+            "share threshold": share,
+            "seed": ctx.seed,
+        },
+    )
+
+
+def _measure_book_condition(claim, ctx: RunContext) -> list[Measurement]:
     if isinstance(claim.relation, sp.Equality):
         return []
-    if c_expr is None and e_expr is None:
+    if _defined(claim, "c") is None and _defined(claim, "e") is None:
         return [skipped("book condition", "no assumption defines the exceptional skills (c or e)")]
-    kp_graph = 2 if _defined(claim, "Sp") is not None else 1
-    y_rels = [x for x in rels if "y" in _names(x) and not (_names(x) & {"c", "e", "Sp"})]
-    hyp_rels = [x for x in rels if "y" not in _names(x) and not (_names(x) & {"c", "e", "Sp"})]
-    parts = []
-    for ratio in RATIOS:
-        for kk, theta in CASES:
-            ys = [
-                y
-                for y in (theta / 2, theta, 1.0)
-                if all(
-                    bool(
-                        _holds(
-                            x,
-                            {
-                                "y": torch.tensor(y, dtype=torch.float64),
-                                "theta": torch.tensor(theta, dtype=torch.float64),
-                            },
-                        )
-                    )
-                    for x in y_rels
-                )
-            ]
-            for yv in ys:
-                for bv in BOOK_BETAS:
-                    a = torch.tensor(ALPHA_GRID, dtype=torch.float64)
-                    vals = {
-                        "alpha_bk": a,
-                        "beta_bk": torch.full_like(a, bv),
-                        "theta": torch.full_like(a, theta),
-                        "k": torch.full_like(a, float(kk)),
-                        "r": torch.full_like(a, ratio),
-                        "y": torch.full_like(a, yv),
-                    }
-                    mask = torch.ones_like(a, dtype=torch.bool)
-                    for x in hyp_rels:
-                        mask &= _holds(x, vals)
-                    if not bool(mask.any()):
-                        continue
-                    cond = torch.nan_to_num(
-                        torch.as_tensor(
-                            _slack_fn(claim.relation)(
-                                {n: vals[n] for n in _slack_fn(claim.relation).symbols}
-                            ),
-                            dtype=torch.float64,
-                        ),
-                        nan=-1.0,
-                    )
-                    if not bool((mask & (cond.expand_as(mask) > 0)).any()):
-                        continue  # the condition certifies no α here: nothing to test
-                    sub = {"beta_bk": bv, "theta": theta, "k": kk, "r": ratio, "y": yv}
-                    count = (
-                        float(c_expr.subs({x: sub[x.name] for x in c_expr.free_symbols}))
-                        if c_expr is not None
-                        else None
-                    )
-                    share = (
-                        float(e_expr.subs({x: sub[x.name] for x in e_expr.free_symbols}))
-                        if e_expr is not None
-                        else None
-                    )
-                    M, N, f = _book_adversary(
-                        ctx.profile, ctx.seed, str(ctx.device), kk, theta, ratio, yv, count, share, kp_graph
-                    )
-                    ft = torch.tensor(f, dtype=torch.float64)
-                    parts.append(
-                        measure_condition(
-                            claim.relation,
-                            vals,
-                            ft <= a,
-                            how=f"k={kk}, θ={theta}, r={ratio}, |Y|/|T|={yv}, β={bv}",
-                            mask=mask,
-                            observed=ft,
-                            bound=a,
-                            describe=lambda i, M=M, N=N, f=f, c=count, e=share: {
-                                "M": M,
-                                "N": N,
-                                "exceptional fraction (adversarial Y)": f,
-                                "count threshold": c,
-                                "share threshold": e,
-                                "seed": ctx.seed,
-                            },
-                        )
-                    )
-    return [_combine("greedy adversarial Y on random skill graphs (book's condition)", parts)]
+    parts = [
+        _book_part(claim, ctx, kk, theta, ratio, yv, bv)
+        for ratio in RATIOS
+        for kk, theta in CASES
+        for yv in _error_set_sizes(claim, theta)
+        for bv in BOOK_BETAS
+    ]
+    real = [p for p in parts if p is not None]
+    return [_combine("greedy adversarial Y on random skill graphs (book's condition)", real)]
 
 
-def _measure_book_grid(claim, ctx) -> list[Measurement]:
+def _measure_book_grid(claim) -> list[Measurement]:
     """A non-condition relation over (θ, k, α, β): evaluated on an (α, β) grid; θ and k from the
     claim's Eq assumptions where it fixes them, else Figure 15.2's cases."""
     if isinstance(claim.relation, sp.Equality):
@@ -371,9 +371,19 @@ def _measure_book_grid(claim, ctx) -> list[Measurement]:
     return [_combine("(15.16) on an (α, β) grid", parts)]
 
 
+def measure_book(claim, ctx: RunContext) -> list[Measurement]:
+    """A relation over the book's (θ, k, α, β): a condition against the greedy adversary on random
+    skill graphs; any other relation on an (α, β) grid."""
+    return _measure_book_condition(claim, ctx) if claim.condition else _measure_book_grid(claim)
+
+
 # ----------------------------------------------------------------------------- exact counts
 def _lbinom(n, j):
     return torch.lgamma(n + 1) - torch.lgamma(j + 1) - torch.lgamma(n - j + 1)
+
+
+def _lcomb(n: float, j: float) -> float:
+    return math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1)
 
 
 def _log_tail_pair(n1: int, n2: int, beta: float, alpha: float) -> float:
@@ -395,7 +405,11 @@ def _log_tail_pair(n1: int, n2: int, beta: float, alpha: float) -> float:
     return float(torch.logsumexp(tot.reshape(-1), 0))
 
 
-@functools.lru_cache(maxsize=4)
+def union_instances(ctx: RunContext) -> dict:
+    """ln E[#bad (Y, Z)] exactly on small graphs (N, M, θ, β, k, α), once per run."""
+    return ctx.cached(("emergence union instances",), _union_instances)
+
+
 def _union_instances() -> dict:
     rows = []
     for N_, M_ in ((20, 10), (40, 20), (30, 60)):
@@ -406,16 +420,15 @@ def _union_instances() -> dict:
                         nY, nZ = theta * N_, beta * M_
                         if abs(nY - round(nY)) > 1e-9 or abs(nZ - round(nZ)) > 1e-9:
                             continue
-                        lcT = math.lgamma(N_ + 1) - math.lgamma(nY + 1) - math.lgamma(N_ - nY + 1)
-                        lcS = math.lgamma(M_ + 1) - math.lgamma(nZ + 1) - math.lgamma(M_ - nZ + 1)
                         lp = _log_tail_pair(int(round(kk * nY)), int(round(kk * (N_ - nY))), beta, alpha)
-                        rows.append((N_, M_, theta, beta, kk, alpha, lcT + lcS + lp))
+                        rows.append((N_, M_, theta, beta, kk, alpha, _lcomb(N_, nY) + _lcomb(M_, nZ) + lp))
     t = torch.tensor(rows, dtype=torch.float64)
     return {n: t[:, i : i + 1] for i, n in enumerate(("N", "M", "theta", "beta", "k", "alpha", "lw"))}
 
 
-def _measure_union(claim, ctx) -> list[Measurement]:
-    vals = dict(_union_instances())
+def measure_union(claim, ctx: RunContext) -> list[Measurement]:
+    """The union-bound inequality against the exact ln E[#bad (Y, Z)], on a grid of s."""
+    vals = dict(union_instances(ctx))
     vals["s"] = torch.logspace(-2, 1.5, 40, dtype=torch.float64)[None, :]
     tol = 1e-9 * (1 + vals["lw"].abs() + vals["N"] * vals["k"] * (1 + vals["s"]))
     return [
@@ -423,69 +436,71 @@ def _measure_union(claim, ctx) -> list[Measurement]:
     ]
 
 
-@functools.lru_cache(maxsize=4)
+def _log_expected_count(S: int, T: int, a: float, th: float, kk: int, b: float) -> float:
+    """ln E[#(Y, Z)] of line 3983 (|Z| ≤ α|S|, more than αβθk|T| edges from Y into Z), exactly."""
+    z, y, m = a * S, th * T, a * b * th * kk * T
+    n = int(round(kk * y))
+    zs = torch.arange(0, int(round(z)) + 1, dtype=torch.float64)
+    q = (zs / S).clamp(1e-300, 1 - 1e-16)
+    j = torch.arange(n + 1, dtype=torch.float64)
+    lpmf = (
+        _lbinom(torch.tensor(float(n), dtype=torch.float64), j)[None, :]
+        + j[None, :] * torch.log(q[:, None])
+        + (n - j[None, :]) * torch.log1p(-q[:, None])
+    )
+    lpmf[0] = torch.where(j == 0, 0.0, -math.inf)  # z = 0: no edge into Z
+    tail = torch.logsumexp(lpmf.masked_fill(j[None, :] < m - 1e-9, -math.inf), -1)
+    lz = torch.logsumexp(_lbinom(torch.tensor(float(S), dtype=torch.float64), zs) + tail, 0)
+    return float(lz) + math.lgamma(T + 1) - math.lgamma(y + 1) - math.lgamma(T - y + 1)
+
+
+def count_instances(ctx: RunContext) -> dict:
+    """The count (15.17) and its binomial factors exactly on small graphs, once per run."""
+    return ctx.cached(("emergence count instances",), _count_instances)
+
+
 def _count_instances() -> dict:
     rows = []
-    for S in (10, 20, 40):
-        for T in (20, 50, 100):
-            for a in (0.1, 0.2, 0.5):
-                for th in (0.1, 0.2):
-                    for kk in (2, 4, 8):
-                        for b in (0.5, 1.5, 2.0, 3.0):
-                            z, y, m = a * S, th * T, a * b * th * kk * T
-                            if any(abs(v - round(v)) > 1e-9 for v in (z, y, m)) or a * b >= 1 or m > kk * y:
-                                continue
-                            n = int(round(kk * y))
-                            zs = torch.arange(0, int(round(z)) + 1, dtype=torch.float64)
-                            q = (zs / S).clamp(1e-300, 1 - 1e-16)
-                            j = torch.arange(n + 1, dtype=torch.float64)
-                            lpmf = (
-                                _lbinom(torch.tensor(float(n), dtype=torch.float64), j)[None, :]
-                                + j[None, :] * torch.log(q[:, None])
-                                + (n - j[None, :]) * torch.log1p(-q[:, None])
-                            )
-                            lpmf[0] = torch.where(j == 0, 0.0, -math.inf)  # z = 0: no edge into Z
-                            tail = torch.logsumexp(lpmf.masked_fill(j[None, :] < m - 1e-9, -math.inf), -1)
-                            lew = (
-                                float(
-                                    torch.logsumexp(
-                                        _lbinom(torch.tensor(float(S), dtype=torch.float64), zs) + tail, 0
-                                    )
-                                )
-                                + math.lgamma(T + 1)
-                                - math.lgamma(y + 1)
-                                - math.lgamma(T - y + 1)
-                            )
-                            lS = math.lgamma(S + 1) - math.lgamma(z + 1) - math.lgamma(S - z + 1)
-                            lT = math.lgamma(T + 1) - math.lgamma(y + 1) - math.lgamma(T - y + 1)
-                            lK = math.lgamma(n + 1) - math.lgamma(m + 1) - math.lgamma(n - m + 1)
-                            rows.append((S, T, a, b, th, kk, lew, lS, lT, lK))
+    for S, T, a, th, kk, b in (
+        (S, T, a, th, kk, b)
+        for S in (10, 20, 40)
+        for T in (20, 50, 100)
+        for a in (0.1, 0.2, 0.5)
+        for th in (0.1, 0.2)
+        for kk in (2, 4, 8)
+        for b in (0.5, 1.5, 2.0, 3.0)
+    ):
+        z, y, m = a * S, th * T, a * b * th * kk * T
+        if any(abs(v - round(v)) > 1e-9 for v in (z, y, m)) or a * b >= 1 or m > kk * y:
+            continue
+        lew = _log_expected_count(S, T, a, th, kk, b)
+        rows.append((S, T, a, b, th, kk, lew, _lcomb(S, z), _lcomb(T, y), _lcomb(int(round(kk * y)), m)))
     t = torch.tensor(rows, dtype=torch.float64)
-    return {
-        nm: t[:, i]
-        for i, nm in enumerate(("S", "T", "alpha_bk", "beta_bk", "theta", "k", "lEW", "lcSb", "lcTb", "lcKb"))
-    }
+    keys = ("S", "T", "alpha_bk", "beta_bk", "theta", "k", "lEW", "lcSb", "lcTb", "lcKb")
+    return {nm: t[:, i] for i, nm in enumerate(keys)}
 
 
-def _measure_count(claim, ctx) -> list[Measurement]:
-    vals = dict(_count_instances())
-    rels = _rels(claim)
+def measure_count(claim, ctx: RunContext) -> list[Measurement]:
+    """A relation over the count (15.17) (``l17`` by the claim's or the theorem's definition) on
+    the exact small-graph table, where the claim's assumptions hold."""
+    vals = dict(count_instances(ctx))
     d = _defined(claim, "l17")
-    if "l17" in _names(claim.relation):
+    if "l17" in names(claim.relation):
         if d is None:
-            count_def = em.THEOREM.assumption("count_def").relation
+            count_def = book.THEOREM.assumption("count_def").relation
             assert count_def is not None  # a definition: l17 = ...
             d = count_def.rhs  # l17 is ln(15.17) by its definition
         vals["l17"] = to_torch(d)({x.name: vals[x.name] for x in d.free_symbols})
     mask = torch.ones_like(vals["S"], dtype=torch.bool)
-    for x in rels:
-        if not _names(x) & {"l17"}:
+    for x in _rels(claim):
+        if "l17" not in names(x):
             mask &= _holds(x, vals)
     tol = 1e-9 * (1 + vals["T"] * vals["k"])
     return [measure_relation(claim.relation, vals, tol, how="exact counts on small graphs", mask=mask)]
 
 
-def _measure_entropy(claim, ctx) -> list[Measurement]:
+def measure_entropy(claim, ctx: RunContext) -> list[Measurement]:
+    """An entropy bound on ln C(n, j), on every 1 ≤ j < n ≤ 120."""
     n = torch.arange(1, 121, dtype=torch.float64)[:, None]
     j = torch.arange(1, 120, dtype=torch.float64)[None, :]
     mask = j < n
@@ -499,10 +514,11 @@ def _measure_entropy(claim, ctx) -> list[Measurement]:
 
 
 # ----------------------------------------------------------------------------- Markov
-def _measure_markov_loss(claim, ctx) -> list[Measurement]:
-    g = torch.Generator().manual_seed(ctx.seed)
-    assumed = "mk_loss" in claim.assumptions
-    lo = 0.0 if assumed else -1.0  # without the assumption, losses may be negative
+def measure_markov_loss(claim, ctx: RunContext) -> list[Measurement]:
+    """Markov's inequality for losses: random losses (negative ones where the claim drops
+    ``mk_loss``), and the extremal losses in {0, 1/2}."""
+    g = generator(ctx.seed_for("emergence Markov", "losses"), CPU)
+    lo = 0.0 if "mk_loss" in claim.assumptions else -1.0  # without the assumption, losses may be negative
     L = lo + (2 - lo) * torch.rand(400, 40, generator=g, dtype=torch.float64) ** 2
     vals = {"yfrac": (L >= 0.5).double().mean(-1), "dloss": L.mean(-1)}
     out = [measure_relation(claim.relation, vals, 1e-12, how="random losses")]
@@ -520,8 +536,10 @@ def _measure_markov_loss(claim, ctx) -> list[Measurement]:
     return out
 
 
-def _measure_markov_int(claim, ctx) -> list[Measurement]:
-    g = torch.Generator().manual_seed(ctx.seed + 1)
+def measure_markov_int(claim, ctx: RunContext) -> list[Measurement]:
+    """P(W = 0) against E W for integer W: random laws on {0, …, 5} (on a non-integer support
+    where the claim drops ``mk_int``), and the extremal W ∈ {0, 1}."""
+    g = generator(ctx.seed_for("emergence Markov", "laws of W"), CPU)
     P = torch.rand(400, 6, generator=g, dtype=torch.float64)
     P = P / P.sum(-1, keepdim=True)
     support = (
@@ -545,7 +563,7 @@ def curve_height(
 ) -> torch.Tensor:
     """βθ on the performance curve at each α: the smallest β in (1, 1/α) with cond < 0 (cond is
     (15.16)'s left side, decreasing in β there), by bisection; inf where no β works."""
-    cond = em.COND_1516 if cond is None else cond
+    cond = book.COND_1516 if cond is None else cond
     fn = to_torch(cond)
     base = {"alpha_bk": alpha, "theta": torch.full_like(alpha, theta), "k": torch.full_like(alpha, float(kk))}
     if ratio is not None:
@@ -563,7 +581,12 @@ def curve_height(
     return torch.where(ok, hi * theta, torch.full_like(alpha, math.inf))
 
 
-@functools.lru_cache(maxsize=4)
+def curves_table(ctx: RunContext) -> dict:
+    """(15.16)'s curves at θ ∈ {0.05, 0.1, 0.2, 0.3} and k ∈ {2, 4, 8, 16} on every fourth α of
+    the grid, once per run (the curves family and the curves experiment read them)."""
+    return ctx.cached(("emergence curves",), _curves)
+
+
 def _curves() -> dict:
     alpha = torch.tensor(ALPHA_GRID[::4], dtype=torch.float64)
     out = {}
@@ -573,81 +596,139 @@ def _curves() -> dict:
     return {"alpha": alpha, "h": out}
 
 
-def _measure_curves(claim, ctx) -> list[Measurement]:
-    c = _curves()
+def measure_curves(claim, ctx: RunContext) -> list[Measurement]:
+    """A comparison of two performance curves, on every pair of tabulated curves the claim's
+    assumptions allow: every point of the first needs a higher point of the second."""
+    c = curves_table(ctx)
     keys = list(c["h"])
     rels = _rels(claim)
     parts = []
-    for t1, k1 in keys:
-        for t2, k2 in keys:
-            if (t1, k1) == (t2, k2):
-                continue
-            pv = {
-                n: torch.tensor(float(v), dtype=torch.float64)
-                for n, v in (("theta1", t1), ("theta2", t2), ("k1", k1), ("k2", k2))
-            }
-            if not all(bool(_holds(x, pv)) for x in rels):
-                continue
-            h1, h2 = c["h"][(t1, k1)], c["h"][(t2, k2)]
-            # Definition 15.9.2's quantifier: every point of the first curve needs a higher point of the
-            # second at the same α (a curve with no point at α counts as height +inf there)
-            on_first = torch.isfinite(h1)
-            parts.append(
-                measure_relation(
-                    claim.relation,
-                    {"y1": h1, "y2": h2} | pv,
-                    1e-9,
-                    mask=on_first,
-                    how=f"(θ, k) = ({t1}, {k1}) vs ({t2}, {k2})",
-                    describe=lambda i, t1=t1, k1=k1, t2=t2, k2=k2: {
-                        "alpha": float(c["alpha"][i]),
-                        "theta1": t1,
-                        "k1": k1,
-                        "theta2": t2,
-                        "k2": k2,
-                    },
-                )
+    for (t1, k1), (t2, k2) in ((a, b) for a in keys for b in keys if a != b):
+        pv = {
+            n: torch.tensor(float(v), dtype=torch.float64)
+            for n, v in (("theta1", t1), ("theta2", t2), ("k1", k1), ("k2", k2))
+        }
+        if not all(bool(_holds(x, pv)) for x in rels):
+            continue
+        h1, h2 = c["h"][(t1, k1)], c["h"][(t2, k2)]
+        # Definition 15.9.2's quantifier: every point of the first curve needs a higher point of the
+        # second at the same α (a curve with no point at α counts as height +inf there)
+        parts.append(
+            measure_relation(
+                claim.relation,
+                {"y1": h1, "y2": h2} | pv,
+                1e-9,
+                mask=torch.isfinite(h1),
+                how=f"(θ, k) = ({t1}, {k1}) vs ({t2}, {k2})",
+                describe=lambda i, t1=t1, k1=k1, t2=t2, k2=k2: {
+                    "alpha": float(c["alpha"][i]),
+                    "theta1": t1,
+                    "k1": k1,
+                    "theta2": t2,
+                    "k2": k2,
+                },
             )
+        )
     return [_combine("curves of (15.16) in the plotted coordinates (1 − α, βθ)", parts)]
 
 
-# ----------------------------------------------------------------------------- dispatch
+# ----------------------------------------------------------------------------- the families
+def _reading(quantities) -> tuple[str, ...]:
+    """The theorem's assumptions over ``quantities``: those a family reads from a claim."""
+    return tuple(
+        a.key
+        for a in book.THEOREM.assumptions
+        if a.relation is not None and names(a.relation) <= set(quantities)
+    )
+
+
+def _has(*quantities: str):
+    """A family's further test: the relation names at least one of ``quantities``."""
+    return lambda rel: bool(names(rel) & set(quantities))
+
+
+FAMILIES = (
+    Family(
+        "adversarial Y, suite's condition",
+        SUITE,
+        measure_every_Y,
+        doc="random skill graphs (k, θ) of Figure 15.2 at r = N/M ∈ {5, 0.1}; a greedy adversarial Y "
+        "of size θN; the condition (at its best s on a log grid) against the failed fraction, at "
+        "every β = j/M",
+        accepts=_has(*(SUITE - BOOK)),
+    ),
+    Family(
+        "book's condition and (15.16)",
+        BOOK,
+        measure_book,
+        doc="a condition: random skill graphs (k'-tuples where Sp is defined), |Y|/|T| ∈ {θ/2, θ, 1} "
+        "as the assumptions on y allow, β ∈ {0.5, 2, 3, 5, 8}, the threshold c or e the assumptions "
+        "define, a greedy adversary against the α grid; any other relation on an (α, β) grid at "
+        "Figure 15.2's (k, θ) or those the assumptions fix",
+        assumptions=_reading(BOOK | {"y", "r", "c", "e", "Sp", "kp", "S"}),
+    ),
+    Family(
+        "exact union-bound counts",
+        UNION,
+        measure_union,
+        doc="ln E[#bad (Y, Z)] exactly (a double binomial sum) on small graphs, s on a log grid",
+        accepts=_has("lw"),
+    ),
+    Family(
+        "exact counts (15.17)",
+        COUNT,
+        measure_count,
+        doc="the count (15.17) and its binomial factors exactly on small graphs (|S|, |T|, α, θ, k, β)",
+        assumptions=_reading(COUNT | {"lcSb", "lcTb", "lcKb"}),
+        accepts=_has("lEW", "l17"),
+    ),
+    Family(
+        "ln C(n, j)",
+        ENTROPY,
+        measure_entropy,
+        doc="ln C(n, j) on every 1 ≤ j < n ≤ 120",
+        accepts=lambda rel: names(rel) == ENTROPY,
+    ),
+    Family(
+        "Markov: losses",
+        MARKOV_LOSS,
+        measure_markov_loss,
+        doc="random losses in [0, 2] (in [−1, 2] without mk_loss); the extremal losses in {0, 1/2}",
+        assumptions=("mk_loss",),
+    ),
+    Family(
+        "Markov: integer W",
+        MARKOV_INT,
+        measure_markov_int,
+        doc="random laws of W on {0, …, 5} (a non-integer support without mk_int); the extremal W ∈ {0, 1}",
+        assumptions=("mk_int",),
+    ),
+    Family(
+        "performance curves",
+        CURVES,
+        measure_curves,
+        doc="the curves of (15.16) at θ ∈ {0.05, 0.1, 0.2, 0.3}, k ∈ {2, 4, 8, 16}, pairwise",
+        assumptions=_reading(CURVES),
+        accepts=_has("y1", "y2"),
+    ),
+)
+
+
 def measure(claim, ctx: RunContext) -> list[Measurement]:
-    """The claim's relation on instances generated from its assumptions, by the quantities it is over."""
-    names = _names(claim.relation)
-    if claim.condition and names <= SUITE:
-        return _measure_every_Y(claim, ctx)
-    if claim.condition and names <= BOOK:
-        return _measure_book(claim, ctx)
-    if "lw" in names and names <= {"lw", "N", "M", "theta", "beta", "alpha", "k", "s"}:
-        return _measure_union(claim, ctx)
-    if names & {"lEW", "l17"} and names <= {"lEW", "l17", "S", "T", "alpha_bk", "beta_bk", "theta", "k"}:
-        return _measure_count(claim, ctx)
-    if names == {"lcn", "n", "tt"}:
-        return _measure_entropy(claim, ctx)
-    if names <= {"yfrac", "dloss"} and names:
-        return _measure_markov_loss(claim, ctx)
-    if names <= {"p0", "EW"} and names:
-        return _measure_markov_int(claim, ctx)
-    if names & {"y1", "y2"} and names <= {"y1", "y2", "theta1", "theta2", "k1", "k2"}:
-        return _measure_curves(claim, ctx)
-    if names <= BOOK and names:
-        return _measure_book_grid(claim, ctx)
-    return [skipped("emergence numerics", f"no instance family computes {sorted(names)}")]
-
-
-FUNCTIONS = {"curve_height": curve_height, "certified_beta": certified_beta}
+    return measure_on(FAMILIES, claim, ctx)
 
 
 # ----------------------------------------------------------------------------- experiments
-def experiments(ctx: RunContext) -> list[Experiment]:
+def adversary(ctx: RunContext) -> Experiment:
+    """Every Y: in each setting (k, θ, r) the certified β of the suite's condition against the
+    failed fraction under the greedy adversarial Y (and under random Y)."""
     t0 = time.perf_counter()
-    rel = em.THEOREM.claim("every_Y").relation
+    rel = book.THEOREM.claim("every_Y").relation
     comps, measured, px, pb, pa = [], {}, [], [], []
     for ratio in RATIOS:
         for kk, theta in CASES:
-            M, N, adv, rnd = _suite_adversary(ctx.profile, ctx.seed, str(ctx.device), kk, theta, ratio)
-            b = certified_beta(rel, theta=theta, kk=kk, ratio=ratio, M=M, N=N, device=ctx.device)
+            M, N, adv, rnd = suite_adversary(ctx, kk, theta, ratio)
+            b = certified(ctx, rel, kk, theta, ratio, M, N)
             measured[f"k = {kk}, θ = {theta}, r = {ratio}"] = (
                 f"adversarial {adv:.4f}, random ≤ {rnd:.4f}, certified β {'—' if b is None else f'{b:.4f}'}"
             )
@@ -661,7 +742,7 @@ def experiments(ctx: RunContext) -> list[Experiment]:
                 px.append(kk)
                 pb.append(1.0 if b is None else b)
                 pa.append(max(adv, 1e-4))
-    adv_exp = Experiment(
+    return Experiment(
         key="adversary",
         title=f"Every Y: certified β vs the failed fraction under a greedy adversarial Y (α = {ALPHA_FAIL})",
         comparisons=comps,
@@ -678,74 +759,90 @@ def experiments(ctx: RunContext) -> list[Experiment]:
             "log",
         ),
     )
-    t1 = time.perf_counter()
-    alpha = torch.tensor(ALPHA_GRID[::4], dtype=torch.float64)
-    series, comps2, meas2 = [], [], {}
+
+
+def _curve_series(label: str, alpha: torch.Tensor, h: torch.Tensor) -> Series:
+    """A curve in the plotted coordinates (1 − α, βθ), at the α where it has a point."""
+    fin = torch.isfinite(h)
+    return Series(label, "line", (1 - alpha[fin]).tolist(), h[fin].tolist())
+
+
+def _finite_r_curves(ctx: RunContext) -> tuple[list, list, dict]:
+    """(15.16)'s curves at θ = 0.1 beside the curves with the dropped term H(α)/r (r = 5), and
+    the curves at k = 8 for θ = 0.05, 0.1, 0.2: the series, the comparisons, the point counts."""
+    table = curves_table(ctx)
+    alpha = table["alpha"]
+    series, comps, meas = [], [], {}
     for kk in (2, 4, 8, 16):
-        h = curve_height(alpha, 0.1, kk)
-        hu = curve_height(alpha, 0.1, kk, cond=em.PREDICTED["union_1516"], ratio=RATIOS[0])
+        h = table["h"][(0.1, kk)]
+        hu = curve_height(alpha, 0.1, kk, cond=book.PREDICTED["union_1516"], ratio=RATIOS[0])
         fin, finu = torch.isfinite(h), torch.isfinite(hu)
-        series.append(
-            Series(f"(15.16) as written, k = {kk}", "line", (1 - alpha[fin]).tolist(), h[fin].tolist())
-        )
-        series.append(
-            Series(
-                f"with H(α)/r, r = {RATIOS[0]}, k = {kk}",
-                "line",
-                (1 - alpha[finu]).tolist(),
-                hu[finu].tolist(),
-            )
-        )
+        series.append(_curve_series(f"(15.16) as written, k = {kk}", alpha, h))
+        series.append(_curve_series(f"with H(α)/r, r = {RATIOS[0]}, k = {kk}", alpha, hu))
         both = fin & finu
-        meas2[f"k = {kk}: points on the (15.16) curve / on the finite-r curve"] = (
+        meas[f"k = {kk}: points on the (15.16) curve / on the finite-r curve"] = (
             f"{int(fin.sum())} / {int(finu.sum())}"
         )
         if bool(both.any()):
-            comps2.append(
-                Comparison(
-                    f"finite-r curve above (15.16)'s (k = {kk})", float((hu - h)[both].min()), ">=", 0.0, 1e-9
-                )
-            )
+            gap = float((hu - h)[both].min())
+            comps.append(Comparison(f"finite-r curve above (15.16)'s (k = {kk})", gap, ">=", 0.0, 1e-9))
     for th in (0.05, 0.1, 0.2):
-        h = curve_height(alpha, th, 8)
-        fin = torch.isfinite(h)
-        series.append(Series(f"(15.16), k = 8, θ = {th}", "line", (1 - alpha[fin]).tolist(), h[fin].tolist()))
-    # the suite's condition, in the same coordinates: x = 1 − certified failed share,
-    # y = α (share of own edges)
+        series.append(_curve_series(f"(15.16), k = 8, θ = {th}", alpha, table["h"][(th, 8)]))
+    return series, comps, meas
+
+
+def _suite_points(ctx: RunContext) -> list[Series]:
+    """The suite's condition in the curves' coordinates: x = 1 − certified failed share, y = α
+    (the share of a skill's own edges), at θ = 0.1 and r = 5."""
+    rel = book.THEOREM.claim("every_Y").relation
+    alpha = next(x for x in rel.free_symbols if x.name == "alpha")
     M, N = _sizes(ctx, RATIOS[0])
+    out = []
     for kk in (4, 8, 16):
         xs, ys = [], []
         for a_fail in (0.2, 0.3, 0.4, 0.5, 0.6):
-            rel_a = rel.subs(em.al, sp.Rational(a_fail).limit_denominator(100))
-            b = certified_beta(rel_a, theta=0.1, kk=kk, ratio=RATIOS[0], M=M, N=N, device=ctx.device)
+            rel_a = rel.subs(alpha, sp.Rational(a_fail).limit_denominator(100))
+            b = certified(ctx, rel_a, kk, 0.1, RATIOS[0], M, N)
             if b is not None:
                 xs.append(1 - b)
                 ys.append(a_fail)
-        series.append(
-            Series(f"suite's union bound (every Y), k = {kk}, r = {RATIOS[0]}, N = {N}", "points", xs, ys)
-        )
-    curves = Experiment(
+        label = f"suite's union bound (every Y), k = {kk}, r = {RATIOS[0]}, N = {N}"
+        out.append(Series(label, "points", xs, ys))
+    return out
+
+
+def curves(ctx: RunContext) -> Experiment:
+    """Performance curves: (15.16) as written, with the dropped term H(α)/r (its curve lies
+    above), and the suite's union-bound condition in the same coordinates."""
+    t0 = time.perf_counter()
+    series, comps, meas = _finite_r_curves(ctx)
+    series += _suite_points(ctx)
+    return Experiment(
         key="curves",
         title="Performance curves (θ = 0.1; k = 8 at θ = 0.05, 0.1, 0.2): (15.16) as written, with the "
         "dropped term H(α)/r, and the suite's union-bound condition",
-        comparisons=comps2,
-        measured=meas2,
+        comparisons=comps,
+        measured=meas,
         predicted={"finite-r curve": "above (15.16)'s (it adds H(α)/r > 0 to the condition)"},
         formula="(15.16): H(θ) + kθ(H(βα) − βα ln(1/α) − (1 − βα) ln(1/(1 − α))) < 0",
         instances=len(series),
-        wall_s=time.perf_counter() - t1,
+        wall_s=time.perf_counter() - t0,
         plot=Plot("1 − α (share of skills)", "βθ (share of edges to Y)", series),
     )
-    return [adv_exp, curves]
+
+
+EXPERIMENTS = (adversary, curves)
 
 
 def tightness(ctx: RunContext) -> list[TightnessRow]:
-    rel = em.THEOREM.claim("every_Y").relation
+    """The strongest Y found against the certified β, per case of Figure 15.2 at r = 5 (the
+    experiment's cached adversary runs and certified β)."""
+    rel = book.THEOREM.claim("every_Y").relation
     rows = []
     for kk, theta in CASES:
         ratio = RATIOS[0]
-        M, N, adv, rnd = _suite_adversary(ctx.profile, ctx.seed, str(ctx.device), kk, theta, ratio)
-        b = certified_beta(rel, theta=theta, kk=kk, ratio=ratio, M=M, N=N, device=ctx.device)
+        M, N, adv, rnd = suite_adversary(ctx, kk, theta, ratio)
+        b = certified(ctx, rel, kk, theta, ratio, M, N)
         if b is None:
             continue
         rows.append(

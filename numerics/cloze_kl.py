@@ -23,7 +23,7 @@ import torch
 from dlverify.numerics import distributions as dist
 from dlverify.numerics import language as lang
 from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, gamma
+from dlverify.numerics.device import RunContext, gamma, generator
 from dlverify.numerics.evidence import can_evaluate, measure_relation, violation_mask
 from dlverify.numerics.lambdify import to_torch
 from dlverify.theorems import cloze_kl as book
@@ -94,7 +94,7 @@ def quantities(
     if subset == "optimal":
         A = Astar
     else:
-        g = torch.Generator(device=p.device).manual_seed(seed)
+        g = generator(seed, p.device)
         A = torch.rand(p.shape, generator=g, dtype=p.dtype, device=p.device) < 0.5
     pA_, qA_ = (p * A).sum(-1), (q * A).sum(-1)
     pAc_, qAc_ = (p * ~A).sum(-1), (q * ~A).sum(-1)

@@ -30,11 +30,7 @@ def degrees(edges: Tensor, M: int) -> Tensor:
 
 def failed(edges: Tensor, Y: Tensor, M: int, alpha: float) -> Tensor:
     """Boolean (B, M): skill failed under each of B error sets Y (a (B, N) boolean mask)."""
-    B = Y.shape[0]
-    into = torch.zeros(B, M, dtype=torch.float64, device=edges.device)
-    w = Y.to(torch.float64)[:, :, None].expand(-1, -1, edges.shape[1]).reshape(B, -1)
-    into.scatter_add_(1, edges.reshape(1, -1).expand(B, -1), w)
-    return into >= alpha * degrees(edges, M).to(torch.float64)
+    return edges_into(edges, Y, M) >= alpha * degrees(edges, M).to(torch.float64)
 
 
 def _top_pieces(edges: Tensor, skill_weight: Tensor, nY: int) -> Tensor:
@@ -133,16 +129,12 @@ def adversarial_failed(
     best, best_Y = -1.0, None
     for _ in range(rounds):
         Y = _top_pieces(edges, W, nY)
-        F = failed(edges, Y, M, alpha)
-        frac = F.double().mean(-1)
+        into = edges_into(edges, Y, M)
+        frac = (into >= alpha * deg).double().mean(-1)  # the failed share (see :func:`failed`)
         j = int(frac.argmax())
         if float(frac[j]) > best:
             best, best_Y = float(frac[j]), Y[j].clone()
         # re-target: skills with at least half the needed share of their edges in Y
-        B = Y.shape[0]
-        into = torch.zeros(B, M, dtype=torch.float64, device=edges.device)
-        w = Y.to(torch.float64)[:, :, None].expand(-1, -1, edges.shape[1]).reshape(B, -1)
-        into.scatter_add_(1, edges.reshape(1, -1).expand(B, -1), w)
         near = into >= 0.5 * alpha * deg
         W = torch.where(near, 1 / deg.clamp_min(1), torch.zeros_like(W))
     return {"fraction": best, "Y": best_Y}

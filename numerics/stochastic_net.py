@@ -39,7 +39,7 @@ class Split:
 
 
 def _three_way(name: str, X: Tensor, y: Tensor, classes: int, *, seed: int, fractions=(0.4, 0.4)) -> Split:
-    g = torch.Generator().manual_seed(seed)
+    g = generator(seed, torch.device("cpu"))
     perm = torch.randperm(X.shape[0], generator=g)
     X, y = X[perm], y[perm]
     a = int(fractions[0] * X.shape[0])
@@ -191,7 +191,7 @@ def train_posterior(
         [torch.full_like(m, rho0).requires_grad_(True) for m in prior_mean],
     )
     opt = torch.optim.Adam(post.mu + post.rho, lr=lr)
-    g = torch.Generator(device=X.device).manual_seed(seed)
+    g = generator(seed, X.device)
     for _ in range(steps):
         idx = torch.randint(0, X.shape[0], (min(batch, X.shape[0]),), generator=g, device=X.device)
         ws = post.sample(mc, g)
@@ -208,7 +208,7 @@ def stochastic_error(
     post: GaussianPosterior, X: Tensor, y: Tensor, *, n_samples: int, seed: int, chunk: int = 64
 ) -> Tensor:
     """0-1 error of each of ``n_samples`` independent weight draws on (X, y): a (n_samples,) tensor."""
-    g = torch.Generator(device=X.device).manual_seed(seed)
+    g = generator(seed, X.device)
     out = []
     for a in range(0, n_samples, chunk):
         ws = post.sample(min(chunk, n_samples - a), g)

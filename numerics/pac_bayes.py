@@ -412,7 +412,7 @@ FAMILIES = (
         "hypotheses, one hypothesis at risk 1/2 or 2/m, Gaussian posteriors over linear classifiers; "
         "losses in [0, 4] and [0, 25], a prior chosen after S and a memorising rule where the claim "
         "drops the hypothesis they violate); an exact binomial test of the failure rate per setting "
-        "and δ, family-wise false alarm ALPHA",
+        f"and δ, family-wise false alarm {ALPHA:g} per claim",
         assumptions=("loss_range", "prior_fixed", "confidence_event", "moment_kl")
         + tuple(
             a.key

@@ -177,8 +177,16 @@ def test_each_assumption_dropped_in_turn():
     assert status["0 < eta"] == "needed"
     assert status["f1 <= f0 - eta*(1 - L*eta/2)*g**2"] == "needed"
     assert status["L > 0"] == "redundant"  # eta > 0 and eta <= 1/L already make L positive
-    needed = [n for n in r.necessity if n.status == "needed"]
-    assert all("without it: at " in n.detail for n in needed)
+    # each counterexample breaks the assumption dropped (exactly), and only that one
+    problem = solve.parse(*TRUE["descent_step"][:2])
+    rels = {sp.sstr(c): c for c in problem.constraints}
+    rels["f1 <= f0 - eta*(1 - L*eta/2)*g**2"] = rels.pop(sp.sstr(problem.constraints[-1]))
+    for n in r.necessity:
+        if n.status != "needed":
+            continue
+        pt = {problem.symbols[k]: sp.Rational(v) for k, v in n.point.items()}
+        broken = [k for k, c in rels.items() if c.xreplace(pt) is not sp.true]
+        assert broken == [n.assumption], (n.assumption, broken)
 
 
 def test_tightness_sup_of_the_ratio_and_where_it_is_attained():
@@ -188,6 +196,15 @@ def test_tightness_sup_of_the_ratio_and_where_it_is_attained():
     vals = list(t["attained"].values())
     assert len(set(vals)) == 1  # AM-GM is attained where x = y = z
     assert t["sup"] <= 1 + 1e-12
+    problem = solve.parse(*TRUE["am_gm_3"][:2])
+    pt = {problem.symbols[k]: v for k, v in t["attained"].items()}
+    assert problem.slack.xreplace(pt) == 0
+
+
+def test_tightness_approached_but_not_attained():
+    """x/(1 + x) <= 1 for x >= 0: the ratio tends to 1 as x grows and is never 1."""
+    t = check("x/(1 + x) <= 1", ["x >= 0"], necessity=False).tightness
+    assert t["attained"] is None and 0.99 < t["sup"] < 1, t
 
 
 def test_implies_in_the_claim_is_an_assumption():
@@ -206,6 +223,9 @@ def test_branch_and_bound_proves_and_refutes_on_a_bounded_box():
     assert out.proof is None and out.counterexample is not None
     holds, value = _independent(problem, out.counterexample.point)
     assert holds and value < 0
+    # true only where y >= x: the boxes below the diagonal must be cut by that assumption
+    out = solve.bnb_decide(solve.parse("exp(y) >= exp(x) - 1/10", ["0 <= x <= 1", "0 <= y <= 1", "y >= x"]))
+    assert out.proof is not None, out.notes
 
 
 def test_prove_for_the_suites_own_relations():
@@ -351,3 +371,19 @@ def test_a_claim_measured_on_an_instance_family():
     assert sum(m.checked for m in r.family) > 0 and not any(m.violations for m in r.family)
     r = check("f1 <= f0 - eta*g2", where, family="descent_lemma:one step", necessity=False)
     assert r.answer == "false" and r.proof is None and any(m.violations for m in r.family)
+
+
+def test_the_torch_search_descends_to_what_random_instances_miss():
+    """A claim false only in a disc of radius 1e-4 inside [-100, 100]^2: random draws miss it,
+    the batched gradient descent of the slack lands in it (and the point is certified)."""
+    from dlverify.numerics import search
+
+    claim = "(x - 0.123456)**2 + (y - 0.654321)**2 >= 1e-8"
+    problem = solve.parse(claim, ["-100 <= x <= 100", "-100 <= y <= 100"])
+    space = solve.space(problem)
+    found = search.torch_search(space, starts=64, steps=300, seed=20261123, device="cpu")
+    assert found.restarts == 64 and found.instances > 0
+    cands = [solve.certify_float(problem, c.values, c.found_by, c.fixed) for c in found.candidates]
+    assert any(c is not None for c in cands), found.smallest
+    drawn = search.hypothesis_search(space, 200, 20261123)
+    assert drawn.instances > 0 and not drawn.candidates  # the random instances miss the disc

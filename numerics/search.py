@@ -348,7 +348,10 @@ def torch_search(
     gen = torch.Generator(device=dev)
     gen.manual_seed(derive_seed(seed, "torch_search", what) % (2**63 - 1))
     z = param.init(starts, gen, dev, dtype).requires_grad_(True)
-    opt = torch.optim.Adam([z], lr=0.05)
+    opt = torch.optim.Adam([z], lr=0.1)
+    # the step shrinks geometrically to 1e-4 of the first: coarse moves first, then the fine
+    # ones a thin violation region needs
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=1e-4 ** (1 / max(steps, 1)))
     for step in range(steps):
         vals = _batch_values(space, param, z, fns, round_ints=False)
         obj = _objective(fns, vals, maximise_ratio) + 10.0 * _penalty(space, fns, vals)
@@ -359,6 +362,7 @@ def torch_search(
         with torch.no_grad():
             z.grad = torch.nan_to_num(z.grad, nan=0.0, posinf=0.0, neginf=0.0)
         opt.step()
+        sched.step()
         if step % 25 == 24 or step == steps - 1:
             _harvest(space, param, z.detach(), fns, rep)
     rep.seconds = time.monotonic() - t0

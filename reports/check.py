@@ -50,6 +50,8 @@ class Necessity:
     assumption: str
     status: str
     detail: str
+    #: the certified counterexample without it (name -> exact value as text), when needed
+    point: dict | None = None
 
 
 @dataclasses.dataclass
@@ -240,7 +242,8 @@ def _necessity(problem, budget, seed: int, device: str, effort: str) -> list[Nec
                 runs.append(search.torch_search(space, budget["starts"] // 4, budget["steps"], seed, device))
             cex = _first_certified(dropped, [c for r in runs for c in r.candidates])
         if cex is not None:
-            out.append(Necessity(label, "needed", "without it: " + cex.show()))
+            point = {k: sp.sstr(v) for k, v in cex.point.items()}
+            out.append(Necessity(label, "needed", "without it: " + cex.show(), point))
             continue
         proof = z.proof or solve.kernel_proof(dropped, 1.0)
         if proof is not None:

@@ -481,15 +481,15 @@ EXPECTED = {
 
 
 def test_every_source_line_is_in_the_table_or_unchecked():
-    keys = [line.key for line in dl.AS_WRITTEN]
+    keys = [line.key for line in dl.THEOREM.as_written]
     assert len(keys) == len(set(keys))
-    for line in dl.AS_WRITTEN:
+    for line in dl.THEOREM.as_written:
         assert (line.key in EXPECTED) != bool(line.unchecked), line.key
 
 
 @pytest.mark.parametrize("key", sorted(EXPECTED))
 def test_source_line_verdict(ctx, marks, key):
-    line = next(x for x in dl.AS_WRITTEN if x.key == key)
+    line = next(x for x in dl.THEOREM.as_written if x.key == key)
     j, reading, corrected = judge_line(dl.THEOREM, line, marks, lambda c: nd.measure(c, ctx))
     record(TID, note=f"{line.cite()} {key}: {j.verdict.value}")
     assert j.verdict is EXPECTED[key], (key, j.detail)

@@ -517,7 +517,7 @@ def test_source_line_verdicts(ctx):
     """Every source line's verdict, computed through judge_line, against this table (a change of
     evidence that changes a verdict fails here); the rest are 'not checked' with a reason."""
     got = {}
-    for line in pb.AS_WRITTEN:
+    for line in pb.THEOREM.as_written:
         j, _, _ = _judge(line, ctx)
         got[line.key] = j.verdict
         if line.key not in EXPECTED:
@@ -539,7 +539,7 @@ def test_source_line_5_8_proof_lines_are_proved_not_measured():
         "take_log",
         "rearrange",
     ):
-        line = next(x for x in pb.AS_WRITTEN if x.key == key)
+        line = next(x for x in pb.THEOREM.as_written if x.key == key)
         assert (
             find_proof(line.reading.relation, line.reading.assumptions, _marks(line.reading.relation))
             is not None

@@ -279,7 +279,7 @@ def test_rademacher_counterexample_by_enumeration():
         / 2
     )
     assert abs(rad - 1) <= 1e-12
-    line = next(ln for ln in pi.AS_WRITTEN if ln.key == "rademacher_kernel")
+    line = next(ln for ln in pi.THEOREM.as_written if ln.key == "rademacher_kernel")
     assert float(line.point[pi.yGy]) == y @ G @ y and float(line.point[pi.trG]) == np.trace(G)
     assert (
         math.sqrt(2 * (y @ G @ y) * np.trace(G)) / 2
@@ -482,13 +482,13 @@ EXPECTED = {
 
 
 def test_every_source_line_has_an_expected_verdict():
-    assert {ln.key for ln in pi.AS_WRITTEN} == set(EXPECTED)
+    assert {ln.key for ln in pi.THEOREM.as_written} == set(EXPECTED)
 
 
 def test_source_line_verdicts(ctx):
     """Each line's verdict, computed from its evidence by judge_line, is the expected one."""
     ev = _ev(ctx)
-    got = {ln.key: ev.line(ln.key)[0].verdict for ln in pi.AS_WRITTEN}
+    got = {ln.key: ev.line(ln.key)[0].verdict for ln in pi.THEOREM.as_written}
     wrong = {k: (got[k].value, EXPECTED[k].value) for k in EXPECTED if got[k] is not EXPECTED[k]}
     record(TID, examples=len(got), counterexamples=len(wrong), note=f"{len(got)} source lines judged")
     assert not wrong, wrong
@@ -497,7 +497,7 @@ def test_source_line_verdicts(ctx):
 def test_a_reading_proved_by_the_step_it_names(ctx):
     """A proved reading is proved by a step with its own relation (not another identity)."""
     ev = _ev(ctx)
-    for ln in pi.AS_WRITTEN:
+    for ln in pi.THEOREM.as_written:
         if ln.reading is None:
             continue
         _, reading, _ = ev.line(ln.key)

@@ -45,10 +45,9 @@ from dlverify.theorems.core import (
     Step,
     SumOfFacts,
     SumOfSquares,
-    Theorem,
     Unfold,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 N_SKILLS = sp.Symbol("N_skills", positive=True, integer=True)  # |S|, for the note on repeats
 
@@ -449,11 +448,9 @@ WRONG_VARIANTS = [
 ]
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("cloze_kl", globals(), DERIVATION, CLAIMS)
-
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="cloze_kl",
     title="KL bound for cloze questions (Pinsker)",
     source=Source(
@@ -462,12 +459,6 @@ THEOREM = Theorem(
     other_sources=[Source("Arora & Goyal (2023)", "arXiv 2307.15936")],
     statement=r"\mathrm{KL}(p\|q)=\varepsilon\implies \Pr[\text{model errs on the cloze "
     r"question}]\le\sqrt{2\varepsilon}",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={
         err: r"\Pr[\text{err}]",
         eps: r"\varepsilon",

@@ -70,3 +70,4 @@ from dlverify.theorems.model import (  # noqa: F401 - re-exported
     Theorem,
 )
 from dlverify.theorems.relations import DlverifyError, is_strict, same_relation, slack  # noqa: F401
+from dlverify.theorems.sourcefile import book_section, source_lines  # noqa: F401 - re-exported

@@ -15,9 +15,10 @@ corollary :math:`\min_{t<T}\|\nabla f(w_t)\|^2\le 2(f(w_0)-f^*)/(\eta T)` and Th
 (:math:`\tfrac1T\sum_t\|\nabla_t\|^2\le 4M\beta/T` at :math:`\eta=1/\beta`).
 
 Sources (``../shared/sources``): 002 lines 290–545 (§2.1–2.5.3), 003 lines 1–60 (background
-facts) and 364–420 (gradient descent and optimisation theory), 000 lines 1–60.  Every statement
-there is an entry of ``AS_WRITTEN``, cited by line with a short verbatim anchor; its verdict is
-computed from evidence (:func:`dlverify.theorems.core.judge_line`), never written here.
+facts) and 364–420 (gradient descent and optimisation theory), 000 lines 1–60.  Every
+statement there is an entry of ``theorems/sources/<document>.toml``, cited by line with a short
+verbatim anchor; its verdict is computed from evidence (:func:`dlverify.theorems.core.judge_line`),
+never written here.
 
 This module is the book section only (pure sympy).  The numeric side -- instance families,
 claim evaluation on batches of gradient-descent trajectories, experiments, tightness rows --
@@ -40,11 +41,10 @@ from dlverify.theorems.core import (
     Step,
     SumOfFacts,
     SumOfSquares,
-    Theorem,
     Unfold,
     unfolded_definitions,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 L = sp.Symbol("L", positive=True)
@@ -814,10 +814,6 @@ def extremal_corollary(T_: int, L_true=L, bounded: bool = True) -> dict:
 # ----------------------------------------------------------------------------- as written
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("descent_lemma", globals(), DERIVATION, CLAIMS)
-
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with
 #: the assumptions; an undeclared one would be a hypothesis no claim makes)
 _DEFINES = {
@@ -831,7 +827,9 @@ _DEFINES = {
 ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS, _DEFINES)
 
 
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="descent_lemma",
     title="Descent lemma",
     source=Source(
@@ -848,12 +846,6 @@ THEOREM = Theorem(
     ],
     statement=r"f \text{ L-smooth},\ 0<\eta<\tfrac1L \implies f(w-\eta\nabla f(w)) \le "
     r"f(w)-\tfrac{\eta}{2}\|\nabla f(w)\|^2",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={
         # symbols that share the book's letter with another symbol of other assumptions
         t: "t",

@@ -46,9 +46,8 @@ from dlverify.theorems.core import (
     Simplification,
     Source,
     Step,
-    Theorem,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 th, be, al, s, r = sp.symbols("theta beta alpha s r", positive=True)
@@ -414,11 +413,9 @@ def _book_claim(key, text, assumptions, relation=None):
     return _book.variant(key, text, relation, assumptions)
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("emergence", globals(), DERIVATION, CLAIMS)
-
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="emergence",
     title="Emergence on random skill graphs (every error set Y)",
     source=Source("Arora et al., Theory of Deep Learning", "§15.9", "Theorem 15.9.1, (15.16), (15.17)"),
@@ -426,12 +423,6 @@ THEOREM = Theorem(
     statement=r"H(\theta)+\tfrac{H(\beta)}{r}+k\big(\theta\ln A_s+(1-\theta)\ln "
     r"B_s\big)\le\tfrac{\ln\delta}{N}"
     r"\implies\Pr\big[\exists Y,|Y|=\theta N:\ \#\text{failed}\ge\beta M\big]\le\delta",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={ell: r"\tfrac{\ln\delta}{N}", ob: r"(1-\beta)", ab: r"\alpha", bb: r"\beta"},
 )
 

@@ -46,9 +46,8 @@ from dlverify.theorems.core import (
     Simplification,
     Source,
     Step,
-    Theorem,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 u = sp.Symbol("u", positive=True)
@@ -694,11 +693,9 @@ ASSUMPTIONS += [
 ]
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("pac_bayes", globals(), DERIVATION, CLAIMS)
-
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="pac_bayes",
     title="PAC-Bayes bounds",
     source=Source(
@@ -713,12 +710,6 @@ THEOREM = Theorem(
     ],
     statement=r"P_S\Big(\forall Q:\ \mathbb{E}_Q[L_D-\hat "
     r"L_S]\le\sqrt{\tfrac{\mathrm{KL}(Q\|P)+\ln(2m/\delta)}{2(m-1)}}\Big)\ge1-\delta",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={
         qh: r"\hat L_S(Q)",
         KLs: r"\mathrm{KL}(Q\|P)",

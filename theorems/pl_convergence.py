@@ -44,11 +44,10 @@ from dlverify.theorems.core import (
     Source,
     Step,
     SumOfSquares,
-    Theorem,
     Unfold,
     unfolded_definitions,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 mu, beta, eta = sp.symbols("mu beta eta", positive=True)
@@ -629,17 +628,15 @@ TWO_LAYER_HESSIAN = sp.Eq(
 )
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("pl_convergence", globals(), DERIVATION, CLAIMS)
-
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with
 #: the assumptions; an undeclared one would be a hypothesis no claim makes)
 _DEFINES = {"Lw": "L(w) names the least-squares loss ½‖c‖² of the residual c"}
 ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS, _DEFINES)
 
 
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="pl_convergence",
     title="PL convergence, PL* and wide networks",
     source=Source("CMSC 828W lecture notes", "lectures 2–3", "PL, PL*, Liu–Zhu–Belkin Theorems 4.1–4.2"),
@@ -650,12 +647,6 @@ THEOREM = Theorem(
     ],
     statement=r"\beta\text{-smooth},\ \mu\text{-PL},\ 0<\eta\le\tfrac1\beta\implies \mathcal L(w_t)-\mathcal "
     r"L^*\le(1-\eta\mu)^t(\mathcal L(w_0)-\mathcal L^*)",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     notes="PEPit 0.5.1's example code for gradient_descent_quadratic_lojasiewicz misparenthesises ADZ's "
     "first branch "
     "(ADZ_FIRST_AS_CODED): not scale-free, and above 1 at μ = 0.9β, η = 0.05/β; a finding about code, not a "

@@ -10,7 +10,7 @@ and from :math:`w_0=0` the limit :math:`X^+y` (:math:`=X^\top(XX^\top)^{-1}y` wh
 :math:`XX^\top` is invertible) has the least norm among all interpolants.  In kernel form
 (§3.2) the prediction at :math:`x` is :math:`h(x)=z^\top G^{-1}y` with :math:`z_i=k(x_i,x)`.
 
-Sources (cited line by line in :data:`AS_WRITTEN`, ``../shared/sources``): Arora et al.,
+Sources (cited line by line in ``theorems/sources/*.toml``, ``../shared/sources``): Arora et al.,
 *Theory of Deep Learning* (002) §3.1–3.2, the §5.7 exercise on kernel classifiers, §8.1
 (implicit bias of GD and mirror descent on least squares), §10.1 (influence functions and the
 Neumann series); CMSC 828W notes (000), lecture 9 (min-norm least squares on a feature subset
@@ -39,11 +39,10 @@ from dlverify.theorems.core import (
     Source,
     Step,
     SumOfSquares,
-    Theorem,
     Unfold,
 )
 from dlverify.theorems.kernel import named_identities, unfolded_definitions
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- derivation symbols
 eta = sp.Symbol("eta", positive=True)
@@ -891,11 +890,10 @@ ASSUMPTIONS += [
 # ----------------------------------------------------------------------------- as written
 _x12, _x13, _x22, _x23 = _xe[0, 1], _xe[0, 2], _xe[1, 1], _xe[1, 2]
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("pseudo_inverse", globals(), DERIVATION, CLAIMS)
 
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="pseudo_inverse",
     title="Pseudo-inverse limit of gradient descent",
     source=Source(
@@ -918,12 +916,6 @@ THEOREM = Theorem(
     ],
     statement=r"0<\eta<\tfrac{2}{\sigma_{\max}^2}\implies w_t\to X^+y+(I-X^+X)w_0,\quad "
     r"v_i^\top(w_t-w_\infty)=(1-\eta\sigma_i^2)^t\,v_i^\top(w_0-w_\infty)",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={
         yt: r"\tilde y",
         e0: r"\|w_t-w_\infty\|",

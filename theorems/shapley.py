@@ -47,12 +47,11 @@ from dlverify.theorems.core import (
     Simplification,
     Source,
     Step,
-    Theorem,
     Unfold,
     nonneg_by_monomials,
     slack,
 )
-from dlverify.theorems.sourcefile import source_lines
+from dlverify.theorems.sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 s_ = sp.Symbol("s", integer=True, nonnegative=True)
@@ -578,11 +577,9 @@ UNSC = ([7] * 5 + [1] * 10, 39)
 # ----------------------------------------------------------------------------- the source, as written
 
 
-#: the sources' statements of this theorem, as data: theorems/sources/<document>.toml (one file per
-#: document, in line order), each relation parsed in this module's namespace
-AS_WRITTEN = source_lines("shapley", globals(), DERIVATION, CLAIMS)
-
-THEOREM = Theorem(
+#: the book section; its source lines are the entries of theorems/sources/*.toml that name it
+THEOREM = book_section(
+    globals(),
     id="shapley",
     title="Shapley values: axioms, uniqueness, estimators",
     source=Source(
@@ -591,12 +588,6 @@ THEOREM = Theorem(
         "Definition 10.2.1, Problem 10.2.2, Theorems 10.2.3 and 10.2.5, §10.2.1",
     ),
     statement=r"s_i=\sum_{S\subseteq[N]\setminus\{i\}}\frac{|S|!\,(N-|S|-1)!}{N!}\big(U(S\cup\{i\})-U(S)\big)",
-    assumptions=ASSUMPTIONS,
-    derivation=DERIVATION,
-    claims=CLAIMS,
-    predicted=PREDICTED,
-    as_written=AS_WRITTEN,
-    wrong_variants=WRONG_VARIANTS,
     latex_names={
         s_sum: r"\textstyle\sum_i s_i",
         v_full: r"U([N])",

@@ -48,7 +48,7 @@ import tomllib
 from sympy.core.function import UndefinedFunction
 from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr
 
-from dlverify.theorems.model import Claim, SourceLine, Step
+from dlverify.theorems.model import Claim, SourceLine, Step, Theorem
 from dlverify.theorems.relations import DlverifyError
 
 #: the folder of the per-document files
@@ -250,3 +250,26 @@ def source_lines(
 def document_titles(folder: Path = FOLDER) -> dict[str, str]:
     """``{file: title}`` of every document file (the names the report and errata use)."""
     return {d["document"]["file"]: d["document"].get("title", "") for d in map(document, documents(folder))}
+
+
+def book_section(module_vars: Mapping[str, Any], **fields: Any) -> Theorem:
+    """The :class:`Theorem` a theorem module defines, by convention: its ``ASSUMPTIONS``,
+    ``DERIVATION``, ``CLAIMS``, ``WRONG_VARIANTS`` and (if any) ``PREDICTED``, with the entries of
+    the source files that name its id, parsed in the module's namespace.  ``fields`` are the rest
+    of the theorem (id, title, source, statement, latex_names, ...)::
+
+        THEOREM = book_section(globals(), id="descent_lemma", title=..., source=..., statement=...)
+    """
+    missing = [k for k in ("ASSUMPTIONS", "DERIVATION", "CLAIMS", "WRONG_VARIANTS") if k not in module_vars]
+    if missing:
+        raise DlverifyError(f"theorem '{fields.get('id', '?')}': its module defines no {', '.join(missing)}")
+    derivation, claims = module_vars["DERIVATION"], module_vars["CLAIMS"]
+    return Theorem(
+        assumptions=module_vars["ASSUMPTIONS"],
+        derivation=derivation,
+        claims=claims,
+        wrong_variants=module_vars["WRONG_VARIANTS"],
+        predicted=module_vars.get("PREDICTED", {}),
+        as_written=source_lines(fields["id"], module_vars, derivation, claims),
+        **fields,
+    )

@@ -69,10 +69,10 @@ def test_bad_usage_is_one_line_exit_2(capsys, argv, needle):
     [
         ("[]", "the top level is a list"),
         ("{}", "no 'tool': 'dlverify'"),
-        ('{"tool": "dlverify", "schema": "2.0"}', "'theorems' is missing"),
+        ('{"tool": "dlverify", "schema": "2.1"}', "'theorems' is missing"),
         ('{"tool": "dlverify", "schema": "1.0", "theorems": []}', "schema '1.0'"),
         (
-            '{"tool": "dlverify", "schema": "2.0", "theorems": [{"id": "x"}], "context": {}, "status": '
+            '{"tool": "dlverify", "schema": "2.1", "theorems": [{"id": "x"}], "context": {}, "status": '
             '"complete"}',
             "theorems[0].title",
         ),

@@ -105,12 +105,14 @@ def test_source_lines_are_decided_from_evidence(tid, ctx):
             continue
         assert line.reading is not None, f"{line.key}: no reading and no reason"
         assert j.verdict is not Verdict.NOT_CHECKED, (line.key, j.detail)
-        if j.verdict in (Verdict.FALSE, Verdict.NEEDS_ASSUMPTION, Verdict.LOOSE):
+        if j.verdict in (Verdict.FALSE, Verdict.MISPRINT, Verdict.NEEDS_ASSUMPTION, Verdict.LOOSE):
             assert line.corrected_latex or line.reading.sharper is not None, (
                 f"{line.key}: flagged without a correction"
             )
-        if j.verdict is Verdict.NEEDS_ASSUMPTION:
+        if j.verdict in (Verdict.NEEDS_ASSUMPTION, Verdict.MISPRINT):
             assert corrected is not None and corrected.verdict.holds, line.key
+        if j.verdict is Verdict.MISPRINT:
+            assert line.edit and line.corrected_latex, f"{line.key}: a misprint names its edit and the line as meant"
 
 
 @pytest.mark.parametrize("tid", THEOREMS)

@@ -37,9 +37,9 @@ from dlverify.theorems.evidence import theorem_outcome
 
 Progress = Callable[[str], None]
 
-#: verdicts of a source line that the errata list (everything not plainly verified, except
-#: "not checked", which is the suite's limit, not the source's error)
-ERRATA_VERDICTS = (Verdict.LOOSE.value, Verdict.FALSE.value, Verdict.NEEDS_ASSUMPTION.value)
+#: verdicts of a source line that the errata list: wrong as printed ("loose" statements are true:
+#: they are listed apart, with their sharper constants; "not checked" is the suite's limit)
+ERRATA_VERDICTS = (Verdict.FALSE.value, Verdict.MISPRINT.value, Verdict.NEEDS_ASSUMPTION.value)
 
 
 def _now() -> str:
@@ -71,6 +71,11 @@ def source_line_record(th: Theorem, line, marks, measure) -> dict:
         "corrected_latex": line.corrected_latex,
         "note": line.note,
         "unchecked": line.unchecked,
+        "kind": line.kind,
+        "edit": line.edit,
+        "cause": line.cause,
+        "fixed": {sp.sstr(k): sp.sstr(v) for k, v in line.fixed.items()},
+        "standing": list(line.standing),
         "reading": reading.to_dict() if reading else None,
         "corrected": corrected.to_dict() if corrected else None,
     }
@@ -130,8 +135,9 @@ def finish_theorem(rec: dict) -> None:
 
 
 def errata(results: dict) -> dict:
-    """Every source line whose verdict is not plainly verified, by document and line."""
-    rows, unchecked = [], []
+    """Every source line wrong as printed (the errata), the loose ones and the ones not checked,
+    by document and line."""
+    rows, loose, unchecked = [], [], []
     for t in results.get("theorems", []):
         for s in t.get("as_written", []):
             row = {
@@ -145,17 +151,23 @@ def errata(results: dict) -> dict:
                 "latex": s["latex"],
                 "verdict": s["verdict"],
                 "corrected_latex": s.get("corrected_latex", ""),
+                "edit": s.get("edit", ""),
+                "cause": s.get("cause", ""),
                 "evidence": s.get("detail", ""),
                 "note": s.get("note", ""),
+                "kind": s.get("kind", ""),
             }
             if s["verdict"] in ERRATA_VERDICTS:
                 rows.append(row)
+            elif s["verdict"] == Verdict.LOOSE.value:
+                loose.append(row)
             elif s["verdict"] == Verdict.NOT_CHECKED.value:
                 unchecked.append(row)
     key = lambda r: (r["doc"], r["line"], r["theorem"])  # noqa: E731
     return {
         "schema": SCHEMA_VERSION,
         "errata": sorted(rows, key=key),
+        "loose": sorted(loose, key=key),
         "not_checked": sorted(unchecked, key=key),
         "coverage": coverage(results),
     }
@@ -176,6 +188,7 @@ def coverage(results: dict) -> list[dict]:
                     "verified": 0,
                     "loose": 0,
                     "false": 0,
+                    "misprint": 0,
                     "needs an assumption": 0,
                     "not checked": 0,
                 },
@@ -192,6 +205,8 @@ def coverage(results: dict) -> list[dict]:
                 row["loose"] += 1
             elif v == Verdict.FALSE.value:
                 row["false"] += 1
+            elif v == Verdict.MISPRINT.value:
+                row["misprint"] += 1
             elif v == Verdict.NEEDS_ASSUMPTION.value:
                 row["needs an assumption"] += 1
     return [table[k] for k in sorted(table)]

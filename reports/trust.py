@@ -62,7 +62,7 @@ def _cli_cases(cli_main) -> list:
         "unreadable results file": lambda: ["report", "/nonexistent/results.json"],
         "results file of the wrong shape ([])": lambda: ["report", results("[]")],
         "results file of the wrong shape ({})": lambda: ["report", results("{}")],
-        "partial results record": lambda: ["report", results('{"tool": "dlverify", "schema": "2.0"}')],
+        "partial results record": lambda: ["report", results('{"tool": "dlverify", "schema": "2.1"}')],
         "malformed --checks file": lambda: [
             "report",
             _valid_results(),

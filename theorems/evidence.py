@@ -43,6 +43,9 @@ class Verdict(str, enum.Enum):
     TIGHT = "verified, tight"
     LOOSE = "verified, loose"
     FALSE = "false"
+    #: a source statement false as printed whose minimal edit (a symbol, an index, a sign, a
+    #: direction, a cross-reference) holds
+    MISPRINT = "misprint"
     NEEDS_ASSUMPTION = "needs an assumption"
     #: a claim with no evidence either way (no applicable proof, nothing measured); a registered
     #: claim never carries it, and a wrong variant that gets it is a failure of the suite
@@ -419,15 +422,17 @@ def judge_source_line(
     corrected: ClaimResult | None,
     unchecked: str = "",
     adds_assumption: bool = False,
+    edit: str = "",
 ) -> LineJudgement:
-    """The verdict on a source statement as written.
+    """The verdict on a source statement as printed.
 
     * ``unchecked`` (the suite cannot decide it): **not checked**, with the reason;
     * its reading holds: the reading's verdict (verified, tight, or loose when its sharper
       form is verified);
     * its reading is false: **needs an assumption** when the corrected form adds an
-      assumption and is itself verified, else **false** (the corrected form, if verified, is
-      shown beside it);
+      assumption and is itself verified; **misprint** when the corrected form is the line with
+      a minimal ``edit`` and is itself verified; else **false** (the corrected form, if
+      verified, is shown beside it);
     * no evidence for the reading: **not checked** (a defect the registry test reports).
     """
     if unchecked:
@@ -438,6 +443,13 @@ def judge_source_line(
         return LineJudgement(reading.verdict, reading.basis.value, reading.detail)
     if reading.verdict is Verdict.FALSE:
         fixed = corrected is not None and corrected.verdict.holds
+        if corrected is not None and fixed and edit and not adds_assumption:
+            return LineJudgement(
+                Verdict.MISPRINT,
+                reading.basis.value,
+                f"false as printed ({reading.detail}); with the edit {edit} it is "
+                f"{corrected.verdict.value} ({corrected.basis.value})",
+            )
         if corrected is not None and fixed and adds_assumption:
             return LineJudgement(
                 Verdict.NEEDS_ASSUMPTION,
@@ -518,7 +530,7 @@ def assess(
         ms.append(point_measurement(theorem, claim, point))
     sharper = None
     sc = claim.sharper_claim()
-    if sc is not None:
+    if sc is not None and not same_relation(sc.relation, claim.relation):  # the same relation is not sharper
         sharper = assess(theorem, sc, marks, measure)
     return decide(claim.key, claim.text, theorem.tex(claim.relation), proof, ms, sharper)
 
@@ -542,14 +554,36 @@ def judge_line(
     """A source line's verdict, with the results of its reading and of its corrected form."""
     if line.unchecked:
         return judge_source_line(None, None, line.unchecked), None, None
-    reading = assess(theorem, line.reading, marks, measure, line.point) if line.reading is not None else None
+    if line.reading is not None and compares_itself(line.reading.relation):
+        why = "its reading compares an expression with itself: it does not keep what the line compares"
+        return LineJudgement(Verdict.NOT_CHECKED, "—", why), None, None
+    reading = None
+    if line.reading is not None:
+        reading = assess(theorem, at_passage(line.reading, line.fixed), marks, measure, line.point)
     corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
     adds = (
         line.corrected is not None
         and line.reading is not None
         and set(line.corrected.assumptions) > set(line.reading.assumptions)
     )
-    return judge_source_line(reading, corrected, adds_assumption=adds), reading, corrected
+    return judge_source_line(reading, corrected, adds_assumption=adds, edit=line.edit), reading, corrected
+
+
+def at_passage(claim: Claim, fixed: Mapping) -> Claim:
+    """A reading judged at the parameters its passage fixes: a sharper form that coincides with
+    the reading there is not sharper (the line is not loose), though the reading stays general."""
+    if not fixed or claim.sharper is None:
+        return claim
+    here = claim.relation.subs(fixed, simultaneous=True)
+    if same_relation(claim.sharper.subs(fixed, simultaneous=True), here):
+        return dataclasses.replace(claim, sharper=None)
+    return claim
+
+
+def compares_itself(relation: Any) -> bool:
+    """Whether a relation's two sides are the same expression (``Eq(a, a)``, ``a <= a``): a
+    certificate for it proves nothing about what a source line compares."""
+    return isinstance(relation, sp.core.relational.Relational) and relation.lhs == relation.rhs
 
 
 def theorem_outcome(rec: Mapping) -> tuple[list[str], bool, str]:

@@ -17,7 +17,16 @@ if TYPE_CHECKING:
     from dlverify.theorems.kernel import Certificate
 
 #: the version of ``results.json``; bumped when a record's shape changes
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
+
+#: why a source statement may be left undecided -- the only reasons there are
+UNCHECKED_KINDS = {
+    "definition": "a definition: it names an object or a quantity and asserts nothing to decide",
+    "asymptotic": "an asymptotic statement without constants",
+    "cited": "a result cited from elsewhere that the suite does not run",
+    "placeholder": "a placeholder, a reference or a heading, with no mathematics of its own",
+    "prose": "prose without mathematics to decide",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,7 +171,15 @@ class SourceLine:
     is computed (:func:`judge_line`) from the evidence for ``reading`` (the transcription as a
     claim, with the assumptions the passage states), ``point`` (an exact counterexample to the
     reading, re-checked in exact arithmetic) and ``corrected`` (the corrected form, with its own
-    evidence); ``unchecked`` says why the suite cannot decide it.
+    evidence); ``unchecked`` says why the suite cannot decide it, and ``kind`` which of the
+    fixed kinds of undecidable statement it is (:data:`UNCHECKED_KINDS`).
+
+    ``edit`` names the minimal edit (a symbol, an index, a sign, a direction, a cross-reference)
+    that turns the line as printed into ``corrected``, the line as meant: a reading that is false
+    as printed while the edited one holds is a *misprint*.  ``fixed`` are the parameters the
+    passage fixes (e.g. η = 1/β): a sharper form that coincides with the reading there does not
+    make the line *loose* (the reading itself stays general); ``standing`` cites the
+    document's standing assumptions that apply to the line (added to its relations' assumptions).
     """
 
     key: str
@@ -177,6 +194,12 @@ class SourceLine:
     point: Mapping | None = None
     unchecked: str = ""
     note: str = ""
+    edit: str = ""
+    kind: str = ""
+    fixed: Mapping = dataclasses.field(default_factory=dict)
+    standing: tuple[str, ...] = ()
+    #: lines that share a root cause share this name (the errata list them as one item)
+    cause: str = ""
 
     def cite(self) -> str:
         return f"{self.doc}:{self.line}"

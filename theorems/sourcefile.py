@@ -38,6 +38,7 @@ whitespace read as one space.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -48,7 +49,7 @@ import tomllib
 from sympy.core.function import UndefinedFunction
 from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr
 
-from dlverify.theorems.model import Claim, SourceLine, Step, Theorem
+from dlverify.theorems.model import UNCHECKED_KINDS, Claim, SourceLine, Step, Theorem
 from dlverify.theorems.relations import DlverifyError
 
 #: the folder of the per-document files
@@ -68,7 +69,12 @@ _ENTRY_KEYS = {
     "point",
     "unchecked",
     "note",
+    "edit",
+    "kind",
+    "cause",
+    "fixed",
 }
+_STANDING_KEYS = {"line", "anchor", "theorem", "assumptions", "lines", "text"}
 _CLAIM_KEYS = {"key", "text", "relation", "assumptions", "tight_on", "domain", "condition", "sharper", "of"}
 
 
@@ -180,14 +186,32 @@ def _point(raw: Mapping, ns: Mapping, where: str) -> dict:
     return out
 
 
-def _entry(raw: Mapping, doc: str, ns: Mapping, refs: Mapping, where: str) -> SourceLine:
+def _with_standing(claim: Claim | None, standing: tuple[str, ...]) -> Claim | None:
+    """A claim with the document's standing assumptions that apply to its line."""
+    extra = () if claim is None else tuple(k for k in standing if k not in claim.assumptions)
+    if claim is None or not extra:
+        return claim
+    return dataclasses.replace(claim, assumptions=claim.assumptions + extra)
+
+
+def _entry(
+    raw: Mapping, doc: str, ns: Mapping, refs: Mapping, where: str, standing: Sequence[Mapping] = ()
+) -> SourceLine:
     unknown = set(raw) - _ENTRY_KEYS
     if unknown:
         raise DlverifyError(f"{where}: unknown field(s) {sorted(unknown)}")
     for need in ("line", "key", "anchor", "what", "latex"):
         if need not in raw:
             raise DlverifyError(f"{where}: missing '{need}'")
+    kind = raw.get("kind", "")
+    if kind and kind not in UNCHECKED_KINDS:
+        raise DlverifyError(f"{where}: kind '{kind}' is not one of {', '.join(UNCHECKED_KINDS)}")
     key = raw["key"]
+    fixed = _point(raw["fixed"], ns, where + " (fixed)") if "fixed" in raw else {}
+    applies = [st for st in standing if st["lines"][0] <= int(raw["line"]) <= st["lines"][1]]
+    keys = tuple(k for st in applies for k in st["assumptions"])
+    reading = _claim(raw["reading"], key, ns, refs, where + " reading") if "reading" in raw else None
+    corrected = _claim(raw["corrected"], key, ns, refs, where + " corrected") if "corrected" in raw else None
     return SourceLine(
         key,
         doc,
@@ -195,14 +219,17 @@ def _entry(raw: Mapping, doc: str, ns: Mapping, refs: Mapping, where: str) -> So
         raw["anchor"],
         raw["what"],
         raw["latex"],
-        reading=_claim(raw["reading"], key, ns, refs, where + " reading") if "reading" in raw else None,
-        corrected=(
-            _claim(raw["corrected"], key, ns, refs, where + " corrected") if "corrected" in raw else None
-        ),
+        reading=_with_standing(reading, keys),
+        corrected=_with_standing(corrected, keys),
         corrected_latex=raw.get("corrected_latex", ""),
         point=_point(raw["point"], ns, where) if "point" in raw else None,
         unchecked=_prose(raw.get("unchecked", "")),
         note=_prose(raw.get("note", "")),
+        edit=_prose(raw.get("edit", "")),
+        kind=kind,
+        cause=raw.get("cause", ""),
+        fixed=fixed,
+        standing=tuple(f"{doc}:{st['line']}" for st in applies),
     )
 
 
@@ -219,6 +246,10 @@ def document(path: Path) -> dict:
     lines = [int(e.get("line", 0)) for e in data.get("entry", [])]
     if lines != sorted(lines):
         raise DlverifyError(f"{path.name}: entries are not in line order")
+    for st in head.get("standing", []):
+        unknown, missing = set(st) - _STANDING_KEYS, _STANDING_KEYS - {"text"} - set(st)
+        if unknown or missing:
+            raise DlverifyError(f"{path.name}: a standing assumption has {unknown or missing} (fields)")
     return data
 
 
@@ -240,10 +271,11 @@ def source_lines(
     for path in documents(folder):
         data = document(path)
         doc = data["document"]["file"]
+        standing = [st for st in data["document"].get("standing", []) if st["theorem"] == theorem_id]
         for raw in data.get("entry", []):
             if raw.get("theorem") == theorem_id:
                 where = f"{path.name}:{raw.get('key', '?')}"
-                out.append(_entry(raw, doc, ns, refs, where))
+                out.append(_entry(raw, doc, ns, refs, where, standing))
     return out
 
 

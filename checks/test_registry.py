@@ -112,7 +112,7 @@ def test_source_lines_are_decided_from_evidence(tid, ctx):
         if j.verdict in (Verdict.NEEDS_ASSUMPTION, Verdict.MISPRINT):
             assert corrected is not None and corrected.verdict.holds, line.key
         if j.verdict is Verdict.MISPRINT:
-            assert line.edit and line.corrected_latex, f"{line.key}: a misprint names its edit and the line as meant"
+            assert line.edit and line.corrected_latex, f"{line.key}: a misprint names its edit and fix"
 
 
 @pytest.mark.parametrize("tid", THEOREMS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from dlverify.numerics import bench, games, pacbayes, smooth
+from dlverify.numerics import bench, games, pac_bayes_primitives, smooth
 
 
 def test_numpy_gd_loop_matches_batched_descent():
@@ -26,7 +26,7 @@ def test_numpy_sampler_draws_the_same_distribution():
     r_k(1 − r_k)/m); means agree with r within 6 standard errors for both."""
     risks = torch.tensor([0.1, 0.3, 0.5], dtype=torch.float64)
     m, n = 50, 4000
-    a = pacbayes.sample_empirical_risks(risks, m, n, seed=2, device=torch.device("cpu")).numpy()
+    a = pac_bayes_primitives.sample_empirical_risks(risks, m, n, seed=2, device=torch.device("cpu")).numpy()
     b = bench.numpy_empirical_risks(risks.numpy(), m, n, seed=2)
     se = np.sqrt(risks.numpy() * (1 - risks.numpy()) / m / n)
     for x in (a, b):

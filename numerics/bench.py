@@ -7,7 +7,7 @@
   previous one-pass-per-player code and shapiq's ExactComputer where installed;
 * batched gradient descent (``numerics/smooth.py``): instance-steps per second beside a plain
   numpy loop over the same instances;
-* the PAC-Bayes coverage simulation's sampler (``numerics/pacbayes.py``): samples per second
+* the PAC-Bayes coverage simulation's sampler (``numerics/pac_bayes_primitives.py``): samples per second
   beside a plain numpy loop drawing the same distribution.
 
 Every record carries the device it ran on; the JSON goes to ``--out``.
@@ -264,14 +264,18 @@ def numpy_empirical_risks(risks: np.ndarray, m: int, n_samples: int, seed: int =
 
 
 def pacbayes_rows(configs, device=None) -> list[dict]:
-    from dlverify.numerics import pacbayes
+    from dlverify.numerics import pac_bayes_primitives
 
     device = device or torch.device("cpu")
     rows = []
     for K, m, n in configs:
         risks = torch.linspace(0.05, 0.45, K, dtype=torch.float64)
         t_b = _best(
-            lambda: pacbayes.sample_empirical_risks(risks.to(device), m, n, seed=1, device=device), device, 2
+            lambda: pac_bayes_primitives.sample_empirical_risks(
+                risks.to(device), m, n, seed=1, device=device
+            ),
+            device,
+            2,
         )
         nn_ = min(n, 2000)
         t0 = time.perf_counter()

@@ -104,8 +104,10 @@ def measurer(theorem_id: str, numeric, ctx: RunContext) -> Measurer:
 
 def experiments_of(module, ctx: RunContext) -> list:
     """Every experiment of a numeric side (``EXPERIMENTS``; a pack may define ``experiments(ctx)``
-    instead), each run once per context."""
+    instead), each run once per context; an experiment that returns ``None`` does not apply to
+    this run (e.g. one made for the thorough profile only) and adds no record."""
     fns = getattr(module, "EXPERIMENTS", None)
     if fns is None:
         return list(module.experiments(ctx))
-    return [ctx.cached(("experiment", module.__name__, f.__name__), lambda f=f: f(ctx)) for f in fns]
+    runs = [ctx.cached(("experiment", module.__name__, f.__name__), lambda f=f: f(ctx)) for f in fns]
+    return [e for e in runs if e is not None]

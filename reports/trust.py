@@ -79,7 +79,7 @@ def _cli_cases(cli_main) -> list:
 
 def _library_cases() -> list:
     """Bad input to the library's entry points: (case, call) pairs."""
-    from dlverify.numerics import distributions, games, linear, pacbayes, smooth
+    from dlverify.numerics import distributions, games, linear, pac_bayes_primitives, smooth
 
     dev = torch.device("cpu")
     nan_X = torch.zeros(1, 2, 3, dtype=torch.float64)
@@ -126,7 +126,10 @@ def _library_cases() -> list:
                 )
             ),
         ),
-        ("probability outside (0, 1)", lambda: _lib(lambda: pacbayes.check_probability("delta", 1.5))),
+        (
+            "probability outside (0, 1)",
+            lambda: _lib(lambda: pac_bayes_primitives.check_probability("delta", 1.5)),
+        ),
     ]
 
 

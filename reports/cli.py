@@ -215,8 +215,9 @@ def _results(path: str) -> dict:
         results = json.loads(src.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DlverifyError(f"cannot read results file '{src}': {exc}") from None
+    validate(results)
     try:
-        return recheck(validate(results))
+        return recheck(results)
     except DlverifyError as exc:
         raise DlverifyError(f"results file '{src}' refused: {exc}") from None
 

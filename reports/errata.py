@@ -44,6 +44,7 @@ def _item(t: dict, s: dict) -> dict:
         "note": s.get("note", ""),
         "evidence": s.get("detail", ""),
         "corrected_latex": s.get("corrected_latex", ""),
+        "edit": s.get("edit", ""),
         "instance": inst,
         "found": found,
         "replay": notation.replay(t["id"], s["key"], cex) if cex else "",
@@ -148,7 +149,8 @@ def _md_item(n: str, i: dict) -> list[str]:
     if i["instance"]:
         out.append(f"- *Instance*: {i['instance']}" + (f" ({i['found']})" if i["found"] else ""))
     if i["corrected_latex"]:
-        out.append(f"- *Correction*: ${i['corrected_latex']}$")
+        edit = f" (the edit: {i['edit']})" if i["edit"] else ""
+        out.append(f"- *Correction*: ${i['corrected_latex']}${edit}")
     out.append(f"- *Evidence*: {i['evidence']}")
     if i["replay"]:
         out.append(f"- *Replay*: `{i['replay']}`")
@@ -212,7 +214,8 @@ def _tex_item(i: dict) -> list[str]:
             + (f" ({tex_text(i['found'])})" if i["found"] else "")
         )
     if i["corrected_latex"]:
-        out.append(rf"\item[Correction] ${i['corrected_latex']}$")
+        edit = f" (the edit: {tex_text(i['edit'])})" if i["edit"] else ""
+        out.append(rf"\item[Correction] ${i['corrected_latex']}${edit}")
     out.append(rf"\item[Evidence] {tex_text(_plain_evidence(i['evidence']))}")
     return out + [r"\end{description}"]
 

@@ -86,7 +86,8 @@ def _check_line(where: str, s: dict, steps: dict) -> None:
         corrected = claim_result(s["corrected"])
     unchecked = s.get("unchecked") or ""
     adds = [s["adds_assumption"]] if "adds_assumption" in s else [False, True]
-    got = [judge_source_line(reading, corrected, unchecked, a).verdict for a in adds]
+    edit = {"edit": s["edit"]} if s.get("edit") else {}  # a misprint's minimal edit (schema 2.1)
+    got = [judge_source_line(reading, corrected, unchecked, adds_assumption=a, **edit).verdict for a in adds]
     legacy = "sharper" not in (s.get("reading") or {})
     if not any(_same(s["verdict"], g, legacy) for g in got):
         raise Tampered(f"{where} says '{s['verdict']}' but its evidence gives '{got[0].value}'")

@@ -140,7 +140,8 @@ def tightness_line(rows: list[dict]) -> str:
     the first): measured against the bound, the textbook's and the best known value, PEPit."""
     if not rows:
         return ""
-    counts = Counter(r.get("verdict", "") for r in rows)
+    short = {"verified, loose": "loose", "verified, tight": "tight"}
+    counts = Counter(short.get(r.get("verdict", ""), r.get("verdict", "")) for r in rows)
     head = (
         f"{len(rows)} setting{'s' if len(rows) > 1 else ''} ("
         + ", ".join(f"{n} {v}" for v, n in counts.items())

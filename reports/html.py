@@ -99,6 +99,9 @@ def _shrink(svg: str) -> str:
     return svg
 
 
+#: the decades a log axis shows below its largest value
+DECADES = 10**24
+
 #: a scatter with more points than this is drawn as an image inside the SVG
 DENSE = 150
 
@@ -140,7 +143,15 @@ def plot_svg(plot: dict, uid: str = "plot") -> str:
         ax.plot(xs, ys, label=s.get("label"), rasterized=len(xs) > DENSE, **style)
     ax.set_xscale(plot.get("xscale", "linear"))
     ax.set_yscale(plot.get("yscale", "linear"))
-    ax.set_xlabel(plot.get("xlabel", ""))
+    xlabel = plot.get("xlabel", "")
+    ys = [y for _, _, y in series for y in y]
+    if plot.get("yscale") == "log" and ys and min(ys) < max(ys) / DECADES:
+        # a loss that reaches 1e-300 squeezes every curve into a line: the axis shows the top
+        # decades only, and says so
+        ax.set_ylim(bottom=max(ys) / DECADES, top=max(ys) * 10)
+        cut = notation.num(1 / DECADES)
+        xlabel += f"   (y axis cut at {cut} of its largest value)"
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(plot.get("ylabel", ""))
     ax.grid(True, which="major", alpha=0.3)
     if series:

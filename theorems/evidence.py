@@ -467,22 +467,22 @@ def judge_source_line(
 
 
 def tightness_verdict(row: TightnessRow) -> Verdict:
-    """false when the worst measured value exceeds the bound (or is not finite); tight when the
-    bound is attained within ``tol``; loose when a better value is proved or computed; else
-    verified."""
-    mv = row.measured_value
+    """false when the worst measured value, or a computed worst case (``better``, e.g. PEPit's),
+    exceeds the bound or is not finite; tight when the bound is attained within ``tol``; loose
+    when a better value is proved or computed; verified when measured below the bound; not
+    refuted when the row carries no evidence at all."""
+    mv, better = row.measured_value, row.better
+    if better is not None and (not finite(better) or better > row.bound + row.tol):
+        return Verdict.FALSE
+    is_better = better is not None and better < row.bound - row.tol
     if mv is None:
-        if row.better is not None and finite(row.better) and row.better < row.bound - row.tol:
-            return Verdict.LOOSE
-        return Verdict.VERIFIED
+        return Verdict.LOOSE if is_better else Verdict.NOT_REFUTED
     if not finite(mv) or mv > row.bound + row.tol:
         return Verdict.FALSE
     top = row.measured_upper if row.measured_upper is not None and finite(row.measured_upper) else mv
     if top >= row.bound - row.tol:
         return Verdict.TIGHT
-    if row.better is not None and finite(row.better) and row.better < row.bound - row.tol:
-        return Verdict.LOOSE
-    return Verdict.VERIFIED
+    return Verdict.LOOSE if is_better else Verdict.VERIFIED
 
 
 # --------------------------------------------------------------------------- gathering a claim's evidence
@@ -561,10 +561,13 @@ def judge_line(
     if line.reading is not None:
         reading = assess(theorem, at_passage(line.reading, line.fixed), marks, measure, line.point)
     corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
+    # "needs an assumption": the same relation, with more assumptions (a corrected form that also
+    # changes the relation says the line is wrong, not that it lacks a hypothesis)
     adds = (
         line.corrected is not None
         and line.reading is not None
         and set(line.corrected.assumptions) > set(line.reading.assumptions)
+        and same_relation(line.corrected.relation, line.reading.relation)
     )
     return judge_source_line(reading, corrected, adds_assumption=adds, edit=line.edit), reading, corrected
 

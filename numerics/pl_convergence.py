@@ -1,18 +1,18 @@
-r"""The numeric side of PL convergence: instances generated from a claim's assumptions, the
-claim's own relation evaluated on them, experiments and the tightness table.
+r"""The numeric side of PL convergence: instance families generated from a claim's assumptions,
+experiments and the tightness table.
 
-Which instances a relation gets is decided by the quantities it is over (its free symbols),
-never by a claim's key:
+A claim's own relation is evaluated on the first family of :data:`FAMILIES` that computes every
+quantity it is over, never chosen by the claim's key:
 
-* gaps of one step (``a0``, ``a1``), loss values and gradients (``L0``, ``L1``, ``Lstar``,
-  ``g2``, ``gnorm``) and the constants (``eta``, ``mu``, ``beta``): gradient descent on every PL
-  family, one evaluation per step and instance;
-* ``gapT``, ``gap0``, ``T``: the same trajectories, one evaluation per (t, instance);
-* ``dist``: the largest distance from the start along the path, one evaluation per instance;
-* ``g2``, ``L0``, ``mu`` without a PL hypothesis, or with ``lambda_min``: two-layer networks under
-  the square loss, μ read from the kernel (Theorem 4.1);
-* ``hnorm``, ``hmax``, ``x``, ``m`` and ``Knorm``, ``Ktrace``: Hessians and tangent kernels of
-  two-layer networks.
+* ``GD paths`` (``dist``): the largest distance from the start along the path, per instance;
+* ``GD prefixes`` (``gapT``, ``gap0``, ``T``): the trajectories, one evaluation per (t, instance);
+* ``two-layer networks`` (``lambda_min`` with ``g2``, ``L0``, ``mu``): networks under the square
+  loss, μ read from the kernel (Theorem 4.1);
+* ``GD steps`` (``a0``, ``a1``, ``L0``, ``L1``, ``Lstar``, ``g2``, ``gnorm`` and the constants ``eta``,
+  ``mu``, ``beta``): gradient descent on every PL family, one evaluation per step and instance;
+  the PL inequality itself without a PL hypothesis is measured on the networks instead;
+* ``network Hessians`` (``hnorm``, ``hmax``, ``x``, ``m``) and ``tangent kernels`` (``Knorm``,
+  ``Ktrace``) of two-layer networks.
 
 The step size comes from the claim's step-size assumption (its relation is solved for η: a
 bound ``η ≤ X`` gives fractions of X up to the boundary, an equality ``η = X(ψ)`` a grid of ψ ≥ 0);
@@ -24,23 +24,26 @@ This module computes; verdicts are made in :mod:`dlverify.theorems.evidence`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
-from functools import cache, lru_cache
 
 import sympy as sp
 import torch
 
 from dlverify.numerics import networks, smooth
+from dlverify.numerics.contract import Family, measure_on
 from dlverify.numerics.device import RunContext, gamma, unit_roundoff
-from dlverify.numerics.evidence import measure_relation, representable, skipped
+from dlverify.numerics.evidence import measure_relation, names, representable
 from dlverify.numerics.lambdify import to_torch
 from dlverify.numerics.stats import fit_loglog_slope
-from dlverify.theorems import pl_convergence as pl
+from dlverify.theorems import pl_convergence as book
 from dlverify.theorems.core import Comparison, Experiment, Plot, Series, TightnessRow
 from dlverify.theorems.relations import INEQUALITIES, sides, slack
 
-#: PEPit's SDP is solved to about 1e-8 relative accuracy (copied from descent_lemma, which owns it)
+#: the namespace of this module's cache keys and seed names in a run context
+ID = "pl_convergence"
+#: PEPit's SDP is solved to about 1e-8 relative accuracy (as in the descent lemma's numeric side)
 PEPIT_TOL = 1e-6
 #: how a dropped assumption is violated: the claim is told β/4 or 4μ
 UNDERSTATE = 4
@@ -48,31 +51,26 @@ FRACS = (0.1, 0.3, 0.6, 1.0)  # fractions of an upper bound on η (1.0: the boun
 PSI_GRID = (0.0, 0.05, 0.3, 1.0, 4.0)  # ψ ≥ 0 for η = X(ψ) (0: the boundary)
 VIOLATE = (1.2, 1.6, 2.2, 3.0)  # η·β when every step-size hypothesis is dropped
 PL_KEYS = ("pl", "pl_star")  # the PL hypotheses (with L* and with L* = 0; every family has L* = 0)
-STEP_NAMES = {"a0", "a1", "L0", "L1", "Lstar", "g2", "gnorm", "eta", "mu", "beta", "psi"}
-T_NAMES = {"gapT", "gap0", "T", "eta", "mu", "beta", "psi"}
-BALL_NAMES = {"dist", "L_0", "eta", "mu", "beta", "psi"}
-KERNEL_NAMES = {"g2", "L0", "mu", "lambda_min"}
+STEP_NAMES = frozenset({"a0", "a1", "L0", "L1", "Lstar", "g2", "gnorm", "eta", "mu", "beta", "psi"})
+T_NAMES = frozenset({"gapT", "gap0", "T", "eta", "mu", "beta", "psi"})
+BALL_NAMES = frozenset({"dist", "L_0", "eta", "mu", "beta", "psi"})
+KERNEL_NAMES = frozenset({"g2", "L0", "mu", "lambda_min"})
+HESSIAN_NAMES = frozenset({"hnorm", "hmax", "x", "m"})
+KNORM_NAMES = frozenset({"Knorm", "Ktrace"})
 F_VALUES = {"a0", "a1", "L0", "L1", "Lstar", "gapT", "gap0", "L_0"}  # carry the trajectory's rounding bound
 
 
-@cache
+@functools.cache
 def _fn(expr):
-    """to_torch, once per expression (lambdifying is the slow part of a measurement)."""
+    """to_torch, once per expression in a process (lambdifying is the slow part of a
+    measurement; a pure compile cache: it depends on nothing of the run)."""
     return to_torch(expr)
-
-
-def _names(rel) -> set[str]:
-    return {s.name for s in rel.free_symbols}
-
-
-def _key(ctx: RunContext) -> tuple:
-    return (ctx.profile, ctx.seed, ctx.device.type, str(ctx.dtype))
 
 
 # --------------------------------------------------------------------------- assumptions -> instances
 
 
-@cache
+@functools.cache
 def _solve_for(rel, sym):
     """(bound X, kind) with kind 'le' (sym ≤ X), 'ge' (sym ≥ X) or 'eq' (sym = X), read off the
     relation itself; None when the relation does not bound ``sym``."""
@@ -95,42 +93,36 @@ def _solve_for(rel, sym):
     )
 
 
-def _hypotheses(theorem, names: set[str]) -> list:
-    """The theorem's hypotheses (not definitions) whose relation is over ``names`` only."""
+def _hypotheses(theorem, over: set[str]) -> list:
+    """The theorem's hypotheses (not definitions) whose relation is over ``over`` only."""
     return [
         a
         for a in theorem.assumptions
-        if not a.definition and a.relation is not None and _names(a.relation) <= names
+        if not a.definition and a.relation is not None and names(a.relation) <= over
     ]
 
 
 def step_rule(theorem, claim) -> tuple:
-    return _step_rule(
-        tuple((a.key, a.relation, a.definition) for a in theorem.assumptions), tuple(claim.assumptions)
-    )
-
-
-@cache
-def _step_rule(assumptions: tuple, claimed: tuple) -> tuple:
-    """How η is generated for a claim: a hashable description read from its step-size assumption."""
+    """How η is generated for a claim, read from its step-size assumption: ``("violate", ηβ
+    values)`` without one, else ``(kind, X, grid)`` for ``η ≤ X``, ``η ≥ X`` or ``η = X(ψ)``
+    (hashable: sympy expressions compare structurally, so a rule keys the run's cache)."""
     hyps = [
-        (k, r)
-        for k, r, dfn in assumptions
-        if not dfn
-        and r is not None
-        and _names(r) <= {"eta", "beta", "mu", "psi"}
-        and pl.eta in r.free_symbols
+        a
+        for a in theorem.assumptions
+        if not a.definition
+        and a.relation is not None
+        and names(a.relation) <= {"eta", "beta", "mu", "psi"}
+        and book.eta in a.relation.free_symbols
     ]
-    own = [r for k, r in hyps if k in claimed]
+    own = [a.relation for a in hyps if a.key in claim.assumptions]
     if not own:
         return ("violate", VIOLATE)
-    X, kind = _solve_for(own[0], pl.eta)
+    X, kind = _solve_for(own[0], book.eta)
     if kind == "eq":
-        grid = PSI_GRID if pl.psi in X.free_symbols else (None,)
-        return ("eq", sp.srepr(X), grid)
+        return ("eq", X, PSI_GRID if book.psi in X.free_symbols else (None,))
     if kind == "le":
-        return ("le", sp.srepr(X), FRACS)
-    return ("ge", sp.srepr(X), (1.0, 1.5, 3.0))
+        return ("le", X, FRACS)
+    return ("ge", X, (1.0, 1.5, 3.0))
 
 
 def _etas(rule, mu_c, beta_c, nudge: bool):
@@ -140,7 +132,7 @@ def _etas(rule, mu_c, beta_c, nudge: bool):
     inside = 1 - 8 * unit_roundoff(beta_c.dtype) if nudge else 1.0  # keep η·μ ≤ 1 after rounding
     if rule[0] == "violate":
         return [(f"ηβ = {f}", f / beta_c, None) for f in rule[1]]
-    X = _parse(rule[1])
+    X = rule[1]
     fn = _fn(X)
     for v in rule[2]:
         if rule[0] == "eq":
@@ -157,11 +149,6 @@ def _etas(rule, mu_c, beta_c, nudge: bool):
     return out
 
 
-@cache
-def _parse(srepr: str):
-    return sp.sympify(eval(srepr, sp.__dict__))  # noqa: S307 - our own srepr of a step-size bound
-
-
 @dataclasses.dataclass
 class Run:
     family: str
@@ -173,7 +160,21 @@ class Run:
     B: int
 
 
-_RUNS: dict = {}
+def _gd(
+    ctx: RunContext, family, rule, smooth_ok: bool, pl_ok: bool, steps: int, B: int, d: int, seed: int
+) -> Run:
+    grid_n = len(_etas(rule, torch.ones(1, dtype=ctx.dtype), torch.ones(1, dtype=ctx.dtype), nudge=True))
+    batch = smooth.make_pl(family, B * grid_n, d, seed=seed, device=ctx.device, dtype=ctx.dtype)
+    beta_c = batch.L if smooth_ok else batch.L / UNDERSTATE
+    assert batch.mu is not None, f"PL family '{family}' certifies no μ"  # every make_pl family does
+    mu_c = batch.mu if pl_ok else batch.mu * UNDERSTATE
+    grid = _etas(rule, mu_c, beta_c, nudge=True)  # step size r is used on instances r*B .. (r+1)*B - 1
+    blk = torch.arange(B * grid_n, device=ctx.device) // B
+    cols = torch.arange(B * grid_n, device=ctx.device)
+    eta = torch.stack([g[1] for g in grid])[blk, cols]
+    psi = None if grid[0][2] is None else torch.stack([g[2] for g in grid])[blk, cols]
+    traj = smooth.gradient_descent(batch, eta, steps)
+    return Run(family, traj, mu_c, beta_c, psi, [g[0] for g in grid], B)
 
 
 def _run(
@@ -187,36 +188,22 @@ def _run(
     d: int,
     seed: int,
 ) -> Run:
-    """GD on one PL family at every step size of the rule (cached: nothing is computed twice)."""
-    key = (_key(ctx), family, rule, smooth_ok, pl_ok, steps, B, d, seed)
-    if key in _RUNS:
-        return _RUNS[key]
-    grid_n = len(_etas(rule, torch.ones(1, dtype=ctx.dtype), torch.ones(1, dtype=ctx.dtype), nudge=True))
-    batch = smooth.make_pl(family, B * grid_n, d, seed=seed, device=ctx.device, dtype=ctx.dtype)
-    beta_c = batch.L if smooth_ok else batch.L / UNDERSTATE
-    assert batch.mu is not None, f"PL family '{family}' certifies no μ"  # every make_pl family does
-    mu_c = batch.mu if pl_ok else batch.mu * UNDERSTATE
-    grid = _etas(rule, mu_c, beta_c, nudge=True)  # step size r is used on instances r*B .. (r+1)*B - 1
-    blk = torch.arange(B * grid_n, device=ctx.device) // B
-    eta = torch.stack([g[1] for g in grid])[blk, torch.arange(B * grid_n, device=ctx.device)]
-    psi = (
-        None
-        if grid[0][2] is None
-        else torch.stack([g[2] for g in grid])[blk, torch.arange(B * grid_n, device=ctx.device)]
-    )
-    traj = smooth.gradient_descent(batch, eta, steps)
-    run = Run(family, traj, mu_c, beta_c, psi, [g[0] for g in grid], B)
-    _RUNS[key] = run
-    return run
+    """GD on one PL family at every step size of the rule, in the run's cache (many claims
+    share a rule)."""
+    key = (ID, "gd", family, rule, smooth_ok, pl_ok, steps, B, d, seed)
+    return ctx.cached(key, lambda: _gd(ctx, family, rule, smooth_ok, pl_ok, steps, B, d, seed))
 
 
 # --------------------------------------------------------------------------- tolerance
 
 
-def _tolerance(relation, values: dict, f_err: torch.Tensor, ops: int) -> torch.Tensor:
+def _tolerance(
+    relation, values: dict, f_err: torch.Tensor, ops: int, errors: dict | None = None
+) -> torch.Tensor:
     """Rounding bound on the relation's slack: relative rounding of both sides over ``ops``
-    operations, plus the trajectory's rounding bound ``f_err`` on each loss value, propagated by
-    the slack's derivative in it."""
+    operations, plus the trajectory's rounding bound ``f_err`` on each loss value and the
+    absolute error bound ``errors[name]`` on any other computed quantity, each propagated by the
+    slack's derivative in it."""
     gam = gamma(ops)
     if isinstance(relation, INEQUALITIES):
         small, large = sides(relation)
@@ -226,47 +213,18 @@ def _tolerance(relation, values: dict, f_err: torch.Tensor, ops: int) -> torch.T
     b = torch.as_tensor(_fn(large)(values), dtype=f_err.dtype)
     tol = gam * (a.abs() + b.abs())
     s = slack(relation)
+    err_of = {name: f_err for name in F_VALUES} | (errors or {})
     for sym in s.free_symbols:
-        if sym.name in F_VALUES:
+        if sym.name in err_of:
             d = torch.as_tensor(_fn(sp.diff(s, sym))(values), dtype=f_err.dtype)
-            tol = tol + torch.nan_to_num(d.abs(), nan=0.0, posinf=0.0) * f_err
+            tol = tol + torch.nan_to_num(d.abs(), nan=0.0, posinf=0.0) * err_of[sym.name]
     return torch.nan_to_num(tol, nan=0.0, posinf=0.0).expand(torch.broadcast_shapes(tol.shape, f_err.shape))
 
 
-# --------------------------------------------------------------------------- measurements
+# --------------------------------------------------------------------------- GD on the PL families
 
 
-def measure(claim, ctx: RunContext) -> list:
-    return measure_with(pl.THEOREM, claim, ctx)
-
-
-def measure_with(theorem, claim, ctx: RunContext) -> list:
-    """The claim's relation on instances generated from its assumptions (``theorem`` supplies
-    what each assumption says, so changing an assumption changes what is tested)."""
-    rel = claim.relation
-    if not hasattr(rel, "free_symbols") or isinstance(rel, sp.Equivalent):
-        return [skipped("numeric", "not a relation")]
-    if isinstance(rel, sp.Equality) and any(getattr(x, "is_Matrix", False) for x in rel.args):
-        return [skipped("numeric", "a matrix identity: decided by its derivation step")]
-    names = _names(rel)
-    if not names:
-        return [skipped("numeric", "no free quantities")]
-    if "dist" in names and names <= BALL_NAMES:
-        return _measure_ball(theorem, claim, ctx)
-    if names & {"gapT", "T"} and names <= T_NAMES:
-        return _measure_steps(theorem, claim, ctx, view="T")
-    if names <= KERNEL_NAMES and ("lambda_min" in names or not set(claim.assumptions) & set(PL_KEYS)):
-        return _measure_kernel(theorem, claim, ctx)
-    if names <= STEP_NAMES:
-        return _measure_steps(theorem, claim, ctx, view="step")
-    if names <= {"hnorm", "hmax", "x", "m"}:
-        return [_measure_hessian(claim, ctx)]
-    if names <= {"Knorm", "Ktrace"}:
-        return [_measure_kernel_norm(claim, ctx)]
-    return [skipped("numeric", f"the numeric side does not compute {sorted(names)}")]
-
-
-def _flags(theorem, claim):
+def _flags(claim):
     smooth_ok = "smooth_step" in claim.assumptions
     pl_ok = bool(set(claim.assumptions) & set(PL_KEYS))
     return smooth_ok, pl_ok
@@ -310,7 +268,9 @@ def _concat(parts):
     return vals, ferr
 
 
-def _measure_runs(claim, runs, view, ops_of, how):
+def _measure_runs(claim, runs, view, how):
+    """The relation on the values of several runs side by side (``view``: ``step``, ``T`` or
+    ``ball``), evaluations outside float64's normal range left out and counted."""
     parts = []
     for run, _fam, _seed in runs:
         vals, ferr, ops = _values_ball(run) if view == "ball" else _values_step(run, view)
@@ -336,29 +296,28 @@ def _measure_runs(claim, runs, view, ops_of, how):
     return measure_relation(claim.relation, vals, tol, how=how, describe=describe, mask=mask)
 
 
-def _measure_steps(theorem, claim, ctx, view: str) -> list:
+def _family_runs(theorem, claim, ctx, steps: int, what: str) -> list:
+    """(run, family, seed) on every PL family at the claim's step sizes; ``what`` names the seeds."""
     rule = step_rule(theorem, claim)
-    smooth_ok, pl_ok = _flags(theorem, claim)
-    steps = ctx.size(30, 200) if view == "step" else ctx.size(60, 300)
-    runs = [
-        (
-            _run(ctx, fam, rule, smooth_ok, pl_ok, steps, seed=ctx.seed + 17 * i, **_sizes(ctx)),
-            fam,
-            ctx.seed + 17 * i,
-        )
-        for i, fam in enumerate(smooth.PL_FAMILIES)
-    ]
-    out = [
-        _measure_runs(
-            claim,
-            runs,
-            view,
-            None,
-            f"GD on every PL family ({view}s; {', '.join(runs[0][0].labels)}; "
-            f"{'β' if smooth_ok else 'β/4 (not a smoothness constant)'}, "
-            f"{'μ' if pl_ok else '4μ (not a PL constant)'})",
-        )
-    ]
+    smooth_ok, pl_ok = _flags(claim)
+    out = []
+    for fam in smooth.PL_FAMILIES:
+        seed = ctx.seed_for(ID, what, fam)
+        out.append((_run(ctx, fam, rule, smooth_ok, pl_ok, steps, seed=seed, **_sizes(ctx)), fam, seed))
+    return out
+
+
+def _measure_steps(theorem, claim, ctx, view: str) -> list:
+    smooth_ok, pl_ok = _flags(claim)
+    runs = _family_runs(
+        theorem, claim, ctx, ctx.size(30, 200) if view == "step" else ctx.size(60, 300), "steps"
+    )
+    how = (
+        f"GD on every PL family ({view}s; {', '.join(runs[0][0].labels)}; "
+        f"{'β' if smooth_ok else 'β/4 (not a smoothness constant)'}, "
+        f"{'μ' if pl_ok else '4μ (not a PL constant)'})"
+    )
+    out = [_measure_runs(claim, runs, view, how)]
     if claim.tight_on == "pl_quadratic":
         out += _extremal_quadratic(theorem, claim, ctx, view)
     return out
@@ -396,10 +355,7 @@ def _extremal_quadratic(theorem, claim, ctx, view: str) -> list:
         batch = smooth.two_sided(lam, lam, x0)  # a = b: the quadratic ½λx², μ = β = λ
         traj = smooth.gradient_descent(batch, eta_, steps)
         run = Run("pl_quadratic (λ = 2^k)", traj, lam, lam, psi_, [label], len(lam))
-        if view == "ball":
-            vals, ferr, ops = _values_ball(run)
-        else:
-            vals, ferr, ops = _values_step(run, view)
+        vals, ferr, ops = _values_ball(run) if view == "ball" else _values_step(run, view)
         tol = _tolerance(claim.relation, vals, ferr, ops + 32)
         out.append(
             measure_relation(
@@ -430,22 +386,9 @@ def _values_ball(run: Run):
 
 
 def _measure_ball(theorem, claim, ctx) -> list:
-    rule = step_rule(theorem, claim)
-    smooth_ok, pl_ok = _flags(theorem, claim)
-    steps = ctx.size(150, 1000)
-    runs = [
-        (
-            _run(ctx, fam, rule, smooth_ok, pl_ok, steps, seed=ctx.seed + 29 * i, **_sizes(ctx)),
-            fam,
-            ctx.seed + 29 * i,
-        )
-        for i, fam in enumerate(smooth.PL_FAMILIES)
-    ]
-    out = [
-        _measure_runs(
-            claim, runs, "ball", None, f"GD paths on every PL family ({', '.join(runs[0][0].labels)})"
-        )
-    ]
+    runs = _family_runs(theorem, claim, ctx, ctx.size(150, 1000), "paths")
+    how = f"GD paths on every PL family ({', '.join(runs[0][0].labels)})"
+    out = [_measure_runs(claim, runs, "ball", how)]
     if claim.tight_on == "pl_quadratic":
         out += _extremal_quadratic(theorem, claim, ctx, "ball")
     return out
@@ -454,15 +397,15 @@ def _measure_ball(theorem, claim, ctx) -> list:
 # --------------------------------------------------------------------------- networks
 
 
-@lru_cache(maxsize=32)
-def _net_instances(key: tuple, seed: int, device: str) -> list:
+def _networks(ctx: RunContext) -> list:
     """(K, r, g2, L) of two-layer networks under the square loss, at three widths: random targets,
     and targets that make the residual K's bottom eigenvector (the extremal case of Theorem 4.1),
     each at two residual scales (×1 and ×10)."""
     out = []
-    dev = torch.device(device)
-    for j, m in enumerate((16, 64, 256)):
-        net = networks.TwoLayer(6, 4, m, seed=seed + j, device=dev, dtype=torch.float64)
+    for m in (16, 64, 256):
+        net = networks.TwoLayer(
+            6, 4, m, seed=ctx.seed_for(ID, "network", m), device=ctx.device, dtype=torch.float64
+        )
         K = net.ntk()
         ev, V = torch.linalg.eigh(K)
         F = net.forward()
@@ -491,15 +434,19 @@ def _net_instances(key: tuple, seed: int, device: str) -> list:
     return out
 
 
+def _net_instances(ctx: RunContext) -> list:
+    return ctx.cached((ID, "networks"), lambda: _networks(ctx))
+
+
 def _measure_kernel(theorem, claim, ctx) -> list:
     own = [a for a in _hypotheses(theorem, {"lambda_min", "mu"}) if a.key in claim.assumptions]
-    rows = _net_instances(_key(ctx), ctx.seed, ctx.device.type)
+    rows = _net_instances(ctx)
     out = []
     for extremal_kind in (False, True):
         sel = [r for r in rows if (r["kind"] == "bottom-eigenvector residual") == extremal_kind]
         lmin_ = torch.stack([r["lmin"] for r in sel])
         if own:
-            X, kind = _solve_for(own[0].relation, pl.mu)
+            X, kind = _solve_for(own[0].relation, book.mu)
             # below the bound and at it on random targets; at it (the extremal case) on the bottom eigenvector
             fr = torch.tensor((1.0,) if extremal_kind else (0.3, 1.0), dtype=lmin_.dtype)
             mu_ = _fn(X)({"lambda_min": lmin_})[None, :] * fr[:, None]
@@ -532,25 +479,26 @@ def _measure_kernel(theorem, claim, ctx) -> list:
 
 
 def _measure_kernel_norm(claim, ctx):
-    rows = _net_instances(_key(ctx), ctx.seed, ctx.device.type)
+    rows = _net_instances(ctx)
     K = torch.stack([r["K"] for r in rows])
     vals = {
         "Knorm": torch.linalg.matrix_norm(K, ord=2),
         "Ktrace": torch.diagonal(K, dim1=-2, dim2=-1).sum(-1),
     }
     tol = gamma(6 * 6 + 64) * vals["Ktrace"] * 4
-    return measure_relation(
-        claim.relation, vals, tol, how="tangent kernels of two-layer networks (‖K‖₂ vs tr K)"
-    )
+    return [
+        measure_relation(
+            claim.relation, vals, tol, how="tangent kernels of two-layer networks (‖K‖₂ vs tr K)"
+        )
+    ]
 
 
-@lru_cache(maxsize=8)
-def _hessians(key: tuple, seed: int) -> dict:
+def _hessians(ctx: RunContext) -> dict:
     """1-D input two-layer tanh networks: the Hessian in w by torch.func, its spectral norm, and
     max_i |v_i σ''(w_i x)|, for several widths and inputs."""
     from torch.func import hessian
 
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(ctx.seed_for(ID, "hessians"))
     hn, hm, xs, ms = [], [], [], []
     for m in (1, 2, 5, 16, 64):
         w = torch.randn(m, generator=g, dtype=torch.float64)
@@ -569,29 +517,128 @@ def _hessians(key: tuple, seed: int) -> dict:
     }
 
 
+#: torch's float64 tanh is taken to be correct to 2 ulps (measured: at most 0.69 ulp on 40,000
+#: points in [−20, 20] against mpmath), a relative error of at most 4u
+TANH_REL = 4
+#: the absolute error of σ''(z) = −2t(1 − t²) evaluated from t = fl(tanh z), in units of u:
+#: 1 − t² cancels near saturation, so its error is absolute, at most (2k + 2)u for a tanh with
+#: relative error k·u; the product adds 2|t|·(2k + 2)u + 2(1 − t²)|t|·ku + u|σ''| ≤ (5k + 5)u, and
+#: the rounding of z = wx moves σ'' by |z σ'''(z)|·u ≤ u.  torch.func's Hessian differentiates
+#: tanh through the same 1 − t² (tanh_backward), so hnorm carries the bound too.
+SIGMA2_ABS = 5 * TANH_REL + 6
+
+
 def _measure_hessian(claim, ctx):
-    vals = _hessians(_key(ctx), ctx.seed)
-    tol = _tolerance(claim.relation, vals, torch.zeros_like(vals["hnorm"]), 8 * 64 + 32)
-    return measure_relation(
-        claim.relation, vals, tol, how="Hessians of 1-D two-layer tanh networks (torch.func), m ∈ {1, …, 64}"
+    vals = ctx.cached((ID, "hessians"), lambda: _hessians(ctx))
+    u = unit_roundoff(vals["hnorm"].dtype)
+    scale = vals["x"] ** 2 / vals["m"].sqrt()  # hnorm = max_i |v_i σ''(w_i x)| x²/√m
+    errors = {"hmax": torch.full_like(scale, SIGMA2_ABS * u), "hnorm": SIGMA2_ABS * u * scale}
+    tol = _tolerance(claim.relation, vals, torch.zeros_like(vals["hnorm"]), 8 * 64 + 32, errors)
+    how = "Hessians of 1-D two-layer tanh networks (torch.func), m ∈ {1, …, 64}"
+    return [measure_relation(claim.relation, vals, tol, how=how)]
+
+
+# --------------------------------------------------------------------------- the family table
+
+
+def _is_relation(rel) -> bool:
+    """A relation the instances can evaluate: not a logical equivalence, not a matrix identity
+    (decided by its derivation step)."""
+    if isinstance(rel, sp.Equivalent):
+        return False
+    return not (isinstance(rel, sp.Equality) and any(getattr(x, "is_Matrix", False) for x in rel.args))
+
+
+def _over(required: str | set[str]):
+    need = {required} if isinstance(required, str) else required
+    return lambda rel: _is_relation(rel) and bool(names(rel) & need)
+
+
+def _measure_gd_steps(claim, ctx, theorem) -> list:
+    """GD steps on every PL family; a relation over (g2, L0, μ) that makes no PL hypothesis is
+    the PL inequality as a conclusion, measured where it is claimed: on the networks, μ from
+    the kernel (GD on a PL family would assume what it claims)."""
+    if names(claim.relation) <= KERNEL_NAMES and not set(claim.assumptions) & set(PL_KEYS):
+        return _measure_kernel(theorem, claim, ctx)
+    return _measure_steps(theorem, claim, ctx, "step")
+
+
+def families(theorem=None) -> tuple[Family, ...]:
+    """The family table, each family reading what every assumption says from ``theorem`` (the
+    book's by default; a check passes a changed theorem to see what is tested change with it)."""
+    th = theorem or book.THEOREM
+    step_keys = tuple(
+        a.key for a in _hypotheses(th, {"eta", "beta", "mu", "psi"}) if book.eta in a.relation.free_symbols
     )
+    flags = ("smooth_step", *PL_KEYS)
+    return (
+        Family(
+            "GD paths",
+            BALL_NAMES,
+            lambda claim, ctx: _measure_ball(th, claim, ctx),
+            "max_t ‖w_t − w_0‖ of GD on every PL family, and ½λx² with λ = 2^k",
+            (*step_keys, *flags),
+            accepts=_over("dist"),
+        ),
+        Family(
+            "GD prefixes",
+            T_NAMES,
+            lambda claim, ctx: _measure_steps(th, claim, ctx, "T"),
+            "L(w_T) − L* against T on GD trajectories of every PL family, and ½λx² with λ = 2^k",
+            (*step_keys, *flags),
+            accepts=_over({"gapT", "T"}),
+        ),
+        Family(
+            "two-layer networks",
+            KERNEL_NAMES,
+            lambda claim, ctx: _measure_kernel(th, claim, ctx),
+            "‖∇L‖², L and λ_min(K) of two-layer tanh networks under the square loss (m = 16, 64, 256)",
+            ("kernel_mu",),
+            accepts=_over("lambda_min"),
+        ),
+        Family(
+            "GD steps",
+            STEP_NAMES,
+            functools.partial(_measure_gd_steps, theorem=th),
+            "one GD step on every PL family at the claim's step sizes, and ½λx² with λ = 2^k",
+            (*step_keys, *flags, "kernel_mu"),
+            accepts=_is_relation,
+        ),
+        Family(
+            "network Hessians",
+            HESSIAN_NAMES,
+            _measure_hessian,
+            "Hessians of 1-D two-layer tanh networks by torch.func, m ∈ {1, …, 64}",
+            accepts=_is_relation,
+        ),
+        Family(
+            "tangent kernels",
+            KNORM_NAMES,
+            _measure_kernel_norm,
+            "‖K‖₂ and tr K of the networks' tangent kernels",
+            accepts=_is_relation,
+        ),
+    )
+
+
+FAMILIES = families()
+
+
+def measure(claim, ctx: RunContext) -> list:
+    """The claim's relation on the family that computes its quantities (see the module doc)."""
+    return measure_on(FAMILIES, claim, ctx)
 
 
 # --------------------------------------------------------------------------- experiments
 
 
-def width_sweep(ctx: RunContext) -> dict:
-    return _width_sweep(_key(ctx), ctx.seed, ctx.device.type, ctx.profile)
-
-
-@lru_cache(maxsize=4)
-def _width_sweep(key, seed, device, profile) -> dict:
-    ctx = RunContext(device, seed, profile)
+def _width_sweep(ctx: RunContext) -> dict:
     n, d = ctx.size(24, 64, gpu=500), ctx.size(8, 16)
     widths = ctx.size(
         [64, 256, 1024, 4096], [100, 300, 1000, 3000, 10000], gpu=[100, 300, 1000, 3000, 10000, 30000, 100000]
     )
     steps = ctx.size(30, 100)
+    seed = ctx.seed_for(ID, "width sweep")  # one data set at every width
     rows = []
     for m in widths:
         net = networks.TwoLayer(n, d, m, seed=seed, device=ctx.device, dtype=ctx.dtype)
@@ -614,15 +661,14 @@ def _width_sweep(key, seed, device, profile) -> dict:
             torch.cuda.synchronize()
         wall = time.perf_counter() - t0
         evt = torch.linalg.eigvalsh(Kt)
+        drift = float(torch.linalg.matrix_norm(Kt - K0, ord=2) / torch.linalg.matrix_norm(K0, ord=2))
         rows.append(
             {
                 "m": m,
                 "lambda_min_K0": float(ev[0]),
                 "H_norm": H0,
                 "H_bound": networks.SUP_TANH_2ND * float((net.X**2).sum(-1).max()) / math.sqrt(m),
-                "drift": float(
-                    torch.linalg.matrix_norm(Kt - K0, ord=2) / torch.linalg.matrix_norm(K0, ord=2)
-                ),
+                "drift": drift,
                 "mu_path": min(float(ev[0]), float(evt[0])),
                 "eta": eta_,
                 "losses": losses,
@@ -633,9 +679,15 @@ def _width_sweep(key, seed, device, profile) -> dict:
     return {"n": n, "d": d, "rows": rows, "hessian_fit": hfit}
 
 
+def width_sweep(ctx: RunContext) -> dict:
+    """Two-layer networks at growing width: ‖H‖, λ_min(K₀), the kernel's drift under GD and the
+    loss curve (in the run's cache: two experiments read it)."""
+    return ctx.cached((ID, "width sweep"), lambda: _width_sweep(ctx))
+
+
 def ntk_chain(ctx: RunContext) -> dict:
     """torch.func Jacobian J Jᵀ vs the closed-form kernel (small width): the chain of trust."""
-    net = networks.TwoLayer(6, 4, 32, seed=ctx.seed, device=ctx.device, dtype=ctx.dtype)
+    net = networks.TwoLayer(6, 4, 32, seed=ctx.seed_for(ID, "ntk chain"), device=ctx.device, dtype=ctx.dtype)
     J = net.jacobian_func()
     K = net.ntk()
     dev = float((J @ J.T - K).abs().max())
@@ -643,28 +695,21 @@ def ntk_chain(ctx: RunContext) -> dict:
     return {"max_dev": dev, "tol": tol}
 
 
-def _curve_run(ctx, fam, i):
-    rule = ("le", sp.srepr(1 / pl.beta), (1.0,))
+def _curve_run(ctx, fam):
+    rule = ("le", 1 / book.beta, (1.0,))
+    seed = ctx.seed_for(ID, "curves", fam)
     return _run(
-        ctx,
-        fam,
-        rule,
-        True,
-        True,
-        ctx.size(60, 300),
-        B=ctx.size(4, 64),
-        d=ctx.size(6, 32),
-        seed=ctx.seed + 3 * i,
+        ctx, fam, rule, True, True, ctx.size(60, 300), B=ctx.size(4, 64), d=ctx.size(6, 32), seed=seed
     )
 
 
-def experiments(ctx: RunContext) -> list:
-    out = []
-    # 1. loss curves on every PL family against the (1 - eta mu)^t envelope
+def envelopes(ctx: RunContext) -> Experiment:
+    """The loss gap L(w_t) − L* on every PL family at η = 1/β against the predicted envelope
+    (1 − ημ)^t (L(w_0) − L*): (gap − rounding bound) / envelope is at most 1 at every step."""
     series, worst, inst, t0 = [], 0.0, 0, time.perf_counter()
-    env_fn = to_torch(pl.PREDICTED["envelope"])
-    for i, fam in enumerate(smooth.PL_FAMILIES):
-        run = _curve_run(ctx, fam, i)
+    env_fn = to_torch(book.PREDICTED["envelope"])
+    for fam in smooth.PL_FAMILIES:
+        run = _curve_run(ctx, fam)
         tr = run.traj
         a = tr.f - tr.f_low
         S1 = a.shape[0]
@@ -678,21 +723,24 @@ def experiments(ctx: RunContext) -> list:
         series.append(Series(f"{fam} (measured)", "points", list(range(S1)), a[:, 0].tolist()))
         series.append(Series(f"{fam} envelope (1 − ημ)^t", "line", list(range(S1)), env[:, 0].tolist()))
     wall = time.perf_counter() - t0
-    out.append(
-        Experiment(
-            "envelopes",
-            "Loss gap against the predicted envelope (η = 1/β), every PL family",
-            comparisons=[Comparison("max over steps of (gap − rounding bound) / envelope", worst, "<=", 1.0)],
-            measured={"max (gap − rounding) / envelope": worst},
-            predicted={"max / envelope": "≤ 1"},
-            formula=pl.THEOREM.tex(sp.Eq(sp.Symbol("envelope"), pl.PREDICTED["envelope"])),
-            instances=inst,
-            steps=ctx.size(60, 300),
-            wall_s=wall,
-            plot=Plot("step t", "L(w_t) − L*", series, yscale="log"),
-        )
+    return Experiment(
+        "envelopes",
+        "Loss gap against the predicted envelope (η = 1/β), every PL family",
+        comparisons=[Comparison("max over steps of (gap − rounding bound) / envelope", worst, "<=", 1.0)],
+        measured={"max (gap − rounding) / envelope": worst},
+        predicted={"max / envelope": "≤ 1"},
+        formula=book.THEOREM.tex(sp.Eq(sp.Symbol("envelope"), book.PREDICTED["envelope"])),
+        instances=inst,
+        steps=ctx.size(60, 300),
+        wall_s=wall,
+        plot=Plot("step t", "L(w_t) − L*", series, yscale="log"),
     )
-    # 2. wide networks
+
+
+def widths(ctx: RunContext) -> Experiment:
+    """Two-layer tanh networks against width m: ‖H‖ within sup|σ''|·max‖x‖²/√m and with slope
+    −1/2 in m (interval at level 1 − 10⁻⁶), the kernel's drift under GD falling from each width
+    to the next, and the closed-form kernel equal to torch.func's J Jᵀ (the chain of trust)."""
     ws = width_sweep(ctx)
     rows = ws["rows"]
     ms = [r["m"] for r in rows]
@@ -701,68 +749,70 @@ def experiments(ctx: RunContext) -> list:
     # the drift is a deterministic function of the width (one seed) and its log-log curve bends, so
     # the check is that it falls from each width to the next, not a fitted slope
     falls = sum(b["drift"] < a["drift"] for a, b in zip(rows, rows[1:]))
-    out.append(
-        Experiment(
-            "widths",
-            f"Two-layer tanh network, n = {ws['n']}: ‖H‖, λ_min(K₀) and kernel drift vs width",
-            comparisons=[
-                Comparison("max ‖H‖ / (sup|σ''|·max‖x‖²/√m)", ratio, "<=", 1.0, tol=gamma(64)),
-                Comparison("torch.func J Jᵀ − closed-form K (max abs)", chain["max_dev"], "<=", chain["tol"]),
-                Comparison("widths at which the drift falls", falls, "==", len(rows) - 1),
-                Comparison(
-                    "‖H‖ slope in m (interval)", -0.5, "in", (ws["hessian_fit"].lo, ws["hessian_fit"].hi)
-                ),
+    hfit = ws["hessian_fit"]
+    return Experiment(
+        "widths",
+        f"Two-layer tanh network, n = {ws['n']}: ‖H‖, λ_min(K₀) and kernel drift vs width",
+        comparisons=[
+            Comparison("max ‖H‖ / (sup|σ''|·max‖x‖²/√m)", ratio, "<=", 1.0, tol=gamma(64)),
+            Comparison("torch.func J Jᵀ − closed-form K (max abs)", chain["max_dev"], "<=", chain["tol"]),
+            Comparison("widths at which the drift falls", falls, "==", len(rows) - 1),
+            Comparison("‖H‖ slope in m (interval)", -0.5, "in", (hfit.lo, hfit.hi)),
+        ],
+        measured={
+            "‖H‖ slope": hfit.slope,
+            "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
+        },
+        predicted={"‖H‖ slope": -0.5, "drift": "falls from each width to the next"},
+        formula=r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
+        instances=len(rows),
+        dim=ws["d"],
+        wall_s=sum(r["wall_s"] for r in rows),
+        plot=Plot(
+            "width m",
+            "value",
+            [
+                Series("‖H‖ (max over data)", "points", ms, [r["H_norm"] for r in rows]),
+                Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
+                Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
+                Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
             ],
-            measured={
-                "‖H‖ slope": ws["hessian_fit"].slope,
-                "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
-            },
-            predicted={"‖H‖ slope": -0.5, "drift": "falls from each width to the next"},
-            formula=r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
-            instances=len(rows),
-            dim=ws["d"],
-            wall_s=sum(r["wall_s"] for r in rows),
-            plot=Plot(
-                "width m",
-                "value",
-                [
-                    Series("‖H‖ (max over data)", "points", ms, [r["H_norm"] for r in rows]),
-                    Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
-                    Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
-                    Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
-                ],
-                xscale="log",
-                yscale="log",
-            ),
-        )
+            xscale="log",
+            yscale="log",
+        ),
     )
-    big = rows[-1]
+
+
+def wide_gd(ctx: RunContext) -> Experiment:
+    """GD on the widest network against (1 − ημ)^t with μ = min λ_min(K) at the path's two ends:
+    reported, not asserted (μ is measured at two points only and η uses an estimate of the loss
+    smoothness, so no theorem covers this envelope)."""
+    big = width_sweep(ctx)["rows"][-1]
     T_ = len(big["losses"]) - 1
     env = [big["losses"][0] * (1 - big["eta"] * big["mu_path"]) ** k for k in range(T_ + 1)]
-    out.append(
-        Experiment(
-            "wide_gd",
-            f"GD on the widest network (m = {big['m']}) against (1 − ημ)^t with μ = min λ_min(K) on the path",
-            measured={"final loss": big["losses"][-1], "μ (path)": big["mu_path"], "η": big["eta"]},
-            predicted={"envelope at T": env[-1]},
-            instances=1,
-            steps=T_,
-            wall_s=big["wall_s"],
-            note="reported, not asserted: μ on the path is measured at its two ends only and the step uses "
-            "an estimate "
-            "of the loss smoothness, so no theorem covers this envelope",
-            plot=Plot(
-                "step t",
-                "loss",
-                [
-                    Series("measured", "points", list(range(T_ + 1)), big["losses"]),
-                    Series("(1 − ημ)^t L₀", "line", list(range(T_ + 1)), env),
-                ],
-                yscale="log",
-            ),
-        )
+    return Experiment(
+        "wide_gd",
+        f"GD on the widest network (m = {big['m']}) against (1 − ημ)^t with μ = min λ_min(K) on the path",
+        measured={"final loss": big["losses"][-1], "μ (path)": big["mu_path"], "η": big["eta"]},
+        predicted={"envelope at T": env[-1]},
+        instances=1,
+        steps=T_,
+        wall_s=big["wall_s"],
+        note="reported, not asserted: μ on the path is measured at its two ends only and the step uses "
+        "an estimate of the loss smoothness, so no theorem covers this envelope",
+        plot=Plot(
+            "step t",
+            "loss",
+            [
+                Series("measured", "points", list(range(T_ + 1)), big["losses"]),
+                Series("(1 − ημ)^t L₀", "line", list(range(T_ + 1)), env),
+            ],
+            yscale="log",
+        ),
     )
-    return out
+
+
+EXPERIMENTS = (envelopes, widths, wide_gd)
 
 
 # --------------------------------------------------------------------------- tightness
@@ -775,7 +825,7 @@ def adz_factor(mu_: torch.Tensor, beta_: torch.Tensor, eta_: torch.Tensor) -> to
     x = eta_ * beta_
     out = torch.full_like(x, float("nan"))
     lo = 0.0
-    for expr, edge in zip(pl.ADZ_BRANCHES, pl.ADZ_EDGES):
+    for expr, edge in zip(book.ADZ_BRANCHES, book.ADZ_EDGES):
         hi = float(edge)
         v = torch.as_tensor(_fn(expr)(vals), dtype=x.dtype, device=x.device).expand_as(x)
         out = torch.where((x > lo) & (x <= hi) & out.isnan(), v, out)
@@ -783,11 +833,7 @@ def adz_factor(mu_: torch.Tensor, beta_: torch.Tensor, eta_: torch.Tensor) -> to
     return out
 
 
-@lru_cache(maxsize=64)
-def pepit_pl_worst(mu_over_beta: float, eta_beta: float, steps: int = 1) -> float | None:
-    """PEPit's worst case of (f(x_T) − f*)/(f(x_0) − f*) for GD on β-smooth μ-PL functions, β = 1
-    (PEPit's 'expensive' PL class); cached, so each SDP is solved once per process.  None when
-    PEPit is not installed."""
+def _solve_pepit_pl(mu_over_beta: float, eta_beta: float, steps: int) -> float | None:
     try:
         from PEPit import PEP
         from PEPit.functions import SmoothQuadraticLojasiewiczFunctionExpensive
@@ -805,6 +851,13 @@ def pepit_pl_worst(mu_over_beta: float, eta_beta: float, steps: int = 1) -> floa
     return float(problem.solve(verbose=0))
 
 
+def pepit_pl_worst(ctx: RunContext, mu_over_beta: float, eta_beta: float, steps: int = 1) -> float | None:
+    """PEPit's worst case of (f(x_T) − f*)/(f(x_0) − f*) for GD on β-smooth μ-PL functions, β = 1
+    (PEPit's 'expensive' PL class), solved once per run; None when PEPit is not installed."""
+    key = (ID, "pepit", mu_over_beta, eta_beta, steps)
+    return ctx.cached(key, lambda: _solve_pepit_pl(mu_over_beta, eta_beta, steps))
+
+
 #: (μ/β, ηβ) settings of the tightness table: both step regimes, a flat and a well-conditioned case
 TIGHTNESS_GRID = ((0.1, 0.5), (0.1, 1.0), (0.1, 1.5), (0.5, 0.5), (0.5, 1.0), (0.5, 1.5))
 
@@ -820,16 +873,14 @@ def two_sided_worst(ctx: RunContext, mu_over_beta: float, eta_beta: float, k: in
     return float(((traj.f[1] + traj.err[0]) / traj.f[0]).max())
 
 
-def tightness(ctx: RunContext) -> list:
-    """Per (μ/β, ηβ): the factor proved here (the bound), ADZ's and PEPit's (better values), and
-    the worst two-sided quadratic (measured); then every PL family against ADZ per instance."""
+def _grid_rows(ctx: RunContext) -> list:
     rows = []
     one = torch.ones(1, dtype=ctx.dtype, device=ctx.device)
-    tight_fn = to_torch(pl.PREDICTED["tight_rate"])
+    tight_fn = to_torch(book.PREDICTED["tight_rate"])
     for r, s in TIGHTNESS_GRID:
         proved = float(tight_fn({"mu": one * r, "beta": one, "eta": one * s}))
         adz = float(adz_factor(one * r, one, one * s))
-        pep = pepit_pl_worst(r, s)
+        pep = pepit_pl_worst(ctx, r, s)
         meas = two_sided_worst(ctx, r, s)
         better = min([adz] + ([pep + PEPIT_TOL] if pep is not None else []))
         rows.append(
@@ -846,8 +897,15 @@ def tightness(ctx: RunContext) -> list:
                 tol=gamma(16),
             )
         )
-    for i, fam in enumerate(smooth.PL_FAMILIES):
-        run = _curve_run(ctx, fam, i)
+    return rows
+
+
+def tightness(ctx: RunContext) -> list:
+    """Per (μ/β, ηβ): the factor proved here (the bound), ADZ's and PEPit's (better values), and
+    the worst two-sided quadratic (measured); then every PL family against ADZ per instance."""
+    rows = _grid_rows(ctx)
+    for fam in smooth.PL_FAMILIES:
+        run = _curve_run(ctx, fam)
         tr = run.traj
         a = tr.f - tr.f_low
         adz_t = torch.nan_to_num(

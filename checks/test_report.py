@@ -47,6 +47,15 @@ def _refail(res: dict) -> None:
     res["failures"] = [f"{t['id']}: {p}" for t in res["theorems"] for p in t["problems"]]
 
 
+def _file(res: dict, path: Path) -> Path:
+    """A results file of this version's schema holding the reference's records (a schema bump
+    that adds fields leaves them readable; what these tests check is the verdicts)."""
+    from dlverify.theorems.core import SCHEMA_VERSION
+
+    path.write_text(json.dumps({**res, "schema": SCHEMA_VERSION}))
+    return path
+
+
 def _exit_code(res: dict) -> int:
     """The exit code `dlverify run` gives a complete run (reports/cli.py)."""
     return 1 if res["failures"] or res.get("pytest_exit_code", 0) not in (0, 5) else 0
@@ -198,8 +207,7 @@ def test_regression_recheck_refuses_a_tampered_verdict(results, where):
 
 def test_regression_report_refuses_a_tampered_file_in_one_line(results, tmp_path, capsys):
     _plant(results, "claim")
-    f = tmp_path / "results.json"
-    f.write_text(json.dumps(results))
+    f = _file(results, tmp_path / "results.json")
     assert cli.main(["report", str(f), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "refused" in err[0] and "pl_convergence: claim 'one_step'" in err[0], err
@@ -419,8 +427,7 @@ def test_errata_document_sorted_grouped_and_titled(reference):
 
 @pytest.mark.parametrize("fmt", ["md", "tex", "html"])
 def test_errata_formats(reference, fmt, tmp_path, capsys):
-    f = tmp_path / "results.json"
-    f.write_text(json.dumps(reference))
+    f = _file(reference, tmp_path / "results.json")
     out = tmp_path / f"errata.{fmt}"
     assert cli.main(["errata", "--doc", "002", "--format", fmt, "--results", str(f), "--out", str(out)]) == 0
     text = out.read_text()

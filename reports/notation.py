@@ -242,7 +242,7 @@ def instance(cex: dict | None) -> tuple[str, str]:
         return "", ""
     vals = ", ".join(f"{symbol(str(k))} = {value(v)}" for k, v in cex.items() if k not in META)
     where = []
-    for k in ("family", "part", "setting", "instance", "step"):
+    for k in ("family", "part", "setting", "instance", "step", "seed"):
         if k in cex:
             where.append(f"{k} {value(cex[k])}")
     if "slack" in cex:
@@ -256,8 +256,9 @@ def instance(cex: dict | None) -> tuple[str, str]:
 
 def replay(theorem: str, key: str, cex: dict | None) -> str:
     """The one line that re-evaluates a claim's relation at a counterexample, in exact
-    arithmetic (:mod:`dlverify.reports.replay`); empty when the record holds no values."""
-    if not cex:
+    arithmetic (:mod:`dlverify.reports.replay`); empty when the record holds no values, or
+    when it is a statistical test's (a p-value: its seed, shown with the instance, replays it)."""
+    if not cex or "p_value" in cex:  # a statistical test's counterexample is no point of the relation
         return ""
     pts = [
         f"{k}={_replay_value(v)}"

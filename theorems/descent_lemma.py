@@ -97,6 +97,7 @@ hbeta = sp.Symbol("beta", real=True)
 # §2.4 quadratic, and the lines of 003
 lam, lam1, lamd = sp.symbols("lambda lambda_1 lambda_d", positive=True)
 wi = sp.Symbol("w_i", real=True)
+eta_i = sp.Symbol("eta_i", positive=True)  # 002:439 prints η_i, a per-coordinate step size (§2.4.1)
 mu = sp.Symbol("mu", positive=True)
 xa, ya = sp.symbols("x_a y_a", real=True)
 kk = sp.Symbol("k", integer=True, positive=True)
@@ -225,6 +226,14 @@ ASSUMPTIONS = [
     # §2.4: the quadratic's coordinate update
     Assumption("eta_gt_2_lam", "η > 2/λ_i (002:441)", sp.Gt(eta, 2 / lam)),
     Assumption("no_blowup", "|w_i| does not grow: (1 − λ_i η)² ≤ 1", sp.Le((1 - lam * eta) ** 2, 1)),
+    # §2.5.3: Theorem 2.5.2's step size, and the iteration count of 002:541
+    Assumption(
+        "eta_sgd",
+        "Theorem 2.5.2's step size: η = √(M/(βσ²T))",
+        sp.Eq(eta, sp.sqrt(Mb / (L * sig2 * T))),
+        definition=True,
+    ),
+    Assumption("T_sgd", "T ≥ 4Mβσ²/ε⁴ iterations (002:541)", sp.Ge(T, 4 * Mb * L * sig2 / eps**4)),
     # 003:413
     Assumption("eta_le_inv_mu", "η ≤ 1/μ (003:413)", sp.Le(eta, 1 / mu)),
     Assumption("union_def", "P(A ∪ B) = P(A) + P(B) − P(A ∩ B)", sp.Eq(pU, pA + pB - pAB), definition=True),
@@ -239,6 +248,9 @@ def _law(expr_of_atoms):
     return sum(wt * expr_of_atoms(j) for j, wt in enumerate(wts))
 
 
+_W2 = sp.Matrix(xs[:2])  # a vector of R² for the §2.4 identities
+_U2 = sp.Matrix([[3, -4], [4, 3]]) / 5  # a rotation with rational entries
+_A2 = sp.Matrix([[lam1, lam], [lam, lam1 + lamd]])  # an invertible symmetric A (generic λ)
 _EX = _law(lambda j: xs[j])
 _EY = _law(lambda j: ys[j])
 _cov = lambda X, Y: _law(lambda j: (X(j) - _law(X)) * (Y(j) - _law(Y)))  # noqa: E731
@@ -576,6 +588,59 @@ DERIVATION = [
         "002:453: w − A⁻¹∇f(w) = 0 for f = ½wᵀAw (A invertible)",
         sp.Eq(wvec - Am.I * (Am * wvec), sp.ZeroMatrix(3, 1)),
         Simplification(),
+    ),
+    # 002 §2.3–2.5 as printed (unevaluated: each keeps the two sides its line compares)
+    Step(
+        "momentum_meant",
+        "002:398 as meant: the heavy-ball update minus the GD step is β(w_t − w_{t−1})",
+        sp.Eq(hw_next - (hw - eta * hg), hbeta * (hw - hw_prev), evaluate=False),
+        Unfold({hw_next: hw - eta * hg + hbeta * (hw - hw_prev)}),
+    ),
+    Step(
+        "diag_form_2d",
+        "002:429 with U the rotation [[3, −4], [4, 3]]/5: wᵀ(UΣUᵀ)w = ŵᵀΣŵ, ŵ = Uᵀw",
+        sp.Eq(
+            (_W2.T * (_U2 * sp.diag(lam1, lamd) * _U2.T) * _W2)[0],
+            ((_U2.T * _W2).T * sp.diag(lam1, lamd) * (_U2.T * _W2))[0],
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "coord_grad_d",
+        "002:435: ∂/∂w_2 of ½ Σ_j λ_j w_j² is λ_2 w_2 (d = 3)",
+        sp.Eq(
+            sp.Derivative(sum(lj * wj**2 / 2 for lj, wj in zip((lam1, lam, lamd), xs)), xs[1]),
+            lam * xs[1],
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "newton_quadratic_2d",
+        "002:453: w − A⁻¹∇f(w) = 0 for f = ½wᵀAw, A = [[λ_1, λ], [λ, λ_1 + λ_d]] (generic λ: det ≠ 0)",
+        sp.Eq(
+            _W2 - _A2.inv() * (_A2 * _W2),
+            sp.zeros(2, 1),
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "sgd_539_at_eta",
+        "002:539: at η = √(M/(βσ²T)), M/(Tη) + ηβσ²/2 = (3/2)√(Mβσ²/T)",
+        sp.Eq(
+            Mb / (T * eta) + eta * L * sig2 / 2,
+            sp.Rational(3, 2) * sp.sqrt(Mb * L * sig2 / T),
+            evaluate=False,
+        ),
+        Unfold({eta: sp.sqrt(Mb / (L * sig2 * T))}),
+    ),
+    Step(
+        "sgd_541_count",
+        "002:541: T ≥ 4Mβσ²/ε⁴ makes (2√(Mβσ²/T))² = 4Mβσ²/T at most ε⁴",
+        sp.Le(4 * Mb * L * sig2 / T, eps**4),
+        Combination({"T_sgd": eps**4 / T}),
     ),
     # 003:374, 376
     Step(

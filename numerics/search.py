@@ -151,7 +151,9 @@ class Evaluator:
         s = self.slack(*a)
         if self.small is None:
             return (-abs(s) if math.isfinite(s) else s), None
-        lo, hi = self.small(*a), self.large(*a)
+        small, large = self.small, self.large
+        assert large is not None  # both sides exist for an inequality
+        lo, hi = small(*a), large(*a)
         scale = 1 + abs(lo) + abs(hi) if math.isfinite(lo) and math.isfinite(hi) else 1.0
         ratio = lo / hi if (math.isfinite(lo) and math.isfinite(hi) and lo >= 0 and hi > 0) else None
         return s / scale, ratio
@@ -177,10 +179,10 @@ def _strategy(lo: float | None, hi: float | None, integer: bool):
     from hypothesis import strategies as st
 
     if integer:
-        a = math.ceil(lo) if lo is not None else (math.floor(hi) - 200 if hi is not None else -100)
-        b = math.floor(hi) if hi is not None else a + 200
-        ints = [float(v) for v in _specials(lo, hi) if float(v).is_integer() and a <= v <= b]
-        draws = st.integers(a, b).map(float)
+        first = math.ceil(lo) if lo is not None else (math.floor(hi) - 200 if hi is not None else -100)
+        last = math.floor(hi) if hi is not None else first + 200
+        ints = [float(v) for v in _specials(lo, hi) if float(v).is_integer() and first <= v <= last]
+        draws = st.integers(first, last).map(float)
         return st.one_of(st.sampled_from(ints), draws) if ints else draws
     spec = st.sampled_from(_specials(lo, hi) or [0.0])
     wide = 1e6
@@ -359,8 +361,9 @@ def torch_search(
         loss = torch.where(bad, torch.zeros_like(obj), obj).sum()
         opt.zero_grad()
         loss.backward()
-        with torch.no_grad():
-            z.grad = torch.nan_to_num(z.grad, nan=0.0, posinf=0.0, neginf=0.0)
+        if z.grad is not None:
+            with torch.no_grad():
+                z.grad = torch.nan_to_num(z.grad, nan=0.0, posinf=0.0, neginf=0.0)
         opt.step()
         sched.step()
         if step % 25 == 24 or step == steps - 1:

@@ -27,14 +27,22 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from dlverify.theorems.relations import DlverifyError
 
+if TYPE_CHECKING:  # the engine is imported when a check runs ('dlverify --help' stays light)
+    from dlverify.numerics.contract import Family
+    from dlverify.numerics.search import SearchReport
+    from dlverify.theorems.evidence import ClaimResult, Measurement
+    from dlverify.theorems.model import Theorem
+    from dlverify.theorems.solve import Counterexample, Proof
+
 #: effort levels: Z3's timeout (ms), branch-and-bound's seconds, hypothesis examples, torch
 #: starts and steps, and the same for each dropped assumption
-EFFORT = {
+EFFORT: dict[str, dict[str, Any]] = {
     "quick": {"z3_ms": 1500, "bnb_s": 1.0, "examples": 150, "starts": 128, "steps": 100, "drop": 60},
     "normal": {"z3_ms": 3000, "bnb_s": 2.0, "examples": 400, "starts": 256, "steps": 150, "drop": 120},
     "thorough": {"z3_ms": 20000, "bnb_s": 20.0, "examples": 4000, "starts": 4096, "steps": 400, "drop": 600},
@@ -62,14 +70,14 @@ class CheckResult:
     where: list[str]
     relation: str
     answer: str
-    proof: object = None
-    counterexample: object = None
-    searches: list = dataclasses.field(default_factory=list)
+    proof: Proof | None = None
+    counterexample: Counterexample | None = None
+    searches: list[SearchReport] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     necessity: list[Necessity] = dataclasses.field(default_factory=list)
     tightness: dict | None = None
-    family: list = dataclasses.field(default_factory=list)
-    claim_result: object = None
+    family: list[Measurement] = dataclasses.field(default_factory=list)
+    claim_result: ClaimResult | None = None
     seconds: float = 0.0
 
     @property
@@ -153,7 +161,7 @@ def check(
         res.proof, res.counterexample, res.notes = sym.proof, sym.counterexample, list(sym.notes)
     if res.counterexample is None:
         _search(problem, res, budget, seed, device, thorough=res.proof is None)
-    if necessity:
+    if necessity and res.counterexample is None:  # a false claim is false with or without them
         res.necessity = _necessity(problem, budget, seed, device, effort)
     if tightness and res.counterexample is None:
         res.tightness = _tightness(problem, res)
@@ -245,7 +253,7 @@ def _necessity(problem, budget, seed: int, device: str, effort: str) -> list[Nec
             point = {k: sp.sstr(v) for k, v in cex.point.items()}
             out.append(Necessity(label, "needed", "without it: " + cex.show(), point))
             continue
-        proof = z.proof or solve.kernel_proof(dropped, 1.0)
+        proof = z.proof or solve.kernel_proof(dropped, candidates=60)
         if proof is not None:
             out.append(Necessity(label, "redundant", f"proved without it ({proof.method})"))
         else:
@@ -262,27 +270,19 @@ def _tightness(problem, res: CheckResult) -> dict | None:
 
     if not isinstance(problem.relation, INEQUALITIES):
         return None
-    best = max((r for r in res.searches if r.ratio is not None), key=lambda r: r.ratio, default=None)
-    if best is None and not res.searches:
-        _search_ratio(problem, res)
-        best = max((r for r in res.searches if r.ratio is not None), key=lambda r: r.ratio, default=None)
+    met = [r for r in res.searches if r.ratio is not None and r.ratio_at is not None]
+    best = max(met, key=lambda r: float(r.ratio or 0.0), default=None)
     small, large = sides(problem.relation)
-    out = {"ratio": f"({sp.sstr(small)})/({sp.sstr(large)})", "sup": None, "at": None, "attained": None}
+    out: dict[str, Any] = {"ratio": f"({sp.sstr(small)})/({sp.sstr(large)})", "sup": None, "at": None}
+    out["attained"] = None
     if best is None:
         out["note"] = "no instance where the smaller side is >= 0 and the larger > 0"
         return out
-    out["sup"], out["at"] = best.ratio, best.ratio_at
-    out["attained"] = solve.attained_at(problem, best.ratio_at)
-    out["exact"] = solve.ratio_at(problem, best.ratio_at)
+    at = best.ratio_at or {}
+    out["sup"], out["at"] = best.ratio, at
+    out["attained"] = solve.attained_at(problem, at)
+    out["exact"] = solve.ratio_at(problem, at)
     return out
-
-
-def _search_ratio(problem, res: CheckResult) -> None:
-    from dlverify.numerics import search
-    from dlverify.theorems import solve
-
-    space = solve.space(problem)
-    res.searches.append(search.hypothesis_search(space, EFFORT["quick"]["examples"], 1))
 
 
 def _decide(relation, res: CheckResult) -> None:
@@ -406,7 +406,7 @@ def _theorem_symbols(theorem) -> dict[str, sp.Symbol]:
     return out
 
 
-def all_families() -> list[tuple[str, object]]:
+def all_families() -> list[tuple[str, Family]]:
     """Every instance family of every registered theorem's numeric side, as (theorem id, Family)."""
     from dlverify import theorems
 
@@ -421,7 +421,7 @@ def all_families() -> list[tuple[str, object]]:
     return out
 
 
-def find_family(name: str) -> tuple[str, object]:
+def find_family(name: str) -> tuple[str, Family]:
     """The family called ``name`` (or ``THEOREM:NAME``); bad input names the known ones."""
     fams = all_families()
     tid, _, fname = name.rpartition(":") if ":" in name else ("", "", name)
@@ -438,9 +438,9 @@ def find_family(name: str) -> tuple[str, object]:
 class FamilyClaim:
     """A claim read over an instance family's quantities (the theorem's own symbols)."""
 
-    theorem: object
+    theorem: Theorem
     theorem_id: str
-    family: object
+    family: Family
     relation: sp.Basic
     keys: list[str]
     filters: list
@@ -502,7 +502,7 @@ def family_check(claim: str, where: Sequence[str], family: str, seed: int, devic
         res.proof = solve.Proof(f"step '{ref.step}' of {fc.theorem_id}", ref.certificate)
     if fc.filters:
         res.notes.append("measured where " + "; ".join(sp.sstr(f) for f in fc.filters) + " (filters)")
-    if necessity:
+    if necessity and not any(m.violations for m in res.family):
         for k in fc.keys:
             ms = measure_family(fc, [x for x in fc.keys if x != k], seed, device)
             bad = next((m for m in ms if m.violations), None)
@@ -669,7 +669,9 @@ def _effort_line(res: CheckResult) -> str:
         restarts = f", {s.restarts} restarts x {s.steps} steps" if s.restarts else ""
         parts.append(f"{s.how}: {s.instances} instances{restarts}")
     smallest = min(
-        (s for s in res.searches if s.smallest is not None), key=lambda s: s.smallest, default=None
+        (s for s in res.searches if s.smallest is not None),
+        key=lambda s: float(s.smallest or 0.0),
+        default=None,
     )
     tail = (
         f"; smallest relative slack {_fmt(smallest.smallest)} at {_point(smallest.smallest_at)}"
@@ -686,7 +688,7 @@ def answer_line(res: CheckResult) -> str:
         r = res.claim_result
         cex = ", ".join(f"{k} = {_fmt(v)}" for k, v in ((r.counterexample or {}) if r else {}).items())
         return f"FALSE — {r.detail if r else ''}; counterexample {cex}"
-    if res.answer == "proved":
+    if res.answer == "proved" and res.proof is not None:
         return "PROVED by " + res.proof.describe()
     return "NOT REFUTED (no proof found; no counterexample found — not verified)"
 
@@ -702,8 +704,8 @@ def render_text(res: CheckResult) -> str:
     for m in res.family:
         status = f"{m.violations} violations in {m.checked}" if not m.skipped else f"skipped: {m.skipped}"
         lines.append(f"family     {m.how}: {status}")
-    for n in res.notes:
-        lines.append(f"note       {n}")
+    for note in res.notes:
+        lines.append(f"note       {note}")
     for i, n in enumerate(res.necessity):
         head = "needs" if i == 0 else ""
         lines.append(f"{head:<10} {n.assumption}: {n.status} — {n.detail}")

@@ -92,8 +92,8 @@ def _pow(b: arb, e: arb, e_expr: sp.Expr) -> arb:
     positive exponent (the real principal power; a negative base is undefined)."""
     if e_expr.is_Integer:
         return _int_pow(b, int(e_expr))
-    if e.is_exact() and e.is_integer():
-        return _int_pow(b, int(e.unique_fmpz()))
+    if e.is_exact() and e.is_integer() and (k := e.unique_fmpz()) is not None:
+        return _int_pow(b, int(k))
     if _is_exact_zero(b):
         if _certainly_pos(e):
             return arb(0)
@@ -255,7 +255,7 @@ def sign_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> int | None:
     ball excludes zero; a ball that keeps containing zero counts as 0 only when sympy shows the
     exact value is zero."""
     expr = sp.sympify(expr)
-    exact = _exact_value(expr, point)
+    exact = rational_value(expr, point)
     if exact is not None:
         return int(exact.p > 0) - int(exact.p < 0)
     for bits in PRECISIONS:
@@ -273,7 +273,7 @@ def sign_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> int | None:
     return 0 if is_zero(expr.xreplace(dict(point))) else None
 
 
-def _exact_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> sp.Rational | None:
+def rational_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> sp.Rational | None:
     """The value in rational arithmetic when the expression is rational at the point (sums,
     products, integer powers of rationals); None otherwise.  Raises :class:`Undefined` on a
     division by zero."""
@@ -304,7 +304,7 @@ def _rational(e: sp.Expr, point) -> sp.Rational:
         if b == 0 and k < 0:
             raise Undefined("a division by zero")
         return b**k
-    raise TypeError(f"not rational: {e}")  # pragma: no cover - _exact_value screens the types
+    raise TypeError(f"not rational: {e}")  # pragma: no cover - rational_value screens the types
 
 
 def decimal(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = 6) -> str:
@@ -477,7 +477,8 @@ class _Derivatives:
     DEPTH = 3
 
     def __init__(self, slack: sp.Expr, syms: list):
-        self.slack, self.syms, self.fns = slack, syms, {}
+        self.slack, self.syms = slack, syms
+        self.fns: dict = {}
 
     def ball(self, i: int, k: int, v) -> arb:
         if (i, k) not in self.fns:

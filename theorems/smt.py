@@ -60,6 +60,10 @@ BASIC = frozenset(
 )
 
 
+#: Z3 resource units per millisecond of budget (about what nlsat spends per ms on this machine)
+RLIMIT_PER_MS = 700
+
+
 class NotEncodable(Exception):
     """The expression has a part Z3 cannot take (an unknown function, a sum over an index)."""
 
@@ -325,7 +329,10 @@ def build(
     symbols = sorted(set(relation.free_symbols).union(*(a.free_symbols for a in assumptions)), key=str)
     enc = Encoder(symbols, integers, relax_integers)
     solver = z3.SolverFor("QF_NRA") if (relax_integers or not integers) else z3.Solver()
-    solver.set("timeout", int(timeout_ms))
+    # Z3's resource limit (deterministic: the same answer on a loaded machine), with the wall
+    # clock at 3x the budget only as a safety stop
+    solver.set("rlimit", int(RLIMIT_PER_MS * timeout_ms))
+    solver.set("timeout", int(3 * timeout_ms))
     for s, (lo, lo_strict, hi, hi_strict) in bounds.items():
         v = enc.vars[s]
         if lo is not None:

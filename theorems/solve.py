@@ -185,7 +185,8 @@ def _tokens(text: str, where: str) -> list[tokenize.TokenInfo]:
 
 def _names(toks) -> tuple[set[str], set[str]]:
     """(names used as values, names called as functions)."""
-    values, called = set(), set()
+    values: set[str] = set()
+    called: set[str] = set()
     for i, t in enumerate(toks):
         if t.type != tokenize.NAME:
             continue
@@ -196,7 +197,10 @@ def _names(toks) -> tuple[set[str], set[str]]:
 
 def _split_chain(toks, text: str, where: str) -> list:
     """A relation chain ``a < b <= c`` as its sides (token lists) and operators."""
-    sides_, ops, cur, depth = [], [], [], 0
+    sides_: list = []
+    ops: list[str] = []
+    cur: list = []
+    depth = 0
     for t in toks:
         if t.string in "([":
             depth += 1
@@ -434,8 +438,8 @@ def _declaration(text: str):
         if re.fullmatch(r"[\w ]+", kind) and len(kind.split()) <= 2:
             raise DlverifyError(f"'{text}': unknown kind '{kind}' (known: {', '.join(KINDS)}, vector(n))")
         return None
-    integer, rels = KINDS[kind]
-    return (names, set(names) if integer else set(), {}, [(n, op, str(v)) for n in names for op, v in rels])
+    integer, bounds = KINDS[kind]
+    return (names, set(names) if integer else set(), {}, [(n, op, str(v)) for n in names for op, v in bounds])
 
 
 def _item(text, origin, decl, toks, ns: Namespace) -> Item:
@@ -627,12 +631,7 @@ def certify(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], found_by: str)
     if not all(_constraint_holds(c, point) for c in problem.constraints):
         return None
     rel = problem.relation
-    exact = all(v.is_Rational for v in point.values())
-    arithmetic = (
-        "exact rational arithmetic"
-        if balls._exact_value(slack(rel), point) is not None
-        else ("Arb ball arithmetic" if exact else "Arb ball arithmetic at exact algebraic values")
-    )
+    arithmetic = _arithmetic(slack(rel), point)
     shown = {s.name: point[s] for s in sorted(syms, key=lambda s: s.name)}
     try:
         sg = balls.sign_at(slack(rel), point)
@@ -648,6 +647,17 @@ def certify(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], found_by: str)
     return Counterexample(
         shown, "fails", sl, balls.decimal(rel.lhs, point), balls.decimal(rel.rhs, point), found_by, arithmetic
     )
+
+
+def _arithmetic(expr: sp.Expr, point) -> str:
+    """Which arithmetic decides ``expr`` at the point: exact rationals, or Arb balls."""
+    try:
+        if balls.rational_value(expr, point) is not None:
+            return "exact rational arithmetic"
+    except balls.Undefined:
+        return "exact rational arithmetic"
+    exact = all(sp.sympify(v).is_Rational for v in point.values())
+    return "Arb ball arithmetic" if exact else "Arb ball arithmetic at exact algebraic values"
 
 
 #: denominators tried, in turn, when a float point is turned into an exact one (simplest first)
@@ -706,17 +716,19 @@ def simplify(problem: Problem, point: dict, cex: Counterexample, fixed: set) -> 
 # --------------------------------------------------------------------------- the proof kernel
 
 
-def kernel_proof(problem: Problem, seconds: float = 2.0) -> Proof | None:
+def kernel_proof(problem: Problem, candidates: int = 200, seconds: float = 60.0) -> Proof | None:
     """A certificate of the suite's own kernel (:mod:`dlverify.theorems.core`) for the claim,
     from the assumptions as facts: simplification (equalities), monomial positivity, a
     nonnegative combination of assumptions, a critical-point argument in one variable.  Each
-    candidate is re-checked by the kernel's ``check``; the first that passes is the proof."""
+    candidate is re-checked by the kernel's ``check``; the first that passes is the proof.  At
+    most ``candidates`` are tried (a count, so the answer does not depend on the machine's load;
+    ``seconds`` is only a safety stop)."""
     from dlverify.theorems.core import certify as kernel_check
 
     t0 = time.monotonic()
     rel, facts = problem.relation, problem.facts()
-    for cert in _kernel_candidates(rel, facts, problem):
-        if time.monotonic() - t0 > seconds:
+    for n, cert in enumerate(_kernel_candidates(rel, facts, problem)):
+        if n >= candidates or time.monotonic() - t0 > seconds:
             return None
         mark = kernel_check(rel, cert, facts)
         if mark.ok:
@@ -851,7 +863,7 @@ def z3_decide(problem: Problem, timeout_ms: int = 3000) -> Symbolic:
                     out.notes.append("Z3: a model over the reals, not yet certified over the integers")
                 return out
         elif q.exact:
-            out.notes.append(f"Z3: {q.solver.reason_unknown()} after {timeout_ms / 1000:g} s")
+            out.notes.append(f"Z3: no answer within its resource limit ({q.solver.reason_unknown()})")
             return out
     out.notes.append("Z3: the relaxation with cited facts neither proves nor refutes it")
     return out
@@ -932,7 +944,14 @@ def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
 
     try:
         res = balls.branch_and_bound(
-            problem.slack, is_strict(problem.relation), cons, box, accept, problem.integers, seconds=seconds
+            problem.slack,
+            is_strict(problem.relation),
+            cons,
+            box,
+            accept,
+            problem.integers,
+            int(5000 * seconds),
+            10 * seconds,
         )
     except balls.Undefined as why:
         out.notes.append(f"branch-and-bound: {why}")

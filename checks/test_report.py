@@ -66,7 +66,8 @@ def _exit_code(res: dict) -> int:
 
 def _failures(res: dict) -> int:
     root = junit_tree(res).getroot()
-    n = int(root.get("failures"))
+    assert root is not None
+    n = int(root.get("failures", "-1"))
     assert n == len(root.findall(".//failure")), "the counts must be those of the cases"
     return n
 
@@ -144,9 +145,9 @@ def test_regression_run_with_a_failing_step_exits_1_and_junit_fails(toy, tmp_pat
     ]
     assert cli.main(argv) == 1
     root = ET.parse(junit).getroot()
-    assert int(root.get("failures")) == 1
+    assert int(root.get("failures", "-1")) == 1
     fail = root.find(".//failure/..")
-    assert fail.get("classname") == f"{TOY}.derivation"
+    assert fail is not None and fail.get("classname") == f"{TOY}.derivation"
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert "0 of 1 theorems passed" in last and str(tmp_path / "report.html") in last, last
 

@@ -12,6 +12,7 @@ import html as _html
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from dlverify.reports import errata as _errata
 from dlverify.reports import notation
@@ -68,14 +69,15 @@ def comparison_text(c: dict) -> str:
     """One comparison in one line: ``name: measured ≤ target``, an interval written with
     enough figures to tell its ends apart, a tolerance when there is one, and the measured
     value's own interval when the record has one (``interval`` or ``ci``)."""
-    name, op, m = c.get("name", ""), c.get("op"), c.get("measured")
+    name, op = c.get("name", ""), str(c.get("op"))
+    m: Any = c.get("measured")
+    target: Any = c.get("target")
     if op == "in":
-        lo, hi = c["target"]
-        ms, los, his = notation.distinct(m, lo, hi)
+        lo, hi = target
+        ms, los, his = notation.distinct(m, lo, hi) if _finite(m, lo, hi) else map(notation.num, (m, lo, hi))
         text = f"{name}: {ms} ∈ [{los}, {his}]"
     else:
-        ms, ts = notation.distinct(m, c.get("target")) if _finite(m, c.get("target")) else (
-            notation.num(m), notation.num(c.get("target")))  # fmt: skip
+        ms, ts = notation.distinct(m, target) if _finite(m, target) else map(notation.num, (m, target))
         text = f"{name}: {ms} {dict([('<=', '≤'), ('>=', '≥'), ('==', '=')]).get(op, op)} {ts}"
         if c.get("tol"):
             text += f" ± {notation.num(c['tol'])}" if op == "==" else f" (tolerance {notation.num(c['tol'])})"

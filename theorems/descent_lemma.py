@@ -513,8 +513,9 @@ DERIVATION = [
         "sgd_539a",
         "002:539: at η = √(M/(βσ²T)), M/(Tη) + ηβσ²/2 = (3/2)√(Mβσ²/T)",
         sp.Eq(
-            Mb / (T * sp.sqrt(Mb / (L * sig2 * T))) + sp.sqrt(Mb / (L * sig2 * T)) * L * sig2 / 2,
+            sp.Subs(Mb / (T * eta) + eta * L * sig2 / 2, eta, sp.sqrt(Mb / (L * sig2 * T))),
             sp.Rational(3, 2) * sp.sqrt(Mb * L * sig2 / T),
+            evaluate=False,
         ),
         Simplification(),
     ),
@@ -527,7 +528,7 @@ DERIVATION = [
     Step(
         "sgd_541",
         "002:541: T = 4Mβσ²/ε⁴ iterations make the bound 2√(Mβσ²/T) equal to ε²",
-        sp.Eq(2 * sp.sqrt(Mb * L * sig2 / (4 * Mb * L * sig2 / eps**4)), eps**2),
+        sp.Eq(sp.Subs(2 * sp.sqrt(Mb * L * sig2 / T), T, 4 * Mb * L * sig2 / eps**4), eps**2, evaluate=False),
         Simplification(),
     ),
     # §2.3 heavy ball: the two forms agree
@@ -541,15 +542,22 @@ DERIVATION = [
     Step(
         "diag_form",
         "002:429: wᵀAw = ŵᵀΣŵ for A = UΣUᵀ, ŵ = Uᵀw",
-        sp.Eq((Um.T * wvec).T * Sm * (Um.T * wvec), wvec.T * (Um * Sm * Um.T) * wvec),
+        sp.Eq(
+            sp.MatMul((Um.T * wvec).T, Sm, Um.T * wvec, evaluate=False),
+            wvec.T * (Um * Sm * Um.T) * wvec,
+            evaluate=False,
+        ),
         Simplification(),
     ),
     Step(
         "coord_grad",
         "002:435: ∂/∂w_i of ½ Σ_j λ_j w_j² is λ_i w_i (d = 3)",
         sp.Eq(
-            sp.diff(sum(sp.Rational(1, 2) * lj * wj**2 for lj, wj in zip((lam1, lam, lamd), xs)), xs[1]),
+            sp.Derivative(
+                sum(sp.Rational(1, 2) * lj * wj**2 for lj, wj in zip((lam1, lam, lamd), xs)), xs[1]
+            ),
             lam * xs[1],
+            evaluate=False,
         ),
         Simplification(),
     ),
@@ -574,19 +582,23 @@ DERIVATION = [
     Step(
         "halving",
         "002:443: (1 − λ_1η) − 1/2 = λ_1(1/(2λ_1) − η): the factor of w_1 is 1/2 at η = 1/(2λ_1)",
-        sp.Eq(1 - lam1 * eta - sp.Rational(1, 2), lam1 * (1 / (2 * lam1) - eta)),
+        sp.Eq(1 - lam1 * eta - sp.Rational(1, 2), lam1 * (1 / (2 * lam1) - eta), evaluate=False),
         Simplification(),
     ),
     Step(
         "precond",
         "002:451: (1 − λη)w_i = λ(1/λ − η)w_i: with η_i = 1/λ_i one step sends w_i to 0",
-        sp.Eq((1 - lam * eta) * wi, lam * (1 / lam - eta) * wi),
+        sp.Eq((1 - lam * eta) * wi, lam * (1 / lam - eta) * wi, evaluate=False),
         Simplification(),
     ),
     Step(
         "newton_quadratic",
         "002:453: w − A⁻¹∇f(w) = 0 for f = ½wᵀAw (A invertible)",
-        sp.Eq(wvec - Am.I * (Am * wvec), sp.ZeroMatrix(3, 1)),
+        sp.Eq(
+            sp.MatAdd(wvec, sp.MatMul(-1, sp.Inverse(Am), Am * wvec, evaluate=False), evaluate=False),
+            sp.ZeroMatrix(3, 1),
+            evaluate=False,
+        ),
         Simplification(),
     ),
     # 002 §2.3–2.5 as printed (unevaluated: each keeps the two sides its line compares)
@@ -646,13 +658,19 @@ DERIVATION = [
     Step(
         "newton_stationary",
         "003:374: Δx = −H⁻¹∇f zeroes the model's gradient ∇f + HΔx",
-        sp.Eq(gvec + Hm * (-Hm.I * gvec), sp.ZeroMatrix(3, 1)),
+        sp.Eq(
+            sp.MatAdd(gvec, sp.MatMul(Hm, -1, sp.Inverse(Hm), gvec, evaluate=False), evaluate=False),
+            sp.ZeroMatrix(3, 1),
+            evaluate=False,
+        ),
         Simplification(),
     ),
     Step(
         "newton_is_gd",
         "003:376: with ∇²f = I/η, −(∇²f)⁻¹∇f = −η∇f",
-        sp.Eq(-((sp.Identity(3) / eta).I) * gvec, -eta * gvec),
+        sp.Eq(
+            sp.MatMul(-1, sp.Inverse(sp.Identity(3) / eta), gvec, evaluate=False), -eta * gvec, evaluate=False
+        ),
         Simplification(),
     ),
     # 003:384: the converse fails: f = −x⁴ satisfies the quadratic upper bound for every L ≥ 0
@@ -666,7 +684,7 @@ DERIVATION = [
     Step(
         "polyak",
         "003:407: k/(k+1) · S_k/k + x^{k+1}/(k+1) = (S_k + x^{k+1})/(k+1)",
-        sp.Eq(kk / (kk + 1) * (Sk / kk) + xk1 / (kk + 1), (Sk + xk1) / (kk + 1)),
+        sp.Eq(kk / (kk + 1) * (Sk / kk) + xk1 / (kk + 1), (Sk + xk1) / (kk + 1), evaluate=False),
         Simplification(),
     ),
     Step("harmonic", "003:411: Σ_k 1/k = ∞", sp.Eq(sp.Sum(1 / kk, (kk, 1, sp.oo)), sp.oo), Simplification()),
@@ -714,8 +732,9 @@ DERIVATION = [
         "ibp",
         "003:11: d/dx [f g − ∫ f' g] = f g'",
         sp.Eq(
-            sp.diff(fF(xr) * gF(xr) - sp.Integral(sp.diff(fF(xr), xr) * gF(xr), xr), xr),
+            sp.Derivative(fF(xr) * gF(xr) - sp.Integral(sp.diff(fF(xr), xr) * gF(xr), xr), xr),
             fF(xr) * sp.diff(gF(xr), xr),
+            evaluate=False,
         ),
         Simplification(),
     ),
@@ -752,7 +771,7 @@ DERIVATION = [
     Step(
         "bernoulli_mass",
         "003:60: p^x(1 − p)^{1−x} sums to 1 over x ∈ {0, 1}",
-        sp.Eq(sum(pb**x * (1 - pb) ** (1 - x) for x in (0, 1)), 1, evaluate=False),
+        sp.Eq(sp.Sum(pb**k0 * (1 - pb) ** (1 - k0), (k0, 0, 1)), 1, evaluate=False),
         Simplification(),
     ),
 ]

@@ -246,7 +246,11 @@ DERIVATION = [
     Step(
         "k_term_slope",
         "d/dθ [θ ln A + (1 − θ) ln B] = ln A − ln B",
-        sp.Eq(sp.diff(th * sp.log(Ao) + (1 - th) * sp.log(Bo), th), sp.log(Ao) - sp.log(Bo)),
+        sp.Eq(
+            sp.Derivative(th * sp.log(Ao) + (1 - th) * sp.log(Bo), th),
+            sp.log(Ao) - sp.log(Bo),
+            evaluate=False,
+        ),
         Simplification(),
     ),
     Step(
@@ -346,7 +350,7 @@ DERIVATION = [
     Step(
         "tensor_same_theta",
         "Problem 15.9.5: loss δ/k' on k'-pieces gives the error share k'·2(δ/k') = 2δ",
-        sp.Eq(kp * 2 * (dl / kp), 2 * dl),
+        sp.Eq(sp.Mul(kp, 2, dl / kp, evaluate=False), 2 * dl, evaluate=False),
         Simplification(),
     ),
 ]

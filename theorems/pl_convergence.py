@@ -130,8 +130,13 @@ _dw = -eta * _g
 _M = sp.Matrix(2, 2, sp.symbols("M11 M12 M21 M22", real=True))
 _X = sp.Matrix(2, 3, sp.symbols("X11 X12 X13 X21 X22 X23", real=True))
 _Y = sp.Matrix(2, 3, sp.symbols("Y11 Y12 Y13 Y21 Y22 Y23", real=True))
-_sum_form = sum(((_M * _X[:, p] - _Y[:, p]).T * (_M * _X[:, p] - _Y[:, p]))[0] for p in range(3)) / 2
-_frob_form = sum(e**2 for e in (_M * _X - _Y)) / 2
+_sum_form = sp.Add(  # kept a sum over the samples, so it compares with the Frobenius form
+    *(((_M * _X[:, p] - _Y[:, p]).T * (_M * _X[:, p] - _Y[:, p]))[0] / 2 for p in range(3)), evaluate=False
+)
+# ½ times the sum of the squared entries of MX − Y (kept unevaluated: the two forms stay apart)
+_frob_form = sp.Mul(
+    sp.Rational(1, 2), sp.Add(*(e**2 for e in (_M * _X - _Y)), evaluate=False), evaluate=False
+)
 
 _gsq = sum(gi**2 for gi in gv)
 _gd = sum(gi * di for gi, di in zip(gv, dv))
@@ -248,6 +253,27 @@ _tay4 = L0 - eta * g2 * (1 - eta * beta / 2)
 _tay5 = L0 - eta / 2 * g2
 _tay6 = L0 - eta * mu * L0
 
+#: readings that are constructed, not typed (derivatives kept unevaluated, so each compares what
+#: its line compares): named so a source entry and a derivation step can refer to them
+_d = sp.Derivative
+THM_4_1_GRAD = sp.Eq(sp.Matrix([_d(_sqloss, wi) for wi in _ww]), _DF.T * (_F - _y), evaluate=False)
+_r2 = sp.Matrix(_y)  # a residual r ∈ R², DF = X (2×3): ½‖rᵀDF‖² against ½ rᵀ DF DFᵀ r
+THM_4_1_KERNEL = sp.Eq(sum(e**2 for e in (_r2.T * _X)) / 2, (_r2.T * _X * _X.T * _r2)[0] / 2, evaluate=False)
+LINEAR_HESSIAN = sp.Eq(sp.Matrix(3, 3, lambda i, j: _d(_lsq, _wv[i], _wv[j])), _A2.T * _A2, evaluate=False)
+_JA = sp.Matrix(2, 3, lambda i, j: _d((_A2 * _wv)[i], _wv[j]))
+LINEAR_KERNEL = sp.Eq(_JA * _JA.T, _A2 * _A2.T, evaluate=False)
+TWO_LAYER_GRAD = sp.Eq(sp.Matrix([_d(_f2, wi) for wi in _w]), _GRAD_CLOSED, evaluate=False)
+TWO_LAYER_NTK_DIAG = sp.Eq(
+    sum(_d(_f2, wi) ** 2 for wi in _w),
+    sum(vi**2 * _xin**2 * sp.Subs(_d(_sig(_zz), _zz), _zz, wi * _xin) ** 2 for vi, wi in zip(_v, _w)) / 3,
+    evaluate=False,
+)
+TWO_LAYER_HESSIAN = sp.Eq(
+    sp.Matrix(3, 3, lambda i, j: _d(_f2, _w[i], _w[j])),
+    sp.diag(*[vi * sp.diff(_sig(wi * _xin), wi, 2) / sp.sqrt(3) for vi, wi in zip(_v, _w)]),
+    evaluate=False,
+)
+
 DERIVATION = [
     # --- the one-step factor, directly in η: slack = S + (η/2)·P + (ηβ‖∇L‖²/2)·(1/β − η)
     Step(
@@ -309,13 +335,13 @@ DERIVATION = [
     Step(
         "sq_loss_grad",
         "square loss: ∇L = DFᵀ(F − y) (a generic F: R² → R²)",
-        sp.Eq(sp.Matrix([sp.diff(_sqloss, wi) for wi in _ww]), _DF.T * (_F - _y), evaluate=False),
+        THM_4_1_GRAD,
         Simplification(),
     ),
     Step(
         "kernel_identity",
-        "‖∇L‖² = ‖DFᵀ r‖² = rᵀ K r with K = DF DFᵀ (square loss, r = F(w) − y)",
-        sp.Eq((DF.T * rvec).T * (DF.T * rvec), rvec.T * (DF * DF.T) * rvec, evaluate=False),
+        "½‖rᵀDF‖² = ½ rᵀ DF DFᵀ r (square loss, r = F(w) − y; DF 2×3, written out)",
+        THM_4_1_KERNEL,
         Simplification(),
     ),
     Step(
@@ -358,15 +384,13 @@ DERIVATION = [
     Step(
         "lsq_hessian",
         "least squares ½‖Aw − b‖²: the Hessian is AᵀA",
-        sp.Eq(sp.hessian(_lsq, list(_wv)), _A2.T * _A2, evaluate=False),
+        LINEAR_HESSIAN,
         Simplification(),
     ),
     Step(
         "lin_kernel",
         "F(w) = Aw: DF = A, so K = DF DFᵀ = AAᵀ",
-        sp.Eq(
-            (_A2 * _wv).jacobian(list(_wv)) * (_A2 * _wv).jacobian(list(_wv)).T, _A2 * _A2.T, evaluate=False
-        ),
+        LINEAR_KERNEL,
         Simplification(),
     ),
     Step("kappa_ge_1", "λ_max/λ_min ≥ 1", sp.Ge(lmax / lmin, 1), Combination({"lmax_ge": 1 / lmin})),
@@ -374,27 +398,19 @@ DERIVATION = [
     Step(
         "two_layer_grad",
         "∇_{w_i} f = m^{-1/2} v_i x σ'(w_i x) (m = 3)",
-        sp.Eq(_grad2, _GRAD_CLOSED, evaluate=False),
+        TWO_LAYER_GRAD,
         Simplification(),
     ),
     Step(
         "two_layer_hessian",
         "f = m^{-1/2} Σ v_i σ(w_i x) (m = 3): the Hessian in w is diagonal, entries v_i σ''(w_i x) x²/√m",
-        sp.Eq(
-            _H2,
-            sp.diag(*[vi * sp.diff(_sig(wi * _xin), wi, 2) / sp.sqrt(3) for vi, wi in zip(_v, _w)]),
-            evaluate=False,
-        ),
+        TWO_LAYER_HESSIAN,
         Simplification(),
     ),
     Step(
         "two_layer_ntk_diag",
         "tangent kernel diagonal: ‖∇_w f‖² = (1/m) Σ v_i² σ'(w_i x)² x² (an average: O(1))",
-        sp.Eq(
-            (_grad2.T * _grad2)[0],
-            sum(vi**2 * sp.diff(_sig(wi * _xin), wi) ** 2 for vi, wi in zip(_v, _w)) / 3,
-            evaluate=False,
-        ),
+        TWO_LAYER_NTK_DIAG,
         Simplification(),
     ),
     # --- the Taylor chain of lecture 3 (000:133)
@@ -406,8 +422,8 @@ DERIVATION = [
     ),
     Step(
         "taylor_le_same",
-        "the third line repeats the second (≤ holds with equality)",
-        sp.Le(_tay3, _tay3, evaluate=False),
+        "the third line rewrites the second (≤ holds with equality)",
+        sp.Le(_t2_lhs, _t2_rhs, evaluate=False),
         Monomials(),
     ),
     Step(
@@ -611,21 +627,6 @@ PREDICTED = {
 }
 
 # ----------------------------------------------------------------------------- the sources, as written
-
-
-#: readings that are constructed, not typed: named so a source entry can refer to them
-THM_4_1_GRAD = sp.Eq(sp.Matrix([sp.diff(_sqloss, wi) for wi in _ww]), _DF.T * (_F - _y), evaluate=False)
-TWO_LAYER_GRAD = sp.Eq(_grad2, _GRAD_CLOSED, evaluate=False)
-TWO_LAYER_NTK_DIAG = sp.Eq(
-    (_grad2.T * _grad2)[0],
-    sum(vi**2 * sp.diff(_sig(wi * _xin), wi) ** 2 for vi, wi in zip(_v, _w)) / 3,
-    evaluate=False,
-)
-TWO_LAYER_HESSIAN = sp.Eq(
-    _H2,
-    sp.diag(*[vi * sp.diff(_sig(wi * _xin), wi, 2) / sp.sqrt(3) for vi, wi in zip(_v, _w)]),
-    evaluate=False,
-)
 
 
 #: what each symbol unfolded by a definitional step stands for: declared definitions (shown with

@@ -12,8 +12,8 @@ import math
 
 import torch
 
-from dlverify.numerics.device import finite_or_raise, gamma, generator
-from dlverify.theorems.core import DlverifyError
+from .device import finite_or_raise, gamma, generator
+from ..theorems.core import DlverifyError
 
 Tensor = torch.Tensor
 
@@ -81,6 +81,35 @@ class LSTrajectory:
     w_last: Tensor
 
 
+def _checked_steps(X: Tensor, y: Tensor, eta, steps: int, schedule) -> tuple[Tensor, Tensor | None]:
+    """Bad input of :func:`gd_least_squares` as one clear error; the step sizes as tensors."""
+    if X.dim() != 3 or y.dim() != 2 or y.shape != X.shape[:2]:
+        raise DlverifyError(
+            f"shapes do not match: X is {tuple(X.shape)} and y is {tuple(y.shape)}; "
+            "allowed: X (batch, n, d) with y (batch, n)"
+        )
+    if X.shape[1] == 0 or X.shape[2] == 0:
+        raise DlverifyError(f"empty data: X is {tuple(X.shape)}; need n >= 1 points of dimension d >= 1")
+    finite_or_raise("data X", X)
+    finite_or_raise("targets y", y)
+    B = X.shape[0]
+    eta = torch.as_tensor(eta, dtype=X.dtype, device=X.device).expand(B).clone()
+    finite_or_raise("step size eta", eta)
+    if bool((eta <= 0).any()):
+        raise DlverifyError("step size eta must be > 0")
+    if schedule is not None:
+        schedule = torch.as_tensor(schedule, dtype=X.dtype, device=X.device)
+        if schedule.shape != (steps, B):
+            raise DlverifyError(
+                f"a step-size schedule must have shape (steps, batch) = ({steps}, {B}), "
+                f"not {tuple(schedule.shape)}"
+            )
+        finite_or_raise("step-size schedule", schedule)
+        if bool((schedule <= 0).any()):
+            raise DlverifyError("every step size of a schedule must be > 0")
+    return eta, schedule
+
+
 def gd_least_squares(
     X: Tensor, y: Tensor, eta: Tensor, steps: int, w0: Tensor | None = None, schedule: Tensor | None = None
 ) -> LSTrajectory:
@@ -96,30 +125,8 @@ def gd_least_squares(
     identity on the null space); beyond that range the local errors are amplified, and a
     relation between consecutive iterates uses the local error of one step (the increment).
     """
-    if X.dim() != 3 or y.dim() != 2 or y.shape != X.shape[:2]:
-        raise DlverifyError(
-            f"shapes do not match: X is {tuple(X.shape)} and y is {tuple(y.shape)}; "
-            "allowed: X (batch, n, d) with y (batch, n)"
-        )
-    if X.shape[1] == 0 or X.shape[2] == 0:
-        raise DlverifyError(f"empty data: X is {tuple(X.shape)}; need n >= 1 points of dimension d >= 1")
-    finite_or_raise("data X", X)
-    finite_or_raise("targets y", y)
+    eta, schedule = _checked_steps(X, y, eta, steps, schedule)
     B, n, d = X.shape
-    eta = torch.as_tensor(eta, dtype=X.dtype, device=X.device).expand(B).clone()
-    finite_or_raise("step size eta", eta)
-    if bool((eta <= 0).any()):
-        raise DlverifyError("step size eta must be > 0")
-    if schedule is not None:
-        schedule = torch.as_tensor(schedule, dtype=X.dtype, device=X.device)
-        if schedule.shape != (steps, B):
-            raise DlverifyError(
-                f"a step-size schedule must have shape (steps, batch) = ({steps}, {B}), "
-                f"not {tuple(schedule.shape)}"
-            )
-        finite_or_raise("step-size schedule", schedule)
-        if bool((schedule <= 0).any()):
-            raise DlverifyError("every step size of a schedule must be > 0")
     w = torch.zeros(B, d, dtype=X.dtype, device=X.device) if w0 is None else w0.clone()
     start = w.clone()
     w_inf, P = pinv_solution(X, y, start)

@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import torch
 
-from dlverify.numerics.device import finite_or_raise, gamma, generator
-from dlverify.theorems.core import DlverifyError
+from .device import finite_or_raise, gamma, generator
+from ..theorems.core import DlverifyError
 
 Tensor = torch.Tensor
 
@@ -48,6 +48,23 @@ def _orthogonal(B: int, d: int, g: torch.Generator, device, dtype) -> Tensor:
     z = torch.randn(B, d, d, generator=g, device=device, dtype=dtype)
     q, r = torch.linalg.qr(z)
     return q * torch.sign(torch.diagonal(r, dim1=-2, dim2=-1)).unsqueeze(-2)
+
+
+def _unit_spectrum(spectrum: str, B: int, d: int, g: torch.Generator, device, dtype) -> Tensor:
+    """Eigenvalues (B, d) with max |lam| = 1 for a quadratic's ``spectrum`` (see :func:`quadratic`)."""
+    if spectrum == "indefinite":
+        lam = 2 * torch.rand(B, d, generator=g, device=device, dtype=dtype) - 1
+        lam[:, 0] = 1.0
+    elif spectrum == "psd":
+        lam = 0.01 + 0.99 * torch.rand(B, d, generator=g, device=device, dtype=dtype)
+        lam[:, 0] = 1.0
+    elif spectrum == "extremal":
+        lam = torch.ones(B, d, device=device, dtype=dtype)
+    elif spectrum == "negative":
+        lam = -torch.ones(B, d, device=device, dtype=dtype)
+    else:
+        raise DlverifyError(f"unknown spectrum '{spectrum}'; allowed: indefinite, psd, extremal, negative")
+    return lam
 
 
 def quadratic(
@@ -80,19 +97,7 @@ def quadratic(
     if bool((Lt <= 0).any()) or not bool(torch.isfinite(Lt).all()):
         raise DlverifyError("smoothness constant L must be finite and > 0")
     Q = _orthogonal(B, d, g, device, dtype)
-    if spectrum == "indefinite":
-        lam = 2 * torch.rand(B, d, generator=g, device=device, dtype=dtype) - 1
-        lam[:, 0] = 1.0
-    elif spectrum == "psd":
-        lam = 0.01 + 0.99 * torch.rand(B, d, generator=g, device=device, dtype=dtype)
-        lam[:, 0] = 1.0
-    elif spectrum == "extremal":
-        lam = torch.ones(B, d, device=device, dtype=dtype)
-    elif spectrum == "negative":
-        lam = -torch.ones(B, d, device=device, dtype=dtype)
-    else:
-        raise DlverifyError(f"unknown spectrum '{spectrum}'; allowed: indefinite, psd, extremal, negative")
-    lam = lam * Lt[:, None]
+    lam = _unit_spectrum(spectrum, B, d, g, device, dtype) * Lt[:, None]
     A = (Q * lam[:, None, :]) @ Q.transpose(-1, -2)
     A = (A + A.transpose(-1, -2)) / 2
     b = (

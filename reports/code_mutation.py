@@ -60,6 +60,7 @@ FOLDERS = ("theorems", "numerics", "reports", "checks")
 #: the modules mutated, each with its fast test selection (closest tests first)
 _FAST = (
     "checks/test_verdict_table.py",
+    "checks/test_code_mutants.py",
     "checks/test_evidence.py",
     "checks/test_constants.py",
     "checks/test_core.py",

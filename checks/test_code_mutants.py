@@ -1,0 +1,169 @@
+"""Tests written against the survivors of code mutation (reports/code_mutation.py), each comparing
+the verdict module's smaller helpers with an independent computation: exact slacks in
+``fractions.Fraction``, finiteness by the IEEE rules, results records as they come back from
+JSON (strings that are equal but not identical), a claim sympy decides by itself."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+from types import SimpleNamespace
+
+import pytest
+import sympy as sp
+
+from dlverify.theorems.evidence import (
+    Basis,
+    ClaimResult,
+    TightnessRow,
+    Verdict,
+    decide,
+    exact_measurement,
+    finite,
+    judge_source_line,
+    theorem_outcome,
+    tightness_verdict,
+)
+
+x, y = sp.symbols("x y", real=True)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(1.0, True), (0, True), (-1e308, True), (float("nan"), False), (float("inf"), False),
+     (-math.inf, False), (None, False), ("abc", False), ("2.5", True), (10**400, False),
+     (Fraction(1, 3), True), (sp.Rational(1, 3), True), (sp.oo, False), (sp.nan, False), ([1.0], False)],
+)  # fmt: skip
+def test_finite_follows_the_ieee_rules(value, expected):
+    """A value is finite when it converts to a finite float; what does not convert (None, text,
+    an integer beyond float range, a list) is not."""
+    assert finite(value) is expected
+
+
+def _exact(rel, pt, assumptions=()):
+    return exact_measurement(rel, list(assumptions), pt)
+
+
+def _frac_slack(kind, a, b):
+    return {"le": b - a, "lt": b - a, "ge": a - b, "eq": a - b}[kind]
+
+
+PAIRS = [
+    (Fraction(1, 3), Fraction(1, 3)), (Fraction(1, 3), Fraction(1, 2)),
+    (Fraction(1, 2), Fraction(1, 3)), (Fraction(-7, 5), Fraction(-7, 5) - Fraction(1, 2)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["le", "lt", "ge", "eq"])
+@pytest.mark.parametrize("a, b", PAIRS)
+def test_exact_measurement_against_fraction_arithmetic(kind, a, b):
+    rel = {"le": sp.Le, "lt": sp.Lt, "ge": sp.Ge, "eq": sp.Eq}[kind](x, y, evaluate=False)
+    s = _frac_slack(kind, a, b)
+    holds = s == 0 if kind == "eq" else s > 0 if kind == "lt" else s >= 0
+    m = _exact(rel, {x: sp.Rational(a.numerator, a.denominator), y: sp.Rational(b.numerator, b.denominator)})
+    assert (m.checked, m.violations, m.skipped) == (1, 0 if holds else 1, "")
+    assert (m.counterexample is None) is holds
+    if not holds:
+        assert Fraction(str(sp.Rational(m.counterexample["slack"]))) == s
+
+
+def test_exact_measurement_outside_the_domain_is_no_evidence():
+    m = _exact(sp.Le(x, y), {x: 2, y: 1}, [sp.Gt(x, 3)])
+    assert (m.checked, m.violations) == (0, 0) and "does not satisfy" in m.skipped
+    m = _exact(sp.Le(x, y), {x: 2}, [])
+    assert (m.checked, m.violations) == (0, 0) and "does not fix" in m.skipped
+    assert decide("k", "", "", None, [m]).verdict is Verdict.NOT_REFUTED
+
+
+@pytest.mark.parametrize("value", [sp.oo, -sp.oo, sp.zoo, sp.nan, sp.I])
+def test_exact_measurement_of_an_undefined_slack_is_a_violation(value):
+    m = _exact(sp.Le(x, y), {x: 0, y: value})
+    assert (m.checked, m.violations) == (1, 1)
+
+
+def _assess(relation, point=None):
+    from dlverify.theorems.evidence import assess
+    from dlverify.theorems.model import Assumption, Claim, Source, Theorem
+
+    th = Theorem("t", "t", Source("w", "s"), "", [Assumption("pos", "x > 0", sp.Gt(x, 0))], [], [])
+    return assess(th, Claim("c", "c", relation, ("pos",)), [], None, point)
+
+
+def test_a_relation_sympy_decides_is_proved_or_refuted_by_one_exact_evaluation():
+    """Eq(binomial(5, 1), 5) kept unevaluated is decided True by sympy (a proof); 1 > 2 False (one
+    violated evaluation); a Python bool is a relation sympy has decided."""
+    t = _assess(sp.Eq(sp.binomial(5, 1), 5, evaluate=False))
+    assert (t.verdict, t.basis, t.instances) == (Verdict.VERIFIED, Basis.PROVED, 0)
+    f = _assess(sp.Gt(sp.Integer(1), sp.Integer(2), evaluate=False))
+    assert (f.verdict, f.instances, f.violations) == (Verdict.FALSE, 1, 1)
+    from dlverify.theorems.evidence import evaluated
+
+    assert evaluated(True) is sp.true and evaluated(False) is sp.false
+    assert evaluated(sp.Le(x, y)) == sp.Le(x, y)
+
+
+def test_an_exact_point_checks_only_the_assumptions_it_decides():
+    """The claim's assumption x > 0 is decided by a point that fixes x (a point with x = −1 is no
+    evidence); an assumption over symbols the point does not fix is not checked."""
+    bad = _assess(sp.Le(x, x**2 + 1), {x: -1})
+    assert bad.verdict is Verdict.NOT_REFUTED and "does not satisfy" in bad.measurements[0].skipped
+    good = _assess(sp.Le(x, x**2 + 1), {x: 2})
+    assert (good.verdict, good.instances) == (Verdict.VERIFIED, 1)
+    refuted = _assess(sp.Le(x**2, x), {x: 2})
+    assert (refuted.verdict, refuted.violations) == (Verdict.FALSE, 1)
+
+
+def _json(rec):
+    """A results record as the report reads it back: strings equal to the vocabulary, not the
+    same objects."""
+    return json.loads(json.dumps(rec))
+
+
+def test_theorem_outcome_reads_records_from_json():
+    F, T, V = Verdict.FALSE.value, Verdict.TIGHT.value, Verdict.VERIFIED.value
+    NR = Verdict.NOT_REFUTED.value
+    base = {
+        "errors": [], "derivation": [], "experiments": [], "fuzzing": [], "as_written": [],
+        "claims": [{"key": "c", "verdict": T}], "wrong_variants": [{"key": "w", "verdict": F}],
+        "tightness": [{"quantity": "q", "setting": "s", "verdict": V}],
+    }  # fmt: skip
+    assert theorem_outcome(_json(base))[1:] == (True, T)
+    rec = _json(base | {"tightness": [{"quantity": "q", "setting": "s", "verdict": "f" + "alse"}]})
+    assert theorem_outcome(rec)[1:] == (False, "check failed")
+    rec = _json(base | {"claims": [{"key": "c", "verdict": T}, {"key": "d", "verdict": "fal" + "se"}]})
+    assert theorem_outcome(rec)[1:] == (False, F)
+    rec = _json(base | {"wrong_variants": [{"key": "w", "verdict": NR}]})
+    assert theorem_outcome(rec)[1] is False
+
+
+def test_a_line_whose_corrected_form_fails_does_not_mention_it():
+    reading = decide("r", "", "", None, [_exact(sp.Le(x, y), {x: 2, y: 1})])
+    unknown = decide("c", "", "", None, [])
+    for corrected in (unknown, decide("c", "", "", None, [_exact(sp.Le(x, y), {x: 3, y: 1})])):
+        j = judge_source_line(reading, corrected, adds_assumption=True)
+        assert j.verdict is Verdict.FALSE and "corrected form" not in j.detail
+    ok = decide("c", "", "", None, [_exact(sp.Le(x, y), {x: 0, y: 1})])
+    assert "corrected form is verified" in judge_source_line(reading, ok).detail
+
+
+def test_a_row_without_measurement_is_loose_only_beyond_tolerance():
+    for better, want in ((0.9995, Verdict.LOOSE), (0.9985, Verdict.LOOSE)):
+        row = TightnessRow("q", "s", 1.0, None, better=better, tol=1e-3)
+        assert (tightness_verdict(row) is want) is (better < 1.0 - 1e-3)
+
+
+def test_claim_result_defaults_are_empty_evidence():
+    r = ClaimResult("k", "", "", Verdict.VERIFIED, Basis.PROVED)
+    assert (r.instances, r.violations, r.worst_ratio, r.counterexample, r.proof, r.measurements) == (
+        0, 0, None, None, None, [],
+    )  # fmt: skip
+    assert r.to_dict()["verdict"] == "verified" and r.to_dict()["basis"] == "proved only"
+
+
+def test_the_basis_names_the_evidence():
+    proof = SimpleNamespace(step="s", certificate="c", hypotheses=())
+    m = _exact(sp.Le(x, y), {x: 0, y: 1})
+    assert decide("k", "", "", proof, [m]).detail.startswith("proved by step s; no violation in 1 evaluation")
+    assert decide("k", "", "", None, [m]).detail.startswith("not proved; no violation in 1")
+    assert decide("k", "", "", proof, []).detail.startswith("proved by step s; not measured")

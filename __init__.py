@@ -45,12 +45,12 @@ class Result:
         }
 
     def to_json(self, indent: int = 1) -> str:
-        from dlverify.reports.runner import _json_default
+        from .reports.runner import _json_default
 
         return json.dumps(self.results, indent=indent, default=_json_default)
 
     def _repr_html_(self) -> str:
-        from dlverify.reports.html import render_fragment
+        from .reports.html import render_fragment
 
         return render_fragment(self.results)
 
@@ -72,9 +72,9 @@ def run(
 
     The files (results.json, errata.json, report.html) go to ``out`` (a temporary folder by
     default).  Property checks are off by default in a notebook (``checks=True`` runs them)."""
-    from dlverify import theorems as registry
-    from dlverify.numerics.device import RunContext
-    from dlverify.reports.runner import run as _run
+    from . import theorems as registry
+    from .numerics.device import RunContext
+    from .reports.runner import run as _run
 
     ids = registry.ids() if theorem is None else [theorem] if isinstance(theorem, str) else list(theorem)
     ctx = RunContext.shared(device, seed, profile)
@@ -88,6 +88,6 @@ def check(claim: str, where=(), **options):
     """A claim of one's own: *proved* (with the certificate), *false* (a counterexample
     certified in exact or ball arithmetic) or *not refuted* (with how hard the search looked).
     See :func:`dlverify.reports.check.check` for the options; the result shows itself inline."""
-    from dlverify.reports.check import check as _check
+    from .reports.check import check as _check
 
     return _check(claim, where, **options)

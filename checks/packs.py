@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from dlverify.reports.scaffold import new_theorem
+from ..reports.scaffold import new_theorem
 
 
 def make_pack(root: Path, theorem_id: str = "toy_bernoulli", entry: str | None = None) -> Path:

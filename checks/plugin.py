@@ -119,7 +119,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def ctx(request):
     """The run context of the checks (device, seed, profile)."""
-    from dlverify.numerics.device import RunContext
+    from ..numerics.device import RunContext
 
     prof = request.config.getoption("--dlverify-profile")
     return RunContext.shared(

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
-from dlverify import theorems as registry
-from dlverify.numerics.contract import measurer
-from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import (
+from .. import theorems as registry
+from ..numerics.contract import measurer
+from ..numerics.device import RunContext
+from ..theorems.core import (
     ClaimResult,
     Measure,
     StepMark,

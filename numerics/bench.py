@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from dlverify.numerics.device import describe, select_device
+from .device import describe, select_device
 
 MiB = 2**20
 
@@ -76,8 +76,8 @@ def copy_bandwidth(device, nbytes: int = 512 * MiB, repeats: int = 5) -> dict:
 
 def shapley_rows(Ns, device, bw: dict, *, baseline_up_to: int = 22, repeats: int = 5) -> list[dict]:
     """One-pass exact values for N players vs the one-read bound; the per-player code beside it."""
-    from dlverify.numerics import games
-    from dlverify.numerics.shapley import round_tol
+    from . import games
+    from .shapley import round_tol
 
     rows = []
     for N in Ns:
@@ -121,7 +121,7 @@ def shapley_rows(Ns, device, bw: dict, *, baseline_up_to: int = 22, repeats: int
 
 def shapley_vs_shapiq(Ns=(10, 12, 14)) -> list[dict]:
     """Ours vs shapiq's ExactComputer (when installed), same machine, CPU."""
-    from dlverify.numerics import games
+    from . import games
 
     rows = []
     for N in Ns:
@@ -158,7 +158,7 @@ def shapley_vs_shapiq(Ns=(10, 12, 14)) -> list[dict]:
 def quadratic_data(B: int, d: int, seed: int = 0):
     """A batch of the suite's quadratic family and its (A, b) read back from the gradient
     (grad f(w) = A w + b), for the numpy loop."""
-    from dlverify.numerics import smooth
+    from . import smooth
 
     batch = smooth.make("quadratic/psd", B, d, 1.0, seed=seed, device=torch.device("cpu"))
     _, b = batch.value_and_grad(torch.zeros_like(batch.w0))
@@ -207,8 +207,8 @@ def numpy_gd(A: np.ndarray, b: np.ndarray, w0: np.ndarray, eta: float, steps: in
 
 
 def gd_rows(sizes, steps: int = 50, device=None, bw: dict | None = None) -> list[dict]:
-    from dlverify.numerics import smooth
-    from dlverify.numerics.device import gamma
+    from . import smooth
+    from .device import gamma
 
     device = device or torch.device("cpu")
     rows = []
@@ -264,7 +264,7 @@ def numpy_empirical_risks(risks: np.ndarray, m: int, n_samples: int, seed: int =
 
 
 def pacbayes_rows(configs, device=None) -> list[dict]:
-    from dlverify.numerics import pac_bayes_primitives
+    from . import pac_bayes_primitives
 
     device = device or torch.device("cpu")
     rows = []

@@ -20,15 +20,15 @@ import time
 import sympy as sp
 import torch
 
-from dlverify.numerics import distributions as dist
-from dlverify.numerics import language as lang
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, gamma, generator
-from dlverify.numerics.evidence import can_evaluate, measure_relation, violation_mask
-from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import cloze_kl as book
-from dlverify.theorems.core import Claim, Comparison, DlverifyError, Experiment, Plot, Series, TightnessRow
-from dlverify.theorems.relations import slack
+from ..theorems import cloze_kl as book
+from ..theorems.core import Claim, Comparison, DlverifyError, Experiment, Plot, Series, TightnessRow
+from ..theorems.relations import slack
+from . import distributions as dist
+from . import language as lang
+from .contract import Family, measure_on
+from .device import RunContext, gamma, generator
+from .evidence import can_evaluate, measure_relation, violation_mask
+from .lambdify import to_torch
 
 QUANTITIES = frozenset({"epsilon", "err", "TV", "p_A", "q_A", "p_Ac", "q_Ac", "H", "CE"})
 ANSWER_MODELS = ("coupled", "truth_side", "independent")
@@ -455,7 +455,7 @@ def smollm2(ctx: RunContext) -> Experiment:
     """SmolLM2-135M as the human p on real text against smaller or perturbed copies as q
     (optional: a skipped record without its packages)."""
     try:
-        from dlverify.numerics import smollm
+        from . import smollm
 
         sm = smollm.pairs(ctx)
     except DlverifyError as exc:

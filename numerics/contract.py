@@ -24,9 +24,9 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
-from dlverify.numerics.device import RunContext
-from dlverify.numerics.evidence import names, skipped
-from dlverify.theorems.evidence import Measurement
+from ..theorems.evidence import Measurement
+from .device import RunContext
+from .evidence import names, skipped
 
 
 @dataclasses.dataclass(frozen=True)

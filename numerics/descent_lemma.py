@@ -29,14 +29,14 @@ import sympy as sp
 import torch
 from sympy.core.function import AppliedUndef
 
-from dlverify.numerics import smooth
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, derive_seed, gamma, generator
-from dlverify.numerics.evidence import measure_relation, names, skipped
-from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import descent_lemma as book
-from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
-from dlverify.theorems.relations import is_strict, slack
+from ..theorems import descent_lemma as book
+from ..theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
+from ..theorems.relations import is_strict, slack
+from . import smooth
+from .contract import Family, measure_on
+from .device import RunContext, derive_seed, gamma, generator
+from .evidence import measure_relation, names, skipped
+from .lambdify import to_torch
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "descent_lemma"

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import torch
 
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
 
 DEVICES = ("auto", "cpu", "cuda")
 

@@ -7,8 +7,8 @@ import math
 
 import torch
 
-from dlverify.numerics.device import finite_or_raise, generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import finite_or_raise, generator
 
 Tensor = torch.Tensor
 

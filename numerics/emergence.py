@@ -17,14 +17,14 @@ import time
 import sympy as sp
 import torch
 
-from dlverify.numerics import skill_graphs as sg
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, gamma, generator
-from dlverify.numerics.evidence import measure_relation, names, skipped
-from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import emergence as book
-from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
-from dlverify.theorems.relations import is_strict, slack
+from ..theorems import emergence as book
+from ..theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
+from ..theorems.relations import is_strict, slack
+from . import skill_graphs as sg
+from .contract import Family, measure_on
+from .device import RunContext, gamma, generator
+from .evidence import measure_relation, names, skipped
+from .lambdify import to_torch
 
 ALPHA_FAIL = 0.5  # the suite's claim: a skill fails when half its edges lead into Y
 DELTA = 1e-6  # family-wise over all settings of a run

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 import sympy as sp
 import torch
 
-from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems.evidence import Measurement
-from dlverify.theorems.relations import INEQUALITIES, is_strict, sides, slack
+from ..theorems.evidence import Measurement
+from ..theorems.relations import INEQUALITIES, is_strict, sides, slack
+from .lambdify import to_torch
 
 
 def names(relation: sp.Basic) -> set[str]:

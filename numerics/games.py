@@ -22,8 +22,8 @@ from fractions import Fraction
 
 import torch
 
-from dlverify.numerics.device import finite_or_raise, generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import finite_or_raise, generator
 
 Tensor = torch.Tensor
 

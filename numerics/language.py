@@ -17,8 +17,8 @@ import time
 
 import torch
 
-from dlverify.numerics.device import derive_seed, generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import derive_seed, generator
 
 Tensor = torch.Tensor
 

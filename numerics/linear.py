@@ -12,8 +12,8 @@ import math
 
 import torch
 
-from .device import finite_or_raise, gamma, generator
 from ..theorems.core import DlverifyError
+from .device import finite_or_raise, gamma, generator
 
 Tensor = torch.Tensor
 

@@ -14,7 +14,7 @@ import math
 
 import torch
 
-from dlverify.numerics.device import generator
+from .device import generator
 
 SUP_TANH_2ND = 4 / (3 * math.sqrt(3))  # sup |tanh''| = 4/(3 sqrt 3), at tanh(x)^2 = 1/3
 

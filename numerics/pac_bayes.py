@@ -29,14 +29,8 @@ from typing import Any
 import sympy as sp
 import torch
 
-from dlverify.numerics import pac_bayes_primitives as prim
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, generator
-from dlverify.numerics.evidence import measure_relation, names, skipped
-from dlverify.numerics.lambdify import TorchFn, to_torch
-from dlverify.numerics.stats import binomial_upper_pvalue
-from dlverify.theorems import pac_bayes as book
-from dlverify.theorems.core import (
+from ..theorems import pac_bayes as book
+from ..theorems.core import (
     Comparison,
     DlverifyError,
     Experiment,
@@ -45,7 +39,13 @@ from dlverify.theorems.core import (
     Series,
     TightnessRow,
 )
-from dlverify.theorems.relations import slack
+from ..theorems.relations import slack
+from . import pac_bayes_primitives as prim
+from .contract import Family, measure_on
+from .device import RunContext, generator
+from .evidence import measure_relation, names, skipped
+from .lambdify import TorchFn, to_torch
+from .stats import binomial_upper_pvalue
 
 #: family-wise false-alarm probability of one claim's coverage verdict (all its tests together)
 ALPHA = 1e-6
@@ -456,7 +456,7 @@ def certificate(ctx: RunContext, dataset: str = "digits") -> dict:
 
 def _certificate_data(ctx: RunContext, dataset: str):
     """The three-way split and the sizes: (split, layer sizes, prior epochs, posterior steps, N)."""
-    from dlverify.numerics import stochastic_net as sn
+    from . import stochastic_net as sn
 
     seed = ctx.seed_for("pac_bayes certificate", dataset, "split")
     if dataset == "digits":
@@ -468,7 +468,7 @@ def _certificate_data(ctx: RunContext, dataset: str):
 
 
 def _certificate(ctx: RunContext, dataset: str) -> dict:
-    from dlverify.numerics import stochastic_net as sn
+    from . import stochastic_net as sn
 
     split, sizes, epochs, steps, n_mc = _certificate_data(ctx, dataset)
     t0 = time.perf_counter()
@@ -494,7 +494,7 @@ def _certificate(ctx: RunContext, dataset: str) -> dict:
 
 def _certified_row(ctx: RunContext, dataset: str, split, mu0, lam_p: float, steps: int, n_mc: int) -> dict:
     """Q trained on S for the prior variance λ, and its certificate (each δ split J ways)."""
-    from dlverify.numerics import stochastic_net as sn
+    from . import stochastic_net as sn
 
     Xs, ys = split.bound
     m = int(Xs.shape[0])

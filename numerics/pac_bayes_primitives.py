@@ -12,8 +12,8 @@ import math
 
 import torch
 
-from dlverify.numerics.device import gamma, generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import gamma, generator
 
 Tensor = torch.Tensor
 

@@ -31,15 +31,15 @@ import time
 import sympy as sp
 import torch
 
-from dlverify.numerics import networks, smooth
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, gamma, unit_roundoff
-from dlverify.numerics.evidence import measure_relation, names, representable
-from dlverify.numerics.lambdify import to_torch
-from dlverify.numerics.stats import fit_loglog_slope
-from dlverify.theorems import pl_convergence as book
-from dlverify.theorems.core import Comparison, Experiment, Plot, Series, TightnessRow
-from dlverify.theorems.relations import INEQUALITIES, sides, slack
+from ..theorems import pl_convergence as book
+from ..theorems.core import Comparison, Experiment, Plot, Series, TightnessRow
+from ..theorems.relations import INEQUALITIES, sides, slack
+from . import networks, smooth
+from .contract import Family, measure_on
+from .device import RunContext, gamma, unit_roundoff
+from .evidence import measure_relation, names, representable
+from .lambdify import to_torch
+from .stats import fit_loglog_slope
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "pl_convergence"
@@ -917,12 +917,13 @@ def tightness(ctx: RunContext) -> list:
         rows.append(
             TightnessRow(
                 "per-step gap ratio / ADZ factor at η = 1/β",
-                f"{fam} (min μ/β = {float((run.mu / run.beta).min()):.3g})",
+                f"{fam}, η = 1/β",
                 bound=1.0,
                 measured_value=over,
                 textbook="1 − μ/β",
                 best_known="ADZ Thm 3 at each instance's (μ, β)",
-                measured=f"worst (gap₁ − rounding)/(ADZ·gap₀) = {over:.6f}",
+                measured=f"worst (gap₁ − rounding)/(ADZ·gap₀) = {over:.6f} "
+                f"(min μ/β = {float((run.mu / run.beta).min()):.3g})",
                 tol=gamma(64),
             )
         )

@@ -25,13 +25,8 @@ import time
 import sympy as sp
 import torch
 
-from dlverify.numerics import linear
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, derive_seed, gamma, generator
-from dlverify.numerics.evidence import combine, measure_relation
-from dlverify.numerics.lambdify import to_torch
-from dlverify.theorems import pseudo_inverse as book
-from dlverify.theorems.core import (
+from ..theorems import pseudo_inverse as book
+from ..theorems.core import (
     Claim,
     Comparison,
     Experiment,
@@ -41,6 +36,11 @@ from dlverify.theorems.core import (
     TightnessRow,
     slack,
 )
+from . import linear
+from .contract import Family, measure_on
+from .device import RunContext, derive_seed, gamma, generator
+from .evidence import combine, measure_relation
+from .lambdify import to_torch
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "pseudo_inverse"

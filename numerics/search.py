@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from dlverify.theorems.solve import Space
+from ..theorems.solve import Space
 
 if TYPE_CHECKING:  # torch is imported when a torch search runs (a proved claim needs none)
     import torch
@@ -327,8 +327,8 @@ def torch_search(
     is scored, and those with negative or undefined slack are kept as candidates."""
     import torch
 
-    from dlverify.numerics.device import derive_seed, select_device
-    from dlverify.numerics.lambdify import to_torch
+    from .device import derive_seed, select_device
+    from .lambdify import to_torch
 
     t0 = time.monotonic()
     dev = select_device(device)

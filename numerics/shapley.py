@@ -20,15 +20,15 @@ import numpy as np
 import sympy as sp
 import torch
 
-from dlverify.numerics import games
-from dlverify.numerics.contract import Family, measure_on
-from dlverify.numerics.device import RunContext, gamma
-from dlverify.numerics.evidence import measure_relation, violation_mask
-from dlverify.numerics.lambdify import to_torch
-from dlverify.numerics.stats import binomial_upper_pvalue, fit_loglog_slope
-from dlverify.theorems import shapley as book
-from dlverify.theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
-from dlverify.theorems.relations import slack
+from ..theorems import shapley as book
+from ..theorems.evidence import Comparison, Experiment, Measurement, Plot, Series, TightnessRow
+from ..theorems.relations import slack
+from . import games
+from .contract import Family, measure_on
+from .device import RunContext, gamma
+from .evidence import measure_relation, violation_mask
+from .lambdify import to_torch
+from .stats import binomial_upper_pvalue, fit_loglog_slope
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "shapley"

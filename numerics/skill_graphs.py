@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from dlverify.numerics.device import generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import generator
 
 Tensor = torch.Tensor
 

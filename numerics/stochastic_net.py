@@ -22,8 +22,8 @@ from pathlib import Path
 
 import torch
 
-from dlverify.numerics.device import derive_seed, generator
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
+from .device import derive_seed, generator
 
 Tensor = torch.Tensor
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")

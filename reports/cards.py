@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from dlverify.reports import errata as _errata
-from dlverify.reports import notation
+from . import errata as _errata
+from . import notation
 
 HOLDS = ("verified", "verified, tight", "verified, loose")
 

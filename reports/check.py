@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from dlverify.theorems.relations import DlverifyError
+from ..theorems.relations import DlverifyError
 
 if TYPE_CHECKING:  # the engine is imported when a check runs ('dlverify --help' stays light)
-    from dlverify.numerics.contract import Family
-    from dlverify.numerics.search import SearchReport
-    from dlverify.theorems.evidence import ClaimResult, Measurement
-    from dlverify.theorems.model import Theorem
-    from dlverify.theorems.solve import Counterexample, Proof
+    from ..numerics.contract import Family
+    from ..numerics.search import SearchReport
+    from ..theorems.evidence import ClaimResult, Measurement
+    from ..theorems.model import Theorem
+    from ..theorems.solve import Counterexample, Proof
 
 #: effort levels: Z3's timeout (ms), branch-and-bound's seconds, hypothesis examples, torch
 #: starts and steps, and the same for each dropped assumption
@@ -142,7 +142,7 @@ def check(
     families``; see :func:`family_check`); ``points``: exact points to evaluate (name -> number
     as text); ``effort``: quick, normal or thorough.  Bad input raises :class:`DlverifyError`
     (one line)."""
-    from dlverify.theorems import solve
+    from ..theorems import solve
 
     if effort not in EFFORT:
         raise DlverifyError(f"unknown effort '{effort}'; allowed: {', '.join(EFFORT)}")
@@ -171,7 +171,7 @@ def check(
 
 
 def _given_points(problem, points, res: CheckResult) -> None:
-    from dlverify.theorems import solve
+    from ..theorems import solve
 
     for i, pt in enumerate(points):
         if not isinstance(pt, Mapping):
@@ -197,8 +197,8 @@ def _search(problem, res: CheckResult, budget, seed: int, device: str, thorough:
     """The searches, each followed by certification of its candidates (plainest numbers first):
     hypothesis always; the torch search too when nothing proved the claim and hypothesis found
     no certified counterexample."""
-    from dlverify.numerics import search
-    from dlverify.theorems import solve
+    from ..numerics import search
+    from ..theorems import solve
 
     space = solve.space(problem)
     runs = [search.hypothesis_search(space, budget["examples"] // (1 if thorough else 2), seed)]
@@ -224,7 +224,7 @@ def _plainness(cand) -> tuple:
 
 
 def _first_certified(problem, candidates):
-    from dlverify.theorems import solve
+    from ..theorems import solve
 
     for cand in sorted(candidates, key=_plainness):
         cex = solve.certify_float(problem, cand.values, cand.found_by, cand.fixed)
@@ -236,8 +236,8 @@ def _first_certified(problem, candidates):
 def _necessity(problem, budget, seed: int, device: str, effort: str) -> list[Necessity]:
     """Each assumption dropped in turn: Z3 (a certified model, or a proof without it), then the
     hypothesis search (and the torch search at thorough effort), certified like the claim's."""
-    from dlverify.numerics import search
-    from dlverify.theorems import solve
+    from ..numerics import search
+    from ..theorems import solve
 
     out = []
     for label, dropped in problem.drops():
@@ -265,8 +265,8 @@ def _tightness(problem, res: CheckResult) -> dict | None:
     """The supremum of smaller side / larger side over the instances met (where both make the
     ratio informative: smaller >= 0, larger > 0), where it is approached, and whether an exact
     point attains the bound (slack exactly 0)."""
-    from dlverify.theorems import solve
-    from dlverify.theorems.relations import INEQUALITIES, sides
+    from ..theorems import solve
+    from ..theorems.relations import INEQUALITIES, sides
 
     if not isinstance(problem.relation, INEQUALITIES):
         return None
@@ -288,7 +288,7 @@ def _tightness(problem, res: CheckResult) -> dict | None:
 def _decide(relation, res: CheckResult) -> None:
     """The verdict from the evidence (:func:`dlverify.theorems.evidence.decide`), worded for a
     claim of one's own."""
-    from dlverify.theorems.evidence import Measurement, ProofRef, Verdict, decide
+    from ..theorems.evidence import Measurement, ProofRef, Verdict, decide
 
     proof = None
     if res.proof is not None:
@@ -408,7 +408,7 @@ def _theorem_symbols(theorem) -> dict[str, sp.Symbol]:
 
 def all_families() -> list[tuple[str, Family]]:
     """Every instance family of every registered theorem's numeric side, as (theorem id, Family)."""
-    from dlverify import theorems
+    from .. import theorems
 
     out = []
     for tid in theorems.ids():
@@ -452,8 +452,8 @@ def family_claim(name: str, claim: str, where: Sequence[str]) -> FamilyClaim:
     an assumption that is one of the theorem's (its key, or the same relation) is passed by key,
     so the family generates its instances from it; any other is a filter on the instances (the
     claim is measured where it holds)."""
-    from dlverify import theorems
-    from dlverify.theorems import solve
+    from .. import theorems
+    from ..theorems import solve
 
     tid, fam = find_family(name)
     th = theorems.load(tid).THEOREM
@@ -471,15 +471,15 @@ def family_claim(name: str, claim: str, where: Sequence[str]) -> FamilyClaim:
 
 
 def _implies_split(claim: str) -> list[str]:
-    from dlverify.theorems.solve import _IMPLIES, _normalise
+    from ..theorems.solve import _IMPLIES, _normalise
 
     return [p for p in _IMPLIES.split(_normalise(claim))]
 
 
 def measure_family(fc: FamilyClaim, keys: Sequence[str], seed: int, device: str) -> list:
     """The family's own ``measure`` on the claim, with the theorem's assumptions ``keys``."""
-    from dlverify.numerics.device import RunContext
-    from dlverify.theorems.model import Claim
+    from ..numerics.device import RunContext
+    from ..theorems.model import Claim
 
     ctx = RunContext.shared(device, seed, "ci")
     return list(fc.family.measure(Claim("check", sp.sstr(fc.relation), fc.measured, tuple(keys)), ctx))
@@ -490,9 +490,9 @@ def family_check(claim: str, where: Sequence[str], family: str, seed: int, devic
     family's rounding model decides a violation), proved when a certified step of the theorem's
     derivation is this relation under the assumptions given (:func:`find_proof`), and each of the
     theorem's assumptions given dropped in turn and measured again."""
-    from dlverify.theorems import solve
-    from dlverify.theorems.core import check_derivation
-    from dlverify.theorems.evidence import find_proof
+    from ..theorems import solve
+    from ..theorems.core import check_derivation
+    from ..theorems.evidence import find_proof
 
     fc = family_claim(family, claim, where)
     res = CheckResult(claim, list(where), sp.sstr(fc.measured), "not refuted")
@@ -530,8 +530,8 @@ def _one(rels, claim: str):
 
 
 def _family_assumptions(th, where: Sequence[str], qty) -> tuple[list[str], list]:
-    from dlverify.theorems import solve
-    from dlverify.theorems.relations import same_relation
+    from ..theorems import solve
+    from ..theorems.relations import same_relation
 
     by_key = {a.key: a for a in th.assumptions}
     keys, filters = [], []
@@ -569,7 +569,7 @@ def _filtered(rel, filters: list):
     claim where the filter holds strictly inside (a filter's own boundary is left out)."""
     if not filters:
         return rel
-    from dlverify.theorems.relations import slack
+    from ..theorems.relations import slack
 
     s = slack(rel)
     for f in filters:
@@ -579,7 +579,7 @@ def _filtered(rel, filters: list):
 
 def families_table() -> list[dict]:
     """``dlverify families``: each family with its quantities and the assumptions it reads."""
-    from dlverify.numerics.contract import catalogue
+    from ..numerics.contract import catalogue
 
     rows = []
     for tid, fam in all_families():
@@ -590,7 +590,7 @@ def families_table() -> list[dict]:
 
 def claims_table() -> list[dict]:
     """``dlverify list --claims``: every built-in (and pack) claim with its relation."""
-    from dlverify import theorems
+    from .. import theorems
 
     rows = []
     for tid in theorems.ids():
@@ -613,7 +613,7 @@ def claims_table() -> list[dict]:
 
 def show(ident: str) -> str:
     """``dlverify show ID``: a theorem (its assumptions, claims, families) or one claim."""
-    from dlverify import theorems
+    from .. import theorems
 
     tid, _, key = ident.partition(".")
     th = theorems.load(tid).THEOREM

@@ -42,7 +42,7 @@ def _errors() -> type[Exception]:
     """The bad-input error class, imported when first needed: 'dlverify --help' and parsing
     import neither sympy nor torch.  After parsing, the name DlverifyError is bound here."""
     global DlverifyError
-    from dlverify.theorems.relations import DlverifyError
+    from ..theorems.relations import DlverifyError
 
     return DlverifyError
 
@@ -189,7 +189,7 @@ def _main(argv: list[str]) -> int:
 
 
 def _list(args, argv) -> int:
-    from dlverify import theorems
+    from .. import theorems
 
     if args.claims:
         return _claims()
@@ -207,8 +207,8 @@ def _list(args, argv) -> int:
 def _results(path: str) -> dict:
     """A results file, read, validated, and every verdict in it recomputed from its evidence
     (a file whose verdicts do not follow is refused: one line, exit 2)."""
-    from dlverify.reports.recheck import recheck
-    from dlverify.reports.runner import validate
+    from .recheck import recheck
+    from .runner import validate
 
     src = Path(path)
     try:
@@ -223,7 +223,7 @@ def _results(path: str) -> dict:
 
 
 def _report(args, argv) -> int:
-    from dlverify.reports.runner import merge_checks, write
+    from .runner import merge_checks, write
 
     src = Path(args.results)
     results = _results(args.results)
@@ -232,7 +232,7 @@ def _report(args, argv) -> int:
             raise DlverifyError(f"checks file '{args.checks}' not found")
         merge_checks(results, Path(args.checks))
     out = Path(args.out) if args.out else src.parent
-    from dlverify.reports.runner import check_output_dir
+    from .runner import check_output_dir
 
     check_output_dir(out)
     write(results, out, results_json=False)  # the results file is the input: never rewritten
@@ -241,7 +241,7 @@ def _report(args, argv) -> int:
 
 
 def _errata(args, argv) -> int:
-    from dlverify.reports import errata, notation
+    from . import errata, notation
 
     results = _results(args.results)
     docs = errata.documents(results)
@@ -262,7 +262,7 @@ def _known(ids) -> None:
     """Unknown theorem ids are bad input before anything runs, with the nearest registered id."""
     import difflib
 
-    from dlverify import theorems
+    from .. import theorems
 
     known = theorems.ids()
     for tid in ids:
@@ -273,10 +273,10 @@ def _known(ids) -> None:
 
 
 def _run(args, argv) -> int:
-    from dlverify import theorems
-    from dlverify.numerics.device import RunContext
-    from dlverify.reports.progress import Progress
-    from dlverify.reports.runner import check_output_dir, run
+    from .. import theorems
+    from ..numerics.device import RunContext
+    from .progress import Progress
+    from .runner import check_output_dir, run
 
     _require(args.require)
     ids = args.theorem or theorems.ids()
@@ -294,10 +294,10 @@ def _run(args, argv) -> int:
             ids, ctx, out, progress=progress, with_checks=not args.no_checks, argv=["dlverify"] + argv
         )
     if args.junit:
-        from dlverify.reports.junit import write_junit
+        from .junit import write_junit
 
         write_junit(results, Path(args.junit))
-    from dlverify.reports.errata import run_summary
+    from .errata import run_summary
 
     failed = results["failures"] or results.get("pytest_exit_code", 0) not in (0, 5)
     if results["status"] == "complete":
@@ -319,10 +319,10 @@ def _writable_file(path: Path) -> None:
 
 
 def _mutate(args, argv) -> int:
-    from dlverify import theorems
-    from dlverify.numerics.device import RunContext
-    from dlverify.reports.mutate import mutate_theorem
-    from dlverify.reports.runner import check_output_dir
+    from .. import theorems
+    from ..numerics.device import RunContext
+    from .mutate import mutate_theorem
+    from .runner import check_output_dir
 
     ids = args.theorem or theorems.ids()
     _known(ids)
@@ -348,7 +348,7 @@ def _mutate(args, argv) -> int:
 
 
 def _trust(args, argv) -> int:
-    from dlverify.reports import trust
+    from . import trust
 
     if args.what is None:
         raise DlverifyError("'dlverify trust' needs 'stress' or 'catalogue'")
@@ -360,14 +360,14 @@ def _trust(args, argv) -> int:
 
 
 def _bench(args, argv) -> int:
-    from dlverify.numerics import bench
+    from ..numerics import bench
 
     rest = [a for a in args.rest if a != "--"]
     return int(bench.main(rest) or 0)
 
 
 def _new(args, argv) -> int:
-    from dlverify.reports.scaffold import new_theorem
+    from .scaffold import new_theorem
 
     for path in new_theorem(
         args.id, pack=Path(args.pack) if args.pack else None, repo=Path(args.repo) if args.repo else None
@@ -406,7 +406,7 @@ def _check_parsers(sub) -> None:
 def _check(args, argv) -> int:
     import traceback
 
-    from dlverify.reports.check import run_command
+    from .check import run_command
 
     try:
         return run_command(args)
@@ -422,7 +422,7 @@ def _check(args, argv) -> int:
 
 
 def _families(args, argv) -> int:
-    from dlverify.reports.check import families_table
+    from .check import families_table
 
     rows = families_table()
     for r in rows:
@@ -435,7 +435,7 @@ def _families(args, argv) -> int:
 
 
 def _claims() -> int:
-    from dlverify.reports.check import claims_table
+    from .check import claims_table
 
     for r in claims_table():
         print(f"{r['id']}\t{r['relation']}\t[{', '.join(r['assumptions'])}]\t{r['text']}")
@@ -443,7 +443,7 @@ def _claims() -> int:
 
 
 def _show(args, argv) -> int:
-    from dlverify.reports.check import show
+    from .check import show
 
     print(show(args.id))
     return 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 
-from dlverify.reports import notation
+from . import notation
 
 PLAIN = ("verified", "verified, tight", "not checked")
 LOOSE = "verified, loose"
@@ -249,7 +249,7 @@ def to_latex(d: dict) -> str:
 
 
 def to_html(d: dict) -> str:
-    from dlverify.reports.html import render_errata
+    from .html import render_errata
 
     return render_errata(d)
 

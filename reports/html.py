@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dlverify.reports import cards, notation
+from . import cards, notation
 
 _TEMPLATES = Path(__file__).parent / "templates"
 

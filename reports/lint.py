@@ -1,9 +1,9 @@
 """``python -m dlverify.reports.lint``: ruff and mypy over the package, as CI runs them.
 
-The four folders are installed as ``dlverify.theorems``, ``dlverify.numerics``, ``dlverify.checks``
-and ``dlverify.reports`` through a ``package-dir`` mapping that mypy cannot follow from the
-repository's layout, so mypy is run on a folder of links that has the installed layout
-(``dlverify/theorems -> theorems``, ...), with the settings of ``[tool.mypy]`` in pyproject.toml.
+The repository's root is the package ``dlverify`` (``package-dir = {"dlverify" = "."}``), which
+mypy cannot name from inside the checkout, so mypy is run on a folder of links that has the
+installed layout (``dlverify/theorems -> theorems``, ..., ``dlverify/__init__.py``), with the
+settings of ``[tool.mypy]`` in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def mypy() -> int:
         pkg.mkdir()
         for name in FOLDERS:
             (pkg / name).symlink_to(ROOT / name, target_is_directory=True)
-        (pkg / "__init__.py").symlink_to(ROOT / "reports" / "api" / "__init__.py")
+        (pkg / "__init__.py").symlink_to(ROOT / "__init__.py")
         out, err, code = api.run(
             ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", str(pkg)]
         )

@@ -25,9 +25,9 @@ import time
 
 import sympy as sp
 
-from dlverify import theorems as registry
-from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import Claim, Verdict, slack
+from .. import theorems as registry
+from ..numerics.device import RunContext
+from ..theorems.core import Claim, Verdict, slack
 
 _REL_FLIP = {
     sp.LessThan: sp.GreaterThan,
@@ -317,8 +317,8 @@ def score(rows: list[dict]) -> dict:
 def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, claims=None) -> dict:
     """Mutate every claim of a theorem (or only the claims keyed in ``claims``) and classify
     each mutant; the record with the honest score."""
-    from dlverify.reports.runner import Measurer
-    from dlverify.theorems.core import assess, check_derivation
+    from ..theorems.core import assess, check_derivation
+    from .runner import Measurer
 
     th = registry.load(theorem_id).THEOREM
     num = registry.numeric(theorem_id)

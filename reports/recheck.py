@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dlverify.theorems.evidence import (
+from ..theorems.evidence import (
     ClaimResult,
     Comparison,
     Experiment,
@@ -30,7 +30,7 @@ from dlverify.theorems.evidence import (
     judge_source_line,
     theorem_outcome,
 )
-from dlverify.theorems.relations import DlverifyError
+from ..theorems.relations import DlverifyError
 
 
 class Tampered(DlverifyError):

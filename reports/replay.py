@@ -44,7 +44,7 @@ def _numeric(theorem, claim, point: dict) -> tuple[float | None, str]:
     """The relation's slack at the point to 50 digits, and an assumption the point breaks."""
     import sympy as sp
 
-    from dlverify.theorems.relations import slack
+    from ..theorems.relations import slack
 
     fixed = set(point)
     for k in claim.assumptions:
@@ -65,7 +65,7 @@ def _exact(theorem, claim, point: dict):
     """:func:`point_measurement` (exact arithmetic), or None when it takes over EXACT_S seconds."""
     import signal
 
-    from dlverify.theorems.core import point_measurement
+    from ..theorems.core import point_measurement
 
     def stop(*_):
         raise TimeoutError
@@ -82,8 +82,8 @@ def _exact(theorem, claim, point: dict):
 
 
 def replay(theorem_id: str, key: str, values: dict[str, str]) -> tuple[int, str]:
-    from dlverify import theorems
-    from dlverify.theorems.core import DlverifyError
+    from .. import theorems
+    from ..theorems.core import DlverifyError
 
     th = theorems.load(theorem_id).THEOREM
     claim = find_claim(th, key)
@@ -112,7 +112,7 @@ def replay(theorem_id: str, key: str, values: dict[str, str]) -> tuple[int, str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dlverify.theorems.relations import DlverifyError
+    from ..theorems.relations import DlverifyError
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:

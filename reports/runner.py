@@ -20,11 +20,11 @@ from pathlib import Path
 
 import sympy as sp
 
-from dlverify import theorems as registry
-from dlverify.numerics.contract import Measurer, experiments_of
-from dlverify.numerics.contract import measurer as _measurer
-from dlverify.numerics.device import RunContext
-from dlverify.theorems.core import (
+from .. import theorems as registry
+from ..numerics.contract import Measurer, experiments_of
+from ..numerics.contract import measurer as _measurer
+from ..numerics.device import RunContext
+from ..theorems.core import (
     SCHEMA_VERSION,
     DlverifyError,
     Theorem,
@@ -33,7 +33,7 @@ from dlverify.theorems.core import (
     check_derivation,
     judge_line,
 )
-from dlverify.theorems.evidence import theorem_outcome
+from ..theorems.evidence import theorem_outcome
 
 Progress = Callable[[str], None]
 
@@ -237,7 +237,7 @@ def write(results: dict, out: Path, *, results_json: bool = True, page: bool = T
     """Write results.json, errata.json and the HTML report atomically (a partial run keeps what
     finished).  ``results_json=False`` (``dlverify report``) rewrites only the page and the errata;
     ``page=False`` leaves the page as it is (rendering it takes seconds)."""
-    from dlverify.reports.html import render
+    from .html import render
 
     out.mkdir(parents=True, exist_ok=True)
     attach_trust(results, out)

@@ -12,7 +12,7 @@ import re
 import string
 from pathlib import Path
 
-from dlverify.theorems.relations import DlverifyError
+from ..theorems.relations import DlverifyError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 

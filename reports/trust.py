@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-from dlverify.theorems.core import DlverifyError
+from ..theorems.core import DlverifyError
 
 
 def _cli(cli_main, argv: list[str]) -> tuple[int, str]:
@@ -79,7 +79,7 @@ def _cli_cases(cli_main) -> list:
 
 def _library_cases() -> list:
     """Bad input to the library's entry points: (case, call) pairs."""
-    from dlverify.numerics import distributions, games, linear, pac_bayes_primitives, smooth
+    from ..numerics import distributions, games, linear, pac_bayes_primitives, smooth
 
     dev = torch.device("cpu")
     nan_X = torch.zeros(1, 2, 3, dtype=torch.float64)
@@ -140,15 +140,15 @@ def _tmp_file(name: str, text: str) -> str:
 
 
 def _valid_results() -> str:
-    from dlverify.numerics.device import RunContext
-    from dlverify.reports.runner import new_results
+    from ..numerics.device import RunContext
+    from .runner import new_results
 
     res = new_results(RunContext("cpu")) | {"status": "complete"}
     return _tmp_file("results.json", json.dumps(res))
 
 
 def _broken_pack() -> tuple[int, str]:
-    from dlverify import theorems
+    from .. import theorems
 
     theorems.register("broken_pack_lemma", "no_such_package.theorem", origin="pack broken-example 0.0")
     try:
@@ -235,7 +235,7 @@ def interrupted_run(wait_s: float = 300.0) -> dict:
 
 def theorem_checks() -> list[str]:
     """Every registered theorem's check file (from the registry, not a list kept by hand)."""
-    from dlverify import theorems
+    from .. import theorems
 
     return [str(f) for t in theorems.ids() if (f := theorems.check_file(t)) is not None]
 

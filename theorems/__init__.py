@@ -97,7 +97,7 @@ def ids() -> list[str]:
 
 
 def entry(theorem_id: str) -> Entry:
-    from dlverify.theorems.relations import DlverifyError
+    from .relations import DlverifyError
 
     known = entries()
     if theorem_id not in known:
@@ -107,7 +107,7 @@ def entry(theorem_id: str) -> Entry:
 
 def load(theorem_id: str) -> ModuleType:
     """The module of a registered theorem; unknown ids and broken packs are bad input (one line)."""
-    from dlverify.theorems.relations import DlverifyError
+    from .relations import DlverifyError
 
     e = entry(theorem_id)
     try:
@@ -126,7 +126,7 @@ def load(theorem_id: str) -> ModuleType:
 
 def numeric(theorem_id: str) -> ModuleType:
     """The numeric side of a theorem (``THEOREM.numeric``, default ``dlverify.numerics.<id>``)."""
-    from dlverify.theorems.relations import DlverifyError
+    from .relations import DlverifyError
 
     th = load(theorem_id).THEOREM
     e = entry(theorem_id)

@@ -268,7 +268,7 @@ def sign_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> int | None:
             return -1
         if _is_exact_zero(b):
             return 0
-    from dlverify.theorems.relations import is_zero
+    from .relations import is_zero
 
     return 0 if is_zero(expr.xreplace(dict(point))) else None
 

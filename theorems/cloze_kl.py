@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -47,7 +47,7 @@ from dlverify.theorems.core import (
     SumOfSquares,
     Unfold,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 N_SKILLS = sp.Symbol("N_skills", positive=True, integer=True)  # |S|, for the note on repeats
 

@@ -15,7 +15,7 @@ The model is split by job, each concept in one file:
 
 from __future__ import annotations
 
-from dlverify.theorems.evidence import (  # noqa: F401 - re-exported
+from .evidence import (  # noqa: F401 - re-exported
     Basis,
     ClaimResult,
     Comparison,
@@ -38,7 +38,7 @@ from dlverify.theorems.evidence import (  # noqa: F401 - re-exported
     theorem_outcome,
     tightness_verdict,
 )
-from dlverify.theorems.kernel import (  # noqa: F401 - re-exported
+from .kernel import (  # noqa: F401 - re-exported
     Certificate,
     Combination,
     CriticalPoint,
@@ -60,7 +60,7 @@ from dlverify.theorems.kernel import (  # noqa: F401 - re-exported
     references,
     unfolded_definitions,
 )
-from dlverify.theorems.model import (  # noqa: F401 - re-exported
+from .model import (  # noqa: F401 - re-exported
     SCHEMA_VERSION,
     Assumption,
     Claim,
@@ -69,5 +69,5 @@ from dlverify.theorems.model import (  # noqa: F401 - re-exported
     Step,
     Theorem,
 )
-from dlverify.theorems.relations import DlverifyError, is_strict, same_relation, slack  # noqa: F401
-from dlverify.theorems.sourcefile import book_section, source_lines  # noqa: F401 - re-exported
+from .relations import DlverifyError, is_strict, same_relation, slack  # noqa: F401
+from .sourcefile import book_section, source_lines  # noqa: F401 - re-exported

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -44,7 +44,7 @@ from dlverify.theorems.core import (
     Unfold,
     unfolded_definitions,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 L = sp.Symbol("L", positive=True)

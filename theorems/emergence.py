@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -47,7 +47,7 @@ from dlverify.theorems.core import (
     Source,
     Step,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 th, be, al, s, r = sp.symbols("theta beta alpha s r", positive=True)

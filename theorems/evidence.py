@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from dlverify.theorems.model import Claim, SourceLine, Theorem
-from dlverify.theorems.relations import is_strict, same_relation, slack
+from .model import Claim, SourceLine, Theorem
+from .relations import is_strict, same_relation, slack
 
 if TYPE_CHECKING:
-    from dlverify.theorems.kernel import StepMark
+    from .kernel import StepMark
 
 
 class Verdict(str, enum.Enum):

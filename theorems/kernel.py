@@ -25,11 +25,11 @@ from typing import Any
 
 import sympy as sp
 
-from dlverify.theorems.model import Assumption, Step, Theorem
-from dlverify.theorems.relations import GE as _GE
-from dlverify.theorems.relations import LE as _LE
-from dlverify.theorems.relations import is_strict, same_relation, slack
-from dlverify.theorems.relations import is_zero as _is_zero
+from .model import Assumption, Step, Theorem
+from .relations import GE as _GE
+from .relations import LE as _LE
+from .relations import is_strict, same_relation, slack
+from .relations import is_zero as _is_zero
 
 # --------------------------------------------------------------------------- certificates
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from dlverify.theorems.relations import DlverifyError, is_strict, slack
+from .relations import DlverifyError, is_strict, slack
 
 if TYPE_CHECKING:
-    from dlverify.theorems.kernel import Certificate
+    from .kernel import Certificate
 
 #: the version of ``results.json``; bumped when a record's shape changes
 SCHEMA_VERSION = "2.1"

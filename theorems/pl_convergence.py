@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -47,7 +47,7 @@ from dlverify.theorems.core import (
     Unfold,
     unfolded_definitions,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 mu, beta, eta = sp.symbols("mu beta eta", positive=True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -41,8 +41,8 @@ from dlverify.theorems.core import (
     SumOfSquares,
     Unfold,
 )
-from dlverify.theorems.kernel import named_identities, unfolded_definitions
-from dlverify.theorems.sourcefile import book_section
+from .kernel import named_identities, unfolded_definitions
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- derivation symbols
 eta = sp.Symbol("eta", positive=True)

@@ -39,7 +39,7 @@ import itertools
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Certificate,
     Claim,
@@ -51,7 +51,7 @@ from dlverify.theorems.core import (
     nonneg_by_monomials,
     slack,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 s_ = sp.Symbol("s", integer=True, nonnegative=True)

@@ -49,8 +49,8 @@ import tomllib
 from sympy.core.function import UndefinedFunction
 from sympy.parsing.sympy_parser import auto_number, factorial_notation, parse_expr
 
-from dlverify.theorems.model import UNCHECKED_KINDS, Claim, SourceLine, Step, Theorem
-from dlverify.theorems.relations import DlverifyError
+from .model import UNCHECKED_KINDS, Claim, SourceLine, Step, Theorem
+from .relations import DlverifyError
 
 #: the folder of the per-document files
 FOLDER = Path(__file__).parent / "sources"

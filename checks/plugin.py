@@ -162,10 +162,14 @@ def pytest_runtest_logreport(report):
         return
     recs = [json.loads(v) for k, v in report.user_properties if k == "dlverify"]
     outcome = report.outcome
+    reason = {}
+    if report.skipped and isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        reason = {"reason": str(report.longrepr[2]).removeprefix("Skipped: ")}
     for r in recs or [{}]:
         if not r and not report.nodeid.split("::")[0].split("/")[-1].startswith("test_"):
             continue
-        _COLLECTED.append({"test": report.nodeid, "outcome": outcome, "duration_s": report.duration} | r)
+        rec = {"test": report.nodeid, "outcome": outcome, "duration_s": report.duration} | reason | r
+        _COLLECTED.append(rec)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -124,3 +124,26 @@ def test_new_in_a_repository_writes_module_numerics_checks_and_the_registry_line
     assert '"my_lemma",' in (tmp_path / "theorems" / "__init__.py").read_text()
     for p in written:
         compile(p.read_text(), str(p), "exec")
+
+
+def test_a_pack_whose_check_file_was_not_installed_fails_loudly(tmp_path):
+    """A pack installed with plain `pip install DIR` ships no tests/ folder: the run must say which
+    check file is missing (one line) instead of running no property checks in silence."""
+    import shutil
+    import sys
+
+    from dlverify import theorems
+    from dlverify.theorems.relations import DlverifyError
+
+    tid = "toy_missing_checks"
+    site = make_pack(tmp_path, tid)
+    sys.path.insert(0, str(site))
+    try:
+        theorems.register(tid, f"{tid}_pack.theorem", "pack under test")
+        assert theorems.check_file(tid) is not None  # installed with its tests: found
+        shutil.rmtree(site / "tests")
+        with pytest.raises(DlverifyError, match=r"CHECK_FILE .*test_toy_missing_checks\.py does not exist"):
+            theorems.check_file(tid)
+    finally:
+        theorems.unregister(tid)
+        sys.path.remove(str(site))

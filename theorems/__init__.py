@@ -159,4 +159,11 @@ def check_file(theorem_id: str) -> Path | None:
         return None
     assert mod.__file__ is not None  # a theorem module is loaded from a file
     f = Path(mod.__file__).parent / rel
-    return f if f.exists() else None
+    if not f.exists():  # declared but not installed (a plain `pip install DIR` ships no tests/)
+        from .relations import DlverifyError
+
+        raise DlverifyError(
+            f"theorem '{theorem_id}' ({e.origin}): its CHECK_FILE {f} does not exist; install the pack "
+            "editable (pip install -e DIR) or ship the check file inside the package"
+        )
+    return f

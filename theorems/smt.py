@@ -29,7 +29,7 @@ from fractions import Fraction
 import sympy as sp
 import z3
 
-from dlverify.theorems.relations import is_strict, slack
+from .relations import is_strict, slack
 
 #: names of the cited facts, as reported in a certificate
 FACTS = {
@@ -139,7 +139,7 @@ class Encoder:
         raise NotEncodable(f"{type(e).__name__} in {sp.sstr(e)}")
 
     def _constant(self, e: sp.Expr) -> z3.ArithRef:
-        from dlverify.theorems.balls import ball_at
+        from .balls import ball_at
 
         b = ball_at(e, {}, 128)
         lo, hi = _fraction(b, "down"), _fraction(b, "up")
@@ -335,10 +335,12 @@ def build(
     solver.set("timeout", int(3 * timeout_ms))
     for s, (lo, lo_strict, hi, hi_strict) in bounds.items():
         v = enc.vars[s]
-        if lo is not None:
-            solver.add(v > z3.RealVal(_q(lo)) if lo_strict else v >= z3.RealVal(_q(lo)))
+        if lo is not None:  # a bound may be irrational (sqrt(2), pi): encoded like any expression
+            b = enc.enc(sp.sympify(lo))
+            solver.add(v > b if lo_strict else v >= b)
         if hi is not None:
-            solver.add(v < z3.RealVal(_q(hi)) if hi_strict else v <= z3.RealVal(_q(hi)))
+            b = enc.enc(sp.sympify(hi))
+            solver.add(v < b if hi_strict else v <= b)
     for a in assumptions:
         before = len(enc.domain)
         f = _relation_formula(enc, a)

@@ -38,8 +38,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from dlverify.theorems import balls
-from dlverify.theorems.relations import INEQUALITIES, DlverifyError, is_strict, sides, slack
+from . import balls
+from .relations import INEQUALITIES, DlverifyError, is_strict, sides, slack
 
 # --------------------------------------------------------------------------- the namespace
 
@@ -723,7 +723,7 @@ def kernel_proof(problem: Problem, candidates: int = 200, seconds: float = 60.0)
     candidate is re-checked by the kernel's ``check``; the first that passes is the proof.  At
     most ``candidates`` are tried (a count, so the answer does not depend on the machine's load;
     ``seconds`` is only a safety stop)."""
-    from dlverify.theorems.core import certify as kernel_check
+    from .core import certify as kernel_check
 
     t0 = time.monotonic()
     rel, facts = problem.relation, problem.facts()
@@ -738,7 +738,7 @@ def kernel_proof(problem: Problem, candidates: int = 200, seconds: float = 60.0)
 
 
 def _kernel_candidates(rel, facts, problem):
-    from dlverify.theorems.core import Monomials, Simplification
+    from .core import Monomials, Simplification
 
     if isinstance(rel, sp.Equality):
         yield Simplification()
@@ -750,14 +750,22 @@ def _kernel_candidates(rel, facts, problem):
     yield from _critical_points(rel, facts, problem)
 
 
-def _combinations(rel, facts, depth: int = 2):
+def _combinations(rel, facts, depth: int = 2, work: int = 40):
     """Nonnegative combinations ``slack = sum lambda_k slack_k + remainder``: each fact taken with
     multiplier 1, or with the exact quotient of what is left by its slack (kept only when the
-    multiplier or remainder is nonnegative monomial by monomial, as the kernel will check)."""
-    from dlverify.theorems.core import Combination, nonneg_by_monomials
+    multiplier or remainder is nonnegative monomial by monomial, as the kernel will check).  Only
+    algebraic facts that share a variable with the claim are used, and at most ``work`` quotients
+    are tried (each is a sympy ``cancel``)."""
+    from .core import Combination, nonneg_by_monomials
 
-    ineqs = [(k, slack(f)) for k, f in facts.items() if isinstance(f, INEQUALITIES)]
+    mine = slack(rel).free_symbols
+    ineqs = [
+        (k, slack(f))
+        for k, f in facts.items()
+        if isinstance(f, INEQUALITIES) and f.free_symbols & mine and not f.has(sp.log, sp.exp, sp.sin, sp.cos)
+    ]
     seen = set()
+    left = [work]
 
     def search(rem, uses, d):
         key = (sp.srepr(rem), tuple(sorted(uses)))
@@ -769,8 +777,9 @@ def _combinations(rel, facts, depth: int = 2):
         if d == 0:
             return
         for k, s in ineqs:
-            if k in uses:
+            if k in uses or left[0] <= 0:
                 continue
+            left[0] -= 1
             q = sp.cancel(sp.together(rem / s))
             if q != 0 and not q.has(sp.log, sp.exp) and nonneg_by_monomials(q).ok:
                 yield Combination(dict(uses) | {k: q}, sp.Integer(0))
@@ -783,8 +792,8 @@ def _critical_points(rel, facts, problem):
     """``CriticalPoint`` candidates: for each variable x, a point x0 (another variable, 0, 1,
     or a bound of x) where the slack vanishes identically; the strict assumptions' slacks (such
     as ``1 - q`` from ``q < 1``) are offered as atoms of known sign."""
-    from dlverify.theorems.core import CriticalPoint
-    from dlverify.theorems.relations import differs_somewhere, is_zero
+    from .core import CriticalPoint
+    from .relations import differs_somewhere, is_zero
 
     if is_strict(rel):
         return
@@ -833,7 +842,7 @@ def z3_decide(problem: Problem, timeout_ms: int = 3000) -> Symbolic:
     the integers."""
     import z3
 
-    from dlverify.theorems import smt
+    from . import smt
 
     out = Symbolic()
     levels = [smt.BASIC, None]
@@ -872,7 +881,7 @@ def z3_decide(problem: Problem, timeout_ms: int = 3000) -> Symbolic:
 def _z3_proof(q, problem: Problem, seconds: float) -> Proof:
     import z3
 
-    from dlverify.theorems import smt
+    from . import smt
 
     kind = "decision procedure" if q.exact else "relaxation by cited facts"
     over = " (integers relaxed to reals)" if q.relaxed_integers else ""
@@ -887,7 +896,7 @@ def _z3_proof(q, problem: Problem, seconds: float) -> Proof:
 def _z3_counterexample(q, problem: Problem, timeout_ms: int) -> Counterexample | None:
     import z3
 
-    from dlverify.theorems import smt
+    from . import smt
 
     point = smt.model_point(q)
     cex = certify(problem, point, "Z3's model")
@@ -908,7 +917,7 @@ def defined_everywhere(problem: Problem, timeout_ms: int = 3000) -> bool:
     cannot show it."""
     import z3
 
-    from dlverify.theorems import smt
+    from . import smt
 
     try:
         q = smt.domain_query(
@@ -926,13 +935,14 @@ def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
         free = [s.name for s in problem.relation.free_symbols if not _finite_box(problem, s)]
         out.notes.append(f"branch-and-bound: the domain is unbounded in {', '.join(sorted(free))}")
         return out
-    box = {s: (problem.bounds[s][0], problem.bounds[s][2]) for s in problem.relation.free_symbols}
-    # a non-strict bound is the box itself (checking it again on a ball only loses a rounding
-    # radius at the box's edge); strict bounds stay, so the open end is never a counterexample
+    box = {s: _outward(problem.bounds[s][0], problem.bounds[s][2]) for s in problem.relation.free_symbols}
+    # a non-strict rational bound is the box itself (checking it again on a ball only loses a
+    # rounding radius at the box's edge); strict and irrational bounds stay as constraints
+    exact_box = all(problem.bounds[s][0].is_Rational and problem.bounds[s][2].is_Rational for s in box)
     cons = [
         balls.Constraint(slack(c), is_strict(c), isinstance(c, sp.Equality))
         for c in problem.constraints
-        if c.free_symbols <= set(box) and not (_is_bound(c) and not is_strict(c))
+        if c.free_symbols <= set(box) and not (exact_box and _is_bound(c) and not is_strict(c))
     ]
     found: list[Counterexample] = []
 
@@ -968,6 +978,20 @@ def bnb_decide(problem: Problem, seconds: float = 2.0) -> Symbolic:
     else:
         out.notes.append(f"branch-and-bound: {res.detail}")
     return out
+
+
+def _outward(lo: sp.Expr, hi: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
+    """Rational ends of a box that contain [lo, hi] (an irrational end is rounded outwards)."""
+    from .smt import _fraction
+
+    out = []
+    for v, end in ((lo, "down"), (hi, "up")):
+        if v.is_Rational:
+            out.append(v)
+        else:
+            f = _fraction(balls.ball_at(v, {}, 128), end)
+            out.append(sp.Rational(f.numerator, f.denominator))
+    return out[0], out[1]
 
 
 def _is_bound(rel: sp.Basic) -> bool:
@@ -1081,18 +1105,12 @@ def _solve_for(expr: sp.Expr, taken: set) -> tuple[sp.Symbol, sp.Expr] | None:
 
 def problem_of(relation: sp.Basic, assumptions: Sequence[sp.Basic], text: str = "") -> Problem:
     """A problem from sympy objects (a theorem's own symbols, with their declared signs): the
-    symbols keep their assumptions (positive, integer, ...), which become bounds."""
-    if not isinstance(relation, INEQUALITIES + (sp.Equality,)):
-        raise DlverifyError(f"not a relation: {sp.sstr(relation)}")
-    rels = [a for a in assumptions if isinstance(a, INEQUALITIES + (sp.Equality,))]
-    for r in [relation, *rels]:
-        if r.has(sp.Indexed, sp.Sum, sp.Product, sp.Integral, sp.Derivative) or r.atoms(
-            sp.core.function.AppliedUndef
-        ):
-            raise DlverifyError(f"not a scalar relation: {sp.sstr(r)}")
-        bad = [s for s in r.free_symbols if not s.is_real]
-        if bad:
-            raise DlverifyError(f"symbol {bad[0]} is not declared real")
+    symbols keep their assumptions (positive, integer, ...), which become bounds.  An assumption
+    that is not a scalar relation over real symbols is left out (a proof from fewer hypotheses
+    is still a proof); the claim itself must be one."""
+    if not _scalar(relation):
+        raise DlverifyError(f"not a scalar relation over real symbols: {sp.sstr(relation)}")
+    rels = [a for a in assumptions if _scalar(a)]
     syms = relation.free_symbols.union(*(r.free_symbols for r in rels))
     items = [Item(sp.sstr(r), "where", [(_op_of(r), r.lhs, r.rhs)]) for r in rels]
     for s in sorted(syms, key=str):
@@ -1113,6 +1131,18 @@ def problem_of(relation: sp.Basic, assumptions: Sequence[sp.Basic], text: str = 
         ]
     claim = (_op_of(relation), relation.lhs.xreplace(plain), relation.rhs.xreplace(plain))
     return _assemble(text or sp.sstr(relation), claim, items, {})
+
+
+def _scalar(r) -> bool:
+    """A relation the engine reads: an (in)equality over real symbols, without indexed sums,
+    integrals, derivatives or undefined functions."""
+    if not isinstance(r, INEQUALITIES + (sp.Equality,)):
+        return False
+    if r.has(sp.Indexed, sp.Sum, sp.Product, sp.Integral, sp.Derivative) or r.atoms(
+        sp.core.function.AppliedUndef
+    ):
+        return False
+    return all(s.is_real for s in r.free_symbols)
 
 
 def prove(

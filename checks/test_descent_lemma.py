@@ -470,7 +470,6 @@ EXPECTED = {
     "union_bound": V,
     "normal_pdf": V,
     "exp_pdf": V,
-    "bernoulli_pmf": V,
     "newton_003": V,
     "newton_gd": V,
     "convex_foc": V,

@@ -391,7 +391,7 @@ EXPECTED = {
     "taylor_pl": V,
     "taylor_factor": V,
     "taylor_rate": V,
-    "rate_factor": L_,
+    "rate_factor": V,
     "sgd_similar": NC,
     "ball_radius": L_,
     "step_length": V,

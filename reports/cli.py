@@ -390,7 +390,7 @@ def _check_parsers(sub) -> None:
     ck.add_argument("--where", action="append", default=[], metavar="ASSUMPTION",
                     help='a relation, a chain, "x in (0, 1]", "n: integer" or "v: vector(3)" (repeatable)')
     ck.add_argument("--file", default=None, metavar="CLAIMS.toml", help="claims from a TOML file ([[claim]])")
-    ck.add_argument("--family", default=None, metavar="NAME", help="also measure on a family (see families)")
+    ck.add_argument("--family", default=None, metavar="NAME", help="measure on an instance family instead")
     ck.add_argument("--effort", default="normal", choices=("quick", "normal", "thorough"))
     ck.add_argument("--seed", default=20261123, type=_seed)
     ck.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))

@@ -102,3 +102,17 @@ def test_representable_matches_a_plain_loop_and_keeps_violations_in_range():
     assert (m.checked, m.violations, dropped) == (2, 1, 1)
     # without the mask, the inf is a violation
     assert measure_relation(sp.Le(a, b), vals, 0.0, how="unmasked").violations == 2
+
+
+def test_exact_evaluation_keeps_rational_constants_exact():
+    """numerics.lambdify.to_fraction: x/10 + x/5 − 3x/10 at x = 1 is exactly 0 (sympy's default
+    printer writes 1/10 as a float division, and the float sum is 5.55e-17)."""
+    from fractions import Fraction
+
+    from dlverify.numerics.lambdify import to_fraction
+
+    x = sp.Symbol("x", real=True)
+    expr = sp.Add(x * sp.Rational(1, 10), x * sp.Rational(2, 10), -x * sp.Rational(3, 10), evaluate=False)
+    assert to_fraction(expr, [x])(Fraction(1)) == 0
+    rounded = sp.lambdify([x], expr, modules="math")(Fraction(1))
+    assert rounded != 0  # the check can fail: the default route rounds

@@ -36,7 +36,7 @@ from . import smooth
 from .contract import Family, measure_on
 from .device import RunContext, derive_seed, gamma, generator
 from .evidence import measure_relation, names, skipped
-from .lambdify import to_torch
+from .lambdify import to_fraction, to_torch
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "descent_lemma"
@@ -197,7 +197,7 @@ def _measure_traj(claim, ctx, theorem) -> list[Measurement]:
 
 
 def _fraction_fn(expr, syms):
-    return sp.lambdify(syms, expr, modules=[{"Min": min, "Max": max}, "math"])
+    return to_fraction(expr, syms)
 
 
 def _exact_holds(relation, s) -> bool:

@@ -7,10 +7,12 @@ expression, and :func:`to_torch` turns it into a function of named tensors.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Protocol, cast
 
 import sympy as sp
 import torch
+from sympy.printing.pycode import PythonCodePrinter
 
 
 def _t(fn):
@@ -76,3 +78,23 @@ def to_torch(expr: sp.Expr, extra: Mapping[str, Callable] | None = None) -> Torc
     fn.symbols = names  # type: ignore[attr-defined]
     fn.expr = expr  # type: ignore[attr-defined]
     return cast(TorchFn, fn)
+
+
+class _FractionPrinter(PythonCodePrinter):
+    """Python code in which every rational constant is a ``Fraction`` (sympy's default prints
+    ``Rational(1, 2)`` as ``1/2``, a float: an "exact" evaluation would round)."""
+
+    def _print_Rational(self, expr):
+        return f"Fraction({expr.p}, {expr.q})"
+
+    def _print_Half(self, expr):
+        return "Fraction(1, 2)"
+
+
+def to_fraction(expr: sp.Expr, syms: list) -> Callable:
+    """``expr`` as a Python function that evaluates exactly on ``Fraction`` arguments wherever it
+    is rational (powers with integer exponents, +, −, ×, ÷, Min, Max); a non-rational function
+    (sqrt, log) returns a float, which the caller must treat as inexact."""
+    return sp.lambdify(
+        syms, expr, modules=[{"Fraction": Fraction, "Min": min, "Max": max}, "math"], printer=_FractionPrinter
+    )

@@ -277,6 +277,7 @@ def _run(capsys, *argv):
         (["y <= 1", "--where", "x > 0"], "uses 'y', which no assumption mentions"),
         (["0 < x < 1", "--where", "x: real"], "is a chain"),
         (["x <= 1", "--where", "x: complex"], "unknown kind 'complex'"),
+        (["x*y <= 1", "--where", "x, y: real", "--where", "xy > 0"], "'xy' reads as one name; write x*y"),
         (["x <= 1", "--where", "x > 0", "--where", "1 < 0"], "is false as written"),
         (["x <= 1", "--where", "x > 0", "--family", "no such family"], "unknown family"),
         (["--file", "/nonexistent/claims.toml"], "cannot read claim file"),

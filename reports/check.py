@@ -24,6 +24,8 @@ import dataclasses
 import html
 import json
 import math
+import os
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -775,9 +777,12 @@ def run_command(args) -> int:
             tightness=not args.no_tightness,
             points=job["points"],
         )
-        if len(jobs) > 1:
-            print(f"[{job['key']}] {job.get('what', '')}".rstrip())
-        print(res.text(), flush=True)
+        try:
+            if len(jobs) > 1:
+                print(f"[{job['key']}] {job.get('what', '')}".rstrip())
+            print(res.text(), flush=True)
+        except BrokenPipeError:  # the reader stopped reading (| head): the answer still counts
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the interpreter's last flush
         out.append(res.to_dict() | {"key": job["key"]})
         code = max(code, res.exit_code)
     if args.json:

@@ -374,7 +374,8 @@ def parse(claim: str, where: Sequence[str] = (), variables: Mapping[str, str] | 
     for tk in toks:
         if tk is not None:
             known |= _names(tk)[0]
-    _check_names(claim_toks, parts[-1], known, toks)
+    declared_names = set().union(*(set(d[0]) for d in decls if d)) if any(decls) else set()
+    _check_names(claim_toks, parts[-1], known, toks, declared_names)
     declared = set().union(*(set(d[0]) for d in decls if d)) if any(decls) else set()
     ns = Namespace((known | _names(claim_toks)[0]) - set(FUNCTIONS), integers, vectors, declared)
     items = [_item(t, origin, d, tk, ns) for (t, origin), d, tk in zip(texts, decls, toks)]
@@ -392,9 +393,10 @@ def parse(claim: str, where: Sequence[str] = (), variables: Mapping[str, str] | 
     return _assemble(claim, (op, sp.sympify(a), sp.sympify(b)), items, vectors)
 
 
-def _check_names(claim_toks, text, known, toks) -> None:
-    """Every function called is known (a variable followed by a parenthesis is a product), and
-    every name of the claim is introduced by an assumption or a declaration."""
+def _check_names(claim_toks, text, known, toks, declared: set[str] = frozenset()) -> None:
+    """Every function called is known (a variable followed by a parenthesis is a product), every
+    name of the claim is introduced by an assumption or a declaration, and no undeclared name is
+    two others glued together (``Lη`` where ``L*η`` was meant)."""
     values, called = _names(claim_toks)
     all_values = set(values) | set(known)
     for tk in toks:
@@ -406,12 +408,31 @@ def _check_names(claim_toks, text, known, toks) -> None:
     if unknown_fn:
         shown = ", ".join(sorted(set(FUNCTIONS) - {"Abs", "Min", "Max"}))
         raise DlverifyError(f"unknown function '{unknown_fn[0]}' (known: {shown})")
+    for n in sorted(all_values - declared):
+        parts = _glued(n, (all_values | set(CONSTANTS)) - {n})
+        if parts:
+            raise DlverifyError(
+                f"'{n}' reads as one name; write {'*'.join(parts)} for a product (or declare '{n}: real')"
+            )
     free = sorted(n for n in values - known - set(CONSTANTS) - set(FUNCTIONS))
     if free:
         raise DlverifyError(
             f"the claim '{text}' uses '{free[0]}', which no assumption mentions: add one "
             f"(e.g. --where '{free[0]} > 0') or declare it (--where '{free[0]}: real')"
         )
+
+
+def _glued(name: str, others: set[str]) -> list[str] | None:
+    """``name`` split into two or more of ``others`` (``Lη`` -> ``[L, η]``), or None."""
+    for i in range(1, len(name)):
+        head, tail = name[:i], name[i:]
+        if head in others:
+            if tail in others:
+                return [head, tail]
+            rest = _glued(tail, others)
+            if rest:
+                return [head, *rest]
+    return None
 
 
 def _declaration(text: str):

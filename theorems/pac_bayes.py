@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlverify.theorems.core import (
+from .core import (
     Assumption,
     Claim,
     Combination,
@@ -47,7 +47,7 @@ from dlverify.theorems.core import (
     Source,
     Step,
 )
-from dlverify.theorems.sourcefile import book_section
+from .sourcefile import book_section
 
 # ----------------------------------------------------------------------------- symbols
 u = sp.Symbol("u", positive=True)
@@ -666,6 +666,24 @@ DERIVATION.append(
         Simplification(),
     )
 )
+# 002:1206 for a valid posterior that misses part of P's support: Q on h1, h2 only (Q(h3) = 0),
+# so E_Q[e^{(m/2)Δ²} P/Q] = p1 e^{(m/2)Δ1²} + p2 e^{(m/2)Δ2²} ≤ E_P e^{(m/2)Δ²}
+Z58_12 = sum(p * sp.exp(m_ / 2 * d**2) for p, d in zip(ps[:2], Ds[:2]))
+DERIVATION += [
+    Step(
+        "cm_tangent",
+        "ln(A/E_P w) ≤ A/E_P w − 1, A the part of E_P w on Q's support {h1, h2}",
+        sp.Le(sp.log(Z58_12 / Z58), Z58_12 / Z58 - 1),
+        Instance("log_tangent", {u: Z58_12 / Z58}),
+    ),
+    Step(
+        "change_of_measure_le",
+        "the change of measure for Q ≪ P: E_Q[e^{(m/2)Δ²} P/Q] ≤ E_P e^{(m/2)Δ²} (the terms where Q = 0 "
+        "are lost)",
+        sp.Le(sp.log(Z58_12), sp.log(Z58)),
+        Combination({"cm_tangent": 1}, remainder=ps[2] * sp.exp(m_ / 2 * Ds[2] ** 2) / Z58),
+    ),
+]
 _ell, _LD = sp.symbols("ell L_D", nonnegative=True)
 ASSUMPTIONS += [
     Assumption("ell_le_1", "the loss of one example is at most 1", sp.Le(_ell, 1)),

@@ -167,3 +167,71 @@ def test_the_basis_names_the_evidence():
     assert decide("k", "", "", proof, [m]).detail.startswith("proved by step s; no violation in 1 evaluation")
     assert decide("k", "", "", None, [m]).detail.startswith("not proved; no violation in 1")
     assert decide("k", "", "", proof, []).detail.startswith("proved by step s; not measured")
+
+
+# --------------------------------------------------------------------------- numerics/stats.py and device.py
+
+
+def test_slope_fit_edges():
+    """Three points are enough for an interval (n − 2 = 1 degree of freedom), two are not; the
+    interval contains its own ends; the default level is 0.999 (t quantile from scipy's t)."""
+    import numpy as np
+    from scipy.stats import t as student
+
+    from dlverify.numerics.stats import SlopeFit, fit_loglog_slope
+
+    fit = fit_loglog_slope([1.0, 2.0, 4.0], [1.0, 0.5, 0.3])
+    assert fit.n == 3 and fit.level == 0.999 and fit.lo < fit.slope < fit.hi
+    lx, ly = np.log([1.0, 2.0, 4.0]), np.log([1.0, 0.5, 0.3])
+    b = np.polyfit(lx, ly, 1)
+    r = ly - np.polyval(b, lx)
+    se = math.sqrt(float(r @ r) / 1 / float(((lx - lx.mean()) ** 2).sum()))
+    assert fit.hi - fit.slope == pytest.approx(student.ppf(0.9995, 1) * se, rel=1e-9)
+    with pytest.raises(ValueError):
+        fit_loglog_slope([1.0, 2.0], [1.0, 0.5])
+    s = SlopeFit(0.0, 0.0, -1.0, 2.0, 0.9, 5)
+    assert s.contains(-1.0) and s.contains(2.0) and not s.contains(2.0000001) and not s.contains(-1.0000001)
+
+
+def test_generator_and_seed_rule_against_their_definitions():
+    import hashlib
+
+    import torch
+
+    from dlverify.numerics.device import derive_seed, generator
+
+    for seed in (5, 2**63 - 1 + 5, 2**64 + 7):
+        ref = torch.Generator().manual_seed(seed % (2**63 - 1))
+        got = generator(seed, torch.device("cpu"))
+        f64 = torch.float64
+        assert torch.equal(torch.rand(4, generator=got, dtype=f64), torch.rand(4, generator=ref, dtype=f64))
+    for names in ((), ("pairs", "logistic", 16), ("x",)):
+        h = hashlib.blake2b(repr((7, *names)).encode(), digest_size=8).digest()
+        assert derive_seed(7, *names) == int.from_bytes(h, "big") % (2**63 - 1)
+
+
+def test_finite_or_raise_names_the_first_bad_entry():
+    import torch
+
+    from dlverify.numerics.device import finite_or_raise
+    from dlverify.theorems.relations import DlverifyError
+
+    finite_or_raise("ok", torch.tensor([1.0, -2.0, 0.0]))
+    with pytest.raises(DlverifyError, match=r"first at index \(1,\)"):
+        finite_or_raise("x", torch.tensor([1.0, float("nan"), 2.0, float("inf")]))
+
+
+def test_devices_and_shared_contexts():
+    import torch
+
+    from dlverify.numerics.device import RunContext, select_device
+    from dlverify.theorems.relations import DlverifyError
+
+    cuda = torch.cuda.is_available()
+    assert select_device("auto").type == ("cuda" if cuda else "cpu")
+    assert select_device("cpu").type == "cpu"
+    with pytest.raises(DlverifyError):
+        select_device("tpu")
+    a, b = RunContext.shared("cpu"), RunContext.shared("cpu")
+    assert a is b and a.key() == RunContext("cpu").key() and a.seed == RunContext("cpu").seed
+    assert RunContext.shared("cpu", seed=3) is not a

@@ -54,6 +54,10 @@ import tempfile
 import time
 from pathlib import Path
 
+if __name__ == "__main__":  # run as a script: its folder must not shadow the standard library (html)
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("theorems", "numerics", "reports", "checks")
 
@@ -124,12 +128,16 @@ def stage(dest: Path) -> Path:
         (dest / "_pristine" / module).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(dest / module, dest / "_pristine" / module)
     shim = dest / "_installed"
-    pkg = shim / "dlverify"
-    pkg.mkdir(parents=True)
-    for name in FOLDERS:
-        (pkg / name).symlink_to(dest / name, target_is_directory=True)
-    for f in (dest / "reports" / "api").iterdir():
-        (pkg / f.name).symlink_to(f)
+    shim.mkdir()
+    if (dest / "__init__.py").exists():  # the repository's root is the package dlverify
+        (shim / "dlverify").symlink_to(dest, target_is_directory=True)
+    else:  # the earlier layout: package-dir maps each folder, the package's __init__ in reports/api
+        pkg = shim / "dlverify"
+        pkg.mkdir()
+        for name in FOLDERS:
+            (pkg / name).symlink_to(dest / name, target_is_directory=True)
+        for f in (dest / "reports" / "api").iterdir():
+            (pkg / f.name).symlink_to(f)
     return shim
 
 
@@ -149,6 +157,8 @@ def serve(sock_path: str, shim: str, log: str) -> None:
     import sympy  # noqa: F401
     import torch
 
+    # every dlverify module must be imported by the forks, from the mutated copy, never here
+    assert not [m for m in sys.modules if m.startswith("dlverify")], "the server imported dlverify"
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(sock_path)
     srv.listen(1)
@@ -278,31 +288,43 @@ def _annotation_lines(source: str) -> list[tuple[tuple[int, int], tuple[int, int
 
 def _prepare(module: str, work: Path, db: Path, test_cmd: str) -> dict:
     """cosmic-ray init, then mark out-of-scope and annotation mutants as skipped."""
-    from cosmic_ray.work_db import WorkDB, use_db  # type: ignore[import-not-found]
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # type: ignore[import-not-found]
+    cfg = _config(module, work, db, test_cmd)
+    _cr(["init", str(cfg), str(db)], work)
+    return _classify(module, work, db, mark=True)
 
+
+def _config(module: str, work: Path, db: Path, test_cmd: str) -> Path:
     cfg = work / f"{db.stem}.toml"
     cfg.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{module}"\ntimeout = {TIMEOUT_S + 30}\nexcluded-modules = []\n'
         f"test-command = {json.dumps(test_cmd)}\n\n[cosmic-ray.distributor]\nname = \"local\"\n"
     )
-    _cr(["init", str(cfg), str(db)], work)
-    spans = _annotation_lines((work / module).read_text())
+    return cfg
+
+
+def _classify(module: str, work: Path, db: Path, mark: bool) -> dict:
+    """Count the generated mutants, the out-of-scope ones and those inside annotations (marked
+    skipped in the session when ``mark``)."""
+    from cosmic_ray.work_db import WorkDB, use_db  # type: ignore[import-not-found]
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # type: ignore[import-not-found]
+
+    spans = _annotation_lines((work / "_pristine" / module).read_text())
     counts = {"generated": 0, "out_of_scope": 0, "annotation": 0}
     with use_db(str(db), WorkDB.Mode.open) as wdb:
         for item in wdb.work_items:
             m = item.mutations[0]
             counts["generated"] += 1
             start = tuple(m.start_pos)
-            why = None
+            key = None
             if not in_scope(m.operator_name):
-                why, key = "out of scope", "out_of_scope"
+                key = "out_of_scope"
             elif any(lo <= start < hi for lo, hi in spans):
-                why, key = "annotation", "annotation"
-            if why:
+                key = "annotation"
+            if key:
                 counts[key] += 1
-                wdb.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=why))
+                if mark:
+                    wdb.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=key))
     return counts
 
 
@@ -360,10 +382,37 @@ def _selection(work: Path, module: str, only: list[str] | None) -> list[str]:
     return [t for t in TESTS[module] if (work / t).exists() and (not only or t in only)]
 
 
-def run(modules: list[str], python: str, out: Path, keep: Path | None, only: list[str] | None = None) -> dict:
+def _resume(work: Path) -> Path:
+    """Go on in a kept folder: every mutated module back to its pristine copy (a run that was
+    stopped may have left one mutated), test files added to the selection since copied in, and
+    the survivors' results forgotten (they are run again, with the tests added)."""
+    for module in TESTS:
+        if (work / "_pristine" / module).exists():
+            shutil.copy2(work / "_pristine" / module, work / module)
+    for t in _FAST:
+        if not (work / t).exists() and (ROOT / t).exists():
+            shutil.copy2(ROOT / t, work / t)
+    shutil.copy2(Path(__file__), work / "reports" / "code_mutation.py")
+    import sqlite3
+
+    for db in work.glob("*.sqlite"):
+        con = sqlite3.connect(db)
+        try:
+            con.execute("delete from work_results where test_outcome = 'SURVIVED'")
+            con.commit()
+        except sqlite3.OperationalError:  # a session that was initialized but never run
+            pass
+        con.close()
+    return work / "_installed"
+
+
+def run(
+    modules: list[str], python: str, out: Path, keep: Path | None, only: list[str] | None = None, resume=False
+) -> dict:
     work = Path(tempfile.mkdtemp(prefix="dlverify-mutation-")) if keep is None else keep
-    shim = stage(work)
+    shim = _resume(work) if resume else stage(work)
     sock, log = str(work / "server.sock"), str(work / "server.log")
+    Path(sock).unlink(missing_ok=True)  # a stopped run's socket
     env = dict(os.environ, PYTHONPATH=str(shim), PYTHONDONTWRITEBYTECODE="1")
     server = subprocess.Popen([python, __file__, "serve", sock, str(shim), log], cwd=work, env=env)
     try:
@@ -378,7 +427,11 @@ def run(modules: list[str], python: str, out: Path, keep: Path | None, only: lis
             if subprocess.run(cmd, cwd=work).returncode != 0:  # the command cosmic-ray runs, unmutated
                 raise SystemExit(f"the unmutated tests fail for {module}: see {log}")
             db = work / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
-            counts = _prepare(module, work, db, " ".join(cmd))
+            if resume and db.exists():
+                _config(module, work, db, " ".join(cmd))
+                counts = _classify(module, work, db, mark=False)
+            else:
+                counts = _prepare(module, work, db, " ".join(cmd))
             _cr(["exec", str(work / f"{db.stem}.toml"), str(db)], work)
             records.append(_collect(module, work, db, counts))
             print(json.dumps({k: v for k, v in records[-1].items() if not isinstance(v, list)}), flush=True)
@@ -432,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", type=Path, default=ROOT / "reports" / "reference" / "code-mutation.json")
     r.add_argument("--keep", type=Path, help="an empty folder to work in (kept afterwards)")
     r.add_argument("--tests", action="append", help="only these test files of the selection (repeatable)")
+    r.add_argument("--resume", action="store_true", help="go on in the --keep folder of a stopped run")
     s = sub.add_parser("serve")
     s.add_argument("sock")
     s.add_argument("shim")
@@ -447,7 +501,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if a.cmd == "client":
         return client(a.sock, a.timeout, [x for x in a.args if x != "--"], a.module)
-    run(a.module or list(TESTS), a.python, a.out, a.keep, a.tests)
+    if a.resume and a.keep is None:
+        p.error("--resume needs the --keep folder of the run to go on with")
+    run(a.module or list(TESTS), a.python, a.out, a.keep, a.tests, a.resume)
     return 0
 
 

@@ -499,8 +499,11 @@ def evaluated(relation: Any) -> Any:
     if relation is True or relation is False:
         return sp.sympify(relation)
     if isinstance(relation, sp.core.relational.Relational):
+        lhs, rhs = relation.lhs, relation.rhs
+        if not relation.free_symbols:  # numbers kept unevaluated (C(5, 1)) are evaluated exactly
+            lhs, rhs = lhs.doit(), rhs.doit()
         try:
-            return relation.func(relation.lhs, relation.rhs)
+            return relation.func(lhs, rhs)
         except TypeError:  # an ordering sympy cannot decide (e.g. of matrices) stays undecided
             return relation
     return relation

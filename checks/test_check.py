@@ -391,3 +391,20 @@ def test_the_torch_search_descends_to_what_random_instances_miss():
     assert any(c is not None for c in cands), found.smallest
     drawn = search.hypothesis_search(space, 200, 20261123)
     assert drawn.instances > 0 and not drawn.candidates  # the random instances miss the disc
+
+
+def test_the_pac_bayes_step_the_kernel_leaves_uncertified():
+    """Theorem 5.6.1 (Arora/Langford) from McAllester-Maurer: the step ln(2m/d)/(m - 1) >=
+    ln(2 sqrt(m)/d)/m that the kernel's monomial certificates cannot read.  prove() proves the
+    theorem's own claim from the McAllester-Maurer claim and its scalar hypotheses, and does
+    not prove it when m >= 2 is left out."""
+    from dlverify import theorems
+
+    th = theorems.load("pac_bayes").THEOREM
+    thm, mm = th.claim("arora_5_6_1"), th.claim("mcallester_maurer")
+    facts = [th.assumption(k).relation for k in thm.assumptions if th.assumption(k).relation is not None]
+    ok, how = solve.prove(thm.relation, [*facts, mm.relation])
+    assert ok and "Z3" in how, how
+    m = next(s for s in thm.relation.free_symbols if s.name == "m")
+    fewer = [f for f in facts if not (f.free_symbols == {m})]
+    assert not solve.prove(thm.relation, [*fewer, mm.relation])[0]

@@ -393,7 +393,7 @@ def parse(claim: str, where: Sequence[str] = (), variables: Mapping[str, str] | 
     return _assemble(claim, (op, sp.sympify(a), sp.sympify(b)), items, vectors)
 
 
-def _check_names(claim_toks, text, known, toks, declared: set[str] = frozenset()) -> None:
+def _check_names(claim_toks, text, known, toks, declared: frozenset[str] | set[str] = frozenset()) -> None:
     """Every function called is known (a variable followed by a parenthesis is a product), every
     name of the claim is introduced by an assumption or a declaration, and no undeclared name is
     two others glued together (``Lη`` where ``L*η`` was meant)."""

@@ -168,6 +168,11 @@ def test_undefined_claims_are_false_where_the_assumptions_allow_it():
     assert r.answer == "false" and r.proof is None, r.text()
     assert r.counterexample.slack == "undefined" and "logarithm" in r.counterexample.reason
     assert r.counterexample.point == {"u": 0}
+    # the same for a division: the kernel's critical-point certificate accepts u + 1/u >= 2 for
+    # u >= 0 (its factor 1/u**2 has a sign), but at u = 0 the claim has no value
+    r = _quick("u + 1/u >= 2", ["u >= 0"])
+    assert r.answer == "false" and r.proof is None, r.text()
+    assert r.counterexample.slack == "undefined" and "division by zero" in r.counterexample.reason
 
 
 def test_each_assumption_dropped_in_turn():

@@ -232,6 +232,13 @@ def test_devices_and_shared_contexts():
     assert select_device("cpu").type == "cpu"
     with pytest.raises(DlverifyError):
         select_device("tpu")
+    if not cuda:
+        with pytest.raises(DlverifyError, match="no CUDA device"):
+            select_device("cuda")
+    from dlverify.numerics.device import describe
+
+    d = describe(torch.device("cpu"))
+    assert d.startswith("cpu:") and f"x{torch.get_num_threads()} threads" in d and torch.__version__ in d
     a, b = RunContext.shared("cpu"), RunContext.shared("cpu")
     assert a is b and a.key() == RunContext("cpu").key() and a.seed == RunContext("cpu").seed
     assert RunContext.shared("cpu", seed=3) is not a

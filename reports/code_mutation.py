@@ -90,7 +90,36 @@ _ORDER = {"Eq", "NotEq", "Lt", "LtE", "Gt", "GtE"}
 _IDENT = {"Is", "IsNot"}
 
 #: mutants argued equivalent: (module, source line as written, operator) -> the argument
-EQUIVALENT: dict[tuple[str, str, str], str] = {}
+_INF_REDUNDANT = (
+    "redundant term: ±oo and zoo have is_real False and nan is_real None, so `not s.is_real` "
+    "already rejects every slack this term names"
+)
+_INF_LINE = "if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:"
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
+        "op is checked to be one of <=, >=, ==, in; of these only '<=' sorts at or below '<='",
+    ("theorems/evidence.py", 'if v["verdict"] != Verdict.FALSE.value', "ReplaceComparisonOperator_NotEq_Gt"):
+        "every verdict value other than 'false' sorts above it (they begin with n or v)",
+    (
+        "theorems/evidence.py",
+        "if decided is sp.true:  # exact arithmetic and the symbols' declared signs decide it",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "sympy's true is a singleton and == against it is structural equality: the same test",
+    **{
+        ("theorems/evidence.py", _INF_LINE, op): _INF_REDUNDANT
+        for op in ("ReplaceUnaryOperator_USub_UAdd", "ReplaceUnaryOperator_USub_Not")
+    },
+    (
+        "numerics/device.py",
+        'if gpu is not RunContext._UNSET and self.device.type == "cuda":',
+        "ReplaceComparisonOperator_IsNot_NotEq",
+    ): "_UNSET is a bare object(): != falls back to identity for every size given (numbers, tuples, None)",
+    (
+        "numerics/device.py",
+        'if gpu is not RunContext._UNSET and self.device.type == "cuda":',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "a context's device is cpu or cuda (select_device allows no other), and 'cpu' < 'cuda'",
+}
 
 
 def in_scope(operator: str) -> bool:
@@ -182,7 +211,10 @@ def serve(sock_path: str, shim: str, log: str) -> None:
             sys.stderr.flush()
             os._exit(code)
         code = _wait(pid, float(req["timeout"]))
-        conn.sendall(f"{code}\n".encode())
+        try:
+            conn.sendall(f"{code}\n".encode())
+        except OSError:  # the client is gone (killed on a timeout): nothing to tell
+            pass
         conn.close()
 
 
@@ -356,6 +388,7 @@ def _collect(module: str, work: Path, db: Path, counts: dict) -> dict:
                 survivors.append(f"{where}: {change}")
     run = counts["generated"] - counts["out_of_scope"] - counts["annotation"]
     eq = len(equivalent) + counts["annotation"]
+    not_run = run - killed - len(survivors) - len(equivalent)
     return {
         "module": module,
         "generated": counts["generated"],
@@ -365,7 +398,8 @@ def _collect(module: str, work: Path, db: Path, counts: dict) -> dict:
         "equivalent_in_annotations": counts["annotation"],
         "killed": killed,
         "survived": len(survivors),
-        "score": round(killed / max(run - len(equivalent), 1), 4),
+        "not_run": not_run,
+        "score": round(killed / max(run - len(equivalent) - not_run, 1), 4),
         "equivalent_argued": equivalent,
         "survivors": survivors,
     }
@@ -426,6 +460,9 @@ def run(
                    sock, str(TIMEOUT_S), "--", *tests]  # fmt: skip
             if subprocess.run(cmd, cwd=work).returncode != 0:  # the command cosmic-ray runs, unmutated
                 raise SystemExit(f"the unmutated tests fail for {module}: see {log}")
+            meta_file = work / "_meta.json"
+            meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
+            meta_file.write_text(json.dumps(meta | {module: tests}))
             db = work / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
             if resume and db.exists():
                 _config(module, work, db, " ".join(cmd))
@@ -445,11 +482,11 @@ def run(
         "modules": records,
         "total": {
             k: sum(r[k] for r in records)
-            for k in ("generated", "out_of_scope", "run", "equivalent", "killed", "survived")
+            for k in ("generated", "out_of_scope", "run", "equivalent", "killed", "survived", "not_run")
         },
     }
     t = rec["total"]
-    t["score"] = round(t["killed"] / max(t["run"] - t["equivalent"], 1), 4)
+    t["score"] = round(t["killed"] / max(t["run"] - t["equivalent"] - t["not_run"], 1), 4)
     out.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
     return rec
 
@@ -464,6 +501,39 @@ def _callmap(sock: str, work: Path, modules: list[str], only: list[str] | None) 
     s.sendall((json.dumps(req | {"files": files}) + "\n").encode())
     if s.makefile().readline().strip() != "0":
         raise SystemExit(f"the unmutated tests fail: see {work / 'server.log'}")
+
+
+def record(dirs: list[Path], out: Path) -> dict:
+    """The record from the session databases of one or more work folders (a module's latest)."""
+    records, tests = {}, {}
+    for work in dirs:
+        meta = json.loads((work / "_meta.json").read_text()) if (work / "_meta.json").exists() else {}
+        for module in TESTS:
+            db = work / (module.replace("/", "_").removesuffix(".py") + ".sqlite")
+            if not db.exists() or not _has_results(db):
+                continue
+            records[module] = _collect(module, work, db, _classify(module, work, db, mark=False))
+            tests[module] = meta.get(module, [])
+    rec = {"tool": "cosmic-ray", "operators": "plausible bugs (in_scope)", "tests": tests,
+           "modules": list(records.values())}  # fmt: skip
+    keys = ("generated", "out_of_scope", "run", "equivalent", "killed", "survived", "not_run")
+    rec["total"] = {k: sum(r[k] for r in records.values()) for k in keys}
+    t = rec["total"]
+    t["score"] = round(t["killed"] / max(t["run"] - t["equivalent"] - t["not_run"], 1), 4)
+    out.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
+    return rec
+
+
+def _has_results(db: Path) -> bool:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return bool(con.execute("select count(*) from work_results").fetchone()[0])
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        con.close()
 
 
 def _stop(sock: str) -> None:
@@ -490,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("sock")
     s.add_argument("shim")
     s.add_argument("log")
+    rc = sub.add_parser("record", help="write the record from kept work folders")
+    rc.add_argument("--from", dest="dirs", type=Path, action="append", required=True)
+    rc.add_argument("--out", type=Path, default=ROOT / "reports" / "reference" / "code-mutation.json")
     c = sub.add_parser("client")
     c.add_argument("sock")
     c.add_argument("timeout", type=float)
@@ -498,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.cmd == "serve":
         serve(a.sock, a.shim, a.log)
+        return 0
+    if a.cmd == "record":
+        record(a.dirs, a.out)
         return 0
     if a.cmd == "client":
         return client(a.sock, a.timeout, [x for x in a.args if x != "--"], a.module)

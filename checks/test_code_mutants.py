@@ -135,6 +135,8 @@ def test_theorem_outcome_reads_records_from_json():
     assert theorem_outcome(rec)[1:] == (False, F)
     rec = _json(base | {"wrong_variants": [{"key": "w", "verdict": NR}]})
     assert theorem_outcome(rec)[1] is False
+    rec = _json(base | {"fuzzing": [{"test": "t", "outcome": "fail" + "ed"}]})
+    assert theorem_outcome(rec)[1:] == (False, "check failed")
 
 
 def test_a_line_whose_corrected_form_fails_does_not_mention_it():
@@ -151,6 +153,23 @@ def test_a_row_without_measurement_is_loose_only_beyond_tolerance():
     for better, want in ((0.9995, Verdict.LOOSE), (0.9985, Verdict.LOOSE)):
         row = TightnessRow("q", "s", 1.0, None, better=better, tol=1e-3)
         assert (tightness_verdict(row) is want) is (better < 1.0 - 1e-3)
+
+
+def test_tightness_edges_are_inclusive_exactly_at_the_tolerance():
+    """bound 1, tol 2^-10: a measured value exactly at 1 − tol is attained; a better value exactly
+    at 1 − tol is not better (both ends exact in binary)."""
+    tol = 2.0**-10
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 1 - tol, tol=tol)) is Verdict.TIGHT
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 1 - 2 * tol, tol=tol)) is Verdict.VERIFIED
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 0.5, better=1 - tol, tol=tol)) is Verdict.VERIFIED
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 0.5, better=1 - 2 * tol, tol=tol)) is Verdict.LOOSE
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, None, better=1 - tol, tol=tol)) is not Verdict.LOOSE
+
+
+def test_an_assumption_over_part_of_the_point_is_checked():
+    """The point fixes x and y; the assumption x > 0 is over x alone and must hold there."""
+    out = _assess(sp.Le(x * y, x**2 + y**2), {x: -1, y: 2})
+    assert out.verdict is Verdict.NOT_REFUTED and "does not satisfy" in out.measurements[0].skipped
 
 
 def test_claim_result_defaults_are_empty_evidence():

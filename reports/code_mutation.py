@@ -115,6 +115,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "ReplaceComparisonOperator_IsNot_NotEq",
     ): "_UNSET is a bare object(): != falls back to identity for every size given (numbers, tuples, None)",
     (
+        "theorems/evidence.py",
+        '(float(self.target[0]), float(self.target[1])) if self.op == "in" else float(self.target)',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "of the four allowed ops only 'in' sorts at or above 'in'",
+    ("theorems/evidence.py", 'if self.op == ">=":', "ReplaceComparisonOperator_Eq_GtE"):
+        "'in' returned earlier and '==' sorts below '>=': of the ops left only '>=' passes either test",
+    ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
+        "sympy's true is a singleton and != against it is structural inequality: the same test",
+    (
         "numerics/device.py",
         'if gpu is not RunContext._UNSET and self.device.type == "cuda":',
         "ReplaceComparisonOperator_Eq_GtE",

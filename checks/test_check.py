@@ -75,17 +75,17 @@ def _quick(claim, where, **kw):
 
 def _independent(problem: solve.Problem, point: dict) -> tuple[bool, sp.Expr | None]:
     """(every assumption holds, the claim's slack) at an exact point, by sympy's own evaluation
-    at 60 digits -- not the Arb balls the engine certified with.  The slack is None when the
-    claim has no real value there."""
-    pt = {problem.symbols[k]: sp.sympify(v) for k, v in point.items()}
+    at 60 digits of the claim as written -- not the Arb balls the engine certified with.  The
+    slack is None when the claim has no real value there."""
+    pt = {problem.base[k]: sp.sympify(v) for k, v in point.items()}
     ok = True
-    for c in problem.constraints:
+    for c in problem.written_constraints:
         v = sp.N(solve.slack(c).xreplace(pt), 60)
         if isinstance(c, sp.Equality):
             ok &= bool(abs(v) < sp.Float(10) ** -50)
         else:
             ok &= bool(v > 0) if solve.is_strict(c) else bool(v >= 0)
-    value = sp.N(problem.slack.xreplace(pt), 60)
+    value = sp.N(solve.slack(problem.written).xreplace(pt), 60)
     real = value.is_real and value.is_finite
     return ok, (value if real else None)
 

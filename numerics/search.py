@@ -61,6 +61,8 @@ class SearchReport:
     smallest_at: dict | None = None
     ratio: float | None = None
     ratio_at: dict | None = None
+    #: the largest ratios met, with their points (where an exact point attaining the bound is sought)
+    ratio_points: list = dataclasses.field(default_factory=list)
     float_violations: int = 0
     candidates: list[Candidate] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
@@ -76,6 +78,10 @@ class SearchReport:
             self.smallest, self.smallest_at = score, dict(values)
         if ratio is not None and math.isfinite(ratio) and (self.ratio is None or ratio > self.ratio):
             self.ratio, self.ratio_at = ratio, dict(values)
+        if ratio is not None and math.isfinite(ratio):
+            self.ratio_points.append((ratio, dict(values)))
+            self.ratio_points.sort(key=lambda p: -p[0])
+            del self.ratio_points[KEEP // 3 :]
 
 
 # --------------------------------------------------------------------------- scalar evaluation

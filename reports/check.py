@@ -156,7 +156,7 @@ def check(
         res.seconds = time.monotonic() - t0
         return res
     problem = solve.parse(claim, where, variables)
-    res = CheckResult(claim, where, sp.sstr(problem.relation), "not refuted")
+    res = CheckResult(claim, [it.text for it in problem.items], sp.sstr(problem.written), "not refuted")
     _given_points(problem, points, res)
     if res.counterexample is None:
         sym = solve.decide_symbolically(problem, budget["z3_ms"], budget["bnb_s"])
@@ -203,7 +203,7 @@ def _search(problem, res: CheckResult, budget, seed: int, device: str, thorough:
     from ..theorems import solve
 
     space = solve.space(problem)
-    runs = [search.hypothesis_search(space, budget["examples"] // (1 if thorough else 2), seed)]
+    runs = [search.hypothesis_search(space, budget["examples"] // (1 if thorough else 4), seed)]
     res.counterexample = _first_certified(problem, runs[0].candidates)
     if thorough and res.counterexample is None:
         runs.append(search.torch_search(space, budget["starts"], budget["steps"], seed, device))
@@ -243,7 +243,7 @@ def _necessity(problem, budget, seed: int, device: str, effort: str) -> list[Nec
 
     out = []
     for label, dropped in problem.drops():
-        z = solve.z3_decide(dropped, budget["z3_ms"] // 2)
+        z = solve.z3_decide(dropped, budget["z3_ms"] // 4)
         cex = z.counterexample
         if cex is None and z.proof is None:
             space = solve.space(dropped)
@@ -274,7 +274,7 @@ def _tightness(problem, res: CheckResult) -> dict | None:
         return None
     met = [r for r in res.searches if r.ratio is not None and r.ratio_at is not None]
     best = max(met, key=lambda r: float(r.ratio or 0.0), default=None)
-    small, large = sides(problem.relation)
+    small, large = sides(problem.written)
     out: dict[str, Any] = {"ratio": f"({sp.sstr(small)})/({sp.sstr(large)})", "sup": None, "at": None}
     out["attained"] = None
     if best is None:
@@ -282,7 +282,8 @@ def _tightness(problem, res: CheckResult) -> dict | None:
         return out
     at = best.ratio_at or {}
     out["sup"], out["at"] = best.ratio, at
-    out["attained"] = solve.attained_at(problem, at)
+    tries = [at] + [v for r in met for _, v in r.ratio_points]
+    out["attained"] = next((p for v in tries if (p := solve.attained_at(problem, v))), None)
     out["exact"] = solve.ratio_at(problem, at)
     return out
 

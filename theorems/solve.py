@@ -35,6 +35,7 @@ import time
 import tokenize
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
@@ -350,6 +351,14 @@ class Problem:
         )
 
     _claim: Triple = dataclasses.field(default=("<=", sp.Integer(0), sp.Integer(0)), repr=False)
+    #: the claim and the assumptions as written (see :func:`_assemble`), and their symbols by name
+    written: Any = None
+    written_constraints: list = dataclasses.field(default_factory=list)
+    base: dict = dataclasses.field(default_factory=dict)
+
+    def as_written(self, point: Mapping[sp.Symbol, sp.Expr]) -> dict:
+        """A point keyed by refined symbols, keyed by the written form's symbols."""
+        return {self.base.get(s.name, s): v for s, v in point.items()}
 
 
 def parse(claim: str, where: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Problem:
@@ -520,7 +529,16 @@ def _assemble(text: str, claim: Triple, items: list[Item], vectors: dict) -> Pro
     rel = _relation(claim[0], claim[1].xreplace(refined), claim[2].xreplace(refined))
     ints = frozenset(s for s in refined.values() if s.is_integer)
     syms = {s.name: s for s in refined.values()}
-    return Problem(text, rel, items, constraints, item_of, syms, ints, rb, vectors, claim)
+    out = Problem(text, rel, items, constraints, item_of, syms, ints, rb, vectors, claim)
+    # as written: over symbols that know only real/integer, so sympy has rewritten nothing by a
+    # sign (with y, z >= 0 it splits (x*y*z)**(1/3) into x**(1/3)*(y*z)**(1/3), undefined at
+    # x < 0 even where y*z = 0); counterexamples are certified on this form
+    out.written = _relation(claim[0], claim[1].xreplace(base), claim[2].xreplace(base))
+    out.written_constraints = [
+        _relation(op, a.xreplace(base), b.xreplace(base)) for it in items for op, a, b in it.relations
+    ]
+    out.base = {b.name: b for b in base.values()}
+    return out
 
 
 def _add_bound(bounds: dict, op: str, a: sp.Expr, b: sp.Expr) -> None:
@@ -649,9 +667,13 @@ def certify(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], found_by: str)
         return None
     if any(not point[s].is_integer for s in problem.integers if s in point):
         return None
-    if not all(_constraint_holds(c, point) for c in problem.constraints):
+    point = problem.as_written(point)
+    syms = problem.written.free_symbols.union(*(c.free_symbols for c in problem.written_constraints))
+    if any(s not in point for s in syms) or not all(
+        _constraint_holds(c, point) for c in problem.written_constraints
+    ):
         return None
-    rel = problem.relation
+    rel = problem.written
     arithmetic = _arithmetic(slack(rel), point)
     shown = {s.name: point[s] for s in sorted(syms, key=lambda s: s.name)}
     try:
@@ -1200,11 +1222,14 @@ def attained_at(problem: Problem, values: Mapping[str, float]) -> dict | None:
                 return None
             f = Fraction(v).limit_denominator(denom)
             point[s] = sp.Integer(round(v)) if s.is_integer else sp.Rational(f.numerator, f.denominator)
-        if not all(_constraint_holds(c, point) for c in problem.constraints):
+        point = problem.as_written(point)
+        if not all(_constraint_holds(c, point) for c in problem.written_constraints):
             continue
         try:
-            if balls.sign_at(problem.slack, point) == 0:
-                return {s.name: point[s] for s in syms}
+            if _both_zero(problem.written, point):
+                continue  # 0 <= 0 (both sides vanish) attains nothing
+            if balls.sign_at(slack(problem.written), point) == 0:
+                return {s.name: v for s, v in point.items()}
         except balls.Undefined:
             continue
     return None
@@ -1230,14 +1255,20 @@ def parse_in(text: str, symbols: Mapping[str, sp.Symbol], where: str = "the rela
     return out
 
 
+def _both_zero(rel: sp.Basic, point) -> bool:
+    if not isinstance(rel, INEQUALITIES):
+        return False
+    return all(balls.sign_at(side, point) == 0 for side in (rel.lhs, rel.rhs))
+
+
 def ratio_at(problem: Problem, values: Mapping[str, float]) -> str | None:
     """The ratio smaller side / larger side at the exact value of a float point (Arb balls):
     the decimal that rounding cannot inflate (a float ratio of a near-tie can exceed 1)."""
     if not isinstance(problem.relation, INEQUALITIES):
         return None
-    small, large = sides(problem.relation)
+    small, large = sides(problem.written)
     point = {}
-    for s in problem.relation.free_symbols:
+    for s in problem.written.free_symbols:
         v = values.get(s.name)
         if v is None or not math.isfinite(v):
             return None

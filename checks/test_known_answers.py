@@ -120,6 +120,19 @@ def test_failed_adversary_matches_brute_force_on_small_random_graphs():
     assert not misses, misses
 
 
+#: the graphs (seeds of the 40 above) on which the greedy adversary misses the brute-force optimum
+#: today: the strict xfail above wants none; this list may only shrink
+KNOWN_MISSES = {0, 4, 8, 13, 14, 23, 27, 28, 33, 34, 35, 39}
+
+
+def test_failed_adversary_does_not_get_weaker():
+    """On the 28 small graphs where the adversary finds the brute-force worst error set it must
+    go on finding it (one greedy round alone misses three more: seeds 21, 30, 32)."""
+    for seed in sorted(set(range(40)) - KNOWN_MISSES):
+        e = sg.random_graph(8, 10, 2, seed=seed, device=CPU)
+        assert sg.adversarial_failed(e, 8, 3, 0.5)["fraction"] == _brute(e, 8, 3, alpha=0.5), seed
+
+
 def test_error_set_of_every_piece_is_exact():
     """nY = N: the only error set; the count adversary's answer is the degree test itself."""
     e = sg.random_graph(9, 7, 3, seed=4, device=CPU)

@@ -82,6 +82,8 @@ TESTS = {
     + tuple(t for t in _FAST if t not in ("checks/test_constants.py", "checks/test_stats.py")),
 }
 TIMEOUT_S = 240
+#: the test file written against survivors (copied anew when a stopped run goes on)
+KILLERS = "checks/test_code_mutants.py"
 
 _ARITH = {"Add", "Sub", "Mul", "Div", "FloorDiv", "Pow", "Mod"}
 _LOGIC = {"BitAnd", "BitOr", "BitXor"}
@@ -432,8 +434,8 @@ def _resume(work: Path) -> Path:
     for module in TESTS:
         if (work / "_pristine" / module).exists():
             shutil.copy2(work / "_pristine" / module, work / module)
-    for t in _FAST:
-        if not (work / t).exists() and (ROOT / t).exists():
+    for t in _FAST:  # the tests written against survivors always come anew
+        if (not (work / t).exists() or t == KILLERS) and (ROOT / t).exists():
             shutil.copy2(ROOT / t, work / t)
     shutil.copy2(Path(__file__), work / "reports" / "code_mutation.py")
     import sqlite3

@@ -413,3 +413,17 @@ def test_the_pac_bayes_step_the_kernel_leaves_uncertified():
     m = next(s for s in thm.relation.free_symbols if s.name == "m")
     fewer = [f for f in facts if not (f.free_symbols == {m})]
     assert not solve.prove(thm.relation, [*fewer, mm.relation])[0]
+
+
+def test_counterexamples_hold_for_the_claim_as_written():
+    """With y, z >= 0 sympy rewrites cbrt(x*y*z) as x**(1/3)*(y*z)**(1/3), which has no real
+    value at x < 0 even where y*z = 0 and the written root is 0.  Every counterexample of the
+    necessity check must break the claim as the user wrote it."""
+    r = check(*TRUE["am_gm_3"][:2], tightness=False)
+    assert [n.status for n in r.necessity] == ["needed"] * 3, r.text()
+    for (label, dropped), n in zip(solve.parse(*TRUE["am_gm_3"][:2]).drops(), r.necessity):
+        assert label == n.assumption
+        holds, value = _independent(dropped, n.point)
+        assert holds and (value is None or value < 0), (label, n.point, value)
+        # and it says why as written: undefined only where the written claim has no value
+        assert ("undefined" in n.detail) == (value is None), (n.detail, value)

@@ -6,6 +6,7 @@ expression, and :func:`to_torch` turns it into a function of named tensors.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Protocol, cast
@@ -96,5 +97,8 @@ def to_fraction(expr: sp.Expr, syms: list) -> Callable:
     is rational (powers with integer exponents, +, −, ×, ÷, Min, Max); a non-rational function
     (sqrt, log) returns a float, which the caller must treat as inexact."""
     return sp.lambdify(
-        syms, expr, modules=[{"Fraction": Fraction, "Min": min, "Max": max}, "math"], printer=_FractionPrinter
+        syms,
+        expr,
+        modules=[{"Fraction": Fraction, "Min": min, "Max": max, "math": math}, "math"],
+        printer=_FractionPrinter,
     )

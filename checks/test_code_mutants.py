@@ -261,3 +261,45 @@ def test_devices_and_shared_contexts():
     a, b = RunContext.shared("cpu"), RunContext.shared("cpu")
     assert a is b and a.key() == RunContext("cpu").key() and a.seed == RunContext("cpu").seed
     assert RunContext.shared("cpu", seed=3) is not a
+
+
+def test_defaults_and_records_of_the_evidence_types():
+    """Zero tolerance by default (a comparison or a tightness row states its own); a series of an
+    unknown kind is refused; a claim with nothing measured says so, with the reasons given."""
+    from dlverify.theorems.evidence import Comparison, Measurement, Series
+
+    assert not Comparison("c", 1.5, "<=", 1.0).holds() and Comparison("c", 1.0, "<=", 1.0).holds()
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 1.0 + 2.0**-40)) is Verdict.FALSE
+    assert Series("s", "points", [1], [2]).kind == "points" and Series("s", "line", [1], [2]).x == [1.0]
+    with pytest.raises(ValueError):
+        Series("s", "bars", [1], [2])
+    assert decide("k", "", "", None, []).detail.endswith("nothing measured")
+    skip = Measurement("m", 0, 0, skipped="not over these quantities")
+    assert decide("k", "", "", None, [skip]).detail.endswith("not over these quantities")
+
+
+def test_a_float_point_is_read_as_the_rational_it_prints():
+    """x = 1/3 given as the float 0.333…: read as 1/3 exactly, so x < 1/3 fails at it (a Float
+    would be 2^-54 below 1/3 and pass)."""
+    m = _exact(sp.Lt(x, sp.Rational(1, 3)), {x: 1 / 3})
+    assert (m.checked, m.violations) == (1, 1)
+
+
+def test_an_ordering_sympy_cannot_decide_stays_a_relation():
+    from dlverify.theorems.evidence import evaluated
+
+    rel = sp.Lt(sp.I, 1, evaluate=False)  # re-evaluating it raises TypeError (I is not real)
+    assert evaluated(rel) is rel
+
+
+def test_device_names_are_compared_by_value():
+    import torch
+
+    from dlverify.numerics.device import select_device
+    from dlverify.theorems.relations import DlverifyError
+
+    auto = "".join(["au", "to"])  # equal to "auto", not the same object
+    assert select_device(auto).type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(DlverifyError):
+            select_device("".join(["cu", "da"]))

@@ -123,6 +123,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "of the four allowed ops only 'in' sorts at or above 'in'",
     ("theorems/evidence.py", 'if self.op == ">=":', "ReplaceComparisonOperator_Eq_GtE"):
         "'in' returned earlier and '==' sorts below '>=': of the ops left only '>=' passes either test",
+    ("theorems/evidence.py", "if reading.verdict is Verdict.FALSE:", "ReplaceComparisonOperator_Is_Eq"):
+        "a reading's verdict is always a Verdict member, on which == and is agree",
+    ("theorems/evidence.py", "elif decided is sp.false:", "ReplaceComparisonOperator_Is_Eq"):
+        "sympy's false is a singleton and == against it is structural equality: the same test",
+    ("theorems/evidence.py", 'if e.get("ok") is False', "ReplaceComparisonOperator_Is_Eq"):
+        "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

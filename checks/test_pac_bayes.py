@@ -547,3 +547,19 @@ def test_source_line_5_8_proof_lines_are_proved_not_measured():
             find_proof(line.reading.relation, line.reading.assumptions, _marks(line.reading.relation))
             is not None
         ), key
+
+
+def test_theorem_5_6_1_is_decided_from_mcallester_maurer():
+    """The step the kernel alone could not certify (ln(2m/δ)/(m − 1) ≥ ln(2√m/δ)/m for m ≥ 2,
+    0 < δ < 1) is decided by Z3 with cited facts for ln; the same certificate refuses a bound
+    with ln(m/δ) for ln(2m/δ) (which McAllester–Maurer does not imply at m = 2)."""
+    import sympy as sp
+
+    from dlverify.checks.standard import certificate_rejects, marks_of
+
+    mark = next(m for m in marks_of("pac_bayes") if m.key == "arora_from_mm")
+    assert mark.ok and "Z3" in mark.detail
+    step = next(s for s in pb.THEOREM.derivation if s.key == "arora_from_mm")
+    wrong = step.relation.subs(sp.log(2 * pb.m_ / pb.d_), sp.log(pb.m_ / pb.d_))
+    assert wrong != step.relation
+    certificate_rejects(pb, "arora_from_mm", wrong)

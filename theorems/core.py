@@ -42,6 +42,7 @@ from .kernel import (  # noqa: F401 - re-exported
     Certificate,
     Combination,
     CriticalPoint,
+    Decided,
     Equivalence,
     Instance,
     Mark,

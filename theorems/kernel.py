@@ -423,10 +423,33 @@ class Equivalence(Certificate):
 # --------------------------------------------------------------------------- model
 
 
+@dataclasses.dataclass
+class Decided(Certificate):
+    """The relation follows from the earlier facts ``uses`` by a decision procedure
+    (:func:`dlverify.theorems.solve.prove`: the kernel's own certificates, then Z3's nonlinear
+    real arithmetic -- exact for polynomial claims, with cited, guarded facts for ln and exp --
+    then interval branch-and-bound in Arb balls)."""
+
+    uses: tuple[str, ...] = ()
+    name = "decision procedure"
+
+    def check(self, rel, facts):
+        missing = [k for k in self.uses if k not in facts]
+        if missing:
+            return Mark(False, f"uses {missing}, which are not earlier facts")
+        from .solve import prove
+
+        ok, how = prove(rel, [facts[k] for k in self.uses])
+        return Mark(ok, how if ok else f"not decided: {how}")
+
+    def describe(self) -> str:
+        return f"decision procedure from [{', '.join(self.uses)}]"
+
+
 def references(cert: Certificate) -> tuple[str, ...]:
     """The facts (assumptions or earlier steps) a certificate uses."""
     keys: list[str] = []
-    if isinstance(cert, Combination):
+    if isinstance(cert, (Combination, Decided)):
         keys += list(cert.uses)
     for attr in ("fact", "of"):
         v = getattr(cert, attr, "")

@@ -42,6 +42,7 @@ from .core import (
     Claim,
     Combination,
     CriticalPoint,
+    Decided,
     Instance,
     Simplification,
     Source,
@@ -366,6 +367,12 @@ DERIVATION = [
         "L_c − ln(2√m/δ) = 0",
         sp.Le(risk, qh + sp.sqrt((KLs + LOG_KL) / (2 * m_))),
         Combination({"mm_form": 1, "Lc_def": -1 / (2 * m_ * (sp.sqrt((KLs + LOG_KL) / (2 * m_)) + _S_MM))}),
+    ),
+    Step(
+        "arora_from_mm",
+        "Theorem 5.6.1 from McAllester–Maurer: ln(2m/δ)/(m − 1) ≥ ln(2√m/δ)/m for m ≥ 2, 0 < δ < 1",
+        sp.Le(risk, qh + sp.sqrt(KLs + sp.log(2 * m_ / d_)) / (sp.sqrt(2) * sp.sqrt(m_ - 1))),
+        Decided(("mm_claim", "m_ge_2", "delta_lt_1")),
     ),
     # --- the λ-bound at λ = 1/2
     Step(

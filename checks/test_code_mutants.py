@@ -303,3 +303,61 @@ def test_device_names_are_compared_by_value():
     if not torch.cuda.is_available():
         with pytest.raises(DlverifyError):
             select_device("".join(["cu", "da"]))
+
+
+# --------------------------------------------------------------------------- theorems/relations.py
+
+
+def test_sides_and_slack_of_each_relation_kind():
+    from dlverify.theorems.relations import sides, slack
+
+    assert sides(sp.Ge(y, x)) == (x, y) and sides(sp.Le(x, y)) == (x, y) and sides(sp.Gt(y, x)) == (x, y)
+    assert slack(sp.Ge(y, x)) == y - x and slack(sp.Lt(x, y)) == y - x and slack(sp.Eq(x, y)) == x - y
+    with pytest.raises(TypeError):
+        sides(sp.Eq(x, y))
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        (sp.Eq(x + 1, y), sp.Eq(y, x + 1), True),  # the same sides, swapped
+        (sp.Eq(x - y, 0), sp.Eq(y - x, 0), True),  # slacks equal up to sign
+        (sp.Eq(2 * x, y), sp.Eq(x, y / 2), False),  # a multiple: not the same statement here
+        (sp.Eq(x, y), sp.Le(x, y), False),  # an equality is not an inequality, in either order
+        (sp.Le(x, y), sp.Eq(x, y), False),
+        (sp.Eq(x, 2 * y), sp.Eq(x, y), False),
+        (sp.Eq(x + y, x + y + 0 * x, evaluate=False), sp.Eq(y + x, x + y, evaluate=False), True),
+        (sp.Le(x, y), sp.Ge(y, x), True),
+        (sp.Le(x, y), sp.Lt(x, y), False),
+        (sp.Le(x, 1), sp.Le(y, 1), False),
+    ],
+)
+def test_same_relation_against_hand_made_pairs(a, b, same):
+    from dlverify.theorems.relations import same_relation
+
+    assert same_relation(a, b) is same and same_relation(b, a) is same
+
+
+def test_is_zero_of_matrices_and_of_logs():
+    from dlverify.theorems.relations import is_zero
+
+    A = sp.MatrixSymbol("A", 2, 2)
+    assert is_zero(A - A) and not is_zero(A + A)
+    M = sp.ImmutableMatrix([[x, 0], [0, x]])
+    assert is_zero(M - x * sp.ImmutableMatrix(sp.eye(2))) and not is_zero(M)
+    p = sp.Symbol("p", positive=True)
+    assert is_zero(sp.log(p**2) - 2 * sp.log(p)) and not is_zero(sp.log(x**2) - 2 * sp.log(x))
+
+
+def test_probe_points_lie_in_the_declared_domains():
+    """The probe's rational points: integers for integer symbols, values in (0, 1) first, then
+    above 1, then mixed signs (only for symbols that may be negative, on every other one)."""
+    from dlverify.theorems.relations import _probe_points, differs_somewhere
+
+    n = sp.Symbol("n", integer=True)
+    p = sp.Symbol("p", positive=True)
+    pts = _probe_points([x, n, p, y])
+    assert len(pts) == 3
+    assert pts[0][x] == sp.Rational(1, 7) and pts[0][n] == 5 and pts[1][p] == 1 / sp.Rational(3, 11)
+    assert pts[2][x] == sp.Rational(1, 7) and pts[2][y] == -sp.Rational(4, 13) and pts[2][p] > 0
+    assert differs_somewhere(x - y) and not differs_somewhere(x - x)

@@ -129,6 +129,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "sympy's false is a singleton and == against it is structural equality: the same test",
     ("theorems/evidence.py", 'if e.get("ok") is False', "ReplaceComparisonOperator_Is_Eq"):
         "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
+    ("theorems/relations.py", "if _signature(a) != _signature(b):", "ReplaceComparisonOperator_NotEq_Is"):
+        "a shortcut: relations over different quantities also differ in their slacks, so the later "
+        "slack comparison answers False for them as well",
+    ("theorems/relations.py", "@lru_cache(maxsize=65536)", "NumberReplacer"):
+        "a cache size changes how much is remembered, never a value",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

@@ -361,3 +361,83 @@ def test_probe_points_lie_in_the_declared_domains():
     assert pts[0][x] == sp.Rational(1, 7) and pts[0][n] == 5 and pts[1][p] == 1 / sp.Rational(3, 11)
     assert pts[2][x] == sp.Rational(1, 7) and pts[2][y] == -sp.Rational(4, 13) and pts[2][p] > 0
     assert differs_somewhere(x - y) and not differs_somewhere(x - x)
+
+
+# --------------------------------------------------------------------------- numerics/evidence.py
+
+
+def _t(*v):
+    import torch
+
+    return torch.tensor(v, dtype=torch.float64)
+
+
+def test_measure_relation_tolerances_against_a_plain_loop():
+    """Each relation kind with a nonzero rounding bound: a slack within it is no violation, beyond
+    it is one (a strict relation fails at or below −tol, an equality beyond |tol|); the worst ratio
+    is max(smaller / (larger + tol)) over the informative evaluations."""
+    from dlverify.numerics.evidence import measure_relation
+
+    a, b = sp.symbols("a b", real=True)
+    tol = 0.25
+    av, bv = [0.0, 1.0, 1.2, 2.0, 3.0], [0.0, 1.1, 1.0, 2.0, 1.0]
+    vals = {"a": _t(*av), "b": _t(*bv)}
+    for rel, ok in (
+        (sp.Le(a, b), lambda p, q: q - p >= -tol),
+        (sp.Lt(a, b), lambda p, q: q - p > -tol),
+        (sp.Eq(a, b), lambda p, q: abs(p - q) <= tol),
+    ):
+        m = measure_relation(rel, vals, tol, how="t")
+        assert m.violations == sum(not ok(p, q) for p, q in zip(av, bv)), rel
+    m = measure_relation(sp.Le(a, b), vals, tol, how="t")
+    ratios = [p / (q + tol) for p, q in zip(av, bv) if q > tol and p >= 0]
+    assert m.worst_ratio == pytest.approx(max(ratios), rel=1e-15)
+    # strict at an exact tie within tolerance: no violation; far below: a violation
+    assert measure_relation(sp.Lt(a, b), {"a": _t(1.0), "b": _t(1.0)}, 0.1, how="t").violations == 0
+    assert measure_relation(sp.Lt(a, b), {"a": _t(1.5), "b": _t(1.0)}, 0.1, how="t").violations == 1
+    # no informative evaluation (the larger side below the rounding bound): no ratio
+    assert measure_relation(sp.Le(a, b), {"a": _t(0.0), "b": _t(-5.0)}, tol, how="t").worst_ratio is None
+
+
+def test_measure_relation_broadcasts_masks_and_identities():
+    """A mask of shape (3,) over values of shape (2, 3) selects 6 evaluations; a relation whose
+    slack is a constant is evaluated on every masked entry, extremal or not."""
+    import torch
+
+    from dlverify.numerics.evidence import can_evaluate, measure_relation
+
+    a, b = sp.symbols("a b", real=True)
+    vals = {"a": _t(0.5, 1.0, 2.0).expand(2, 3), "b": _t(1.0, 1.0, 3.0).expand(2, 3)}
+    m = measure_relation(sp.Le(a, b), vals, 0.0, how="t", mask=torch.tensor([True, False, True]))
+    assert (m.checked, m.violations) == (4, 0)
+    ident = sp.Le(a, a + 1, evaluate=False)
+    mask = torch.tensor([True, True, False])
+    m = measure_relation(ident, {"a": _t(1.0, 2.0, 3.0)}, 0.0, how="t", mask=mask, extremal=True)
+    assert (m.checked, m.violations, m.attained) == (2, 0, False)
+    eq = measure_relation(sp.Eq(a, b), {"a": _t(1.0, 2.0), "b": _t(1.0, 2.0)}, 0.0, how="t", extremal=True)
+    neq = measure_relation(sp.Eq(a, b), {"a": _t(1.0, 2.0), "b": _t(1.0, 3.0)}, 0.0, how="t", extremal=True)
+    assert (eq.attained, neq.attained) == (True, False)
+    assert can_evaluate(sp.Le(a, b), {"a", "b"}) and can_evaluate(sp.Le(a, b), {"a", "b", "c"})
+    assert not can_evaluate(sp.Le(a, b), {"a"})
+
+
+def test_combine_takes_the_largest_ratio_and_skipped_carries_nothing():
+    from dlverify.numerics.evidence import combine, skipped
+    from dlverify.theorems.evidence import Measurement
+
+    parts = [
+        Measurement("p", 3, 0, worst_ratio=0.3), Measurement("q", 2, 0), Measurement("r", 1, 0, worst_ratio=0.7),
+    ]  # fmt: skip
+    c = combine("all", parts)
+    assert (c.checked, c.violations, c.worst_ratio) == (6, 0, 0.7)
+    s = skipped("h", "why")
+    assert (s.checked, s.violations, s.skipped) == (0, 0, "why")
+
+
+def test_the_normal_range_is_the_documented_one():
+    """Inputs are evidence where 0 or in [2^-400, 2^400] (numerics/evidence.NORMAL_RANGE's docstring)."""
+    from dlverify.numerics.evidence import representable
+
+    xs = [2.0**-400, 0.75 * 2.0**-400, 2.0**400, 1.5 * 2.0**400, -(2.0**-400), 0.0]
+    mask, dropped = representable({"x": _t(*xs)})
+    assert mask.tolist() == [True, False, True, False, True, True] and dropped == 2

@@ -425,9 +425,8 @@ def test_combine_takes_the_largest_ratio_and_skipped_carries_nothing():
     from dlverify.numerics.evidence import combine, skipped
     from dlverify.theorems.evidence import Measurement
 
-    parts = [
-        Measurement("p", 3, 0, worst_ratio=0.3), Measurement("q", 2, 0), Measurement("r", 1, 0, worst_ratio=0.7),
-    ]  # fmt: skip
+    parts = [Measurement("p", 3, 0, worst_ratio=0.3), Measurement("q", 2, 0)]
+    parts.append(Measurement("r", 1, 0, worst_ratio=0.7))
     c = combine("all", parts)
     assert (c.checked, c.violations, c.worst_ratio) == (6, 0, 0.7)
     s = skipped("h", "why")

@@ -380,7 +380,8 @@ def test_measure_relation_tolerances_against_a_plain_loop():
 
     a, b = sp.symbols("a b", real=True)
     tol = 0.25
-    av, bv = [0.0, 1.0, 1.2, 2.0, 3.0], [0.0, 1.1, 1.0, 2.0, 1.0]
+    # (1.25, 1.0): a slack of exactly −tol; (0.5, 0.5): the largest ratio, from a smaller side below 1
+    av, bv = [0.0, 1.0, 1.2, 2.0, 3.0, 1.25, 0.5], [0.0, 1.1, 1.0, 2.0, 1.0, 1.0, 0.5]
     vals = {"a": _t(*av), "b": _t(*bv)}
     for rel, ok in (
         (sp.Le(a, b), lambda p, q: q - p >= -tol),
@@ -395,8 +396,14 @@ def test_measure_relation_tolerances_against_a_plain_loop():
     # strict at an exact tie within tolerance: no violation; far below: a violation
     assert measure_relation(sp.Lt(a, b), {"a": _t(1.0), "b": _t(1.0)}, 0.1, how="t").violations == 0
     assert measure_relation(sp.Lt(a, b), {"a": _t(1.5), "b": _t(1.0)}, 0.1, how="t").violations == 1
-    # no informative evaluation (the larger side below the rounding bound): no ratio
+    # no informative evaluation (the larger side below the rounding bound, or a negative smaller
+    # side): no ratio
     assert measure_relation(sp.Le(a, b), {"a": _t(0.0), "b": _t(-5.0)}, tol, how="t").worst_ratio is None
+    assert measure_relation(sp.Le(a, b), {"a": _t(-0.5), "b": _t(1.0)}, tol, how="t").worst_ratio is None
+    # a counterexample records every value that broadcasts, past one that does not
+    three = {"a": _t(0.0, 3.0, 1.0), "z": _t(1.0, 2.0), "b": _t(1.0, 1.0, 1.0)}
+    m = measure_relation(sp.Le(a, b), three, 0.0, how="t")
+    assert m.counterexample["a"] == 3.0 and m.counterexample["b"] == 1.0 and "z" not in m.counterexample
 
 
 def test_measure_relation_broadcasts_masks_and_identities():
@@ -440,3 +447,4 @@ def test_the_normal_range_is_the_documented_one():
     xs = [2.0**-400, 0.75 * 2.0**-400, 2.0**400, 1.5 * 2.0**400, -(2.0**-400), 0.0]
     mask, dropped = representable({"x": _t(*xs)})
     assert mask.tolist() == [True, False, True, False, True, True] and dropped == 2
+    assert representable({"x": 1.0, "y": "text"}) == (None, 0)

@@ -96,6 +96,7 @@ _INF_REDUNDANT = (
     "redundant term: ±oo and zoo have is_real False and nan is_real None, so `not s.is_real` "
     "already rejects every slack this term names"
 )
+_ONES_LINE = "ok = torch.ones(shape, dtype=torch.bool, device=tensors[0].device)"
 _INF_LINE = "if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:"
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
@@ -134,6 +135,14 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "slack comparison answers False for them as well",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "NumberReplacer"):
         "a cache size changes how much is remembered, never a value",
+    (
+        "numerics/evidence.py",
+        "if sl.shape != shape:  # a slack that does not depend on the values (an identity), over a mask",
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "expanding a tensor to the shape it already has is a no-op: expanding always is the same",
+    ("numerics/evidence.py", _ONES_LINE, "NumberReplacer"): (
+        "the tensors of one evaluation all live on the run's one device: any of them names it"
+    ),
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

@@ -414,12 +414,14 @@ def test_regression_assumption_relation_drives_the_instances(ctx):
 def test_regression_forms_are_proved_by_their_relation_not_a_name():
     """Issue 12: all five forms pointed to Donsker–Varadhan.  Now a proof applies only where a
     certified step's relation is the form's relation: McAllester–Maurer and the λ-bound are
-    derived (from the kl form and cited facts listed as hypotheses); Theorem 5.6.1, the kl-inverse
-    and Catoni forms have no step and are measured only; a changed constant loses its proof; the
+    derived (from the kl form and cited facts listed as hypotheses); Theorem 5.6.1 is decided from
+    McAllester–Maurer (step arora_from_mm, Z3); the kl-inverse and Catoni forms have no step and
+    are measured only; a changed constant loses its proof; the
     Donsker–Varadhan step proves none of the forms; a claim that drops a cited fact loses it."""
     marks = _marks()
     proved = {c.key: find_proof(c.relation, c.assumptions, _marks(c.relation)) for c in pb.CLAIMS}
-    assert {k for k, v in proved.items() if v} == {"mcallester_maurer", "thiemann_half"}
+    assert {k for k, v in proved.items() if v} == {"mcallester_maurer", "thiemann_half", "arora_5_6_1"}
+    assert proved["arora_5_6_1"].step == "arora_from_mm"
     assert (
         proved["mcallester_maurer"].step == "mm_claim"
         and "moment_kl" in proved["mcallester_maurer"].hypotheses

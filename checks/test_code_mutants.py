@@ -448,3 +448,62 @@ def test_the_normal_range_is_the_documented_one():
     mask, dropped = representable({"x": _t(*xs)})
     assert mask.tolist() == [True, False, True, False, True, True] and dropped == 2
     assert representable({"x": 1.0, "y": "text"}) == (None, 0)
+
+
+# --------------------------------------------------------------------------- theorems/evidence.py, again
+
+
+def test_find_proof_looks_past_marks_that_do_not_apply():
+    """An uncertified mark, a mark resting on a hypothesis the claim lacks, a mark whose relation
+    cannot even be compared (unhashable): each is passed over, and a later mark still proves; a
+    proof may rest on fewer hypotheses than the claim makes."""
+    from dlverify.theorems.evidence import find_proof
+
+    rel = sp.Le(x, y)
+
+    def mark(relation, hyps=("h1",), ok=True, key="good"):
+        return SimpleNamespace(ok=ok, relation=relation, hypotheses=hyps, key=key, certificate="c")
+
+    good = mark(rel)
+    for bad in (mark(rel, ok=False, key="b"), mark(rel, ("h9",), key="b"), mark([1], key="b")):
+        assert find_proof(rel, ("h1", "h2"), [bad, good]).step == "good"
+    assert find_proof(rel, ("h1", "h2"), [mark(rel, ())]) is not None
+
+
+def test_decide_reports_the_largest_ratio_and_tightness_edges():
+    from dlverify.theorems.evidence import Measurement
+
+    ms = [Measurement("a", 2, 0, worst_ratio=0.3), Measurement("b", 1, 0)]
+    ms.append(Measurement("c", 1, 0, worst_ratio=0.7))
+    assert decide("k", "", "", None, ms).worst_ratio == 0.7
+    tol, nan = 2.0**-10, float("nan")
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 1 + tol, tol=tol)) is Verdict.TIGHT
+    assert tightness_verdict(TightnessRow("q", "s", 1.0, 0.5)) is Verdict.VERIFIED  # default tol 0
+    row = TightnessRow("q", "s", 1.0, 1 - tol / 2, measured_upper=nan, tol=tol)  # a NaN upper end is ignored
+    assert tightness_verdict(row) is Verdict.TIGHT
+
+
+def test_an_exact_float_point_is_not_a_float_computation():
+    """0.1 read as 1/10: 1/10 < 1/10 + 10^-18 holds exactly, though the two round to the same float."""
+    m = _exact(sp.Lt(x, sp.Rational(1, 10) + sp.Rational(1, 10**18)), {x: 0.1})
+    assert (m.checked, m.violations) == (1, 0)
+
+
+def test_assumptions_without_a_relation_are_not_evaluated_at_a_point():
+    from dlverify.theorems.evidence import assess
+    from dlverify.theorems.model import Assumption, Claim, Source, Theorem
+
+    prose = Assumption("prose", "the data are i.i.d.", None)
+    th = Theorem("t", "t", Source("w", "s"), "", [prose, Assumption("pos", "x > 0", sp.Gt(x, 0))], [], [])
+    out = assess(th, Claim("c", "c", sp.Le(x, x**2 + 1), ("prose", "pos")), [], None, {x: 2})
+    assert (out.verdict, out.instances) == (Verdict.VERIFIED, 1)
+
+
+def test_comparisons_read_their_op_by_value_and_plots_are_records():
+    from dlverify.theorems.evidence import Comparison, Plot, Series
+
+    op = "".join(["i", "n"])  # equal to "in", not the same object
+    c = Comparison("c", 0.5, op, (0, 1))
+    assert c.target == (0.0, 1.0) and c.holds() and not Comparison("c", 2.0, op, (0, 1)).holds()
+    p = Plot("x", "y", [Series("s", "line", [1], [2])], yscale="log")
+    assert (p.xlabel, p.ylabel, p.xscale, p.yscale, len(p.series)) == ("x", "y", "linear", "log", 1)

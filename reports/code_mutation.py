@@ -97,6 +97,8 @@ _INF_REDUNDANT = (
     "already rejects every slack this term names"
 )
 _ONES_LINE = "ok = torch.ones(shape, dtype=torch.bool, device=tensors[0].device)"
+_FALSE_FIRST = "'false' sorts below every other verdict value (they begin with n or v)"
+_DELETE_USUB = "ReplaceUnaryOperator_Delete_USub"
 _INF_LINE = "if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:"
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
@@ -110,7 +112,7 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "sympy's true is a singleton and == against it is structural equality: the same test",
     **{
         ("theorems/evidence.py", _INF_LINE, op): _INF_REDUNDANT
-        for op in ("ReplaceUnaryOperator_USub_UAdd", "ReplaceUnaryOperator_USub_Not")
+        for op in ("ReplaceUnaryOperator_USub_UAdd", "ReplaceUnaryOperator_USub_Not", _DELETE_USUB)
     },
     (
         "numerics/device.py",
@@ -143,6 +145,33 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("numerics/evidence.py", _ONES_LINE, "NumberReplacer"): (
         "the tensors of one evaluation all live on the run's one device: any of them names it"
     ),
+    ("theorems/evidence.py", "if proof is None and checked == 0:", "ReplaceComparisonOperator_Eq_LtE"):
+        "checked is a sum of counts, never negative",
+    **{
+        ("theorems/evidence.py", line, "ReplaceComparisonOperator_Eq_LtE"): why
+        for line, why in (
+            ('if t.get("verdict") == Verdict.FALSE.value', _FALSE_FIRST),
+            ('if any(c["verdict"] == Verdict.FALSE.value for c in rec["claims"])', _FALSE_FIRST),
+            (
+                "f\"property check '{f['test']}' failed\" for f in rec.get(\"fuzzing\", []) "
+                "if f.get(\"outcome\") == \"failed\"",
+                "a property check's outcome is pytest's passed, failed or skipped: only 'failed' sorts at or "
+                "below 'failed'",
+            ),
+        )
+    },
+    ("theorems/evidence.py", 'if self.op == "in":', "ReplaceComparisonOperator_Eq_GtE"):
+        "of the four allowed ops only 'in' sorts at or above 'in'",
+    ("theorems/evidence.py", "if relation is True or relation is False:", "ReplaceComparisonOperator_Is_Eq"):
+        "the relation is a sympy object or a Python bool: == True/False and is agree on both (sympy's == is "
+        "structural)",
+    ("theorems/evidence.py", "if TYPE_CHECKING:", "AddNot"):
+        "the import under TYPE_CHECKING serves annotations only; importing it at run time changes nothing",
+    (
+        "theorems/evidence.py",
+        "keys = {k if isinstance(k, sp.Symbol) else sp.Symbol(str(k)) for k in point}",
+        "AddNot",
+    ): "only the keys' names are used, and Symbol(str(k)).name == k.name",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

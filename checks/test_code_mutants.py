@@ -254,10 +254,16 @@ def test_devices_and_shared_contexts():
     if not cuda:
         with pytest.raises(DlverifyError, match="no CUDA device"):
             select_device("cuda")
+    import platform
+
     from dlverify.numerics.device import describe
 
     d = describe(torch.device("cpu"))
-    assert d.startswith("cpu:") and f"x{torch.get_num_threads()} threads" in d and torch.__version__ in d
+    cpu = platform.processor() or platform.machine()
+    assert d.startswith(f"cpu:{cpu} x{torch.get_num_threads()} threads")
+    assert torch.__version__ in d
+    ci = RunContext("cpu", 1, "".join(["c", "i"]))  # a profile name equal to "ci", not the same object
+    assert ci.size(1, 2) == 1 and RunContext("cpu", 1, "thorough").size(1, 2) == 2
     a, b = RunContext.shared("cpu"), RunContext.shared("cpu")
     assert a is b and a.key() == RunContext("cpu").key() and a.seed == RunContext("cpu").seed
     assert RunContext.shared("cpu", seed=3) is not a

@@ -172,6 +172,17 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "keys = {k if isinstance(k, sp.Symbol) else sp.Symbol(str(k)) for k in point}",
         "AddNot",
     ): "only the keys' names are used, and Symbol(str(k)).name == k.name",
+    ("numerics/device.py", 'if name == "auto":', "ReplaceComparisonOperator_Eq_LtE"):
+        "the name is checked to be auto, cpu or cuda first: only 'auto' sorts at or below 'auto'",
+    (
+        "numerics/device.py",
+        'if name == "cuda" and not torch.cuda.is_available():',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "the name is auto, cpu or cuda: only 'cuda' sorts at or above 'cuda'",
+    ("numerics/device.py", 'if self.profile == "ci":', "ReplaceComparisonOperator_Eq_LtE"):
+        "the profile is checked to be ci or thorough: only 'ci' sorts at or below 'ci'",
+    ("numerics/device.py", 'if device.type == "cuda":', "ReplaceComparisonOperator_Eq_GtE"):
+        "a device is cpu or cuda here, and 'cpu' < 'cuda'",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

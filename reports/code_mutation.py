@@ -470,7 +470,8 @@ def _collect(module: str, work: Path, db: Path, counts: dict) -> dict:
         "killed": killed,
         "survived": len(survivors),
         "not_run": not_run,
-        "score": round(killed / max(run - len(equivalent) - not_run, 1), 4),
+        # killed / (run − argued equivalent − not run): every mutant that was run and is not equivalent
+        "score": round(killed / max(killed + len(survivors), 1), 4),
         "equivalent_argued": equivalent,
         "survivors": survivors,
     }
@@ -557,7 +558,7 @@ def run(
         },
     }
     t = rec["total"]
-    t["score"] = round(t["killed"] / max(t["run"] - t["equivalent"] - t["not_run"], 1), 4)
+    t["score"] = round(t["killed"] / max(t["killed"] + t["survived"], 1), 4)
     out.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
     return rec
 
@@ -584,13 +585,16 @@ def record(dirs: list[Path], out: Path) -> dict:
             if not db.exists() or not _has_results(db):
                 continue
             records[module] = _collect(module, work, db, _classify(module, work, db, mark=False))
+            mutated = (work / "_pristine" / module).read_bytes()
+            # the version mutated (a run copies the working tree of its day): is it today's file?
+            records[module]["mutated_version_is_current"] = (ROOT / module).read_bytes() == mutated
             tests[module] = meta.get(module, [])
     rec = {"tool": "cosmic-ray", "operators": "plausible bugs (in_scope)", "tests": tests,
            "modules": list(records.values())}  # fmt: skip
     keys = ("generated", "out_of_scope", "run", "equivalent", "killed", "survived", "not_run")
     rec["total"] = {k: sum(r[k] for r in records.values()) for k in keys}
     t = rec["total"]
-    t["score"] = round(t["killed"] / max(t["run"] - t["equivalent"] - t["not_run"], 1), 4)
+    t["score"] = round(t["killed"] / max(t["killed"] + t["survived"], 1), 4)
     out.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
     return rec
 

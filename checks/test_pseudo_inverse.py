@@ -502,7 +502,7 @@ def test_a_reading_proved_by_the_step_it_names(ctx):
         if ln.reading is None:
             continue
         _, reading, _ = ev.line(ln.key)
-        if reading.proof is not None:
+        if reading.proof is not None and reading.proof.step != "(sympy)":  # "(sympy)": exact evaluation
             step = next(s for s in pi.THEOREM.derivation if s.key == reading.proof.step)
             assert step.relation == ln.reading.relation or not isinstance(step.relation, sp.Equality), (
                 ln.key,

@@ -513,3 +513,34 @@ def test_comparisons_read_their_op_by_value_and_plots_are_records():
     assert c.target == (0.0, 1.0) and c.holds() and not Comparison("c", 2.0, op, (0, 1)).holds()
     p = Plot("x", "y", [Series("s", "line", [1], [2])], yscale="log")
     assert (p.xlabel, p.ylabel, p.xscale, p.yscale, len(p.series)) == ("x", "y", "linear", "log", 1)
+
+
+def test_measure_relation_edges_against_hand_computation():
+    """Masks and values of different broadcast shapes; a larger side exactly at the rounding bound
+    is not informative, a smaller side of exactly 0 is; an equality measured without an extremal
+    family says nothing about attainment; the counterexample is the first violation."""
+    import torch
+
+    from dlverify.numerics.evidence import combine, measure_relation
+
+    a, b = sp.symbols("a b", real=True)
+    vals = {"a": _t(0.5, 1.0, 2.0).expand(2, 3), "b": _t(1.0, 1.0, 3.0).expand(2, 3)}
+    m = measure_relation(sp.Le(a, b), vals, 0.0, how="t", mask=torch.tensor([[True, False, True]]))
+    assert (m.checked, m.violations) == (4, 0)
+    m = measure_relation(sp.Le(a, b), {"a": _t(0.5, 1.0, 2.0), "b": _t(1.0, 1.0, 3.0)}, 0.0, how="t",
+                         mask=torch.ones(2, 3, dtype=torch.bool), extremal=True)  # fmt: skip
+    assert (m.checked, m.attained) == (6, False)
+    assert measure_relation(sp.Le(a, b), {"a": _t(0.1), "b": _t(0.25)}, 0.25, how="t").worst_ratio is None
+    assert measure_relation(sp.Le(a, b), {"a": _t(0.0), "b": _t(1.0)}, 0.0, how="t").worst_ratio == 0.0
+    assert measure_relation(sp.Eq(a, b), {"a": _t(1.0), "b": _t(1.0)}, 0.0, how="t").attained is None
+    two_bad = {"a": _t(0.0, 3.0, 0.0, 5.0), "b": _t(1.0, 1.0, 1.0, 1.0)}
+    m = measure_relation(sp.Le(a, b), two_bad, 0.0, how="t")
+    assert m.counterexample["index"] == [1] and m.counterexample["a"] == 3.0
+    # combine: attained only from the parts that report it; the first violation's record kept
+    from dlverify.theorems.evidence import Measurement
+
+    yes, no, unk = (Measurement("p", 1, 0, attained=v) for v in (True, False, None))
+    assert (combine("c", [yes, unk]).attained, combine("c", [yes, no]).attained) == (True, False)
+    assert combine("c", [unk]).attained is None
+    bad = Measurement("v", 2, 1, counterexample={"index": [1], "a": 3.0})
+    assert combine("c", [yes, bad]).counterexample == {"index": [1], "a": 3.0, "part": "v"}

@@ -183,6 +183,10 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "the profile is checked to be ci or thorough: only 'ci' sorts at or below 'ci'",
     ("numerics/device.py", 'if device.type == "cuda":', "ReplaceComparisonOperator_Eq_GtE"):
         "a device is cpu or cuda here, and 'cpu' < 'cuda'",
+    ("numerics/evidence.py", "mask = mask.expand(shape) if mask.shape != shape else mask",
+     "ReplaceComparisonOperator_NotEq_IsNot"): "expanding a mask to the shape it already has is a no-op",
+    ("numerics/evidence.py", "*,", "ReplaceBinaryOperator_Mul_Div"):
+        "every call passes relation, values and tol by position, the rest by keyword: / for * changes none",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
         "sympy's true is a singleton and != against it is structural inequality: the same test",
     (

@@ -84,7 +84,7 @@ def _floor(path: Path) -> int | None:
 
 
 def _edges() -> list[tuple[Path, int, Path | None]]:
-    edges = []
+    edges: list[tuple[Path, int, Path | None]] = []
     for path in _sources():
         for line, module, level, names in _imports(path):
             hits = _resolve(path, module, level, names)
@@ -158,4 +158,3 @@ def test_the_resolver_can_fail(source, ok):
     fake = ROOT / "numerics" / "fake_module.py"
     edges = [_resolve(fake, m, lv, names) for _, m, lv, names in _imports_of(source)]
     assert all(e is not None for e in edges) is ok
-

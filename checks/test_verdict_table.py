@@ -112,7 +112,8 @@ def _sharper(kind: str) -> ClaimResult | None:
         "not_refuted": [],
         "false": _meas("violated"),
     }[kind]
-    ref = find_proof(REL, ASSUMED, proof[kind]) if proof[kind] else None
+    marks = proof[kind]
+    ref = find_proof(REL, ASSUMED, marks) if marks else None
     return decide("k:sharper", "", "a \\le b", ref, meas)
 
 

@@ -20,6 +20,7 @@ verdicts are made in :mod:`dlverify.theorems.evidence`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 
 import sympy as sp
@@ -109,5 +110,5 @@ def experiments_of(module, ctx: RunContext) -> list:
     fns = getattr(module, "EXPERIMENTS", None)
     if fns is None:
         return list(module.experiments(ctx))
-    runs = [ctx.cached(("experiment", module.__name__, f.__name__), lambda f=f: f(ctx)) for f in fns]
+    runs = [ctx.cached(("experiment", module.__name__, f.__name__), functools.partial(f, ctx)) for f in fns]
     return [e for e in runs if e is not None]

@@ -725,12 +725,12 @@ def corollary_tightness(ctx: RunContext) -> Experiment:
     cor = _corollary_rows(ctx)
     xs, worst_by_T = zip(*((T_, r) for T_, (r, _) in sorted(corollary_ratios(ctx).items())))
     s = [
-        Series("textbook bound", "line", xs, [1.0] * len(cor)),
-        Series("measured worst", "points", xs, worst_by_T),
+        Series("textbook bound", "line", list(xs), [1.0] * len(cor)),
+        Series("measured worst", "points", list(xs), list(worst_by_T)),
     ]
     pepit = all(r.better is not None for r in cor)
     if pepit:
-        s.append(Series("PEPit worst case", "line", xs, [r.better for r in cor]))
+        s.append(Series("PEPit worst case", "line", list(xs), [r.better for r in cor]))
     return Experiment(
         key="corollary_tightness",
         title="Corollary at η = 1/L: measured worst ratio to the textbook bound",

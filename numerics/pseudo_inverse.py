@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Set as AbstractSet
 
 import sympy as sp
 import torch
@@ -65,7 +66,7 @@ def _names(rel) -> set[str]:
 # ----------------------------------------------------------------------------- assumptions -> instances
 
 
-def _relations(claim: Claim, over: set[str]) -> tuple[list, list]:
+def _relations(claim: Claim, over: AbstractSet[str]) -> tuple[list, list]:
     """(assumed, violated): the relations over ``over`` of the claim's assumptions, and of the
     theorem's hypotheses (non-definition assumptions) that the claim does not make."""
     assumed, violated = [], []
@@ -812,7 +813,7 @@ def _combined(how: str, parts_of):
     return measure
 
 
-def _reads(*over: frozenset[str]) -> tuple[str, ...]:
+def _reads(*over: AbstractSet[str]) -> tuple[str, ...]:
     """The assumptions whose relation is over the quantities a family reads (step sizes, starts,
     spectra, p and n): the relations that generate or filter its instances."""
     q = frozenset().union(*over)

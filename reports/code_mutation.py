@@ -53,6 +53,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 if __name__ == "__main__":  # run as a script: its folder must not shadow the standard library (html)
     _here = os.path.dirname(os.path.abspath(__file__))
@@ -331,8 +332,8 @@ def select_tests(work: Path, module: str, fallback: list[str]) -> list[str]:
     new = (work / module).read_text().splitlines()
     changed = next((i + 1 for i, (x, y) in enumerate(zip(old.splitlines(), new)) if x != y), None)
     span = None
-    for node in ast.walk(ast.parse(old)) if changed else ():
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    for node in ast.walk(ast.parse(old)) if changed is not None else ():
+        if changed is not None and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
             end = node.end_lineno or node.lineno
             if node.body[0].lineno <= changed <= end and (span is None or first >= span[0]):
@@ -551,7 +552,7 @@ def run(
     finally:
         _stop(sock)
         server.wait(timeout=30)
-    rec = {
+    rec: dict[str, Any] = {
         "tool": "cosmic-ray",
         "tests": {m: _selection(work, m, only) for m in modules},
         "wall_s": round(time.time() - t0),
@@ -593,7 +594,7 @@ def record(dirs: list[Path], out: Path) -> dict:
             # the version mutated (a run copies the working tree of its day): is it today's file?
             records[module]["mutated_version_is_current"] = (ROOT / module).read_bytes() == mutated
             tests[module] = meta.get(module, [])
-    rec = {"tool": "cosmic-ray", "operators": "plausible bugs (in_scope)", "tests": tests,
+    rec: dict[str, Any] = {"tool": "cosmic-ray", "operators": "plausible bugs (in_scope)", "tests": tests,
            "modules": list(records.values())}  # fmt: skip
     keys = ("generated", "out_of_scope", "run", "equivalent", "killed", "survived", "not_run")
     rec["total"] = {k: sum(r[k] for r in records.values()) for k in keys}

@@ -96,7 +96,9 @@ def _library_cases() -> list:
         (
             "NaN in data",
             lambda: _lib(
-                lambda: linear.gd_least_squares(nan_X, torch.zeros(1, 2, dtype=torch.float64), 0.1, 2)
+                lambda: linear.gd_least_squares(
+                    nan_X, torch.zeros(1, 2, dtype=torch.float64), torch.tensor([0.1]), 2
+                )
             ),
         ),
         (
@@ -109,7 +111,10 @@ def _library_cases() -> list:
             "mismatched shapes",
             lambda: _lib(
                 lambda: linear.gd_least_squares(
-                    torch.zeros(1, 2, 3, dtype=torch.float64), torch.zeros(1, 5, dtype=torch.float64), 0.1, 2
+                    torch.zeros(1, 2, 3, dtype=torch.float64),
+                    torch.zeros(1, 5, dtype=torch.float64),
+                    torch.tensor([0.1]),
+                    2,
                 )
             ),
         ),

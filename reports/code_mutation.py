@@ -100,6 +100,7 @@ _INF_REDUNDANT = (
 _ONES_LINE = "ok = torch.ones(shape, dtype=torch.bool, device=tensors[0].device)"
 _FALSE_FIRST = "'false' sorts below every other verdict value (they begin with n or v)"
 _DELETE_USUB = "ReplaceUnaryOperator_Delete_USub"
+_RANGE_LINE = "ok = ok & (torch.isfinite(v) & ((a == 0) | ((a >= lo) & (a <= hi)))).expand(shape)"
 _INF_LINE = "if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:"
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
@@ -186,6 +187,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "a device is cpu or cuda here, and 'cpu' < 'cuda'",
     ("numerics/evidence.py", "mask = mask.expand(shape) if mask.shape != shape else mask",
      "ReplaceComparisonOperator_NotEq_IsNot"): "expanding a mask to the shape it already has is a no-op",
+    ("numerics/evidence.py", _RANGE_LINE, "ReplaceBinaryOperator_BitOr_BitXor"):
+        "0 lies outside [2^-400, 2^400]: the two cases never hold together, so xor is or",
+    ("numerics/evidence.py", _RANGE_LINE, "ReplaceComparisonOperator_Eq_LtE"):
+        "a is an absolute value: a <= 0 exactly where a == 0",
+    ("numerics/evidence.py", "attained = n_bad == 0", "ReplaceComparisonOperator_Eq_LtE"):
+        "a count of violations is never negative",
     ("numerics/evidence.py", "*,", "ReplaceBinaryOperator_Mul_Div"):
         "every call passes relation, values and tol by position, the rest by keyword: / for * changes none",
     ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):

@@ -250,13 +250,9 @@ def test_kl_inverse_is_the_exact_root_from_above(q, c):
     assert kl == pytest.approx(float(_kl(q, 0.3)), rel=1e-13, abs=1e-300)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="numerics/pac_bayes._klinv_float (FUNCTIONS['KLInv'], the mutation classifier's kl inverse) "
-    "builds float32 tensors: c = 0.01 becomes 0.0099999998 and the 'upper end' falls 8e-10 below the "
-    "root. Fix: torch.tensor([...], dtype=torch.float64) for both arguments",
-)
 def test_the_float_kl_inverse_is_an_upper_end():
+    """The float kl inverse (the mutation classifier's) is an upper end of the exact root: it once
+    built float32 tensors, and c = 0.01 became 0.0099999998 (the end fell 8e-10 below the root)."""
     from dlverify.numerics.pac_bayes import FUNCTIONS
 
     for q, c in [(0.5, 0.01), (0.9, 0.3), (0.1, 0.05)]:

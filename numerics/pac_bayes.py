@@ -69,7 +69,8 @@ ROUNDING = 1e-12
 
 
 def _klinv_float(q: float, c: float) -> float:
-    return float(prim.kl_inverse_upper(torch.tensor([min(max(q, 0.0), 1.0)]), torch.tensor([max(c, 0.0)]))[0])
+    q64 = torch.tensor([min(max(q, 0.0), 1.0)], dtype=torch.float64)  # float64: float32 rounds it down
+    return float(prim.kl_inverse_upper(q64, torch.tensor([max(c, 0.0)], dtype=torch.float64))[0])
 
 
 def _klinv_torch(q, c):

@@ -25,6 +25,7 @@ from .evidence import (  # noqa: F401 - re-exported
     Measurement,
     Plot,
     ProofRef,
+    Rate,
     Series,
     TightnessRow,
     Verdict,

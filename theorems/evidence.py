@@ -13,8 +13,8 @@ Only the functions of this module turn evidence into a verdict:
 * :func:`judge_source_line` -- a source statement as written, from the results of its
   reading, its corrected form and its sharper form;
 * :func:`tightness_verdict` -- a row of a tightness table;
-* :meth:`Comparison.holds` / :attr:`Experiment.ok` -- whether a measurement matches its
-  prediction.
+* :meth:`Comparison.holds` / :attr:`Rate.matches` / :attr:`Experiment.ok` -- whether a
+  measurement matches its prediction.
 
 NaN and inf are violations everywhere: a comparison with a non-finite number fails.
 """
@@ -213,6 +213,73 @@ class Plot:
 
 
 @dataclasses.dataclass
+class Rate:
+    """A measured rate with its interval beside the rate the claim predicts (and the best known).
+
+    ``kind`` names the estimate: ``contraction`` (a fitted per-step factor q of a gap that
+    behaves like q^t), ``slope`` (a log-log slope with its Student-t interval) or ``coverage``
+    (a frequency with its exact Clopper-Pearson interval).  ``lo``/``hi`` bound the measured
+    rate at confidence ``level`` (for a deterministic estimate, the rounding interval:
+    ``level`` 1).  ``claim`` says what the theorem asserts about the rate:
+
+    * ``tight`` -- the rate *is* the prediction: matches iff ``lo - tol <= predicted <= hi + tol``
+      (false alarm 1 - level when the prediction is right);
+    * ``<=`` -- a bound from above (a contraction, an error, a failure rate at most the
+      prediction): matches iff the whole interval is on the safe side, ``hi <= predicted + tol``;
+    * ``>=`` -- a bound from below: matches iff ``lo >= predicted - tol``.
+
+    ``test`` states the decision rule in words and ``false_alarm`` its probability when the
+    claim is right (0 for a deterministic estimate).  ``formula`` is the claim's expression the
+    prediction was evaluated from (one claim, one formula).
+    """
+
+    quantity: str
+    kind: str
+    measured: float
+    lo: float
+    hi: float
+    predicted: float
+    claim: str
+    level: float = 1.0
+    tol: float = 0.0
+    best_known: float | None = None
+    best_known_source: str = ""
+    formula: str = ""
+    test: str = ""
+    false_alarm: float = 0.0
+    worst: float | None = None
+    spread: tuple[float, float] | None = None
+
+    KINDS = ("contraction", "slope", "coverage")
+    CLAIMS = ("tight", "<=", ">=")
+
+    def __post_init__(self):
+        if self.kind not in self.KINDS:
+            raise ValueError(f"rate kind must be one of {self.KINDS}, not {self.kind!r}")
+        if self.claim not in self.CLAIMS:
+            raise ValueError(f"rate claim must be one of {self.CLAIMS}, not {self.claim!r}")
+        for name in ("measured", "lo", "hi", "predicted", "level", "tol", "false_alarm"):
+            setattr(self, name, float(getattr(self, name)))
+        if self.spread is not None:
+            self.spread = (float(self.spread[0]), float(self.spread[1]))
+
+    @property
+    def matches(self) -> bool:
+        """Decided from the interval alone; a non-finite end or prediction never matches."""
+        lo, hi, p, tol = self.lo, self.hi, self.predicted, self.tol
+        if not all(finite(v) for v in (lo, hi, p, self.measured)) or lo > hi:
+            return False
+        if self.claim == "tight":
+            return lo - tol <= p <= hi + tol
+        if self.claim == "<=":
+            return hi <= p + tol
+        return lo >= p - tol
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self) | {"matches": self.matches}
+
+
+@dataclasses.dataclass
 class Experiment:
     """A measured-versus-predicted record.  ``ok`` is derived from the comparisons: None when
     the experiment only shows a measurement, else whether every comparison holds."""
@@ -231,16 +298,22 @@ class Experiment:
     plot: Plot | None = None
     sizes: dict = dataclasses.field(default_factory=dict)
     note: str = ""
+    #: the headline: the measured rate with its interval beside the prediction (None when the
+    #: experiment has no rate); its :attr:`Rate.matches` counts towards :attr:`ok`
+    rate: Rate | None = None
 
     @property
     def ok(self) -> bool | None:
-        if not self.comparisons:
+        if not self.comparisons and self.rate is None:
             return None
-        return all(c.holds() for c in self.comparisons)
+        return all(c.holds() for c in self.comparisons) and (
+            self.rate is None or self.rate.matches
+        )
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["comparisons"] = [c.to_dict() for c in self.comparisons]
+        d["rate"] = None if self.rate is None else self.rate.to_dict()
         d["ok"] = self.ok
         return d
 

@@ -69,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Verify deep-learning theory theorems: derivations, numerics, property checks.",
     )
     sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
+    _run_parsers(sub)
+    _check_parsers(sub)
+    _report_parsers(sub)
+    _tool_parsers(sub)
+    return p
+
+
+def _run_parsers(sub) -> None:
+    """run, mutate and list: the commands that verify."""
     r = sub.add_parser("run", help="run the verification and write results.json, errata.json and report.html")
     r.add_argument("--theorem", action="append", default=None, help="theorem id (repeatable); default: all")
     r.add_argument("--device", default="auto", choices=DEVICES)
@@ -96,7 +105,10 @@ def _parser() -> argparse.ArgumentParser:
     mu.add_argument("--out", default="reports/out")
     ls = sub.add_parser("list", help="list the theorems: built-in ones and those of installed packs")
     ls.add_argument("--claims", action="store_true", help="list every claim: id, relation, assumptions")
-    _check_parsers(sub)
+
+
+def _report_parsers(sub) -> None:
+    """report and errata: the commands that write from a results.json."""
     rep = sub.add_parser("report", help="rebuild report.html (and errata.json) from a results.json")
     rep.add_argument("results", nargs="?", default=RESULTS, help=f"default {RESULTS}")
     rep.add_argument("--checks", default=None, help="merge a checks.json written by pytest --dlverify-out")
@@ -106,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     er.add_argument("--format", default="md", choices=("md", "tex", "html"))
     er.add_argument("--results", default=RESULTS, help=f"default {RESULTS}")
     er.add_argument("--out", default=None, metavar="FILE", help="write to FILE (default: standard output)")
+
+
+def _tool_parsers(sub) -> None:
+    """trust, bench and new: the commands for maintainers."""
     tr = sub.add_parser("trust", help="the stress run or the bad-input catalogue")
     trs = tr.add_subparsers(dest="what", parser_class=_Parser)
     st = trs.add_parser("stress", help="run the check files N times with random seeds")
@@ -131,7 +147,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the repository for an in-repo theorem (default: this one)",
     )
-    return p
 
 
 #: optional extras and the module each needs
@@ -376,7 +391,6 @@ def _new(args, argv) -> int:
     return 0
 
 
-
 # --------------------------------------------------------------------------- check, families, show
 
 
@@ -387,8 +401,13 @@ def _check_parsers(sub) -> None:
         description="Exit codes: 0 proved or not refuted, 1 false, 2 bad input.",
     )
     ck.add_argument("claim", nargs="?", help='e.g. "ln(u) <= u - 1" (or "A implies B")')
-    ck.add_argument("--where", action="append", default=[], metavar="ASSUMPTION",
-                    help='a relation, a chain, "x in (0, 1]", "n: integer" or "v: vector(3)" (repeatable)')
+    ck.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="ASSUMPTION",
+        help='a relation, a chain, "x in (0, 1]", "n: integer" or "v: vector(3)" (repeatable)',
+    )
     ck.add_argument("--file", default=None, metavar="CLAIMS.toml", help="claims from a TOML file ([[claim]])")
     ck.add_argument("--family", default=None, metavar="NAME", help="measure on an instance family instead")
     ck.add_argument("--effort", default="normal", choices=("quick", "normal", "thorough"))

@@ -485,3 +485,35 @@ def test_regression_a_sum_past_its_terms_is_undefined_hence_false(ctx):
         for d, m in found.items():
             assert _assess(m, ctx).verdict is Verdict.FALSE, (key, d)
         assert _assess(claim, ctx).verdict in (Verdict.VERIFIED, Verdict.TIGHT)
+
+
+# ----------------------------------------------------------------------------- the headline rate
+
+
+def test_estimator_rate_is_the_claims_slope_inside_the_fitted_interval(ctx):
+    """The estimator experiment passes on its headline rate: the slope of the claim's own envelope
+    (lambdified, −1/2) lies in the Student-t interval of the measured RMSE slope."""
+    e = nm.estimator(ctx)
+    r = e.rate
+    assert r is not None and r.kind == "slope" and r.claim == "tight"
+    assert r.predicted == pytest.approx(-0.5, abs=1e-12)
+    assert r.lo < r.measured < r.hi and r.hi - r.lo < 0.2
+    assert r.matches and e.ok is True
+
+
+def test_estimator_rate_rejects_a_wrong_envelope_exponent(ctx):
+    """A claim whose envelope falls like 1/m (or like m^0, a missing root) predicts slope −1 (0):
+    the measured interval rejects it; so does a prediction off by a factor 2 or by ±1."""
+    cur = nm.estimator_curve(ctx)
+    base = sh.THEOREM.claim("estimator_envelope")
+    for wrong_rhs, slope in (
+        (sh.ENVELOPE_L2 / sp.sqrt(sh.M_EST), -1.0),
+        (sh.ENVELOPE_L2 * sp.sqrt(sh.M_EST), 0.0),
+    ):
+        wrong = base.variant("wrong_exponent", "planted", sp.Le(sh.ERR, wrong_rhs))
+        r = nm.estimator_rate(cur, wrong)
+        assert r.predicted == pytest.approx(slope, abs=1e-12)
+        assert not r.matches
+    r = nm.estimator_rate(cur)
+    for p in (2 * r.predicted, r.predicted + 1, r.predicted - 1):
+        assert not dataclasses.replace(r, predicted=p).matches

@@ -400,3 +400,55 @@ def test_smollm2_reads_real_text_and_obeys_the_bounds(ctx):
         batch = nk.batch_of([("smollm", *nk.quantities(sm["p"], q))])
         for key in ("tight", "book", "bretagnolle_huber"):
             assert nk.measure_batch(T.claim(key), "smollm", batch).violations == 0
+
+
+# ----------------------------------------------------------------------------- the headline rate
+
+
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(3, 12),
+)
+def test_slope_bound_against_numpy_and_its_attaining_perturbation(seed, n):
+    """slope_with_bound: the slope equals numpy's polyfit; random perturbations within err move
+    it by at most the bound, and e_i = err_i sign(x_i − x̄) moves it by exactly the bound."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.normal(size=n)) + np.arange(n)  # distinct abscissae
+    y = rng.normal(size=n)
+    err = rng.uniform(0, 1e-3, size=n)
+    slope, bound = nk.slope_with_bound(x, y, err)
+    assert slope == pytest.approx(np.polyfit(x, y, 1)[0], rel=1e-9, abs=1e-12)
+    for _ in range(20):
+        e = rng.uniform(-1, 1, size=n) * err
+        assert abs(np.polyfit(x, y + e, 1)[0] - slope) <= bound * (1 + 1e-9) + 1e-12
+    worst = np.polyfit(x, y + err * np.sign(x - x.mean()), 1)[0]
+    assert worst - slope == pytest.approx(bound, rel=1e-7, abs=1e-12)
+
+
+def test_scatter_passes_on_its_exponent_rate(ctx):
+    """The scatter experiment's headline: the exponent 1/2 of the claim's √(ε/2) (lambdified)
+    lies in the measured slope's rounding interval widened by the family's distance from its
+    limit, and the measured slope is within 1e-5 of it."""
+    e = nk.scatter(ctx)
+    r = e.rate
+    assert r is not None and r.kind == "slope" and r.claim == "tight" and r.false_alarm == 0.0
+    assert r.predicted == pytest.approx(0.5, abs=1e-12)
+    assert abs(r.measured - 0.5) < 1e-5 and r.tol < 1e-4
+    assert r.matches and e.ok is True
+
+
+def test_exponent_rate_rejects_wrong_exponents(ctx):
+    """The wrong variants 'linear' (2ε: exponent 1) and 'quarter_power' (ε^{1/4}) predict
+    exponents the measured interval rejects; a prediction ×2 or ±1 is rejected too.  The book's
+    √(2ε) has the right exponent (its constant is what the tightness row shows loose)."""
+    wrong = {v.key: v for v in T.wrong_variants}
+    for key, slope in (("linear", 1.0), ("quarter_power", 0.25)):
+        r = nk.exponent_rate(ctx, wrong[key])
+        assert r.predicted == pytest.approx(slope, abs=1e-12), key
+        assert not r.matches, key
+    assert nk.exponent_rate(ctx, T.claim("book")).matches
+    r = nk.exponent_rate(ctx)
+    for p in (2 * r.predicted, r.predicted + 1, r.predicted - 1):
+        assert not dataclasses.replace(r, predicted=p).matches

@@ -24,6 +24,7 @@ from ..theorems.evidence import (
     Experiment,
     Measurement,
     ProofRef,
+    Rate,
     TightnessRow,
     Verdict,
     decide,
@@ -87,6 +88,9 @@ def _check_line(where: str, s: dict, steps: dict) -> None:
     unchecked = s.get("unchecked") or ""
     adds = [s["adds_assumption"]] if "adds_assumption" in s else [False, True]
     edit = {"edit": s["edit"]} if s.get("edit") else {}  # a misprint's minimal edit (schema 2.1)
+    if s.get("application"):  # the hypotheses of a fact the line applies, at its instance
+        _check_claim(f"{where} (application)", s["application"], steps)
+        edit["application"] = claim_result(s["application"])
     got = [judge_source_line(reading, corrected, unchecked, adds_assumption=a, **edit).verdict for a in adds]
     legacy = "sharper" not in (s.get("reading") or {})
     if not any(_same(s["verdict"], g, legacy) for g in got):
@@ -102,9 +106,18 @@ def _check_experiments(tid: str, t: dict) -> None:
                     f"{tid}: experiment '{e['key']}', comparison '{c.name}' says holds={rec['holds']} "
                     f"but {c.measured} {c.op} {c.target} (tolerance {c.tol}) gives {c.holds()}"
                 )
-        ok = Experiment(e["key"], e.get("title", ""), comparisons=comps).ok
+        rate = Rate(**_fields(Rate, e["rate"])) if e.get("rate") else None
+        if rate is not None and e["rate"].get("matches", rate.matches) != rate.matches:
+            raise Tampered(
+                f"{tid}: experiment '{e['key']}' says its rate matches={e['rate']['matches']}; its "
+                f"interval [{rate.lo}, {rate.hi}] against {rate.predicted} ({rate.claim}) "
+                f"gives {rate.matches}"
+            )
+        ok = Experiment(e["key"], e.get("title", ""), comparisons=comps, rate=rate).ok
         if e.get("ok") != ok:
-            raise Tampered(f"{tid}: experiment '{e['key']}' says ok={e.get('ok')}; its comparisons give {ok}")
+            raise Tampered(
+                f"{tid}: experiment '{e['key']}' says ok={e.get('ok')}; its comparisons and rate give {ok}"
+            )
     for row in t.get("tightness", []):
         got = TightnessRow(**_fields(TightnessRow, row)).verdict
         if row.get("verdict") != got.value:

@@ -565,3 +565,58 @@ def test_theorem_5_6_1_is_decided_from_mcallester_maurer():
     wrong = step.relation.subs(sp.log(2 * pb.m_ / pb.d_), sp.log(pb.m_ / pb.d_))
     assert wrong != step.relation
     certificate_rejects(pb, "arora_from_mm", wrong)
+
+
+# ------------------------------------------------------------------ the headline rate: coverage
+
+
+def test_coverage_experiment_passes_on_its_rate(ctx):
+    """The coverage experiment's headline: Theorem 5.6.1's failure frequency in its closest cell,
+    its exact interval, the allowed rate δ (read from the cell, i.e. from the claim's
+    confidence_event), the kl form's frequency in the same cell beside it."""
+    e = N.coverage_of_every_form(ctx)
+    r = e.rate
+    assert r is not None and r.kind == "coverage" and r.claim == "<="
+    assert r.predicted in N.DELTAS and r.lo <= r.measured <= r.hi and r.false_alarm == N.ALPHA
+    assert r.tol == pytest.approx(r.hi - r.lo)
+    assert r.matches and e.ok is True
+    assert r.best_known is not None and r.best_known >= r.measured  # the kl form is tighter
+
+
+@pytest.mark.parametrize("key", ["no_log_term", "m_squared", "no_sqrt"])
+def test_coverage_rate_rejects_a_wrong_bound(ctx, key):
+    """A wrong form of Theorem 5.6.1 fails far more often than δ: the lower end of its interval
+    lies above the allowed rate, and the rate is rejected."""
+    wrong = next(v for v in pb.WRONG_VARIANTS if v.key == key)
+    r = N.coverage_rate(wrong, ctx)
+    assert r.lo > r.predicted and not r.matches, (key, r.measured, r.lo, r.predicted)
+
+
+def test_coverage_rate_rejects_a_dropped_hypothesis_and_a_smaller_allowed_rate(ctx):
+    """Theorem 5.6.1 claimed for losses in [0, 25] (loss range dropped) is rejected by its rate;
+    and the true claim's rate rejects an allowed rate below the lower end of its interval (a
+    prediction too small by far more than a factor 2)."""
+    base = pb.THEOREM.claim("arora_5_6_1")
+    drop = ("loss_range", "moment_kl")
+    v = base.variant(
+        "drop_range", "no loss range", assumptions=[a for a in base.assumptions if a not in drop]
+    )
+    assert not N.coverage_rate(v, ctx).matches
+    r = N.coverage_rate(base, ctx)
+    assert r.lo > 0  # a cell with failures (Theorem 5.6.1 fails now and then at K = 1)
+    assert not dataclasses.replace(r, predicted=r.lo / 2).matches
+
+
+@pytest.mark.parametrize("n,delta,level", [(200, 0.05, 0.99), (1000, 0.2, 0.9), (50, 0.5, 0.95)])
+def test_falsification_rule_false_alarm_is_at_most_half_the_miss(n, delta, level):
+    """The coverage rule's false alarm, exactly: at a true failure rate δ (the claim just holds),
+    the probability that the Clopper–Pearson lower end exceeds δ -- summed over the binomial
+    pmf -- is at most (1 − level)/2; and at a rate below δ it is smaller still."""
+    from scipy import stats as st_
+
+    from dlverify.numerics.stats import clopper_pearson
+
+    reject = [k for k in range(n + 1) if clopper_pearson(k, n, level).lo > delta]
+    for rate in (delta, delta / 2):
+        p = sum(st_.binom.pmf(k, n, rate) for k in reject)
+        assert p <= (1 - level) / 2 + 1e-12, (rate, p)

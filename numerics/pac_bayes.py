@@ -36,6 +36,7 @@ from ..theorems.core import (
     Experiment,
     Measurement,
     Plot,
+    Rate,
     Series,
     TightnessRow,
 )
@@ -45,7 +46,7 @@ from .contract import Family, measure_on
 from .device import RunContext, generator
 from .evidence import measure_relation, names, skipped
 from .lambdify import TorchFn, to_torch
-from .stats import binomial_upper_pvalue
+from .stats import binomial_upper_pvalue, clopper_pearson
 
 #: family-wise false-alarm probability of one claim's coverage verdict (all its tests together)
 ALPHA = 1e-6
@@ -533,6 +534,74 @@ def _certified_row(ctx: RunContext, dataset: str, split, mu0, lam_p: float, step
 # ----------------------------------------------------------------------------- experiments
 
 
+def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
+    """A bound form's coverage as a rate: the failure frequency of the claim's own relation in
+    the cell (setting, δ) that comes closest to refuting it, with its exact Clopper–Pearson
+    interval, beside the failure rate the claim allows (δ under ``confidence_event``, else 0).
+
+    The decision is a falsification test: the claim is rejected when the *lower* end of the
+    interval exceeds the allowed rate -- the data show more failures than the claim permits.
+    An interval that straddles δ is no evidence against a bound that may be nearly tight, so
+    the whole interval is not required below δ.  Rate's ``<=`` rule (hi ≤ predicted + tol) says
+    this with ``tol = hi − lo``.  Each cell's interval is two-sided at level 1 − 2α/cells, so its
+    lower end exceeds the true rate with probability ≤ α/cells, and some cell's does with
+    probability ≤ α (Bonferroni): the false alarm is ALPHA whichever cell is shown."""
+    cells = coverage(claim.relation, ctx, tuple(claim.assumptions), theorem=theorem)["cells"]
+    if not cells:
+        raise DlverifyError(f"no setting satisfies the assumptions of {claim.key}")
+    level = 1 - 2 * ALPHA / len(cells)
+    cis = [clopper_pearson(c["violations"], c["samples"], level) for c in cells]
+
+    def ratio(v: float, allowed: float) -> float:
+        return v / allowed if allowed > 0 else (math.inf if v > 0 else 0.0)
+
+    i = max(
+        range(len(cells)),
+        key=lambda j: (
+            ratio(cis[j].lo, cells[j]["allowed_rate"]),
+            ratio(cells[j]["rate"], cells[j]["allowed_rate"]),
+        ),
+    )
+    c, ci = cells[i], cis[i]
+    kl_claim = book.THEOREM.claim("seeger_kl")
+    kl_cells = coverage(kl_claim.relation, ctx, tuple(kl_claim.assumptions))["cells"]
+    same = [
+        x
+        for x in kl_cells
+        if (x["K"], x["m"], x["delta"], x["setting"]) == (c["K"], c["m"], c["delta"], c["setting"])
+    ]
+    confirmed = ci.hi <= c["allowed_rate"]
+    name = book.FORM_NAMES.get(claim.key, claim.key)
+    return Rate(
+        quantity=f"failure frequency of {name} in its closest cell (K = {c['K']}, m = {c['m']}, "
+        f"δ = {c['delta']}, {c['samples']} samples S; {len(cells)} cells)",
+        kind="coverage",
+        measured=c["rate"],
+        lo=ci.lo,
+        hi=ci.hi,
+        predicted=c["allowed_rate"],
+        claim="<=",
+        level=level,
+        tol=ci.hi - ci.lo,
+        best_known=same[0]["rate"] if same else None,
+        best_known_source="the Seeger/Langford kl form (the tightest of the five) in the same cell"
+        if same
+        else "",
+        formula=sp.sstr(claim.relation),
+        test=f"falsification: rejected iff the exact Clopper–Pearson lower end exceeds the allowed rate "
+        f"(tol = hi − lo turns hi ≤ predicted + tol into lo ≤ predicted); each of the {len(cells)} cells "
+        f"at level 1 − 2α/{len(cells)}, family-wise false alarm ≤ α = {ALPHA:g}; "
+        + (
+            "the whole interval is below the allowed rate too (the data also confirm the bound)"
+            if confirmed
+            else "the interval reaches above the allowed rate (not confirmed, not refuted)"
+        ),
+        false_alarm=ALPHA,
+        worst=max(x["rate"] for x in cells),
+        spread=(min(x["rate"] for x in cells), max(x["rate"] for x in cells)),
+    )
+
+
 def coverage_of_every_form(ctx: RunContext) -> Experiment:
     """Coverage of every form: its failure rate per setting and δ, and the smallest p-value
     against the per-test level (the same cached cells the claims are measured on)."""
@@ -555,6 +624,7 @@ def coverage_of_every_form(ctx: RunContext) -> Experiment:
         predicted={"failure rate": f"≤ δ (family-wise false alarm ≤ {ALPHA:g} per form)"},
         instances=n,
         wall_s=wall,
+        rate=coverage_rate(book.THEOREM.claim("arora_5_6_1"), ctx),
     )
 
 

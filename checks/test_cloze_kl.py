@@ -428,7 +428,7 @@ def test_slope_bound_against_numpy_and_its_attaining_perturbation(seed, n):
 
 
 def test_scatter_passes_on_its_exponent_rate(ctx):
-    """The scatter experiment's headline: the exponent 1/2 of the claim's √(ε/2) (lambdified)
+    """The scatter experiment's headline: the exponent 1/2 of the claim's √(ε/2) (read off its relation)
     lies in the measured slope's rounding interval widened by the family's distance from its
     limit, and the measured slope is within 1e-5 of it."""
     e = nk.scatter(ctx)

@@ -492,7 +492,7 @@ def test_regression_a_sum_past_its_terms_is_undefined_hence_false(ctx):
 
 def test_estimator_rate_is_the_claims_slope_inside_the_fitted_interval(ctx):
     """The estimator experiment passes on its headline rate: the slope of the claim's own envelope
-    (lambdified, −1/2) lies in the Student-t interval of the measured RMSE slope."""
+    (read off its relation: −1/2) lies in the Student-t interval of the measured RMSE slope."""
     e = nm.estimator(ctx)
     r = e.rate
     assert r is not None and r.kind == "slope" and r.claim == "tight"

@@ -25,11 +25,11 @@ from ..theorems.core import Claim, Comparison, DlverifyError, Experiment, Plot, 
 from ..theorems.relations import slack
 from . import distributions as dist
 from . import language as lang
+from . import rates
 from .contract import Family, measure_on
 from .device import RunContext, gamma, generator
 from .evidence import can_evaluate, measure_relation, violation_mask
 from .lambdify import to_torch
-from .stats import fit_loglog_slope
 
 QUANTITIES = frozenset({"epsilon", "err", "TV", "p_A", "q_A", "p_Ac", "q_Ac", "H", "CE"})
 ANSWER_MODELS = ("coupled", "truth_side", "independent")
@@ -406,8 +406,8 @@ RATE_D = (-4.0, -2.0, 9)
 def exponent_rate(ctx: RunContext, claim: Claim | None = None) -> Rate:
     """The headline: the exponent of the worst-case error in ε, measured as the log-log slope of
     TV against KL on the two-point pairs near 1/2 (the extremal family: by the lift the largest
-    TV at a given KL is a two-point pair's), beside the slope of the claim's own bound
-    (lambdified) at the same ε.  Deterministic: the interval is the rounding bound of the
+    TV at a given KL is a two-point pair's), beside the exponent of the claim's own bound
+    (ε·∂ log(bound)/∂ε, read off its relation).  Deterministic: the interval is the rounding bound of the
     computed slope (``level`` 1), and ``tol`` the family's distance from its limit -- for the
     symmetric pair at distance d, 2d² ≤ KL ≤ 2d²/(1 − d²) (the series of d ln((1+d)/(1−d))), so
     log TV − ½ log(KL/2) lies within d² of 0 and moves the slope by at most Σ|x − x̄| d²/Σ(x − x̄)²."""
@@ -425,9 +425,8 @@ def exponent_rate(ctx: RunContext, claim: Claim | None = None) -> Rate:
     rnd += gamma(4 * x.numel()) * (abs(slope) + 1)  # the least-squares arithmetic itself
     _, fam = slope_with_bound(x.cpu(), y.cpu(), (tv**2 + 4 * u).cpu())
     rhs = claim.relation.rhs
-    fn = to_torch(rhs)
-    bound = torch.as_tensor(fn({"epsilon": e}), dtype=torch.float64).expand_as(e)
-    predicted = float(fit_loglog_slope(e.cpu().numpy(), bound.cpu().numpy()).slope)
+    # the claim's exponent in ε, ε·∂ log(bound)/∂ε read off its relation (a power law or an error)
+    predicted = rates.evaluate(rates.horizon_exponent(claim.relation, book.eps))
     return Rate(
         quantity=f"exponent of the worst-case error in ε: log-log slope of TV against KL(p‖q) on the "
         f"two-point pairs near 1/2 (d = 1e{RATE_D[0]:g} … 1e{RATE_D[1]:g}, {int(RATE_D[2])} pairs)",

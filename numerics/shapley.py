@@ -23,7 +23,7 @@ import torch
 from ..theorems import shapley as book
 from ..theorems.evidence import Comparison, Experiment, Measurement, Plot, Rate, Series, TightnessRow
 from ..theorems.relations import slack
-from . import games
+from . import games, rates
 from .contract import Family, measure_on
 from .device import RunContext, gamma
 from .evidence import measure_relation, violation_mask
@@ -657,20 +657,11 @@ def estimator_curve(ctx: RunContext, N: int = 12) -> dict:
     return {"ms": ms, "rmse": rmse, "fit": fit, "wall": wall, "reps": reps, "N": N}
 
 
-def envelope_slope(claim, ms, N: int, delta: float = 0.1) -> float:
-    """The log-log slope in m of the claim's own bound (its right side, lambdified) over the m
-    of the curve, at N players, R = 1 and δ: the rate the claim predicts for the error."""
-    rhs = claim.relation.rhs
-    fn = to_torch(rhs)
-    m_t = torch.tensor([float(m) for m in ms], dtype=torch.float64)
-    vals = {
-        "m": m_t,
-        "N": torch.full_like(m_t, float(N)),
-        "R": torch.ones_like(m_t),
-        "delta": torch.full_like(m_t, delta),
-    }
-    env = torch.as_tensor(fn({k: vals[k] for k in fn.symbols}), dtype=torch.float64).expand_as(m_t)
-    return float(fit_loglog_slope(ms, env.tolist(), level=1 - ALPHA).slope)
+def envelope_slope(claim) -> float:
+    """The log-log slope in m of the claim's own bound, m·∂ log(bound)/∂m read off its relation
+    (:func:`dlverify.numerics.rates.horizon_exponent`; an error unless it is a power law in m):
+    the rate the claim predicts for the error."""
+    return rates.evaluate(rates.horizon_exponent(claim.relation, book.M_EST))
 
 
 def evaluations_for_target(
@@ -807,8 +798,8 @@ def axioms(ctx: RunContext) -> Experiment:
 
 def estimator_rate(cur: dict, claim=None) -> Rate:
     """The estimator's headline: the fitted log-log slope of its RMSE in m with the Student-t
-    interval at level 1 − α, beside the slope of the claim ``estimator_envelope``'s bound over
-    the same m (the claim's expression, lambdified; the book's O(m^{-1/2}))."""
+    interval at level 1 − α, beside the exponent in m of the claim ``estimator_envelope``'s bound,
+    read off the claim's relation (the book's O(m^{-1/2}))."""
     claim = claim or book.THEOREM.claim("estimator_envelope")
     fit = cur["fit"]
     return Rate(
@@ -818,7 +809,7 @@ def estimator_rate(cur: dict, claim=None) -> Rate:
         measured=fit.slope,
         lo=fit.lo,
         hi=fit.hi,
-        predicted=envelope_slope(claim, cur["ms"], cur["N"]),
+        predicted=envelope_slope(claim),
         claim="tight",
         level=fit.level,
         best_known=-0.5,

@@ -405,28 +405,6 @@ def test_smollm2_reads_real_text_and_obeys_the_bounds(ctx):
 # ----------------------------------------------------------------------------- the headline rate
 
 
-@given(
-    seed=st.integers(0, 2**31 - 1),
-    n=st.integers(3, 12),
-)
-def test_slope_bound_against_numpy_and_its_attaining_perturbation(seed, n):
-    """slope_with_bound: the slope equals numpy's polyfit; random perturbations within err move
-    it by at most the bound, and e_i = err_i sign(x_i − x̄) moves it by exactly the bound."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    x = np.sort(rng.normal(size=n)) + np.arange(n)  # distinct abscissae
-    y = rng.normal(size=n)
-    err = rng.uniform(0, 1e-3, size=n)
-    slope, bound = nk.slope_with_bound(x, y, err)
-    assert slope == pytest.approx(np.polyfit(x, y, 1)[0], rel=1e-9, abs=1e-12)
-    for _ in range(20):
-        e = rng.uniform(-1, 1, size=n) * err
-        assert abs(np.polyfit(x, y + e, 1)[0] - slope) <= bound * (1 + 1e-9) + 1e-12
-    worst = np.polyfit(x, y + err * np.sign(x - x.mean()), 1)[0]
-    assert worst - slope == pytest.approx(bound, rel=1e-7, abs=1e-12)
-
-
 def test_scatter_passes_on_its_exponent_rate(ctx):
     """The scatter experiment's headline: the exponent 1/2 of the claim's √(ε/2) (read off its relation)
     lies in the measured slope's rounding interval widened by the family's distance from its

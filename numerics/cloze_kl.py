@@ -30,6 +30,7 @@ from .contract import Family, measure_on
 from .device import RunContext, gamma, generator
 from .evidence import can_evaluate, measure_relation, violation_mask
 from .lambdify import to_torch
+from .stats import slope_with_bound
 
 QUANTITIES = frozenset({"epsilon", "err", "TV", "p_A", "q_A", "p_Ac", "q_Ac", "H", "CE"})
 ANSWER_MODELS = ("coupled", "truth_side", "independent")
@@ -387,18 +388,6 @@ def _scatter_plot(ctx: RunContext, xs: list, ys: list) -> Plot:
     )
 
 
-def slope_with_bound(x, y, err) -> tuple[float, float]:
-    """The least-squares slope of y on x and the largest change of it that perturbations
-    |e_i| <= err_i of the y_i can make: Σ|x_i − x̄| err_i / Σ(x_i − x̄)² (the slope is linear in y
-    with coefficients (x_i − x̄)/Σ(x_j − x̄)²; the bound is attained at e_i = err_i sign(x_i − x̄))."""
-    x = torch.as_tensor(x, dtype=torch.float64)
-    y = torch.as_tensor(y, dtype=torch.float64)
-    err = torch.as_tensor(err, dtype=torch.float64).expand_as(x)
-    c = x - x.mean()
-    sxx = float((c * c).sum())
-    return float((c * (y - y.mean())).sum()) / sxx, float((c.abs() * err).sum()) / sxx
-
-
 #: the extremal pairs of the headline rate: p = (1/2 + d/2, ·), q = (1/2 − d/2, ·), d from 1e-4 to 1e-2
 RATE_D = (-4.0, -2.0, 9)
 
@@ -421,9 +410,9 @@ def exponent_rate(ctx: RunContext, claim: Claim | None = None) -> Rate:
     # rounding: log KL moves by at most 2 deps/KL (+ the log's own rounding), and enters the
     # slope multiplied by the slope (at most 1 here); the TV of a two-point pair is one subtraction
     err = 2 * deps / e + 2 * u * (x.abs() + y.abs() + 2)
-    slope, rnd = slope_with_bound(x.cpu(), y.cpu(), err.cpu())
+    slope, rnd = slope_with_bound(x.cpu().numpy(), y.cpu().numpy(), err.cpu().numpy())
     rnd += gamma(4 * x.numel()) * (abs(slope) + 1)  # the least-squares arithmetic itself
-    _, fam = slope_with_bound(x.cpu(), y.cpu(), (tv**2 + 4 * u).cpu())
+    _, fam = slope_with_bound(x.cpu().numpy(), y.cpu().numpy(), (tv**2 + 4 * u).cpu().numpy())
     rhs = claim.relation.rhs
     # the claim's exponent in ε, ε·∂ log(bound)/∂ε read off its relation (a power law or an error)
     predicted = rates.evaluate(rates.horizon_exponent(claim.relation, book.eps))

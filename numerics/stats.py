@@ -186,3 +186,21 @@ def combine_rates(fits, claim: str) -> dict:
             "spread": spread,
         }
     raise ValueError(f"claim must be tight, <= or >=, not {claim!r}")
+
+
+def slope_with_bound(x, y, err) -> tuple[float, float]:
+    """The least-squares slope of y on x, and the largest change of it that perturbations
+    |e_i| ≤ err_i of the y_i can make: Σ|x_i − x̄| err_i / Σ(x_i − x̄)².  The slope is linear in
+    y with coefficients (x_i − x̄)/Σ(x_j − x̄)², so the bound is attained at e_i = err_i sign(x_i −
+    x̄): a rounding interval for a slope of deterministic data (``level`` 1), not a confidence
+    statement."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    err = np.broadcast_to(np.abs(np.asarray(err, dtype=float)), x.shape)
+    if x.size < 2:
+        raise ValueError("a slope needs at least 2 points")
+    c = x - x.mean()
+    sxx = float(c @ c)
+    if sxx == 0.0:
+        raise ValueError("a slope needs at least 2 distinct abscissae")
+    return float(c @ (y - y.mean())) / sxx, float(np.abs(c) @ err) / sxx

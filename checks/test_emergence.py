@@ -108,8 +108,8 @@ def test_failed_skills_by_brute_force():
 
 @pytest.mark.parametrize("mode", ["count", "share"])
 def test_adversary_against_exhaustive_search(mode):
-    """The greedy adversary's fraction is attained by some Y (≤ the exhaustive maximum over all Y of
-    that size) and reaches it on a small graph."""
+    """The adversary's fraction is the exhaustive maximum over all Y of that size on a small graph
+    (C(9, 3) = 84 error sets: it enumerates them)."""
     M, N, k, nY = 6, 9, 2, 3
     edges = sg.random_graph(M, N, k, seed=5, device=CPU)
     deg = sg.degrees(edges, M).double()
@@ -123,8 +123,7 @@ def test_adversary_against_exhaustive_search(mode):
         best = max(best, float(bad.double().mean()))
     got = sg.adversarial_bad(edges, M, nY, **kw)
     record(TID, note=f"{mode}: greedy {got:.3f}, exhaustive {best:.3f}")
-    assert got <= best + 1e-12
-    assert got >= best - 1 / M - 1e-12
+    assert got == best
 
 
 def test_pair_tail_against_scipy():
@@ -252,7 +251,7 @@ EXPECTED = {
     "mistake_share": Verdict.TIGHT,
     "thm_15_9_1": Verdict.VERIFIED,
     "eq_15_16": Verdict.VERIFIED,
-    "thm_every_Y": Verdict.VERIFIED,
+    "thm_every_Y": Verdict.MISPRINT,
     "note_competence": Verdict.VERIFIED,
     "prob_method": Verdict.TIGHT,
     "bad_pairs": Verdict.VERIFIED,
@@ -264,8 +263,8 @@ EXPECTED = {
     "lemma_15_9_3_theta": Verdict.VERIFIED,
     "lemma_15_9_3_k": Verdict.VERIFIED,
     "lemma_15_9_3_proof": Verdict.VERIFIED,
-    "tensor_error": Verdict.VERIFIED,
-    "lemma_15_9_4": Verdict.VERIFIED,
+    "tensor_error": Verdict.MISPRINT,
+    "lemma_15_9_4": Verdict.MISPRINT,
     "fig_15_2_k2": Verdict.FALSE,
     "fig_15_2_tuples": Verdict.VERIFIED,
     "problem_15_9_5": Verdict.VERIFIED,

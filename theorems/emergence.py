@@ -74,6 +74,7 @@ p0, EW = sp.symbols("p0 EW", nonnegative=True)
 y1, y2, th1, th2, k1, k2 = sp.symbols("y1 y2 theta1 theta2 k1 k2", positive=True)
 # tensorization (4008, 4014): k'-pieces
 kp = sp.Symbol("kp", positive=True, integer=True)
+bpc = sp.Symbol("b_piece", positive=True, integer=True)  # the undefined 'b' of 'b-piece' at 002:4008
 i_ = sp.Symbol("i", integer=True, positive=True)
 fo, yin = sp.symbols("fout yin", nonnegative=True)
 EZ = sp.Symbol("E_Z", nonnegative=True)  # edges from Y into a set Z of α|S| exceptional skills

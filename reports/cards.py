@@ -88,15 +88,64 @@ def comparison_text(c: dict) -> str:
     return text
 
 
+def _float(v):
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
 def _finite(*vs) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in vs)
 
 
+#: the estimate's symbol for each kind of rate (book notation)
+RATE_SYMBOL = {"contraction": "q̂", "slope": "ŝ", "coverage": "p̂"}
+#: what a rate's claim is called on the page
+_CLAIM_WORD = {"tight": "tight", "<=": "bound", ">=": "lower bound"}
+
+
+def rate_text(r: dict) -> str:
+    """A rate in one line: ``measured q̂ = 0.810 [0.808, 0.812] (99.9 %) · predicted 0.900
+    (bound) · best known 0.857 (ADZ)``, to 3 significant figures; an interval narrower than
+    that is written as its half-width (``0.903 ± 9.8 × 10⁻¹⁴``), and a rounding interval
+    (level 1) says so."""
+    sym = RATE_SYMBOL.get(r.get("kind", ""), "")
+    m, lo, hi = r.get("measured"), r.get("lo"), r.get("hi")
+    ms = notation.num(m)
+    if _finite(m, lo, hi) and hi - lo < 1e-3 * abs(m):  # narrower than the 3 figures shown
+        interval = f" ± {notation.num(max(hi - m, m - lo, 0.0))}"
+    else:
+        interval = f" [{notation.num(lo)}, {notation.num(hi)}]"
+    level = r.get("level", 1.0)
+    conf = "rounding" if level == 1 else f"{notation.num(100 * level)} %"
+    word = _CLAIM_WORD.get(r.get("claim", ""), r.get("claim", ""))
+    pred = notation.num(_float(r.get("predicted")))
+    text = f"measured {sym} = {ms}{interval} ({conf}) · predicted {pred} ({word})"
+    if r.get("best_known") is not None:
+        src = f" ({r['best_known_source']})" if r.get("best_known_source") else ""
+        text += f" · best known {notation.num(_float(r['best_known']))}{src}"
+    return text
+
+
 def headline(e: dict) -> dict:
-    """An experiment in one line: its lead comparison (a failing one, else one with an
+    """An experiment in one line.  With a rate, the rate (:func:`rate_text`) and how many
+    comparisons beside it hold; otherwise its lead comparison (a failing one, else one with an
     interval, else the first), how many more hold or fail; an experiment that only measures
     shows its first measured values."""
     comps = e.get("comparisons") or []
+    if e.get("rate"):
+        failing = [c for c in comps if not c.get("holds")]
+        more = (
+            ""
+            if not comps
+            else f"{len(comps)} comparisons" + (f", {len(failing)} failing" if failing else ", all hold")
+        )
+        return {
+            "title": e.get("title", e.get("key")),
+            "ok": e.get("ok"),
+            "text": rate_text(e["rate"]),
+            "more": more,
+            "key": e.get("key"),
+            "rate": True,
+        }
     failing = [c for c in comps if not c.get("holds")]
     lead = (
         failing
@@ -206,12 +255,15 @@ def _claims_summary(t: dict) -> dict:
 def card(results: dict, t: dict, flagged: list[dict]) -> dict:
     lines = t.get("as_written", [])
     mine = [i for i in flagged if i["theorem"] == t["id"]]
+    # the measured rates first: they are the card's headline
+    heads = sorted((headline(e) for e in t.get("experiments", [])), key=lambda h: not h.get("rate"))
     return {
         "t": t,
         "id": t["id"],
         "claims": _claims_summary(t),
-        "headlines": [headline(e) for e in t.get("experiments", [])],
-        "lead": lead_tightness(t.get("tightness", [])),
+        "headlines": heads,
+        "lead": next((h["text"] for h in heads if h.get("rate")), None)
+        or lead_tightness(t.get("tightness", [])),
         "tightness": tightness_line(t.get("tightness", [])),
         "errata": [i for i in mine if i["verdict"] != _errata.LOOSE],
         "loose": [i for i in mine if i["verdict"] == _errata.LOOSE],

@@ -377,3 +377,48 @@ def test_bad_input_is_a_clear_error():
         sg.random_graph(0, 10, 2, seed=0, device=CPU)
     with pytest.raises(DlverifyError, match="exactly one"):
         sg.adversarial_bad(sg.random_graph(3, 3, 1, seed=0, device=CPU), 3, 1)
+
+
+# ----------------------------------------------------------------------------- the headline rate
+
+
+def test_union_counts_against_exact_combinatorics_and_scipy():
+    """ln E[#bad (Y, Z)] of the rate's setting at N = 100 against math.comb and scipy's binomial
+    pmf and cdf: P((1 − α)X ≥ αX') = Σ_x P(X = x) P(X' ≤ (1 − α)x/α)."""
+    got = ne._union_counts((100,))
+    th, be, al, kk, r = (ne.UNION_RATE[x] for x in ("theta", "beta", "alpha", "k", "r"))
+    N, M = 100, int(100 / r)
+    nY, nZ = round(th * N), round(be * M)
+    n1, n2 = kk * nY, kk * (N - nY)
+    tail = sum(
+        stats.binom.pmf(x, n1, be) * stats.binom.cdf(math.floor((1 - al) * x / al + 1e-9), n2, be)
+        for x in range(n1 + 1)
+    )
+    want = math.log(math.comb(N, nY)) + math.log(math.comb(M, nZ)) + math.log(tail)
+    assert got["lw"][0] == pytest.approx(want, abs=1e-9)
+    assert got["err"][0] < 1e-9
+
+
+def test_union_exponent_passes_on_its_rate(ctx):
+    """The union bound's rate: the exact E[#bad] per text piece lies below the claim's factor
+    exp(min_s e(s)) and approaches it (the per-N factors (E[#bad])^{1/N} increase with N and end
+    within 2% of it)."""
+    e = ne.union_exponent(ctx)
+    r = e.rate
+    assert r is not None and r.kind == "contraction" and r.claim == "<=" and r.false_alarm == 0.0
+    assert r.hi <= r.predicted and r.measured > 0.98 * r.predicted
+    _, d = ne.union_rate(ctx)
+    assert all(a < b for a, b in zip(d["q_n"], d["q_n"][1:]))
+    assert r.matches and e.ok is True
+
+
+@pytest.mark.parametrize("key", ["union_k_squared", "union_no_Z"])
+def test_union_rate_rejects_a_wrong_exponent(ctx, key):
+    """k² in place of k, or the union over Z left out, predicts a faster decay than the exact
+    counts show: rejected.  So are a factor ½ in the prediction and an exponent lowered by one."""
+    wrong = next(v for v in em.WRONG_VARIANTS if v.key == key)
+    r, _ = ne.union_rate(ctx, wrong)
+    assert r.predicted < r.lo and not r.matches, (key, r.predicted, r.lo)
+    r, _ = ne.union_rate(ctx)
+    for p in (r.predicted / 2, r.predicted * math.exp(-1)):
+        assert not dataclasses.replace(r, predicted=p).matches

@@ -343,7 +343,7 @@ EXPECTED = {
     "note_exists": Verdict.VERIFIED,
     "thm_15_8_3": Verdict.LOOSE,
     "proof_tv_max": Verdict.VERIFIED,
-    "proof_tv_answers": Verdict.VERIFIED,
+    "proof_tv_answers": Verdict.NEEDS_ASSUMPTION,
     "proof_pinsker": Verdict.VERIFIED,
     "def_15_8_4": Verdict.NOT_CHECKED,
     "def_15_8_5": Verdict.NOT_CHECKED,

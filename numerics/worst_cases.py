@@ -48,6 +48,7 @@ Q = Fraction
 NONCONVEX_T = (1, 2, 3, 4, 5)
 STRONGLY_CONVEX_T = (1, 2, 3, 4, 5)
 SC_MU = Q(1, 10)
+ONE = Q(1)
 #: PEPit's dimension-reduction heuristics, tried in this order
 HEURISTICS = ("logdet2", "logdet1", "logdet3", "trace")
 
@@ -411,7 +412,7 @@ def closed_form(case: Case) -> Fraction:
     return max(abs(1 - case.gammaL * case.mu), abs(1 - case.gammaL)) ** (2 * case.T)
 
 
-def nonconvex_closed_form(T: int, gammaL: Fraction = Q(1)) -> Fraction:
+def nonconvex_closed_form(T: int, gammaL: Fraction = ONE) -> Fraction:
     """At γ = 1/L, gradients g for t < T and 0 at t = T: each of the T − 1 steps between equal
     gradients drops f by at least (3/4)g²/L (the derivative dips by L·(step/2)), the last by at
     least g²/(2L) (the derivative falls linearly to 0): so min‖g‖²/(L(f_0 − f_T)) = 4/(3T − 1)."""
@@ -493,7 +494,7 @@ def measured_table(ctx) -> list[dict]:
 # --------------------------------------------------------------------------- PEPit: solve and rebuild
 
 
-def solve_case(kind: str, T: int, gammaL: Fraction = Q(1), mu: Fraction = SC_MU) -> dict | None:
+def solve_case(kind: str, T: int, gammaL: Fraction = ONE, mu: Fraction = SC_MU) -> dict | None:
     """Solve the case's PEP with PEPit (L = 1): the dual value (PEPit's bound) and the primal one
     of the plain solve, then a solve with the ``logdet`` heuristic for a one-dimensional worst
     case, whose points, gradients and values are returned as floats, with the solver's reported

@@ -136,8 +136,19 @@ def plot_svg(plot: dict, uid: str = "plot") -> str:
     series = [x for x in series if x[1]]
     many = len(series) > 4
     fig, ax = plt.subplots(figsize=(6.4, 4.4 if many else 3.6), dpi=100)
-    for s, xs, ys in series:
-        style = dict(lw=1.5) if s.get("kind") == "line" else dict(marker="o", ms=3, ls="none", alpha=0.7)
+    # paired colours: series labelled "<family> — measured …" and "<family> — predicted …" share
+    # their family's colour; any other series takes the next colour of the cycle
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    groups: dict[str, str] = {}
+    colours = []
+    for i, (s, _, _) in enumerate(series):
+        label = str(s.get("label") or "")
+        group = label.split(" — ", 1)[0] if " — " in label else f"series {i}"
+        colours.append(groups.setdefault(group, cycle[len(groups) % len(cycle)]))
+    for (s, xs, ys), colour in zip(series, colours):
+        points = dict(marker="o", ms=3, ls="none", alpha=0.7)
+        style: dict = dict(lw=1.5) if s.get("kind") == "line" else points
+        style["color"] = colour
         # a dense scatter is drawn as an image inside the SVG (hundreds of point shapes are
         # hundreds of kilobytes); lines and axes stay vectors
         ax.plot(xs, ys, label=s.get("label"), rasterized=len(xs) > DENSE, **style)

@@ -486,9 +486,25 @@ def committed_cases() -> list[Case]:
     return [Case.from_dict(d) for d in CASES]
 
 
-def measured_table(ctx) -> list[dict]:
-    """:func:`measure` on the committed cases, once per run."""
-    return ctx.cached(("worst_cases", "measured"), lambda: measure(committed_cases(), device=ctx.device))
+def cases_for(ctx) -> tuple[list[Case], str]:
+    """The cases a run measures: re-solved with PEPit in the thorough profile when PEPit is
+    installed, else the committed solves."""
+    if ctx.profile == "thorough":
+        solved = ctx.cached(("worst_cases", "solved"), solve_all)
+        if solved is not None:
+            return solved, "re-solved"
+    return committed_cases(), "committed solve"
+
+
+def table(ctx) -> list[dict]:
+    """:func:`measure` on the run's cases (:func:`cases_for`), once per run; each row names its
+    source."""
+
+    def run() -> list[dict]:
+        cases, source = cases_for(ctx)
+        return [r | {"source": source} for r in measure(cases, device=ctx.device)]
+
+    return ctx.cached(("worst_cases", "table"), run)
 
 
 # --------------------------------------------------------------------------- PEPit: solve and rebuild

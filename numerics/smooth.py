@@ -181,13 +181,20 @@ def sinusoid(B: int, d: int, k: int, *, seed: int, device, dtype=torch.float64) 
     return SmoothBatch("sinusoid", value_and_grad, abs_scale, L, f_low, w0, n_terms=k * (d + 8))
 
 
+#: the PL constant of x^2 + 3 sin^2 x, rounded down (the true one is 0.17553099; KNS 2016 state 1/32)
+PL_SIN_MU_1D = 0.175
+
+
 def pl_sin(B: int, d: int, k: int | None = None, *, seed: int, device, dtype=torch.float64) -> SmoothBatch:
     r"""Non-convex PL: g(z) = sum_i (z_i^2 + 3 sin^2 z_i), composed with a wide matrix A (k x d, k <= d).
 
-    For d = k and A = I this is the classic example with PL constant 1/32 and f* = 0
-    (Karimi, Nutini & Schmidt 2016); g'' = 2 + 6 cos 2z in [-4, 8] gives smoothness 8.  For
+    For d = k and A = I this is the classic example of Karimi, Nutini & Schmidt 2016 (f* = 0),
+    who state the PL constant 1/32; the best one is PL_SIN_MU_1D = 0.175 (the minimum of
+    g'(x)^2 / (2 g(x)) per coordinate is 0.1755310 at x = 2.20171; 0.175 is certified a lower
+    bound by interval arithmetic in checks/test_generators.py); g'' = 2 + 6 cos 2z in [-4, 8] gives
+    smoothness 8.  g is a sum over coordinates, so ||grad g||^2 >= 2 mu_1 g coordinatewise; for
     f = g(Aw) with A of full row rank: ||grad f||^2 = ||A^T grad g||^2 >= sigma_min(A)^2 ||grad g||^2,
-    so mu_f = sigma_min(A)^2 / 32, and beta_f = sigma_max(A)^2 * 8; f* = 0 (A w = 0 is reachable).
+    so mu_f = sigma_min(A)^2 * 0.175, and beta_f = sigma_max(A)^2 * 8; f* = 0 (A w = 0 is reachable).
     """
     g = generator(seed, device)
     if k is None:
@@ -197,7 +204,7 @@ def pl_sin(B: int, d: int, k: int | None = None, *, seed: int, device, dtype=tor
             raise DlverifyError(f"a wide composition needs 1 <= k <= d, got k={k}, d={d}")
         A = torch.randn(B, k, d, generator=g, device=device, dtype=dtype) / math.sqrt(d)
     sv = torch.linalg.svdvals(A)
-    mu = sv[:, -1] ** 2 / 32
+    mu = sv[:, -1] ** 2 * PL_SIN_MU_1D
     L = sv[:, 0] ** 2 * 8
     absA = A.abs()
 

@@ -507,6 +507,152 @@ def table(ctx) -> list[dict]:
     return ctx.cached(("worst_cases", "table"), run)
 
 
+# --------------------------------------------------------------------------- peers' closed forms
+#
+# Every rate formula the suite quotes from a peer, as the peer wrote it, over its whole parameter
+# range (checked in ``checks/test_worst_cases.py``; a property a peer's formula fails is a
+# finding, :func:`peer_findings`, not a failing test).  L = 1 unless given.
+
+
+def pepit_nonconvex_tau(n: int, L: float = 1.0) -> float:
+    """PEPit 0.5.1, ``examples/nonconvex_optimization/gradient_descent.py``: ``4 / 3 * L / n``
+    for min_{t≤n}‖∇f(x_t)‖² / (f(x_0) − f(x_n)) at γ = 1/L."""
+    return 4 / 3 * L / n
+
+
+def nonconvex_min_grad_rate(n: int, gammaL: float, L: float = 1.0) -> float:
+    """The tight rate of min_{t≤n}‖∇f(x_t)‖² / (f(x_0) − f(x_n)) for γL = h ∈ (0, 1]:
+    4L/(n h (4 − h)) -- 4/(3n) at h = 1 (Taylor's thesis and Abbaszadehpeivasti, de Klerk &
+    Zamani 2021, as PEPit's example cites them; Rotaru, Glineur & Patrinos, arXiv 2406.17506,
+    cover every constant step).  Beyond h = 1 the worst case is larger (not this form)."""
+    if not 0 < gammaL <= 1:
+        raise ValueError("the form holds for 0 < γL ≤ 1")
+    return 4 * L / (n * gammaL * (4 - gammaL))
+
+
+def pepit_contraction_tau(gamma_: float, mu: float, n: int, L: float = 1.0) -> float:
+    """PEPit 0.5.1, ``examples/tutorials/gradient_descent_contraction.py``:
+    ``max((1 - gamma * L) ** 2, (1 - gamma * mu) ** 2) ** n`` (smooth strongly convex GD)."""
+    return max((1 - gamma_ * L) ** 2, (1 - gamma_ * mu) ** 2) ** n
+
+
+def pepit_pl_tau(L: float, mu: float, gamma_: float, n: int = 1) -> float | None:
+    """PEPit 0.5.1, ``examples/nonconvex_optimization/gradient_descent_quadratic_lojasiewicz_
+    expensive.py``: its ``theoretical_tau``, transcribed operator for operator (the first branch's
+    square applies to the square root alone, and the first term stays outside the quotient)."""
+    m, mp = -L, mu
+    if 0 <= gamma_ <= 1 / L:
+        tau = (
+            mp * (1 - L * gamma_)
+            + math.sqrt((L - m) * (m - mp) * (2 - L * gamma_) * mp * gamma_ + (L - m) ** 2) ** 2
+            / (L - m + mp) ** 2
+        )
+    elif 1 / L <= gamma_ <= 3 / (m + L + math.sqrt(m**2 - L * m + L**2)):
+        tau = ((L * gamma_ - 2) * (m * gamma_ - 2) * mp * gamma_) / ((L + m - mp) * gamma_ - 2) + 1
+    elif 3 / (m + L + math.sqrt(m**2 - m * L + L**2)) <= gamma_ <= 2 / L:
+        tau = (L * gamma_ - 1) ** 2 / ((L * gamma_ - 1) ** 2 + mp * gamma_ * (2 - L * gamma_))
+    else:
+        return None
+    return tau**n
+
+
+def adkz_pl_factor(mu: float, gammaL: float, L: float = 1.0) -> float:
+    """Abbaszadehpeivasti, de Klerk & Zamani (2023), Theorem 3, as the suite writes it
+    (:data:`dlverify.theorems.pl_convergence.ADZ_BRANCHES`), evaluated through the suite's own
+    batched evaluator (:func:`dlverify.numerics.pl_convergence.adz_factor`)."""
+    from .pl_convergence import adz_factor
+
+    one = torch.ones(1, dtype=torch.float64)
+    return float(adz_factor(one * mu, one * L, one * gammaL / L))
+
+
+def quadratic_lower_bound(mu: float, gammaL: float, L: float = 1.0) -> float:
+    """max over λ ∈ [μ, L] of (1 − γλ)²: the one-step factor of λx²/2 (L-smooth and μ-PL), which
+    any valid PL or strongly convex one-step bound must reach."""
+    g = gammaL / L
+    return max((1 - g * mu) ** 2, (1 - g * L) ** 2)
+
+
+#: the PL-type one-step factors quoted from peers: name -> f(μ/L, γL), L = 1
+PL_PEERS = {
+    "PEPit 0.5.1 coded PL rate (expensive example)": lambda mu, h: pepit_pl_tau(1.0, mu, h),
+    "Abbaszadehpeivasti–de Klerk–Zamani 2023, Thm 3": adkz_pl_factor,
+}
+#: the branch edges of the PL factors, in units of 1/L
+PL_EDGES = (1.0, math.sqrt(3))
+
+
+def pl_properties(fn, mu: float, h_small: float = 1e-6) -> dict:
+    """The stated properties of a one-step PL factor at μ/L = mu: the worst value over a grid of
+    γL ∈ (0, 2] against 1, the quadratic lower bound's worst excess over it, the value as γ → 0
+    (at γL = h_small), and the jump across each branch edge (one ulp either side)."""
+    grid = [k / 64 for k in range(1, 129)]
+    vals = [(h, fn(mu, h)) for h in grid]
+    worst_h, worst = max(vals, key=lambda hv: hv[1])
+    under = max(vals, key=lambda hv: quadratic_lower_bound(mu, hv[0]) - hv[1])
+    jumps = {}
+    for e in PL_EDGES:
+        lo, hi = fn(mu, math.nextafter(e, 0)), fn(mu, math.nextafter(e, 3))
+        jumps[e] = abs(hi - lo)
+    return {
+        "max": worst,
+        "argmax gammaL": worst_h,
+        "below the quadratic": quadratic_lower_bound(mu, under[0]) - under[1],
+        "argbelow gammaL": under[0],
+        "near 0": fn(mu, h_small),
+        "jumps": jumps,
+    }
+
+
+def peer_findings(mus=(0.1, 0.2, 0.5)) -> list[dict]:
+    """Properties a peer's PL factor fails, found by evaluating it: above 1 (as γ → 0 or
+    anywhere on the grid), below the quadratic lower bound, or discontinuous at a branch edge;
+    each finding names the parameter that shows it and the value there."""
+    out = []
+    tol = gamma(64)  # the rounding of a closed form of a few dozen operations on values ≤ 4
+    for name, fn in PL_PEERS.items():
+        for mu in mus:
+            pr = pl_properties(fn, mu)
+            if pr["near 0"] > 1 + tol:
+                out.append(
+                    {
+                        "peer": name,
+                        "property": "→ 1 as γ → 0 (a factor ≤ 1)",
+                        "parameter": {"mu/L": mu, "gammaL": 1e-6},
+                        "value": pr["near 0"],
+                    }
+                )
+            elif pr["max"] > 1 + tol:
+                out.append(
+                    {
+                        "peer": name,
+                        "property": "≤ 1",
+                        "parameter": {"mu/L": mu, "gammaL": pr["argmax gammaL"]},
+                        "value": pr["max"],
+                    }
+                )
+            if pr["below the quadratic"] > tol:
+                out.append(
+                    {
+                        "peer": name,
+                        "property": "≥ max((1 − γμ)², (1 − γL)²), the factor of a quadratic",
+                        "parameter": {"mu/L": mu, "gammaL": pr["argbelow gammaL"]},
+                        "value": fn(mu, pr["argbelow gammaL"]),
+                    }
+                )
+            for e, jump in pr["jumps"].items():
+                if jump > tol:
+                    out.append(
+                        {
+                            "peer": name,
+                            "property": "continuous at the branch edge",
+                            "parameter": {"mu/L": mu, "gammaL": e},
+                            "value": jump,
+                        }
+                    )
+    return out
+
+
 # --------------------------------------------------------------------------- PEPit: solve and rebuild
 
 

@@ -180,6 +180,8 @@ ASSUMPTIONS = [
 
 # ---- symbols of the source-line derivation steps
 c_k, s_k, g_s, w_s, w0_s, wt_s, y_s, x_s = sp.symbols("c s g w w_0 w_t y x", real=True)
+#: the entries of XXᵀ for an overdetermined X (n > d), the case 002:686 names
+od_g11, od_g12, od_g22 = sp.symbols("od_g11 od_g12 od_g22", real=True)
 Rf = sp.Function("R")
 Lf = sp.Function("L")
 fh = sp.Function("f")

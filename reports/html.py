@@ -88,10 +88,13 @@ def unique_ids(svg: str, prefix: str) -> str:
 
 
 def _shrink(svg: str) -> str:
-    """matplotlib's SVG without comments, metadata, indentation and sub-0.1-pt digits."""
+    """matplotlib's SVG without comments, metadata, indentation and sub-0.1-pt digits (in its
+    coordinates; the text keeps its numbers)."""
     svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r' transform="rotate\(-0 [^"]*\)"', "", svg)
-    svg = re.sub(r"(\d+\.\d)\d+", r"\1", svg)
+    # digits past the first decimal in attribute values only (coordinates, paths): a label's
+    # text keeps its numbers ("q̂ = 0.9025" was drawn as "q̂ = 0.9")
+    svg = re.sub(r'"[^"<>]*"', lambda m: re.sub(r"(\d+\.\d)\d+", r"\1", m.group(0)), svg)
     svg = re.sub(r">\s+<", "><", svg)
     svg = re.sub(r"<g\s*>(?=<)", "<g>", re.sub(r"\s*\n\s*", " ", svg))
     for _ in range(3):  # groups left empty by the ids removed

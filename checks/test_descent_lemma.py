@@ -471,6 +471,14 @@ EXPECTED = {
     "normal_pdf": V,
     "exp_pdf": V,
     "newton_003": V,
+    "cross_entropy_000": MP,  # y(·) for g(·)
+    "cauchy_schwarz": V,
+    "markov_003": V,
+    "square_sum_003": V,
+    "det_003": V,
+    "det_product_003": V,
+    "det_inverse_003": V,
+    "mgf_sum_003": N_,  # independence
     "newton_gd": V,
     "convex_foc": V,
     "lipschitz_iff": F_,

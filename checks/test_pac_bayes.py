@@ -512,6 +512,7 @@ EXPECTED = {
     "fubini_sqrt2": Verdict.VERIFIED,
     "eq_5_10": Verdict.VERIFIED,
     "take_log": Verdict.VERIFIED,
+    "holder": Verdict.VERIFIED,
     "holder_equality": Verdict.VERIFIED,
     "jensen_003": Verdict.VERIFIED,
     "jensen_log_003": Verdict.VERIFIED,

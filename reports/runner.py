@@ -33,7 +33,7 @@ from ..theorems.core import (
     check_derivation,
     judge_line,
 )
-from ..theorems.evidence import theorem_outcome
+from ..theorems.evidence import applicability, theorem_outcome
 
 Progress = Callable[[str], None]
 
@@ -57,6 +57,7 @@ def _records(items) -> list[dict]:
 
 def source_line_record(th: Theorem, line, marks, measure) -> dict:
     j, reading, corrected = judge_line(th, line, marks, measure)
+    application = applicability(th, line, marks) if line.applies else None
     return {
         "key": line.key,
         "doc": line.doc,
@@ -78,6 +79,9 @@ def source_line_record(th: Theorem, line, marks, measure) -> dict:
         "standing": list(line.standing),
         "reading": reading.to_dict() if reading else None,
         "corrected": corrected.to_dict() if corrected else None,
+        "applies": line.applies,
+        "at": {sp.sstr(k): sp.sstr(v) for k, v in line.at.items()},
+        "application": application.to_dict() if application else None,
     }
 
 

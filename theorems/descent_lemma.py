@@ -34,6 +34,7 @@ from .core import (
     Claim,
     Combination,
     CriticalPoint,
+    Decided,
     Equivalence,
     Monomials,
     Simplification,
@@ -142,6 +143,38 @@ Am = sp.MatrixSymbol("A", 3, 3)
 fF = sp.Function("f")
 gF = sp.Function("g")
 
+# 000:22 and the background facts of 003:21–44, as printed and as meant
+y_lab = sp.Symbol("y_lab", nonnegative=True)  # a label in {0, 1}
+z_out = sp.Symbol("z_out", real=True)  # the model's output f_W(x_i)
+_sigm = 1 / (1 + sp.exp(-z_out))  # g of 000:21
+_bern_ll = sp.log(_sigm**y_lab * (1 - _sigm) ** (1 - y_lab))  # log-likelihood of y under g(z)
+#: 000:22's bracket as printed (y(f) read as the label times f) and as meant (g(f)), each against
+#: the Bernoulli log-likelihood log g^y (1 − g)^{1−y}
+CE_PRINTED_000 = sp.Eq(
+    y_lab * sp.log(y_lab * z_out) + (1 - y_lab) * sp.log(1 - _sigm), _bern_ll, evaluate=False
+)
+CE_MEANT_000 = sp.Eq(y_lab * sp.log(_sigm) + (1 - y_lab) * sp.log(1 - _sigm), _bern_ll, evaluate=False)
+#: 003:36, three terms
+SQUARE_SUM_003 = sp.Eq(
+    sum(xs) ** 2, sum(x**2 for x in xs) + 2 * (xs[0] * xs[1] + xs[0] * xs[2] + xs[1] * xs[2]), evaluate=False
+)
+_M2 = sp.Matrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", real=True))
+_N2 = sp.Matrix(2, 2, sp.symbols("n_11 n_12 n_21 n_22", real=True))
+#: 003:38–39 for 2×2 matrices
+_det = sp.Determinant  # kept unevaluated: the relation shows what the line compares
+DET_T_003 = sp.Eq(_det(_M2), _det(_M2.T), evaluate=False)
+DET_AB_003 = sp.Eq(_det(_M2 * _N2), _det(_M2) * _det(_N2), evaluate=False)
+DET_INV_003 = sp.Eq(_det(_M2.inv()), 1 / _det(_M2), evaluate=False)
+#: 003:42: M_{X+Y} = M_X M_Y for X, Y ∈ {0, 1} with joint masses p_xy, at e^t = e_t
+p00, p01, p10, p11 = sp.symbols("p_00 p_01 p_10 p_11", nonnegative=True)
+e_t = sp.Symbol("e_t", positive=True)
+MGF_SUM_003 = sp.Eq(
+    p00 + (p01 + p10) * e_t + p11 * e_t**2,
+    ((p00 + p01) + (p10 + p11) * e_t) * ((p00 + p10) + (p01 + p11) * e_t),
+    evaluate=False,
+)
+a_mk = sp.Symbol("a_M", positive=True)  # Markov's threshold (003:30)
+
 #: PEPit's SDP is solved to about 1e-8 relative accuracy (its reported duality gaps are ~1e-9).
 #: (Kept here, in the book module, because the PL theorem's checks import it from here.)
 PEPIT_TOL = 1e-6
@@ -237,6 +270,11 @@ ASSUMPTIONS = [
     # 003:413
     Assumption("eta_le_inv_mu", "η ≤ 1/μ (003:413)", sp.Le(eta, 1 / mu)),
     Assumption("union_def", "P(A ∪ B) = P(A) + P(B) − P(A ∩ B)", sp.Eq(pU, pA + pB - pAB), definition=True),
+    # 003:42
+    Assumption(
+        "pmf_sum", "the joint masses of (X, Y) sum to 1", sp.Eq(p00 + p01 + p10 + p11, 1), definition=True
+    ),
+    Assumption("indep", "X, Y ∈ {0, 1} independent: p_00 p_11 = p_01 p_10", sp.Eq(p00 * p11, p01 * p10)),
     Assumption("meet_le", "P(A ∩ B) ≤ P(A)", sp.Le(pAB, pA), definition=True),
 ]
 
@@ -773,6 +811,19 @@ DERIVATION = [
         "003:60: p^x(1 − p)^{1−x} sums to 1 over x ∈ {0, 1}",
         sp.Eq(sp.Sum(pb**k0 * (1 - pb) ** (1 - k0), (k0, 0, 1)), 1, evaluate=False),
         Simplification(),
+    ),
+    Step(
+        "ce_bernoulli", "000:22 as meant: the bracket is log g^y(1 − g)^{1−y}", CE_MEANT_000, Simplification()
+    ),
+    Step("square_sum", "003:36: (a₁ + a₂ + a₃)² expanded", SQUARE_SUM_003, Simplification()),
+    Step("det_transpose", "003:38: det A = det Aᵀ (2×2)", DET_T_003, Simplification()),
+    Step("det_product", "003:38: det AB = det A det B (2×2)", DET_AB_003, Simplification()),
+    Step("det_inverse", "003:39: det A⁻¹ = 1/det A (2×2, A invertible)", DET_INV_003, Simplification()),
+    Step(
+        "mgf_independent",
+        "003:42: M_{X+Y} = M_X M_Y for independent X, Y ∈ {0, 1}",
+        MGF_SUM_003,
+        Decided(("pmf_sum", "indep")),
     ),
 ]
 

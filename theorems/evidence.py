@@ -306,9 +306,7 @@ class Experiment:
     def ok(self) -> bool | None:
         if not self.comparisons and self.rate is None:
             return None
-        return all(c.holds() for c in self.comparisons) and (
-            self.rate is None or self.rate.matches
-        )
+        return all(c.holds() for c in self.comparisons) and (self.rate is None or self.rate.matches)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -496,10 +494,16 @@ def judge_source_line(
     unchecked: str = "",
     adds_assumption: bool = False,
     edit: str = "",
+    application: ClaimResult | None = None,
 ) -> LineJudgement:
     """The verdict on a source statement as printed.
 
     * ``unchecked`` (the suite cannot decide it): **not checked**, with the reason;
+    * ``application`` (the hypotheses of an earlier fact the line applies, evaluated at the
+      instance it applies it to): when one fails there the line is judged as a false reading --
+      **false**, or **misprint** / **needs an assumption** when its corrected form says so -- with
+      that instance as its counterexample; when the instance decides none of them, **not checked**
+      (a defect the registry test reports);
     * its reading holds: the reading's verdict (verified, tight, or loose when its sharper
       form is verified);
     * its reading is false: **needs an assumption** when the corrected form adds an
@@ -510,8 +514,18 @@ def judge_source_line(
     """
     if unchecked:
         return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {unchecked}")
+    if application is not None and application.verdict is Verdict.NOT_REFUTED:
+        return LineJudgement(Verdict.NOT_CHECKED, "—", f"not checked, because {application.detail}")
+    if application is not None and (application.verdict is Verdict.FALSE or reading is None):
+        reading = application  # outside its hypotheses: the line's error; or the line is the application
     if reading is None:
         return LineJudgement(Verdict.NOT_CHECKED, "—", "not checked, because no reading was given")
+    if reading.verdict.holds and application is not None and application is not reading:
+        return LineJudgement(
+            reading.verdict,
+            reading.basis.value,
+            f"{reading.detail}; applied within its hypotheses: {application.detail}",
+        )
     if reading.verdict.holds:
         return LineJudgement(reading.verdict, reading.basis.value, reading.detail)
     if reading.verdict is Verdict.FALSE:
@@ -637,6 +651,9 @@ def judge_line(
     if line.reading is not None:
         reading = assess(theorem, at_passage(line.reading, line.fixed), marks, measure, line.point)
     corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
+    application = applicability(theorem, line, marks) if line.applies else None
+    if application is not None and application.verdict is Verdict.FALSE:
+        reading = application
     # "needs an assumption": the same relation, with more assumptions (a corrected form that also
     # changes the relation says the line is wrong, not that it lacks a hypothesis)
     adds = (
@@ -645,7 +662,48 @@ def judge_line(
         and set(line.corrected.assumptions) > set(line.reading.assumptions)
         and same_relation(line.corrected.relation, line.reading.relation)
     )
-    return judge_source_line(reading, corrected, adds_assumption=adds, edit=line.edit), reading, corrected
+    judged = judge_source_line(
+        reading, corrected, adds_assumption=adds, edit=line.edit, application=application
+    )
+    return judged, reading, corrected
+
+
+def hypotheses_of(theorem: Theorem, ref: str, marks: Sequence[StepMark]) -> tuple[str, ...]:
+    """The hypotheses of an earlier fact, by reference: a claim's assumptions, the hypotheses a
+    certified step rests on, or one assumption itself."""
+    kind, _, key = ref.partition(":")
+    if kind == "claim":
+        return tuple(theorem.claim(key).assumptions)
+    if kind == "step":
+        mark = next((m for m in marks if m.key == key), None)
+        if mark is None:
+            raise KeyError(ref)
+        return tuple(mark.hypotheses)
+    return (key,)
+
+
+def applicability(theorem: Theorem, line: SourceLine, marks: Sequence[StepMark]) -> ClaimResult:
+    """Whether the instance a line applies an earlier fact to (``line.at``) satisfies that fact's
+    hypotheses: each hypothesis that the instance decides (no symbol left after substituting it,
+    e.g. η ≤ 1/β at η = 1/β), evaluated there in exact arithmetic.  False when one fails (the
+    instance is the counterexample); not refuted when the instance decides none of them."""
+    at = dict(line.at)
+    hyps = [theorem.assumption(k) for k in hypotheses_of(theorem, line.applies, marks)]
+    hyps = [a for a in hyps if not a.definition and a.relation is not None]
+    ms = [
+        exact_measurement(
+            a.relation, [], at, how=f"hypothesis {a.key} of {line.applies} at the applied instance"
+        )
+        for a in hyps
+    ]
+    ms = [m for m in ms if not m.skipped]  # a hypothesis the instance leaves open is not decided here
+    if not ms:
+        ms = [
+            Measurement(f"the hypotheses of {line.applies}", 0, 0, skipped="the applied instance fixes none")
+        ]
+    shown = ", ".join(f"{k} = {v}" for k, v in at.items())
+    rel = sp.And(*[a.relation for a in hyps]) if hyps else sp.true
+    return decide(f"{line.key}:applies", f"{line.applies} applied at {shown}", theorem.tex(rel), None, ms)
 
 
 def at_passage(claim: Claim, fixed: Mapping) -> Claim:

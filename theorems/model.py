@@ -200,6 +200,11 @@ class SourceLine:
     standing: tuple[str, ...] = ()
     #: lines that share a root cause share this name (the errata list them as one item)
     cause: str = ""
+    #: an earlier fact the line applies (``claim:KEY``, ``step:KEY`` or ``assumption:KEY``) and
+    #: the instance it applies it to (``at``): the fact's hypotheses must hold there, and a line
+    #: that applies a fact outside its hypotheses is wrong however true its own relation is
+    applies: str = ""
+    at: Mapping = dataclasses.field(default_factory=dict)
 
     def cite(self) -> str:
         return f"{self.doc}:{self.line}"

@@ -94,6 +94,11 @@ ip, d2, d2n = (
 )
 # deep-linear-network shapes (004:103)
 dout, mwid = sp.symbols("d_out m_width", positive=True, integer=True)
+# 000 as printed: the parameter w inside the radius of 000:100, a radius R bounded from above as at
+# 000:141, and the diagonal entries h_1, h_2 of a Hessian (000:163 takes max_i H_ii for ‖H‖₂)
+w_par = sp.Symbol("w", real=True)
+R_ball = sp.Symbol("R", nonnegative=True)
+hd = sp.symbols("h_1:3", real=True)
 
 _rho_tight = 1 - mu * eta * (2 - beta * eta)
 _sig = sp.Function("sigma")
@@ -167,6 +172,12 @@ ASSUMPTIONS = [
     ),
     Assumption("eta_eq", "η = 1/β", sp.Eq(eta, 1 / beta)),
     Assumption("step_mu", "the step size is μ (000:131 as written)", sp.Eq(eta, mu)),
+    Assumption("lstar_zero", "L* = 0: the loss attains 0 (the interpolation regime of PL*)", sp.Eq(Ls, 0)),
+    Assumption(
+        "r_le",
+        "the ball's radius is at most 2√(2βL₀)/μ (000:141 as printed)",
+        sp.Le(R_ball, 2 * sp.sqrt(2) * sp.sqrt(Lz) * sp.sqrt(beta) / mu),
+    ),
     Assumption("step", "a(t+1) ≤ ρ a(t) (one step)", sp.Le(A(t + 1), rho * A(t))),
     Assumption("hyp", "induction hypothesis a(t) ≤ ρ^t a(0)", sp.Le(A(t), rho**t * A(0))),
     *[

@@ -246,6 +246,24 @@ _Ka = (
 )
 _Kb = sum(sig_f((_A2[i, :] * _x2)[0]) * sig_f((_A2[i, :] * _x2p)[0]) for i in range(2)) / 2
 
+
+def _grad_a(x):
+    """∇ of the network output in the first layer's weights a_1, a_2 only."""
+    return sp.Matrix([sp.diff(_net(x), p) for p in _A2])
+
+
+#: 000:463 as printed, σ'(a_iᵀx)σ'(a_iᵀx) (no x'), against the a-part of ⟨∇f(x), ∇f(x')⟩, for σ = tanh
+#: (a concrete σ, so that an exact point decides it)
+NTK_A_PRINTED_000 = sp.Eq(
+    (_grad_a(_x2).T * _grad_a(_x2p))[0].replace(sig_f, sp.tanh).doit(),
+    (sum(_b2[i] ** 2 * _sigp((_A2[i, :] * _x2)[0]) ** 2 for i in range(2)) * (_x2.T * _x2p)[0] / 2)
+    .replace(sig_f, sp.tanh)
+    .doit(),
+    evaluate=False,
+)
+#: the same as meant, σ'(a_iᵀx)σ'(a_iᵀx'), for every σ
+NTK_A_MEANT_000 = sp.Eq((_grad_a(_x2).T * _grad_a(_x2p))[0], _Ka, evaluate=False)
+
 # influence functions (002:2439–2449), least squares in one parameter with two training points
 th_s, ep_s = sp.symbols("theta epsilon", real=True)
 _pa = sp.symbols("p1 p2", positive=True)  # inputs of the two training points
@@ -676,6 +694,7 @@ DERIVATION = [
         _eq((_grad_net(_x2).T * _grad_net(_x2p))[0], _Ka + _Kb),
         Simplification(),
     ),
+    Step("ntk_a_part", "000:463 as meant: the a-part of ⟨∇f(x), ∇f(x')⟩", NTK_A_MEANT_000, Simplification()),
     Step(
         "gd_flow_quotient",
         "000: w(t+1) = w(t) − η∇L gives (w(t+1) − w(t))/η = −∇L",

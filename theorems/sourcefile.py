@@ -73,6 +73,8 @@ _ENTRY_KEYS = {
     "kind",
     "cause",
     "fixed",
+    "applies",
+    "at",
 }
 _STANDING_KEYS = {"line", "anchor", "theorem", "assumptions", "lines", "text"}
 _CLAIM_KEYS = {"key", "text", "relation", "assumptions", "tight_on", "domain", "condition", "sharper", "of"}
@@ -207,9 +209,12 @@ def _entry(
     if kind and kind not in UNCHECKED_KINDS:
         raise DlverifyError(f"{where}: kind '{kind}' is not one of {', '.join(UNCHECKED_KINDS)}")
     key = raw["key"]
+    applies = raw.get("applies", "")
+    if applies and (applies.split(":")[0] not in ("claim", "step", "assumption") or "at" not in raw):
+        raise DlverifyError(f"{where}: 'applies' names claim:KEY, step:KEY or assumption:KEY, with 'at'")
     fixed = _point(raw["fixed"], ns, where + " (fixed)") if "fixed" in raw else {}
-    applies = [st for st in standing if st["lines"][0] <= int(raw["line"]) <= st["lines"][1]]
-    keys = tuple(k for st in applies for k in st["assumptions"])
+    in_scope = [st for st in standing if st["lines"][0] <= int(raw["line"]) <= st["lines"][1]]
+    keys = tuple(k for st in in_scope for k in st["assumptions"])
     reading = _claim(raw["reading"], key, ns, refs, where + " reading") if "reading" in raw else None
     corrected = _claim(raw["corrected"], key, ns, refs, where + " corrected") if "corrected" in raw else None
     return SourceLine(
@@ -229,7 +234,9 @@ def _entry(
         kind=kind,
         cause=raw.get("cause", ""),
         fixed=fixed,
-        standing=tuple(f"{doc}:{st['line']}" for st in applies),
+        standing=tuple(f"{doc}:{st['line']}" for st in in_scope),
+        applies=applies,
+        at=_point(raw["at"], ns, where + " (at)") if "at" in raw else {},
     )
 
 

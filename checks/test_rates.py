@@ -135,3 +135,45 @@ def test_a_changed_exponent_in_the_claim_fails_its_rate_experiment(tid, key, cla
     fn = next(f for f in num.EXPERIMENTS if f.__name__ == key)
     e = fn(fresh)
     assert e.rate is not None and e.ok is False and not e.rate.matches, e.rate
+
+
+# --------------------------------------------------------------------------- the card's headline
+
+
+def test_the_rate_is_the_cards_headline_and_the_summarys_lead():
+    """An experiment with a rate is headlined by it in book notation (3 figures, the level or
+    'rounding', the claim's kind, the best known with its source), listed first on the card and
+    used as the summary's lead; one without keeps its lead comparison."""
+    from dlverify.reports import cards
+    from dlverify.theorems.evidence import Comparison
+
+    r = Rate(
+        "q",
+        "contraction",
+        0.81,
+        0.808,
+        0.812,
+        0.9,
+        "<=",
+        level=0.999,
+        best_known=0.857,
+        best_known_source="ADZ",
+        formula="q",
+        test="interval below",
+        false_alarm=0.001,
+    )
+    with_rate = Experiment("r", "rate", comparisons=[Comparison("c", 1.0, "<=", 2.0)], rate=r).to_dict()
+    plain = Experiment("p", "plain", comparisons=[Comparison("c", 1.0, "<=", 2.0)]).to_dict()
+    assert cards.rate_text(with_rate["rate"]) == (
+        "measured q̂ = 0.81 [0.808, 0.812] (99.9 %) · predicted 0.9 (bound) · best known 0.857 (ADZ)"
+    )
+    narrow = dataclasses.replace(r, lo=0.81 - 1e-13, hi=0.81 + 1e-13, level=1.0, claim="tight")
+    assert "0.81 ± 10⁻¹³ (rounding) · predicted 0.9 (tight)" in cards.rate_text(
+        Experiment("n", "n", rate=narrow).to_dict()["rate"]
+    )
+    t = {"id": "x", "experiments": [plain, with_rate], "tightness": [], "as_written": []}
+    c = cards.card({"theorems": [t]}, t, [])
+    assert [h["key"] for h in c["headlines"]] == ["r", "p"]
+    assert c["lead"] == cards.rate_text(with_rate["rate"])
+    assert c["headlines"][0]["ok"] is True and "1 comparisons, all hold" in c["headlines"][0]["more"]
+    assert c["headlines"][1]["text"].startswith("c: 1")

@@ -411,7 +411,7 @@ EXPECTED = {
     "phi_hessian": NC,
     "phi_pl": NC,
     "phi_rate": Verdict.MISPRINT,  # the exponent t
-    "def_pl_002": V,
+    "def_pl_002": Verdict.MISPRINT,  # ∇f(x) for ∇f(w)
     "def_wqc_002": NC,
     "def_rsi_002": NC,
     "claim_6_2_2_pl": V,

@@ -428,8 +428,7 @@ def exponent_rate(ctx: RunContext, claim: Claim | None = None) -> Rate:
         level=1.0,
         tol=fam,
         best_known=0.5,
-        best_known_source="Pinsker's inequality TV ≤ √(KL/2), constant and exponent attained by two-point "
-        "pairs near 1/2 (steps pinsker_A, tv_bound)",
+        best_known_source="Pinsker's √(ε/2), attained by two-point pairs near 1/2 (step pinsker_A)",
         formula=sp.sstr(rhs),
         test="deterministic: the claim's exponent must lie in the rounding interval of the measured "
         f"slope, widened by tol = {fam:.2g}, the extremal family's distance from its limit "

@@ -251,11 +251,114 @@ def _every_Y_part(claim, ctx: RunContext, kk: int, theta: float, ratio: float) -
 
 def measure_every_Y(claim, ctx: RunContext) -> list[Measurement]:
     """A sufficient condition over the suite's quantities: wherever it certifies β, the greedy
-    adversarial Y must fail fewer than βM skills, in every setting (k, θ, r)."""
+    adversarial Y must fail fewer than βM skills, in every setting (k, θ, r); and wherever an
+    exact lower bound shows P[some Y fails βM skills] > δ, the condition must fail at every s."""
     if not claim.condition:
         return [skipped("adversarial Y", "a relation over the suite's quantities that is not a condition")]
     parts = [_every_Y_part(claim, ctx, kk, theta, ratio) for ratio in RATIOS for kk, theta in CASES]
-    return [_combine("adversarial Y on random skill graphs (suite's condition)", parts)]
+    return [
+        _combine("adversarial Y on random skill graphs (suite's condition)", parts),
+        _measure_lower_bounds(claim, ctx),
+    ]
+
+
+# ----------------------------------------------------------------------------- exact lower bounds
+def log_binom_cdf(n: int, p: float, x: int) -> float:
+    """ln P[Binomial(n, p) ≤ x], exactly up to float64 rounding (log-sum-exp of the terms)."""
+    j = torch.arange(x + 1, dtype=torch.float64)
+    lp = _lbinom(torch.tensor(float(n), dtype=torch.float64), j) + j * math.log(p) + (n - j) * math.log1p(-p)
+    return float(torch.logsumexp(lp, 0))
+
+
+def log_empty_at_least(n: int, M: int, z: int) -> float:
+    """ln P[at least z of M bins stay empty] for n balls thrown uniformly and independently: the
+    number of occupied bins is a Markov chain (o → o w.p. o/M, o → o + 1 w.p. (M − o)/M), run in
+    log space (every term is positive: no cancellation)."""
+    o = torch.arange(M + 1, dtype=torch.float64)
+    stay = torch.log(o / M)
+    move = torch.log((M - o) / M)
+    lp = torch.full((M + 1,), -math.inf, dtype=torch.float64)
+    lp[0] = 0.0
+    for _ in range(n):
+        up = torch.cat([torch.full((1,), -math.inf, dtype=torch.float64), (lp + move)[:-1]])
+        lp = torch.logaddexp(lp + stay, up)
+    return float(torch.logsumexp(lp[: M - z + 1], 0))
+
+
+def log_bad_lower_bound(N: int, M: int, nY: int, nZ: int, kk: int, alpha: float) -> tuple[float, str]:
+    """A lower bound on ln P[some Y of size nY fails at least nZ skills] for the random graph
+    (N pieces, k edges each, uniform over M skills) at α ≤ 1, the best of three exact events:
+
+    * a fixed set Z of nZ skills is hit by at most nY pieces (each piece misses Z with
+      probability (1 − nZ/M)^k, independently): Y ⊇ the pieces hitting Z gives every skill of Z
+      only edges from Y, so it fails (a skill without edges fails too);
+    * for a fixed Y, at least nZ skills receive none of the k(N − nY) edges from outside Y
+      (occupancy): those skills fail;
+    * nZ = 1: a fixed skill fails for a fixed Y exactly when (1 − α)X ≥ αX', X ~ Bin(k nY, 1/M),
+      X' ~ Bin(k(N − nY), 1/M) independent (:func:`_log_tail_pair`).
+
+    Returns (the bound, which event gave it)."""
+    beta = nZ / M
+    out = [
+        (log_binom_cdf(N, 1 - (1 - beta) ** kk, nY), "fixed Z, any Y covering its pieces"),
+        (log_empty_at_least(kk * (N - nY), M, nZ), "fixed Y, Z among the skills no other piece hits"),
+    ]
+    if nZ == 1:
+        out.append((_log_tail_pair(kk * nY, kk * (N - nY), beta, alpha), "fixed Y and skill"))
+    return max(out)
+
+
+#: (N, M, |Y|, |Z|, k, α) of the exact lower bounds: many pieces per skill (the union over Y),
+#: many skills per piece (the union over Z), one skill (α below 1)
+LOWER_BOUND_SETTINGS = tuple(
+    [(N_, 10, N_ // 2, 1, kk, 1.0) for N_ in (200, 1000) for kk in (8, 16, 32)]
+    + [(40, M_, 4, M_ // 2, kk, 1.0) for M_ in (400, 2000) for kk in (1, 2, 4)]
+    + [(20, 2, 10, 1, kk, a) for kk in (16, 40, 100) for a in (0.5, 0.75, 0.9)]
+)
+
+
+def lower_bound_instances(ctx: RunContext) -> dict:
+    """The exact lower bounds of :data:`LOWER_BOUND_SETTINGS` as suite quantities, once per run:
+    ℓ = (ln LB − ln 2)/N, i.e. δ = LB/2 < P[bad]."""
+    return ctx.cached(("emergence lower bounds",), _lower_bound_instances)
+
+
+def _lower_bound_instances() -> dict:
+    rows, why = [], []
+    for N_, M_, nY, nZ, kk, a in LOWER_BOUND_SETTINGS:
+        lb, event = log_bad_lower_bound(N_, M_, nY, nZ, kk, a)
+        rows.append((nY / N_, nZ / M_, a, float(kk), N_ / M_, (lb - math.log(2)) / N_, lb, N_, M_))
+        why.append(event)
+    t = torch.tensor(rows, dtype=torch.float64)
+    keys = ("theta", "beta", "alpha", "k", "r", "ell", "lb", "N", "M")
+    return {n: t[:, i : i + 1] for i, n in enumerate(keys)} | {"event": why}
+
+
+def _measure_lower_bounds(claim, ctx: RunContext) -> Measurement:
+    """At δ = LB/2 the conclusion P[bad] ≤ δ is false, so the condition must fail at every s of a
+    log grid: a violation is an (instance, s) where it holds."""
+    inst = lower_bound_instances(ctx)
+    vals = {n: inst[n] for n in ("theta", "beta", "alpha", "k", "r", "ell")}
+    vals["s"] = torch.logspace(-3, 2, 200, dtype=torch.float64)[None, :]
+    false = torch.zeros((), dtype=torch.bool)
+
+    def describe(idx):
+        i = idx[0]
+        return {
+            "N": int(inst["N"][i, 0]),
+            "M": int(inst["M"][i, 0]),
+            "ln P[bad] >=": float(inst["lb"][i, 0]),
+            "event": inst["event"][i],
+            "delta": math.exp(float(inst["lb"][i, 0])) / 2,
+        }
+
+    return measure_condition(
+        claim.relation,
+        vals,
+        false,
+        how="exact lower bounds on P[some Y fails βM skills] (δ = half the bound)",
+        describe=describe,
+    )
 
 
 # ----------------------------------------------------------------------------- the book's condition
@@ -907,9 +1010,8 @@ def union_rate(ctx: RunContext, claim=None) -> tuple[Rate, dict]:
         claim="<=",
         level=1.0,
         tol=math.exp(e_star) * math.expm1(e_tol),
-        best_known_source="Stirling and Cramér: ln C(N, θN)/N → H(θ) and the optimised Chernoff "
-        "exponent of one pair (Y, Z) is exact, so the union bound's exponent is the limit of "
-        "(1/N) ln E[#bad]; (E[#bad])^{1/N} over N approaches it (spread)",
+        best_known_source="the union bound's own exponent is the limit of (1/N) ln E[#bad] (Stirling "
+        "for the counts, Cramér for the pair's tail); (E[#bad])^{1/N} rises towards it (spread)",
         formula=sp.sstr(rhs),
         test=f"deterministic: the slope's rounding interval (errors of the exact ln E[#bad] ≤ "
         f"{max(err):.1g}) must lie at or below the claim's factor exp(min_s e(s)) (s* = {s_star:.3g} "

@@ -545,7 +545,9 @@ def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
     the whole interval is not required below δ.  Rate's ``<=`` rule (hi ≤ predicted + tol) says
     this with ``tol = hi − lo``.  Each cell's interval is two-sided at level 1 − 2α/cells, so its
     lower end exceeds the true rate with probability ≤ α/cells, and some cell's does with
-    probability ≤ α (Bonferroni): the false alarm is ALPHA whichever cell is shown."""
+    probability ≤ α (Bonferroni): the false alarm is ALPHA whichever cell is shown.  ``level`` is
+    the intervals' simultaneous level, 1 − 2α (Bonferroni over the cells), since the cell shown
+    is chosen after seeing them."""
     cells = coverage(claim.relation, ctx, tuple(claim.assumptions), theorem=theorem)["cells"]
     if not cells:
         raise DlverifyError(f"no setting satisfies the assumptions of {claim.key}")
@@ -581,16 +583,16 @@ def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
         hi=ci.hi,
         predicted=c["allowed_rate"],
         claim="<=",
-        level=level,
+        level=1 - 2 * ALPHA,
         tol=ci.hi - ci.lo,
         best_known=same[0]["rate"] if same else None,
-        best_known_source="the Seeger/Langford kl form (the tightest of the five) in the same cell"
+        best_known_source="the kl form (Seeger/Langford, the tightest of the five), same cell"
         if same
         else "",
         formula=sp.sstr(claim.relation),
         test=f"falsification: rejected iff the exact Clopper–Pearson lower end exceeds the allowed rate "
         f"(tol = hi − lo turns hi ≤ predicted + tol into lo ≤ predicted); each of the {len(cells)} cells "
-        f"at level 1 − 2α/{len(cells)}, family-wise false alarm ≤ α = {ALPHA:g}; "
+        f"at level 1 − 2α/{len(cells)} (simultaneous level 1 − 2α), family-wise false alarm ≤ α = {ALPHA:g}; "
         + (
             "the whole interval is below the allowed rate too (the data also confirm the bound)"
             if confirmed

@@ -899,8 +899,7 @@ def estimator_rate(cur: dict, claim=None) -> Rate:
         claim="tight",
         level=fit.level,
         best_known=-0.5,
-        best_known_source="the estimator is an average of m i.i.d. orders: its mean squared error is "
-        "exactly Var/m, so the RMSE exponent −1/2 is attained by every game with a nonzero variance",
+        best_known_source="exact: m i.i.d. orders give mean squared error Var/m, on every game",
         formula=sp.sstr(claim.relation.rhs),
         test=f"two-sided Student-t interval of the least-squares slope of log RMSE on log m "
         f"({fit.n} points, level 1 − {ALPHA:g}; the level assumes near-Gaussian residuals: each "

@@ -109,6 +109,7 @@ def pytest_configure(config):
         "gpu: needs a CUDA device (skipped without one)",
         "slow: long-running; thorough profile",
         "browser: drives headless Chromium",
+        "pepit: needs PEPit (pip install '.[pepit]'; skipped without it)",
         # pytest-xdist's own marker, registered here too so that a run without xdist knows it
         "xdist_group(name): run the tests of one group in one worker (with --dist loadgroup)",
     ):

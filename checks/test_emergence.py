@@ -422,3 +422,13 @@ def test_union_rate_rejects_a_wrong_exponent(ctx, key):
     r, _ = ne.union_rate(ctx)
     for p in (r.predicted / 2, r.predicted * math.exp(-1)):
         assert not dataclasses.replace(r, predicted=p).matches
+
+
+def test_every_experiment_passes_and_one_is_headlined_by_a_rate(ctx):
+    """Every experiment of the numeric side holds (ok is True, or None for a record without
+    comparisons, e.g. an optional one skipped), and at least one carries a matching rate."""
+    from dlverify.numerics.contract import experiments_of
+
+    exps = experiments_of(ne, ctx)
+    assert not [(e.key, e.comparisons, e.rate) for e in exps if e.ok is False]
+    assert any(e.rate is not None and e.rate.matches and e.ok is True for e in exps)

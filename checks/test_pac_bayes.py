@@ -621,3 +621,13 @@ def test_falsification_rule_false_alarm_is_at_most_half_the_miss(n, delta, level
     for rate in (delta, delta / 2):
         p = sum(st_.binom.pmf(k, n, rate) for k in reject)
         assert p <= (1 - level) / 2 + 1e-12, (rate, p)
+
+
+def test_every_experiment_passes_and_one_is_headlined_by_a_rate(ctx):
+    """Every experiment of the numeric side holds (ok is True, or None for a record without
+    comparisons, e.g. an optional one skipped), and at least one carries a matching rate."""
+    from dlverify.numerics.contract import experiments_of
+
+    exps = experiments_of(N, ctx)
+    assert not [(e.key, e.comparisons, e.rate) for e in exps if e.ok is False]
+    assert any(e.rate is not None and e.rate.matches and e.ok is True for e in exps)

@@ -3,9 +3,9 @@ rate's interval (and its comparisons), and a wrong prediction -- a factor 2, an 
 one -- is rejected by that interval; a claim whose relation changes its exponent makes its rate
 experiment fail (one claim, one formula).
 
-Each theorem's experiments run once per process in the run context the checks share
-(:meth:`RunContext.shared`), in that theorem's xdist group, so they are the ones its own check
-file and the run evaluate.
+Each theorem's experiments run once per process in the run context the checks share (the
+``ctx`` fixture, :meth:`RunContext.shared`), in that theorem's xdist group, so they are the ones
+its own check file and the run evaluate; the claim-changing test uses a fresh context.
 """
 
 from __future__ import annotations
@@ -60,12 +60,11 @@ def plants(rate: Rate) -> list[tuple[str, float]]:
 
 
 @pytest.mark.parametrize("tid", IDS)
-def test_a_rated_theorem_has_a_rate_and_its_verdict_comes_from_the_interval(tid):
+def test_a_rated_theorem_has_a_rate_and_its_verdict_comes_from_the_interval(tid, ctx):
     """Every rate experiment matches on the run, its ``ok`` is its comparisons and its rate's
     ``matches`` (in the record too), its test and false-alarm probability are stated, its
     interval holds its estimate's neighbourhood, and moving the interval off the prediction
     (beyond its tolerance) fails the experiment."""
-    ctx = RunContext.shared("cpu")
     exps = _rated(tid, ctx)
     assert exps, f"{tid} is not in WITHOUT_RATES but none of its experiments carries a rate"
     for e in exps:
@@ -86,10 +85,9 @@ def test_a_rated_theorem_has_a_rate_and_its_verdict_comes_from_the_interval(tid)
 
 
 @pytest.mark.parametrize("tid", IDS)
-def test_a_wrong_prediction_is_rejected_by_the_interval(tid):
+def test_a_wrong_prediction_is_rejected_by_the_interval(tid, ctx):
     """Each plant of :func:`plants` -- a factor 2, an exponent off by one -- does not match the
     measured interval: the measurement is sharp enough to tell the claim from its wrong forms."""
-    ctx = RunContext.shared("cpu")
     for e in _rated(tid, ctx):
         ps = plants(e.rate)
         assert ps, f"{tid}/{e.key}: no wrong prediction to plant"
@@ -101,11 +99,13 @@ def test_a_wrong_prediction_is_rejected_by_the_interval(tid):
 
 # --------------------------------------------------------------------------- one claim, one formula
 
-#: (theorem, rate experiment, claim, how its relation is changed): the exponent of the claim's
-#: factor squared -- the experiment reads its prediction off the claim, so it must fail
+#: (theorem, rate experiment, claim, how its relation is changed): the claim's per-step factor
+#: squared, or its exponent in T off by one -- the experiment reads its prediction off the
+#: claim, so it must fail
 EXPONENT_PLANTS = [
     ("pl_convergence", "rate", "tight_factor", lambda rel, th: sp.Le(rel.lhs, rel.rhs * (rel.rhs / th.a0))),
     ("descent_lemma", "extremal_rate", "tight_step", None),
+    ("descent_lemma", "gradient_rate", "corollary", lambda rel, th: sp.Le(rel.lhs, rel.rhs / th.T)),
     (
         "pseudo_inverse",
         "direction_rate",
@@ -122,8 +122,12 @@ def _squared_step(rel, th):
     return sp.Le(rel.lhs, th.f0 - c * th.g2)
 
 
-@pytest.mark.parametrize("tid, key, claim_key, change", EXPONENT_PLANTS, ids=[p[0] for p in EXPONENT_PLANTS])
-def test_a_changed_exponent_in_the_claim_fails_its_rate_experiment(tid, key, claim_key, change, monkeypatch):
+@pytest.mark.parametrize(
+    "tid, key, claim_key, change", EXPONENT_PLANTS, ids=[f"{p[0]}-{p[1]}" for p in EXPONENT_PLANTS]
+)
+def test_a_changed_exponent_in_the_claim_fails_its_rate_experiment(
+    tid, key, claim_key, change, monkeypatch, ctx
+):
     """The claim's relation with its per-step factor squared (the theorem module patched, a fresh
     run context): the rate experiment reads the new prediction off the claim and fails."""
     th_mod = theorems.load(tid)
@@ -131,7 +135,7 @@ def test_a_changed_exponent_in_the_claim_fails_its_rate_experiment(tid, key, cla
     new = (change or _squared_step)(claim.relation, th_mod)
     monkeypatch.setattr(claim, "relation", new)
     num = theorems.numeric(tid)
-    fresh = RunContext("cpu", 20261123, "ci")
+    fresh = RunContext(ctx.device, ctx.seed, ctx.profile, ctx.dtype)  # an empty cache
     fn = next(f for f in num.EXPERIMENTS if f.__name__ == key)
     e = fn(fresh)
     assert e.rate is not None and e.ok is False and not e.rate.matches, e.rate

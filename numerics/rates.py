@@ -24,7 +24,8 @@ from .device import gamma
 from .lambdify import to_torch
 
 
-def _rhs(relation) -> sp.Expr:
+def bound_side(relation) -> sp.Expr:
+    """The right side of ``quantity ≤ bound`` (or ``quantity = value``)."""
     if not isinstance(relation, (sp.Le, sp.Lt, sp.Eq)):
         raise ValueError(f"a rate needs a relation 'quantity ≤ bound' or 'quantity = value', not {relation}")
     return relation.rhs
@@ -34,7 +35,7 @@ def step_factor(relation, prev: sp.Symbol, subs: dict | None = None) -> sp.Expr:
     """The factor q of a one-step relation ``next ≤ q·prev`` (``subs``: a family's identities,
     e.g. ‖∇f‖² = 2L(f − f*) on a quadratic, substituted first); an error when the right side is
     not a multiple of ``prev``."""
-    rhs = _rhs(relation)
+    rhs = bound_side(relation)
     if subs:
         rhs = rhs.subs(subs)
     q = sp.factor(sp.cancel(sp.expand(rhs) / prev))
@@ -46,7 +47,7 @@ def step_factor(relation, prev: sp.Symbol, subs: dict | None = None) -> sp.Expr:
 def horizon_factor(relation, horizon: sp.Symbol) -> sp.Expr:
     """The per-step factor of a t-step relation ``gap_T ≤ R(T)·gap_0``: exp(d log R/dT), which
     must not depend on T (a geometric bound: R(T + 1)/R(T))."""
-    rhs = _rhs(relation)
+    rhs = bound_side(relation)
     q = sp.simplify(sp.exp(sp.diff(sp.expand_log(sp.log(rhs), force=True), horizon)))
     if horizon in q.free_symbols:
         raise ValueError(f"{relation} is not geometric in {horizon}: R(T+1)/R(T) = {q}")
@@ -56,7 +57,7 @@ def horizon_factor(relation, horizon: sp.Symbol) -> sp.Expr:
 def horizon_exponent(relation, horizon: sp.Symbol) -> sp.Expr:
     """The log-log slope of a bound ``m_T ≤ R(T)`` in T: T·R'(T)/R(T), which must be constant
     (a power law)."""
-    rhs = _rhs(relation)
+    rhs = bound_side(relation)
     s = sp.simplify(horizon * sp.diff(sp.expand_log(sp.log(rhs), force=True), horizon))
     if horizon in s.free_symbols:
         raise ValueError(f"{relation} is not a power law in {horizon}: slope {s}")

@@ -118,6 +118,9 @@ def rate_text(r: dict) -> str:
     conf = "rounding" if level == 1 else f"{notation.num(100 * level)} %"
     word = _CLAIM_WORD.get(r.get("claim", ""), r.get("claim", ""))
     pred = notation.num(_float(r.get("predicted")))
+    tol = r.get("tol") or 0.0
+    if _finite(tol, r.get("predicted")) and tol > 1e-9 * max(abs(r["predicted"]), 1e-300):
+        pred += f" ± {notation.num(float(tol))}"  # a tolerance beyond the evaluation's rounding
     text = f"measured {sym} = {ms}{interval} ({conf}) · predicted {pred} ({word})"
     if r.get("best_known") is not None:
         src = f" ({r['best_known_source']})" if r.get("best_known_source") else ""

@@ -94,6 +94,14 @@ eps = sp.Symbol("epsilon", positive=True)
 # §2.3 heavy ball (one coordinate suffices for the identities and the counterexample)
 hw_prev, hw, hw_next, hg, hu, hu_prev = sp.symbols("w_prev w_t w_next g_t u_t u_prev", real=True)
 hbeta = sp.Symbol("beta", real=True)
+# three past gradients and the initial direction u_{-1}, for the unrolled recursion (002:417)
+hg0, hg1, hg2, hu_init = sp.symbols("g_0 g_1 g_2 u_init", real=True)
+# §2.5.3 on a quadratic f = βw²/2: the iterate and the scale of an unbiased two-point gradient noise ±s
+qw, qs = sp.symbols("w_q s_q", real=True)
+# Problem 2.5.3: batch size B, the one-sample noise level γ₁, and the batch indices
+bsz = sp.Symbol("B", positive=True, integer=True)
+gam1 = sp.Symbol("gamma_1", positive=True)
+bi = sp.Symbol("i_b", positive=True, integer=True)
 
 # §2.4 quadratic, and the lines of 003
 lam, lam1, lamd = sp.symbols("lambda lambda_1 lambda_d", positive=True)
@@ -564,6 +572,49 @@ DERIVATION = [
         Monomials(),
     ),
     Step(
+        "sgd_chain",
+        "002:538 as one bound: (1/T) Σ E‖∇_t‖² ≤ M/(Tη) + ηβσ²/2",
+        sp.Le(S_sum / T, Mb / (T * eta) + eta * L * sig2 / 2),
+        Combination({"sgd_538a": 1, "sgd_538b": 1}),
+    ),
+    Step(
+        "sgd_rate",
+        "Theorem 2.5.2 (002:528): (1/T) Σ E‖∇_t‖² ≤ 2√(Mβσ²/T) (the value (3/2)√(Mβσ²/T), line 539)",
+        sp.Le(S_sum / T, 2 * sp.sqrt(Mb * L * sig2 / T)),
+        # at η₀ = √(M/(βσ²T)): M/(Tη) + ηβσ²/2 − (3/2)√(Mβσ²/T) = (η − η₀)(βσ²/2 − M/(Tηη₀)), which
+        # the definition of η (slack η − η₀) cancels; the remainder is 2 − 3/2 of √(Mβσ²/T)
+        Combination(
+            {
+                "sgd_chain": 1,
+                "eta_sgd": Mb / (T * eta * sp.sqrt(Mb / (L * sig2 * T))) - L * sig2 / 2,
+            },
+            remainder=sp.sqrt(Mb * L * sig2 / T) / 2,
+        ),
+    ),
+    Step(
+        "sgd_step_quadratic",
+        "002:534 on f = βw²/2 with the unbiased estimate βw ± s (each w.p. ½): E[h_{t+1} − h_t] = "
+        "−η‖∇_t‖² + (β/2)η²σ², σ² = E‖∇̂_t‖² = β²w² + s² (the chain's bound, attained)",
+        sp.Eq(
+            (L * (qw - eta * (L * qw + qs)) ** 2 / 2 + L * (qw - eta * (L * qw - qs)) ** 2 / 2) / 2
+            - L * qw**2 / 2,
+            -eta * (L * qw) ** 2 + L / 2 * eta**2 * (L**2 * qw**2 + qs**2),
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "batch_variance",
+        "Problem 2.5.3(a): B independent zero-mean noises of variance γ₁², averaged: the cross terms "
+        "E[ξ_iξ_j] (i ≠ j) vanish, so E‖(1/B)Σξ_i‖² = (1/B²)Σ_i γ₁² = γ₁²/B",
+        sp.Eq(
+            sp.Sum(gam1**2, (bi, 1, bsz)) / bsz**2,
+            gam1**2 / bsz,
+            evaluate=False,
+        ),
+        Simplification(),
+    ),
+    Step(
         "sgd_541",
         "002:541: T = 4Mβσ²/ε⁴ iterations make the bound 2√(Mβσ²/T) equal to ε²",
         sp.Eq(sp.Subs(2 * sp.sqrt(Mb * L * sig2 / T), T, 4 * Mb * L * sig2 / eps**4), eps**2, evaluate=False),
@@ -575,6 +626,17 @@ DERIVATION = [
         "002:409: w_t + η u_t = w_t − η∇f(w_t) + β(w_t − w_{t−1}) once u_t, w_t are unfolded",
         sp.Eq(hw + eta * hu, hw - eta * hg + hbeta * (hw - hw_prev)),
         Unfold({hu: -hg + hbeta * hu_prev, hw_prev: hw - eta * hu_prev}),
+    ),
+    Step(
+        "momentum_unrolled",
+        "002:417: u_t = −∇f(w_t) + βu_{t−1} (line 406) unrolled from u_{−1} over three steps is the "
+        "weighted sum −(g_2 + βg_1 + β²g_0) of the past gradients, plus β³u_{−1}",
+        sp.Eq(
+            -hg2 + hbeta * (-hg1 + hbeta * (-hg0 + hbeta * hu_init)),
+            -(hg2 + hbeta * hg1 + hbeta**2 * hg0) + hbeta**3 * hu_init,
+            evaluate=False,
+        ),
+        Simplification(),
     ),
     # §2.4 quadratic
     Step(

@@ -112,6 +112,12 @@ EXPONENT_PLANTS = [
         "slowest_rate",
         lambda rel, th: sp.Eq(rel.lhs, rel.rhs * rel.rhs / th.e0),
     ),
+    (
+        "pseudo_inverse",
+        "contraction_rate",
+        "contraction",
+        lambda rel, th: sp.Le(rel.lhs, rel.rhs * rel.rhs / th.e0),
+    ),
 ]
 
 

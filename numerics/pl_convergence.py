@@ -815,8 +815,7 @@ def rate(ctx: RunContext) -> Experiment:
         j = max(range(len(fs)), key=lambda i: fs[i].estimate)  # the family's slowest instance
         xs, ys = rates.fitted_prefix((traj.f - traj.f_low)[:, kept[j]], fs[j].n)
         series.append(Series(f"{fam}: slowest instance, q̂ = {fs[j].estimate:.4f}", "points", xs, ys))
-    T_ = max(len(s_.x) for s_ in series)
-    tt = list(range(T_))
+    tt = [0, max(s_.x[-1] for s_ in series)]  # a geometric sequence is a straight line on a log axis
     series += [
         Series(f"proved factor^t, {q:.4f}^t (bound)", "line", tt, [q**k for k in tt]),
         Series(f"ADZ Theorem 3 factor^t, {adz:.4f}^t (best known)", "line", tt, [adz**k for k in tt]),

@@ -974,7 +974,7 @@ def direction_rate(ctx: RunContext) -> Experiment:
     dev = float(((e - pred).abs() / pred.clamp_min(1e-300)).max())
     tol = float((tol_all[:, 0].cumsum(0) / pred[1:].clamp_min(1e-300)).max()) + 1e-12
     n_fit = fits[0].n if fits and 0 not in skipped else T + 1
-    xs = list(range(n_fit))
+    xs, ys = rates.fitted_prefix(e, n_fit)
     return Experiment(
         key="direction_rate",
         title="Error along the slowest singular direction: |1 − ησ_min²| per step (σ_min² = 0.1, σ_max² = 1)",
@@ -1001,7 +1001,7 @@ def direction_rate(ctx: RunContext) -> Experiment:
                     else "measured",
                     "points",
                     xs,
-                    (e[:n_fit] / e[0]).tolist(),
+                    ys,
                 ),
                 Series(
                     f"first design — predicted |1 − ησ_min²|^t = {q:.4g}^t", "line", xs, [q**k for k in xs]
@@ -1059,17 +1059,10 @@ def contraction_rate(ctx: RunContext) -> Experiment:
     kept = [b for b in range(e_all.shape[1]) if b not in skipped]
     series = []
     for j in range(min(3, len(fits))):
-        xs = list(range(fits[j].n))
-        e = e_all[:, kept[j]]
-        series.append(
-            Series(
-                f"design {j + 1} — measured, q̂ = {fits[j].estimate:.4g}",
-                "points",
-                xs,
-                (e[: len(xs)] / e[0]).tolist(),
-            )
-        )
-        series.append(Series(f"design {j + 1} — bound ({q:.4g})^t", "line", xs, [q**k for k in xs]))
+        xs, ys = rates.fitted_prefix(e_all[:, kept[j]], fits[j].n)
+        series.append(Series(f"design {j + 1} — measured, q̂ = {fits[j].estimate:.4g}", "points", xs, ys))
+        ends = [0, xs[-1]]  # a geometric sequence is a straight line on a log axis
+        series.append(Series(f"design {j + 1} — bound ({q:.4g})^t", "line", ends, [q**k for k in ends]))
     return Experiment(
         key="contraction_rate",
         title="‖w_t − w_∞‖ from random starts against max_i |1 − ησ_i²| per step (σ² in [0.1, 1])",

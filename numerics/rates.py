@@ -107,8 +107,13 @@ def instance_fits(gaps: torch.Tensor, step_err: torch.Tensor) -> tuple[list, lis
     return fits, skipped
 
 
-def fitted_prefix(gap: torch.Tensor, n: int) -> tuple[list[float], list[float]]:
+def fitted_prefix(gap: torch.Tensor, n: int, max_points: int = 16) -> tuple[list[int], list[float]]:
     """(t, gap_t / gap_0) for the first ``n`` points of a fit: what a plot shows of it (nothing
-    past the fit's window, so nothing near float64's underflow)."""
+    past the fit's window, so nothing near float64's underflow), every k-th step so that at most
+    ``max_points`` + 1 are drawn (a marker is a few hundred bytes of the page), the last one kept."""
     g = gap.detach().double().cpu()
-    return list(range(n)), (g[:n] / g[0]).tolist()
+    stride = max(1, -(-n // max_points))
+    ts = list(range(0, n, stride))
+    if ts[-1] != n - 1:
+        ts.append(n - 1)
+    return ts, [float(g[t] / g[0]) for t in ts]

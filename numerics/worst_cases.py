@@ -53,7 +53,12 @@ ONE = Q(1)
 #: the ``pepit`` extra's solver, reaches these in a fraction of a second at this size)
 SOLVER = "CLARABEL"
 SOLVER_TOL = 1e-10
-SOLVER_OPTS = {"solver": SOLVER, "tol_gap_abs": SOLVER_TOL, "tol_gap_rel": SOLVER_TOL, "tol_feas": SOLVER_TOL}
+SOLVER_OPTS: dict = {
+    "solver": SOLVER,
+    "tol_gap_abs": SOLVER_TOL,
+    "tol_gap_rel": SOLVER_TOL,
+    "tol_feas": SOLVER_TOL,
+}
 #: PEPit's dimension-reduction heuristics, tried in this order
 HEURISTICS = ("logdet2", "logdet1", "logdet3", "trace")
 
@@ -240,8 +245,10 @@ def certify(pq: PiecewiseQuadratic, m: Fraction, M: Fraction, data=()) -> dict:
     ps = pq.pieces
     curv_ok = all(m <= p.c <= M for p in ps)
     ends_ok = ps[0].lo is None and ps[-1].hi is None and all(p.hi == q.lo for p, q in zip(ps, ps[1:]))
-    c0 = all(p.value(p.hi) == q.value(p.hi) for p, q in zip(ps, ps[1:]))
-    c1 = all(p.grad(p.hi) == q.grad(p.hi) for p, q in zip(ps, ps[1:]))
+    joins = [(p, q, p.hi) for p, q in zip(ps, ps[1:]) if p.hi is not None]
+    ends_ok = ends_ok and len(joins) == len(ps) - 1
+    c0 = all(p.value(x) == q.value(x) for p, q, x in joins)
+    c1 = all(p.grad(x) == q.grad(x) for p, q, x in joins)
     data_ok = all(pq.grad(x) == g and pq.value(x) == f for x, g, f in data)
     return {
         "curvatures in [m, M]": curv_ok,
@@ -787,7 +794,7 @@ def _infeasibility(p) -> float:
 def _stopping_tolerance(value: float) -> float:
     """Clarabel's stopping rule as set in :data:`SOLVER_OPTS`: absolute plus relative duality gap,
     plus feasibility."""
-    return SOLVER_OPTS["tol_gap_abs"] + SOLVER_OPTS["tol_gap_rel"] * abs(value) + SOLVER_OPTS["tol_feas"]
+    return SOLVER_TOL + SOLVER_TOL * abs(value) + SOLVER_TOL  # tol_gap_abs, tol_gap_rel, tol_feas
 
 
 def case_from_solution(sol: dict) -> Case:

@@ -39,12 +39,17 @@ from .contract import Family, measure_on
 from .device import RunContext, gamma, unit_roundoff
 from .evidence import measure_relation, names, representable
 from .lambdify import to_torch
+from .pl_worst import (  # PEPIT_TOL, pepit_pl_worst: re-exported (checks and worst_cases.py use them here)
+    PEPIT_TOL,  # noqa: F401
+    TABLE_GRID,
+    adz_factor,
+    pepit_pl_worst,  # noqa: F401
+    table_rows,
+)
 from .stats import combine_rates, fit_loglog_slope
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "pl_convergence"
-#: PEPit's SDP is solved to about 1e-8 relative accuracy (as in the descent lemma's numeric side)
-PEPIT_TOL = 1e-6
 #: how a dropped assumption is violated: the claim is told β/4 or 4μ
 UNDERSTATE = 4
 FRACS = (0.1, 0.3, 0.6, 1.0)  # fractions of an upper bound on η (1.0: the boundary)
@@ -814,12 +819,12 @@ def rate(ctx: RunContext) -> Experiment:
         kept = [b for b in range(traj.f.shape[1]) if b not in sk]
         j = max(range(len(fs)), key=lambda i: fs[i].estimate)  # the family's slowest instance
         xs, ys = rates.fitted_prefix((traj.f - traj.f_low)[:, kept[j]], fs[j].n)
-        series.append(Series(f"{fam}: slowest instance, q̂ = {fs[j].estimate:.4f}", "points", xs, ys))
+        series.append(Series(f"{fam}: slowest, q̂ = {fs[j].estimate:.4f}", "points", xs, ys))
     tt = [0, max(s_.x[-1] for s_ in series)]  # a geometric sequence is a straight line on a log axis
     series += [
-        Series(f"proved factor^t, {q:.4f}^t (bound)", "line", tt, [q**k for k in tt]),
-        Series(f"ADZ Theorem 3 factor^t, {adz:.4f}^t (best known)", "line", tt, [adz**k for k in tt]),
-        Series(f"textbook (1 − ημ)^t, {q_text:.4f}^t", "line", tt, [q_text**k for k in tt]),
+        Series(f"proved: {q:.4f}^t (bound)", "line", tt, [q**k for k in tt]),
+        Series(f"ADZ Thm 3: {adz:.4f}^t (best known)", "line", tt, [adz**k for k in tt]),
+        Series(f"textbook: (1 − ημ)^t = {q_text:.4f}^t", "line", tt, [q_text**k for k in tt]),
     ]
     worst_step = max(
         float(
@@ -1038,48 +1043,11 @@ EXPERIMENTS = (rate, envelopes, widths, wide_gd)
 # --------------------------------------------------------------------------- tightness
 
 
-def adz_factor(mu_: torch.Tensor, beta_: torch.Tensor, eta_: torch.Tensor) -> torch.Tensor:
-    """ADZ Theorem 3's one-step factor, branch by branch from the sympy expressions \
-(nan outside 0 < η ≤ 2/β)."""
-    vals = {"mu": mu_, "beta": beta_, "eta": eta_}
-    x = eta_ * beta_
-    out = torch.full_like(x, float("nan"))
-    lo = 0.0
-    for expr, edge in zip(book.ADZ_BRANCHES, book.ADZ_EDGES):
-        hi = float(edge)
-        v = torch.as_tensor(_fn(expr)(vals), dtype=x.dtype, device=x.device).expand_as(x)
-        out = torch.where((x > lo) & (x <= hi) & out.isnan(), v, out)
-        lo = hi
-    return out
+# ADZ's factor, PEPit's worst case and the PL table live in numerics/pl_worst.py (imported above)
 
-
-def _solve_pepit_pl(mu_over_beta: float, eta_beta: float, steps: int) -> float | None:
-    try:
-        from PEPit import PEP
-        from PEPit.functions import SmoothQuadraticLojasiewiczFunctionExpensive
-    except ImportError:
-        return None
-    problem = PEP()
-    func = problem.declare_function(SmoothQuadraticLojasiewiczFunctionExpensive, L=1.0, mu=mu_over_beta)
-    xs = func.stationary_point()
-    fs = func(xs)
-    x = problem.set_initial_point()
-    problem.set_initial_condition(func(x) - fs <= 1)
-    for _ in range(steps):
-        x = x - eta_beta * func.gradient(x)
-    problem.set_performance_metric(func(x) - fs)
-    return float(problem.solve(verbose=0))
-
-
-def pepit_pl_worst(ctx: RunContext, mu_over_beta: float, eta_beta: float, steps: int = 1) -> float | None:
-    """PEPit's worst case of (f(x_T) − f*)/(f(x_0) − f*) for GD on β-smooth μ-PL functions, β = 1
-    (PEPit's 'expensive' PL class), solved once per run; None when PEPit is not installed."""
-    key = (ID, "pepit", mu_over_beta, eta_beta, steps)
-    return ctx.cached(key, lambda: _solve_pepit_pl(mu_over_beta, eta_beta, steps))
-
-
-#: (μ/β, ηβ) settings of the tightness table: both step regimes, a flat and a well-conditioned case
-TIGHTNESS_GRID = ((0.1, 0.5), (0.1, 1.0), (0.1, 1.5), (0.5, 0.5), (0.5, 1.0), (0.5, 1.5))
+#: (μ/β, ηβ) settings of the tightness table (pl_worst.TABLE_GRID as floats): μ/β ∈ {0.1, 0.2, 0.5},
+#: ηβ ∈ {0.5, 1, 1.5}
+TIGHTNESS_GRID = tuple((float(r), float(s)) for r, s in TABLE_GRID)
 
 
 def two_sided_worst(ctx: RunContext, mu_over_beta: float, eta_beta: float, k: int = 65) -> float:
@@ -1093,37 +1061,11 @@ def two_sided_worst(ctx: RunContext, mu_over_beta: float, eta_beta: float, k: in
     return float(((traj.f[1] + traj.err[0]) / traj.f[0]).max())
 
 
-def _grid_rows(ctx: RunContext) -> list:
-    rows = []
-    one = torch.ones(1, dtype=ctx.dtype, device=ctx.device)
-    tight_fn = to_torch(book.PREDICTED["tight_rate"])
-    for r, s in TIGHTNESS_GRID:
-        proved = float(tight_fn({"mu": one * r, "beta": one, "eta": one * s}))
-        adz = float(adz_factor(one * r, one, one * s))
-        pep = pepit_pl_worst(ctx, r, s)
-        meas = two_sided_worst(ctx, r, s)
-        better = min([adz] + ([pep + PEPIT_TOL] if pep is not None else []))
-        rows.append(
-            TightnessRow(
-                "one-step gap ratio (L(w₁) − L*)/(L(w₀) − L*)",
-                f"μ/β = {r}, ηβ = {s}",
-                bound=proved,
-                measured_value=meas,
-                textbook=f"1 − ημ = {1 - r * s:.6f}" if s <= 1 else "— (η > 1/β)",
-                best_known=f"ADZ Thm 3: {adz:.6f}; proved here 1 − μη(2 − βη) = {proved:.6f}",
-                pepit="not installed" if pep is None else f"{pep:.6f}",
-                measured=f"{meas:.6f} (two-sided quadratics, curvatures in [μ, β])",
-                better=better,
-                tol=gamma(16),
-            )
-        )
-    return rows
-
-
 def tightness(ctx: RunContext) -> list:
-    """Per (μ/β, ηβ): the factor proved here (the bound), ADZ's and PEPit's (better values), and
-    the worst two-sided quadratic (measured); then every PL family against ADZ per instance."""
-    rows = _grid_rows(ctx)
+    """The PL table of :mod:`.pl_worst` (per (μ/β, ηβ): the proved factor as the bound, a certified
+    lower bound from a constructed function as the measured value, ADZ's and PEPit's as better
+    values); then every PL family against ADZ per instance."""
+    rows = table_rows(ctx)
     for fam in smooth.PL_FAMILIES:
         run = _curve_run(ctx, fam)
         tr = run.traj

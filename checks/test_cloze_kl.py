@@ -335,7 +335,7 @@ EXPECTED = {
     "corpus_level": Verdict.NOT_CHECKED,
     "goal_lm": Verdict.VERIFIED,
     "chinchilla_15_8": Verdict.NOT_CHECKED,
-    "excess_scaling": Verdict.NOT_CHECKED,
+    "excess_scaling": Verdict.VERIFIED,
     "winograd_entropy": Verdict.VERIFIED,
     "winograd_excess": Verdict.VERIFIED,
     "def_15_8_1": Verdict.NOT_CHECKED,

@@ -39,6 +39,7 @@ from .core import (
     Claim,
     Combination,
     CriticalPoint,
+    Decided,
     Instance,
     Simplification,
     Source,
@@ -50,6 +51,10 @@ from .core import (
 from .sourcefile import book_section
 
 N_SKILLS = sp.Symbol("N_skills", positive=True, integer=True)  # |S|, for the note on repeats
+# (15.8)'s excess L − A = B/N^0.34 + C/D^0.28 (002:3765): parameters N and data D
+N_par, D_tok = sp.symbols("N_params D_tokens", positive=True)
+_B158, _C158 = sp.Rational(4064, 10), sp.Rational(4107, 10)
+EXCESS_158 = _B158 / N_par ** sp.Rational(17, 50) + _C158 / D_tok ** sp.Rational(7, 25)
 
 # ----------------------------------------------------------------------------- symbols
 u = sp.Symbol("u", positive=True)
@@ -373,6 +378,31 @@ DERIVATION = [
         "independent sampling at q = p: P(answers differ) = 2s(1 − s) (1/2 at s = 1/2, while ε = 0)",
         sp.Eq(s_ * (1 - s_) + (1 - s_) * s_, 2 * s_ * (1 - s_), evaluate=False),
         Simplification(),
+    ),
+    Step(
+        "exponent_order",
+        "10^(−0.34) ≤ 10^(−0.28)",
+        sp.Le(10 ** sp.Rational(-17, 50), 10 ** sp.Rational(-7, 25), evaluate=False),
+        Decided(),
+    ),
+    Step(
+        "excess_scaling",
+        "(15.8): N and D ten times larger multiply the excess L − A = B/N^0.34 + C/D^0.28 by at most "
+        "10^(−0.28) (the B-term by 10^(−0.34), the C-term by 10^(−0.28))",
+        sp.Le(
+            EXCESS_158.subs({N_par: 10 * N_par, D_tok: 10 * D_tok}, simultaneous=True),
+            10 ** sp.Rational(-7, 25) * EXCESS_158,
+        ),
+        Combination({"exponent_order": _B158 / N_par ** sp.Rational(17, 50)}),
+    ),
+    Step(
+        "excess_scaling_low",
+        "… and by at least 10^(−0.34)",
+        sp.Ge(
+            EXCESS_158.subs({N_par: 10 * N_par, D_tok: 10 * D_tok}, simultaneous=True),
+            10 ** sp.Rational(-17, 50) * EXCESS_158,
+        ),
+        Combination({"exponent_order": _C158 / D_tok ** sp.Rational(7, 25)}),
     ),
     Step(
         "winograd_entropy",

@@ -282,8 +282,10 @@ def test_regression_tightness_verdicts_come_from_rows(ctx):
 
 def test_regression_pepit_solves_are_cached(ctx, monkeypatch):
     calls = []
-    solve = npl._solve_pepit_pl
-    monkeypatch.setattr(npl, "_solve_pepit_pl", lambda *a: calls.append(a) or solve(*a))
+    from dlverify.numerics import pl_worst
+
+    solve = pl_worst._solve_pepit_pl
+    monkeypatch.setattr(pl_worst, "_solve_pepit_pl", lambda *a: calls.append(a) or solve(*a))
     fresh = RunContext(ctx.device, ctx.seed, ctx.profile, ctx.dtype)  # one run, its cache empty
     npl.pepit_pl_worst(fresh, 0.1, 0.5)
     npl.pepit_pl_worst(fresh, 0.1, 0.5)

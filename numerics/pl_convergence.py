@@ -836,14 +836,14 @@ def rate(ctx: RunContext) -> Experiment:
     tol = rates.evaluation_tol(q_expr, **vals)
     others, other_meas, other_pred = [], {}, {}
     for s2 in RATE_OTHER_STEPS:
-        sr2 = ctx.cached((ID, "rate setting", s2), lambda s2=s2: _setting_runs(ctx, s2))
+        sr2 = ctx.cached((ID, "rate setting", s2), functools.partial(_setting_runs, ctx, s2))
         v2 = vals | {"eta": s2 / sr2["beta"]}
         fits2 = [f for _, _, fs, _ in sr2["runs"] for f in fs]
         c2 = combine_rates(fits2, "<=")
         q2 = rates.evaluate(q_expr, **v2)
         name = f"ηβ = {s2}: fitted factor (upper end, worst instance) ≤ proved factor"
-        others.append(Comparison(name, c2["hi"], "<=", q2, tol=rates.evaluation_tol(q_expr, **v2)))
-        other_meas[f"ηβ = {s2}: fitted factor, worst instance"] = c2["measured"]
+        others.append(Comparison(name, c2.hi, "<=", q2, tol=rates.evaluation_tol(q_expr, **v2)))
+        other_meas[f"ηβ = {s2}: fitted factor, worst instance"] = c2.measured
         other_pred[f"ηβ = {s2}: proved factor"] = q2
         adz2 = adz_factor(one * v2["mu"], one * v2["beta"], one * v2["eta"])
         other_pred[f"ηβ = {s2}: ADZ Theorem 3"] = float(adz2)
@@ -855,7 +855,7 @@ def rate(ctx: RunContext) -> Experiment:
             Comparison("worst single step ratio (upper end) ≤ proved factor", worst_step, "<=", q, tol=tol),
             Comparison(
                 "fitted factor (upper end) ≤ 1 − ημ of the t-step claim",
-                comb["hi"],
+                comb.hi,
                 "<=",
                 q_text,
                 tol=rates.evaluation_tol(t_expr, **vals),
@@ -863,8 +863,8 @@ def rate(ctx: RunContext) -> Experiment:
             *others,
         ],
         measured={
-            "fitted factor, worst instance": comb["measured"],
-            "spread over instances": list(comb["spread"]),
+            "fitted factor, worst instance": comb.measured,
+            "spread over instances": list(comb.spread),
         }
         | other_meas,
         predicted={"proved factor (bound)": q, "ADZ Theorem 3": adz, "textbook 1 − ημ": q_text} | other_pred,
@@ -879,9 +879,9 @@ def rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity="per-step contraction q̂ of L(w_t) − L*",
             kind="contraction",
-            measured=comb["measured"],
-            lo=comb["lo"],
-            hi=comb["hi"],
+            measured=comb.measured,
+            lo=comb.lo,
+            hi=comb.hi,
             predicted=q,
             claim="<=",
             level=1.0,
@@ -892,8 +892,8 @@ def rate(ctx: RunContext) -> Experiment:
             test="the fitted factor's rounding interval, worst instance, lies below the proved factor "
             "(deterministic: the interval is a rounding bound, no false alarm when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb["worst"],
-            spread=comb["spread"],
+            worst=comb.worst,
+            spread=comb.spread,
         ),
     )
 

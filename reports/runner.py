@@ -34,6 +34,7 @@ from ..theorems.core import (
     judge_line,
 )
 from ..theorems.evidence import applicability, theorem_outcome
+from .notation import instance as _instance
 
 Progress = Callable[[str], None]
 
@@ -160,6 +161,8 @@ def errata(results: dict) -> dict:
                 "evidence": s.get("detail", ""),
                 "note": s.get("note", ""),
                 "kind": s.get("kind", ""),
+                # the numbers a reader checks by hand: the reading's counterexample
+                "instance": _instance((s.get("reading") or {}).get("counterexample"))[0],
             }
             if s["verdict"] in ERRATA_VERDICTS:
                 rows.append(row)

@@ -650,7 +650,9 @@ def judge_line(
     reading = None
     if line.reading is not None:
         reading = assess(theorem, at_passage(line.reading, line.fixed), marks, measure, line.point)
-    corrected = assess(theorem, line.corrected, marks, measure) if line.corrected is not None else None
+    corrected = None  # a corrected form that compares an expression with itself proves no edit right
+    if line.corrected is not None and not compares_itself(line.corrected.relation):
+        corrected = assess(theorem, line.corrected, marks, measure)
     application = applicability(theorem, line, marks) if line.applies else None
     if application is not None and application.verdict is Verdict.FALSE:
         reading = application
@@ -691,9 +693,7 @@ def applicability(theorem: Theorem, line: SourceLine, marks: Sequence[StepMark])
     hyps = [theorem.assumption(k) for k in hypotheses_of(theorem, line.applies, marks)]
     hyps = [a for a in hyps if not a.definition and a.relation is not None]
     ms = [
-        exact_measurement(
-            a.relation, [], at, how=f"hypothesis {a.key} of {line.applies} at the applied instance"
-        )
+        _at_instance(a.relation, at, f"hypothesis {a.key} of {line.applies} at the applied instance")
         for a in hyps
     ]
     ms = [m for m in ms if not m.skipped]  # a hypothesis the instance leaves open is not decided here
@@ -704,6 +704,25 @@ def applicability(theorem: Theorem, line: SourceLine, marks: Sequence[StepMark])
     shown = ", ".join(f"{k} = {v}" for k, v in at.items())
     rel = sp.And(*[a.relation for a in hyps]) if hyps else sp.true
     return decide(f"{line.key}:applies", f"{line.applies} applied at {shown}", theorem.tex(rel), None, ms)
+
+
+def _at_instance(relation: sp.Basic, at: Mapping, how: str) -> Measurement:
+    """A hypothesis at an instance that may keep symbols (η = 2/β): decided in exact arithmetic
+    when no symbol is left, else by the signs the remaining symbols are declared with (−1/β < 0
+    for β > 0); skipped when neither decides it."""
+    m = exact_measurement(relation, [], at, how=how)
+    if not m.skipped or "does not fix" not in m.skipped:
+        return m
+    s = sp.simplify(slack(relation).subs(dict(at)))
+    shown = {str(k): str(v) for k, v in at.items()}
+    if isinstance(relation, sp.Equality):
+        ok = s.is_zero
+    else:
+        ok = s.is_positive if is_strict(relation) else s.is_nonnegative
+    if ok is None:
+        return m
+    cex = None if ok else shown | {"slack": sp.sstr(s), "how": how}
+    return Measurement(how, 1, 0 if ok else 1, counterexample=cex, detail=f"slack {sp.sstr(s)} at {shown}")
 
 
 def at_passage(claim: Claim, fixed: Mapping) -> Claim:

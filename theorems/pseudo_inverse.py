@@ -266,6 +266,10 @@ NTK_A_MEANT_000 = sp.Eq((_grad_a(_x2).T * _grad_a(_x2p))[0], _Ka, evaluate=False
 
 # influence functions (002:2439–2449), least squares in one parameter with two training points
 th_s, ep_s = sp.symbols("theta epsilon", real=True)
+#: 000:452 as meant, for f(w) = w² (w = θ, w₀ = ε): the tangent model's remainder is (w − w₀)²
+TAYLOR_REMAINDER_000 = sp.Eq(
+    th_s**2 - (ep_s**2 + 2 * ep_s * (th_s - ep_s)), (th_s - ep_s) ** 2, evaluate=False
+)
 _pa = sp.symbols("p1 p2", positive=True)  # inputs of the two training points
 _pb = sp.symbols("q1 q2", real=True)  # their targets
 _ax, _bx, _az, _bz = sp.symbols("a_x b_x a_z b_z", real=True)
@@ -692,6 +696,12 @@ DERIVATION = [
         "000: ⟨∇f(x), ∇f(x')⟩ = K^(a)(x, x') + K^(b)(x, x'), with σ'(a_iᵀx)σ'(a_iᵀx') in K^(a) (m = 2, d = "
         "2)",
         _eq((_grad_net(_x2).T * _grad_net(_x2p))[0], _Ka + _Kb),
+        Simplification(),
+    ),
+    Step(
+        "tangent_remainder",
+        "000:452 as meant: f(w) − f(w₀) − f'(w₀)(w − w₀) = (w − w₀)² for f = w²",
+        TAYLOR_REMAINDER_000,
         Simplification(),
     ),
     Step("ntk_a_part", "000:463 as meant: the a-part of ⟨∇f(x), ∇f(x')⟩", NTK_A_MEANT_000, Simplification()),

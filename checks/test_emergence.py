@@ -267,6 +267,7 @@ EXPECTED = {
     "lemma_15_9_4": Verdict.MISPRINT,
     "fig_15_2_k2": Verdict.FALSE,
     "fig_15_2_tuples": Verdict.VERIFIED,
+    "scaling_tuples": Verdict.VERIFIED,
     "problem_15_9_5": Verdict.VERIFIED,
 }
 

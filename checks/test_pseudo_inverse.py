@@ -395,6 +395,7 @@ EXPECTED = {
     "thm_8_1_2": Verdict.VERIFIED,
     "thm_8_1_2_min": Verdict.VERIFIED,
     "thm_8_1_2_proof": Verdict.MISPRINT,  # Σλ_i x_i without ⟨·, w⟩
+    "sd_l2_is_gd": Verdict.VERIFIED,
     "eq_8_5_l1": Verdict.VERIFIED,
     "sd_quadratic": Verdict.VERIFIED,
     "footnote_stochastic": Verdict.VERIFIED,

@@ -133,9 +133,9 @@ def _cases(ctx):
 
 def test_committed_cases_cover_the_brief():
     cases = wc.committed_cases()
-    assert sorted(c.T for c in cases if c.kind == "nonconvex") == [1, 2, 3, 4, 5]
-    assert sorted(c.T for c in cases if c.kind == "strongly convex") == [1, 2, 3, 4, 5]
-    assert all(c.gammaL == 1 for c in cases)
+    for h in (Q(1), Q(1, 2)):
+        assert sorted(c.T for c in cases if c.kind == "nonconvex" and c.gammaL == h) == [1, 2, 3, 4, 5]
+    assert sorted(c.T for c in cases if c.kind == "strongly convex" and c.gammaL == 1) == [1, 2, 3, 4, 5]
 
 
 def test_constructed_functions_are_certified_exactly(ctx):
@@ -158,7 +158,7 @@ def test_suite_gd_on_the_constructed_function_attains_pepit(ctx):
     rounding interval contains the exact value, and the exact value is PEPit's within the
     solver's tolerance (2 × its reported accuracy)."""
     rows = wc.table(ctx)
-    assert len(rows) == 10
+    assert len(rows) == 15
     for r in rows:
         record(
             TID,
@@ -185,7 +185,7 @@ def test_wrong_closed_forms_are_rejected_by_the_measured_interval(ctx, wrong):
     kind, fn = forms[wrong]
     cases = {c.key: c for c in wc.committed_cases()}
     for r in wc.table(ctx):
-        if r["kind"] == kind:
+        if r["kind"] == kind and r["gammaL"] == "1":
             v = fn(cases[r["case"]])
             assert v is None or not (r["measured_lo"] <= v <= r["measured_hi"]), (wrong, r["case"])
 
@@ -209,12 +209,16 @@ def test_resolved_cases_match_the_committed_ones(ctx):
     """PEPit re-solves (ci: T = 1 of each class; thorough: all ten) and the exact data rebuilt
     from its solution are the committed ones; its value agrees within the solver's tolerance."""
     pytest.importorskip("PEPit")
-    committed = {(c.kind, c.T): c for c in wc.committed_cases()}
-    keys = sorted(committed) if ctx.profile == "thorough" else [("nonconvex", 1), ("strongly convex", 1)]
-    for kind, T in keys:
-        sol = wc.solve_case(kind, T)
+    committed = {(c.kind, c.gammaL, c.T): c for c in wc.committed_cases()}
+    keys = (
+        sorted(committed)
+        if ctx.profile == "thorough"
+        else [("nonconvex", Q(1), 1), ("nonconvex", Q(1, 2), 2), ("strongly convex", Q(1), 1)]
+    )
+    for kind, h, T in keys:
+        sol = wc.solve_case(kind, T, h)
         new = wc.case_from_solution(sol)
-        old = committed[(kind, T)]
+        old = committed[(kind, h, T)]
         record(TID, note=f"{kind} T={T}: PEPit {new.pep_dual:.10f} in {new.seconds:.2f} s")
         assert (new.xs, new.gs, new.fs) == (old.xs, old.gs, old.fs)
         assert abs(new.pep_dual - old.pep_dual) <= new.tol + old.tol
@@ -287,6 +291,17 @@ def test_pepit_contraction_rate_equals_the_committed_pep_values():
             assert abs(wc.pepit_contraction_tau(float(c.gammaL), float(c.mu), c.T) - c.pep_dual) <= c.tol
 
 
+@given(st.integers(1, 50), st.fractions(Q(1, 1000), 1, max_denominator=1000))
+def test_suite_quantity_closed_form_properties(T, h):
+    """4/(h(4T − h(T + 1))) for min_{t<T}: 4/(3T − 1) at h = 1; below the textbook bound
+    2/(hT) (the corollary holds), equal to it only at T = 1, h = 1; above the min over t ≤ T."""
+    v = wc.nonconvex_closed_form(T, h)
+    assert wc.nonconvex_closed_form(T, Q(1)) == Q(4, 3 * T - 1)
+    assert v <= 2 / (h * T)
+    assert (v == 2 / (h * T)) == (T == 1 and h == 1)
+    assert v >= Q(4) / (T * h * (4 - h))
+
+
 @given(st.integers(1, 50), st.floats(1e-6, 1.0))
 def test_min_gradient_rate_properties(n, h):
     """4/(n h (4 − h)) for γL ≤ 1: PEPit's coded 4/(3n) at h = 1, decreasing in h and in n,
@@ -301,11 +316,11 @@ def test_min_gradient_rate_properties(n, h):
 
 
 def test_min_gradient_rate_matches_the_committed_pep_at_one_over_L():
-    """The suite's quantity (min over t < T) at γ = 1/L: 4/(3T − 1) is PEPit's value at every
-    committed T, within the solver's tolerance."""
+    """The suite's quantity (min over t < T): 4/(h(4T − h(T + 1))) is PEPit's value at every
+    committed (γL, T), within the solver's tolerance."""
     for c in wc.committed_cases():
         if c.kind == "nonconvex":
-            assert abs(float(wc.nonconvex_closed_form(c.T)) - c.pep_dual) <= c.tol
+            assert abs(float(wc.nonconvex_closed_form(c.T, c.gammaL)) - c.pep_dual) <= c.tol
 
 
 @pytest.mark.pepit

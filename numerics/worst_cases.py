@@ -46,6 +46,8 @@ Q = Fraction
 
 #: the cases solved and committed: (class, γL, μ/L, T)
 NONCONVEX_T = (1, 2, 3, 4, 5)
+#: γL of the nonconvex cases: the claim's boundary 1/L and a step inside its range η ≤ 1/L
+NONCONVEX_STEPS = (Fraction(1), Fraction(1, 2))
 STRONGLY_CONVEX_T = (1, 2, 3, 4, 5)
 SC_MU = Q(1, 10)
 ONE = Q(1)
@@ -415,22 +417,26 @@ def exact_ratio(case: Case, pq: PiecewiseQuadratic | None = None) -> Fraction:
 
 
 def closed_form(case: Case) -> Fraction:
-    """The known exact worst case of the case's performance ratio: 4/(3T − 1) for the nonconvex
-    case at γ = 1/L (the minimal-drop interpolant between T iterates of equal gradient and a last
-    one of gradient 0, see :func:`nonconvex_closed_form`); max(|1 − γμ|, |1 − γL|)^{2T} for the
-    strongly convex one (attained by a quadratic)."""
+    """The known exact worst case of the case's performance ratio: 4/(h(4T − h(T + 1))) for the
+    nonconvex case at γL = h ≤ 1 (:func:`nonconvex_closed_form`); max(|1 − γμ|, |1 − γL|)^{2T}
+    for the strongly convex one (attained by a quadratic)."""
     if case.kind == "nonconvex":
         return nonconvex_closed_form(case.T, case.gammaL)
     return max(abs(1 - case.gammaL * case.mu), abs(1 - case.gammaL)) ** (2 * case.T)
 
 
 def nonconvex_closed_form(T: int, gammaL: Fraction = ONE) -> Fraction:
-    """At γ = 1/L, gradients g for t < T and 0 at t = T: each of the T − 1 steps between equal
-    gradients drops f by at least (3/4)g²/L (the derivative dips by L·(step/2)), the last by at
-    least g²/(2L) (the derivative falls linearly to 0): so min‖g‖²/(L(f_0 − f_T)) = 4/(3T − 1)."""
-    if gammaL != 1:
-        raise ValueError("the closed form is the γ = 1/L one")
-    return Q(4, 3 * T - 1)
+    """min_{t<T}‖∇f(x_t)‖² / (L(f(x_0) − f(x_T))) of GD at γL = h ∈ (0, 1], worst case over
+    L-smooth f, as the PEP solutions show it (one-dimensional): gradients g for t < T and
+    (1 − h)g at t = T.  The least drop between two iterates of equal gradient is g²(h − h²/4)/L
+    (the derivative dips by L·(step/2) midway), over the last step g²h(1 − h/2)/L (the derivative
+    falls linearly), so the ratio is 1/((T − 1)h(1 − h/4) + h(1 − h/2)) = 4/(h(4T − h(T + 1))):
+    4/(3T − 1) at h = 1.  (The min over t ≤ T, PEPit's example's quantity, is 4/(T h (4 − h)):
+    :func:`nonconvex_min_grad_rate`.)"""
+    h = Q(gammaL)
+    if not 0 < h <= 1:
+        raise ValueError("the form is the 0 < γL ≤ 1 one")
+    return 4 / (h * (4 * T - h * (T + 1)))
 
 
 def measure(cases: Sequence[Case], *, device=None, dtype=torch.float64) -> list[dict]:
@@ -830,7 +836,12 @@ def case_from_solution(sol: dict) -> Case:
             gq.append(Q(0))
         elif gq[-1] != 0:
             r = gn[t] / gn[t - 1]
-            gq.append(gq[-1] * simplest_near(r, abs(r) * (rel(g[t]) + rel(g[t - 1]))))
+            # consecutive iterates on an active curvature bound (g_t = (1 − γc) g_{t−1}, c = m or
+            # M = L) within √ε are on it; else the simplest ratio within the error
+            active = [1 - gL * c for c in (m, Q(1)) if abs(r - float(1 - gL * c)) <= math.sqrt(ge)]
+            gq.append(
+                gq[-1] * (active[0] if active else simplest_near(r, abs(r) * (rel(g[t]) + rel(g[t - 1]))))
+            )
         else:
             gq.append(simplest_near(gn[t], abs(gn[t]) * (rel(g[t]) + rel(s))))
     xq = [Q(0) if kind == "nonconvex" else Q(1)]
@@ -843,6 +854,7 @@ def case_from_solution(sol: dict) -> Case:
     # values read off the Gram matrix), clamped into its segment's interpolation interval, outwards
     # from the normalised point (x_0 with f_0 = 0, or x* with f* = 0) along x
     e_drop = 2 * sol.get("gram_error", eps) / (s * s)
+    e_active = math.sqrt(sol.get("gram_error", eps)) / (s * s)
     anchor = 0 if kind == "nonconvex" else len(xq) - 1
     fq[anchor] = Q(0)
     order = sorted(range(len(xq)), key=lambda i: xq[i])
@@ -856,7 +868,15 @@ def case_from_solution(sol: dict) -> Case:
         bd = segment_bounds(xq[b] - xq[a], gq[a], gq[b], m, Q(1))
         if bd is None:
             raise WorstCaseError(f"{kind} T={T}: gradients not interpolable after rounding")
-        drop = min(max(simplest_near(fn[b] - fn[a], e_drop), bd[0]), bd[1])
+        d = fn[b] - fn[a]
+        # a drop within √ε of an end of its interval is that end: the interpolation constraint is
+        # active (the worst case sits on it); else the simplest rational within the error
+        if abs(d - float(bd[0])) <= e_active:
+            drop = bd[0]
+        elif abs(d - float(bd[1])) <= e_active:
+            drop = bd[1]
+        else:
+            drop = min(max(simplest_near(d, e_drop), bd[0]), bd[1])
         fq[j] = fq[i] + drop if towards_right else fq[i] - drop
 
     for i, j in zip(order[k0:], order[k0 + 1 :]):
@@ -889,11 +909,12 @@ def case_from_solution(sol: dict) -> Case:
 def solve_all() -> list[Case] | None:
     """Every committed case re-solved with PEPit (None without PEPit)."""
     out = []
-    for T in NONCONVEX_T:
-        sol = solve_case("nonconvex", T)
-        if sol is None:
-            return None
-        out.append(case_from_solution(sol))
+    for h in NONCONVEX_STEPS:
+        for T in NONCONVEX_T:
+            sol = solve_case("nonconvex", T, h)
+            if sol is None:
+                return None
+            out.append(case_from_solution(sol))
     for T in STRONGLY_CONVEX_T:
         sol = solve_case("strongly convex", T)
         if sol is None:
@@ -922,6 +943,13 @@ if __name__ == "__main__":  # pragma: no cover - regenerates the committed table
     solved = solve_all()
     if solved is None:
         raise SystemExit("PEPit is not installed: pip install '.[pepit]'")
-    write_data(solved, pathlib.Path(__file__).with_name("worst_case_data.py"))
+    out = pathlib.Path(__file__).with_name("worst_case_data.py")
+    write_data(solved, out)
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("ruff") or str(pathlib.Path(sys.executable).parent / "ruff")
+    subprocess.run([exe, "format", str(out)], check=False)  # the layout the lint expects
     for row in measure(solved):
         print(row["case"], row["pep"], float(row["exact"]), row["measured"], row["difference"], row["tol"])

@@ -775,7 +775,12 @@ def extremal_rate(ctx: RunContext) -> Experiment:
         tol = rates.evaluation_tol(q_expr, **vals)
         block = slice(k * per, (k + 1) * per)
         fits, skipped = rates.instance_fits(gap[:, block], traj.err[:, block])
-        comb = combine_rates(fits, "tight")  # NaN without a fit: cannot match
+        nan = float("nan")  # no fit: the rate cannot match
+        comb = (
+            combine_rates(fits, "tight")
+            if fits
+            else dict(measured=nan, lo=nan, hi=nan, worst=nan, spread=None)
+        )
         n_fit = fits[0].n if fits and not skipped else 2
         if k == 0:
             head = (q, tol, comb)
@@ -785,7 +790,7 @@ def extremal_rate(ctx: RunContext) -> Experiment:
                     f"ηL = {r}: predicted factor (1 − ηL)² in the fitted interval",
                     q,
                     "in",
-                    (comb.lo, comb.hi),
+                    (comb["lo"], comb["hi"]),
                     tol=tol,
                 )
             )
@@ -803,7 +808,7 @@ def extremal_rate(ctx: RunContext) -> Experiment:
         title="f = (L/2)‖w‖²: f(w_t) − f* contracts by (1 − ηL)² per step",
         comparisons=comps,
         measured={
-            f"fitted factor, ηL = {EXTREMAL_ETA_L[0]}": comb.measured,
+            f"fitted factor, ηL = {EXTREMAL_ETA_L[0]}": comb["measured"],
             "max relative deviation": float(rel_err.max()),
         },
         predicted={
@@ -819,9 +824,9 @@ def extremal_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity=f"per-step contraction q̂ of f(w_t) − f* on (L/2)‖w‖², ηL = {EXTREMAL_ETA_L[0]}",
             kind="contraction",
-            measured=comb.measured,
-            lo=comb.lo,
-            hi=comb.hi,
+            measured=comb["measured"],
+            lo=comb["lo"],
+            hi=comb["hi"],
             predicted=q,
             claim="tight",
             level=1.0,
@@ -832,8 +837,8 @@ def extremal_rate(ctx: RunContext) -> Experiment:
             test="the prediction lies in every instance's rounding interval of the fitted factor "
             "(their intersection; deterministic, no false alarm when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb.worst,
-            spread=comb.spread,
+            worst=comb["worst"],
+            spread=comb["spread"],
         ),
     )
 
@@ -918,7 +923,7 @@ def gradient_rate(ctx: RunContext) -> Experiment:
             Comparison("max over T and L of min‖∇f‖² / bound", float(ratio.max()), "<=", 1.0, tol=delta)
         ],
         measured={
-            "slope (median over L)": comb.measured,
+            "slope (median over L)": comb["measured"],
             "max ratio to the bound": float(ratio.max()),
             "distance of the family from a power law (slope)": bias,
         },
@@ -934,9 +939,9 @@ def gradient_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity="log-log slope ŝ of min_{t<T}‖∇f(w_t)‖² in T (Huber functions built for each T)",
             kind="slope",
-            measured=comb.measured,
-            lo=comb.lo,
-            hi=comb.hi,
+            measured=comb["measured"],
+            lo=comb["lo"],
+            hi=comb["hi"],
             predicted=s_pred,
             claim="tight",
             level=1.0,
@@ -946,8 +951,8 @@ def gradient_rate(ctx: RunContext) -> Experiment:
             "widened by the family's known distance from a power law (deterministic, no false alarm "
             "when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb.worst,
-            spread=comb.spread,
+            worst=comb["worst"],
+            spread=comb["spread"],
         ),
     )
 

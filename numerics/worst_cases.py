@@ -15,17 +15,21 @@ dimension-reduction heuristic), and in one dimension the interpolant is explicit
   segment is a piecewise quadratic with at most three pieces, and the glued function
   (tails of curvature clamp(0, m, M) outside the data) is C¹ with every curvature in [m, M].
 
-Everything is exact (:class:`fractions.Fraction`): the solver's floats are normalised, turned into
-the simplest rationals within the solver's reported error (:func:`simplest_near`), the
-iterates recomputed from the gradients by the GD rule, and each drop clamped into its segment's
-interval -- then the construction is *certified* (:func:`certify`: curvatures, C¹ joins, data,
-all in rationals).  The suite's own batched GD (:func:`dlverify.numerics.smooth.gradient_descent`,
-float64) then runs on the constructed function from the PEP's x_0 and the rate is measured.
+Everything is exact (:class:`fractions.Fraction`): the solver's floats (Clarabel at 1e-10) are
+normalised; an interpolation bound met within √ε (a gradient ratio 1 − γc, a drop at an end of
+its interval) is taken as active, anything else becomes the simplest rational within the error
+(:func:`simplest_near`); the iterates are recomputed from the gradients by the GD rule -- then the
+construction is *certified* (:func:`certify`: curvatures, C¹ joins, data, all in rationals).
+The suite's own batched GD (:func:`dlverify.numerics.smooth.gradient_descent`, float64) then
+runs on the constructed function from the PEP's x_0 and the rate is measured.
 
 The solved data are committed (:data:`dlverify.numerics.worst_case_data.CASES`), so without PEPit
 the constructions still run and are checked; with PEPit :func:`solve_case` re-solves and
 :func:`case_from_solution` rebuilds them (``python -m dlverify.numerics.worst_cases`` rewrites the
-table).  This module computes; verdicts are made in :mod:`dlverify.theorems.evidence`.
+table).  The closed forms the constructions attain: 4/(h(4T − h(T + 1))) for min_{t<T}‖∇f‖² /
+(L(f_0 − f_T)) at γL = h ≤ 1 (4/(3T − 1) at h = 1), (1 − γμ)^{2T} for the strongly convex distance
+ratio.  The peers' closed forms and :func:`peer_findings` close the module.  This module
+computes; verdicts are made in :mod:`dlverify.theorems.evidence`.
 """
 
 from __future__ import annotations

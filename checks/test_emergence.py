@@ -139,6 +139,88 @@ def test_pair_tail_against_scipy():
     assert math.isclose(ne._log_tail_pair(n1, n2, beta, alpha), math.log(p), rel_tol=1e-10)
 
 
+# ----------------------------------------------------------------------------- exact lower bounds
+def test_binomial_cdf_against_exact_rationals():
+    for n, beta, kk, x in (
+        (12, Fraction(1, 4), 3, 4),
+        (30, Fraction(1, 10), 16, 20),
+        (7, Fraction(1, 2), 1, 0),
+    ):
+        q = (1 - beta) ** kk  # a piece misses Z
+        exact = sum(math.comb(n, j) * (1 - q) ** j * q ** (n - j) for j in range(x + 1))
+        got = ne.log_binom_cdf(n, kk * math.log1p(-float(beta)), x)
+        assert math.isclose(got, math.log(exact), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _empty_at_least_exact(n: int, M: int, z: int) -> Fraction:
+    """P[at least z of M bins empty] for n uniform balls: inclusion–exclusion in exact rationals,
+    P[exactly e empty] = C(M, e) Σ_i (−1)^i C(M − e, i) ((M − e − i)/M)^n."""
+    tot = Fraction(0)
+    for e in range(z, M + 1):
+        tot += math.comb(M, e) * sum(
+            (-1) ** i * math.comb(M - e, i) * Fraction(M - e - i, M) ** n for i in range(M - e + 1)
+        )
+    return tot
+
+
+def test_occupancy_tail_against_enumeration_and_inclusion_exclusion():
+    M, n = 4, 6  # every one of the 4^6 sequences
+    for z in range(M + 1):
+        hits = sum(M - len(set(seq)) >= z for seq in itertools.product(range(M), repeat=n))
+        assert math.isclose(math.exp(ne.log_empty_at_least(n, M, z)), hits / M**n, rel_tol=1e-12)
+    for n, M, z in ((30, 12, 3), (200, 40, 10), (60, 40, 20)):
+        exact = _empty_at_least_exact(n, M, z)
+        assert math.isclose(ne.log_empty_at_least(n, M, z), math.log(exact), rel_tol=1e-10, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "N, M, k, nY, nZ, alpha",
+    [
+        (4, 3, 2, 2, 2, 1.0),  # the fixed-Z event gives the bound (P = 0.188, bound 0.064)
+        (5, 4, 2, 1, 2, 1.0),  # the occupancy event (P = 0.091, bound 0.023)
+        (4, 2, 3, 1, 1, 0.6),  # the fixed skill at α < 1 (P = 0.155, bound 0.020)
+        (4, 2, 3, 2, 1, 0.75),
+        (4, 3, 2, 1, 2, 1.0),
+    ],
+)
+def test_bad_lower_bound_is_below_the_exact_probability(N, M, k, nY, nZ, alpha):
+    """P[some Y of size nY fails at least nZ skills] over every graph (M^{kN} of them, each Y
+    enumerated): the lower bound never exceeds it (every event it uses is inside the bad event)."""
+    Ys = torch.zeros(math.comb(N, nY), N, dtype=torch.bool)
+    for i, c in enumerate(itertools.combinations(range(N), nY)):
+        Ys[i, list(c)] = True
+    bad = 0
+    for flat in itertools.product(range(M), repeat=k * N):
+        e = torch.tensor(flat).reshape(N, k)
+        bad += bool((sg.failed(e, Ys, M, alpha).sum(-1) >= nZ).any())
+    p = Fraction(bad, M ** (k * N))
+    lb, _ = ne.log_bad_lower_bound(N, M, nY, nZ, k, alpha)
+    assert math.exp(lb) <= float(p) * (1 + 1e-12) and p < 1
+
+
+def test_lower_bounds_refute_a_weaker_condition_and_keep_the_claim(ctx):
+    """At δ = LB/2 the claim's condition fails at every s; conditions missing part of the union
+    over Y (half of θ ln θ), over Z (half of β ln β) or with α dropped from B hold somewhere
+    there, so the family refutes them."""
+    claim = em.THEOREM.claim("every_Y")
+    (m,) = [x for x in ne.measure(claim, ctx) if "lower bounds" in x.how]
+    assert m.violations == 0 and m.checked == 0  # the condition never holds where P[bad] > δ
+    th, be, al, s_ = em.th, em.be, em.al, em.s
+    rel = claim.relation
+    for planted in (
+        rel.subs(th * sp.log(th), th * sp.log(th) / 2),
+        rel.subs(be * sp.log(be), be * sp.log(be) / 2),
+        rel.subs(sp.exp(-al * s_), sp.exp(-s_)),
+    ):
+        assert planted != rel
+        (w,) = [
+            x
+            for x in ne.measure(dataclasses.replace(claim, relation=planted), ctx)
+            if "lower bounds" in x.how
+        ]
+        assert w.violations > 0 and w.counterexample["delta"] < 1, planted
+
+
 def test_exact_expectation_against_enumeration(ctx):
     """E[#bad (Y, Z)] of line 3983 (|Z| ≤ α|S|) by the formula against the sum over every pair with
     exact rationals: |S| = 4, |T| = 2, k = 2, θ = 1/2, α = 1/2, β = 2 (threshold αβθk|T| = 2 edges)."""

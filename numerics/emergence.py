@@ -263,10 +263,12 @@ def measure_every_Y(claim, ctx: RunContext) -> list[Measurement]:
 
 
 # ----------------------------------------------------------------------------- exact lower bounds
-def log_binom_cdf(n: int, p: float, x: int) -> float:
-    """ln P[Binomial(n, p) ≤ x], exactly up to float64 rounding (log-sum-exp of the terms)."""
+def log_binom_cdf(n: int, log_q: float, x: int) -> float:
+    """ln P[Binomial(n, p) ≤ x] with ln(1 − p) = ``log_q`` given (so that p near 1 keeps its
+    digits), up to float64 rounding (log-sum-exp of the terms)."""
     j = torch.arange(x + 1, dtype=torch.float64)
-    lp = _lbinom(torch.tensor(float(n), dtype=torch.float64), j) + j * math.log(p) + (n - j) * math.log1p(-p)
+    log_p = math.log(-math.expm1(log_q))
+    lp = _lbinom(torch.tensor(float(n), dtype=torch.float64), j) + j * log_p + (n - j) * log_q
     return float(torch.logsumexp(lp, 0))
 
 
@@ -300,20 +302,26 @@ def log_bad_lower_bound(N: int, M: int, nY: int, nZ: int, kk: int, alpha: float)
     Returns (the bound, which event gave it)."""
     beta = nZ / M
     out = [
-        (log_binom_cdf(N, 1 - (1 - beta) ** kk, nY), "fixed Z, any Y covering its pieces"),
+        (log_binom_cdf(N, kk * math.log1p(-beta), nY), "fixed Z, any Y covering its pieces"),
         (log_empty_at_least(kk * (N - nY), M, nZ), "fixed Y, Z among the skills no other piece hits"),
     ]
-    if nZ == 1:
+    if nZ == 1 and alpha < 1:  # at α = 1 this event is the first one's with Y fixed
         out.append((_log_tail_pair(kk * nY, kk * (N - nY), beta, alpha), "fixed Y and skill"))
     return max(out)
 
 
-#: (N, M, |Y|, |Z|, k, α) of the exact lower bounds: many pieces per skill (the union over Y),
-#: many skills per piece (the union over Z), one skill (α below 1)
-LOWER_BOUND_SETTINGS = tuple(
-    [(N_, 10, N_ // 2, 1, kk, 1.0) for N_ in (200, 1000) for kk in (8, 16, 32)]
-    + [(40, M_, 4, M_ // 2, kk, 1.0) for M_ in (400, 2000) for kk in (1, 2, 4)]
-    + [(20, 2, 10, 1, kk, a) for kk in (16, 40, 100) for a in (0.5, 0.75, 0.9)]
+#: (N, M, |Y|, |Z|, k, α) of the exact lower bounds: many pieces per skill and θ = 1/2 (the
+#: union over Y is the whole margin), many skills per piece with many edges (the union over Z),
+#: two skills with many edges and α below 1 (the Chernoff exponent's α)
+LOWER_BOUND_SETTINGS = (
+    (200, 10, 100, 1, 16, 1.0),
+    (200, 10, 100, 1, 32, 1.0),
+    (1000, 10, 500, 1, 16, 1.0),
+    (40, 400, 1, 100, 50, 1.0),
+    (40, 400, 1, 200, 20, 1.0),
+    (20, 2, 10, 1, 16, 0.75),
+    (20, 2, 10, 1, 40, 0.5),
+    (20, 2, 10, 1, 40, 0.75),
 )
 
 
@@ -521,7 +529,7 @@ def _union_instances() -> dict:
         for theta in (0.1, 0.25, 0.5):
             for beta in (0.1, 0.2, 0.5):
                 for kk in (1, 2, 4):
-                    for alpha in (0.3, 0.5):
+                    for alpha in (0.3, 0.5, 1.5):  # α > 1: only X = X' = 0 fails (the claim has no α ≤ 1)
                         nY, nZ = theta * N_, beta * M_
                         if abs(nY - round(nY)) > 1e-9 or abs(nZ - round(nZ)) > 1e-9:
                             continue

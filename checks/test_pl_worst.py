@@ -95,23 +95,60 @@ def test_arb_trig_polynomial_and_derivatives_match_sympy(ctx):
                 assert ball.overlaps(flint.arb(str(exact))) and float(ball.rad()) < 1e-12, (d, t)
 
 
-def test_polar_ratio_matches_the_suites_cartesian_gd(ctx):
+@pytest.mark.parametrize("c", [0.0, 0.7, 2.5])
+def test_polar_ratio_matches_the_suites_cartesian_gd(ctx, c):
     """The polar step formula against smooth.gradient_descent on the same functions written in
     Cartesian coordinates (no polar step), within the GD's rounding bound."""
     p = _random_homogeneous(ctx, 64)
-    polar = pw.homogeneous_ratio(p, 1.0)
-    traj = npl.smooth.gradient_descent(pw.homogeneous_batch(p), 1.0, 1)
+    polar = pw.homogeneous_ratio(p, 1.0, c)
+    traj = npl.smooth.gradient_descent(pw.homogeneous_batch(p, c), 1.0, 1)
     cart = traj.f[1] / traj.f[0]
     assert bool(((polar - cart).abs() <= traj.err[0] / traj.f[0]).all())
 
 
-def test_arb_ratio_contains_the_float_ratio(ctx):
+@pytest.mark.parametrize("c", [0.0, 0.7, 2.5])
+def test_gradient_and_hessian_formulas_match_autograd(ctx, c):
+    """∇f and the Hessian in the frame (e_r, e_θ) that :func:`conditions` uses, against torch's
+    autograd of f = r²g(θ − c ln r)/2 written in Cartesian coordinates, at random points."""
+    p = _random_homogeneous(ctx, 1)
+    g = ctx.generator(TID, "test_pl_worst", "points", c)
+    for w in 3 * torch.randn(5, 2, generator=g, dtype=torch.float64):
+
+        def f(w):
+            r2 = (w * w).sum()
+            phi = torch.atan2(w[1], w[0]) - c * torch.log(r2) / 2
+            return r2 * pw.trig(p, phi.reshape(1))[0][0, 0] / 2
+
+        grad = torch.func.grad(f)(w)
+        hess = torch.func.hessian(f)(w)
+        r, th = float(w.norm()), float(torch.atan2(w[1], w[0]))
+        phi = torch.tensor([th - c * math.log(r)], dtype=torch.float64)
+        g0, g1, g2 = (t[0, 0] for t in pw.trig(p, phi))
+        frame = torch.tensor(
+            [[math.cos(th), -math.sin(th)], [math.sin(th), math.cos(th)]], dtype=torch.float64
+        )
+        want_grad = frame @ torch.stack([r * (g0 - c * g1 / 2), r * g1 / 2])
+        vals = pw.conditions(g0, g1, g2, 0.0, 0.0, c)  # with L = 0: −h11, −h22 and det(H) − ...
+        h11, h22 = -vals[2], -vals[3]
+        h12 = g1 / 2 - c * g2 / 2
+        want_hess = frame @ torch.stack([torch.stack([h11, h12]), torch.stack([h12, h22])]) @ frame.T
+        assert torch.allclose(grad, want_grad, rtol=1e-12, atol=1e-12)
+        assert torch.allclose(hess, want_hess, rtol=1e-10, atol=1e-10)
+        assert abs(float(vals[4]) - float(h11 * h22 - h12 * h12)) <= 1e-12  # det(0 − H) = det H
+
+
+@pytest.mark.parametrize("c", [0.0, 1.5])
+def test_arb_ratio_contains_the_float_ratio(ctx, c):
     p = _random_homogeneous(ctx, 6)
-    polar = pw.homogeneous_ratio(p, 1.0)
+    p[:, 1:] /= 5  # small harmonics: functions the certificate can prove at every twist tried
+    polar = pw.homogeneous_ratio(p, 1.0, c)
+    proved = 0
     for row, r in zip(p, polar.tolist()):
-        c = pw.certify_homogeneous(pw.Homogeneous.from_vector(row), Q(1, 5), ONE, ONE)
-        if c.ok:
-            assert c.ratio_low - 1e-14 <= r <= c.ratio_high + 1e-14
+        cert = pw.certify_homogeneous(pw.Homogeneous.from_vector(row, c), Q(1, 5), ONE, ONE)
+        if cert.ok:
+            proved += 1
+            assert cert.ratio_low - 1e-14 <= r <= cert.ratio_high + 1e-14
+    assert proved  # the comparison happened
 
 
 def test_the_certifier_proves_a_function_it_can_prove():

@@ -195,18 +195,21 @@ def quadratic_gd_ratio(ctx: RunContext, a: torch.Tensor, step: float) -> tuple[t
 
 @dataclasses.dataclass(frozen=True)
 class Homogeneous:
-    """f(x) = ‖x‖² g(θ)/2 with g(θ) = c₀ + Σₖ aₖ cos kθ + bₖ sin kθ (exact binary rationals, so Arb
-    holds them exactly); GD starts at x₀ = (1, 0)."""
+    """f(x) = r² g(φ)/2, φ = θ − c·ln r, with g(φ) = c₀ + Σₖ aₖ cos kφ + bₖ sin kφ (exact binary
+    rationals, so Arb holds them exactly); GD starts at x₀ = (1, 0).  c = 0: degree-2 homogeneous;
+    c ≠ 0: self-similar under the spiral similarities x ↦ eˢR(cs)x (f scales by e²ˢ), so the
+    conditions still reduce to the circle of φ."""
 
     c0: Fraction
     a: tuple[Fraction, ...]
     b: tuple[Fraction, ...]
+    c: Fraction = Fraction(0)
 
     @classmethod
-    def from_vector(cls, p) -> Homogeneous:
+    def from_vector(cls, p, c: float = 0.0) -> Homogeneous:
         p = [Fraction(float(v)) for v in p]
         k = (len(p) - 1) // 2
-        return cls(p[0], tuple(p[1 : k + 1]), tuple(p[k + 1 :]))
+        return cls(p[0], tuple(p[1 : k + 1]), tuple(p[k + 1 :]), Fraction(float(c)))
 
     def vector(self) -> list[float]:
         return [float(self.c0), *map(float, self.a), *map(float, self.b)]
@@ -218,7 +221,9 @@ class Homogeneous:
                 terms.append(f"{float(a):+.3g}·cos {k}θ")
             if b:
                 terms.append(f"{float(b):+.3g}·sin {k}θ")
-        return "f = ‖x‖²g(θ)/2, g = " + " ".join(terms)
+        if not self.c:
+            return "f = ‖x‖²g(θ)/2, g = " + " ".join(terms)
+        return f"f = r²g(φ)/2, φ = θ − {float(self.c):.6g}·ln r, g = " + " ".join(terms)
 
 
 def trig(p: torch.Tensor, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -239,13 +244,16 @@ def trig(p: torch.Tensor, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tens
 CONDITIONS = ("g > 0", "PL", "L - h11", "L - h22", "det(L - H)", "L + h11", "L + h22", "det(L + H)")
 
 
-def conditions(g, g1, g2, mu, L):
-    """The eight condition values (each must be ≥ 0; the first > 0): works on tensors and on Arb
-    balls alike."""
-    A, B, C = g, g1 / 2, g + g2 / 2
+def conditions(g, g1, g2, mu, L, c=0):
+    """The eight condition values (each must be ≥ 0; the first > 0) from g, g′, g″ at φ: works on
+    tensors and on Arb balls alike.  With φ = θ − c ln r, ∇f = r((g − cg′/2)e_r + g′/2 e_θ) and the
+    Hessian in the frame (e_r, e_θ) is [[g − 3cg′/2 + c²g″/2, g′/2 − cg″/2], [·, g − cg′/2 + g″/2]]
+    (c = 0: [[g, g′/2], [g′/2, g + g″/2]])."""
+    P = g - c * g1 / 2
+    A, B, C = g - 3 * c * g1 / 2 + c * c * g2 / 2, g1 / 2 - c * g2 / 2, g - c * g1 / 2 + g2 / 2
     return (
         g,
-        g * g + g1 * g1 / 4 - mu * g,
+        P * P + g1 * g1 / 4 - mu * g,
         L - A,
         L - C,
         (L - A) * (L - C) - B * B,
@@ -255,39 +263,46 @@ def conditions(g, g1, g2, mu, L):
     )
 
 
-def sampled_margin(p: torch.Tensor, mu: float, L: float, n: int) -> torch.Tensor:
+def sampled_margin(p: torch.Tensor, mu: float, L: float, n: int, c=0.0) -> torch.Tensor:
     """The smallest condition value over n equally spaced θ, per instance: a sampled check (it can
     miss a violation between samples — :func:`certify_homogeneous` cannot)."""
     theta = torch.arange(n, dtype=p.dtype, device=p.device) * (2 * math.pi / n)
-    vals = conditions(*trig(p, theta), mu, L)
+    vals = conditions(*trig(p, theta), mu, L, _col(c, p))
     return torch.stack([v.amin(-1) for v in vals], -1).amin(-1)
 
 
-def homogeneous_ratio(p: torch.Tensor, step: float) -> torch.Tensor:
-    """The one-step ratio f(x₁)/f(x₀) from x₀ = (1, 0) by the polar formula, batched (f* = 0)."""
+def _col(c, p: torch.Tensor):
+    """c as a column (one per instance) when it is a tensor of instances, else as given."""
+    return c[:, None] if isinstance(c, torch.Tensor) and c.dim() == 1 else c
+
+
+def homogeneous_ratio(p: torch.Tensor, step: float, c=0.0) -> torch.Tensor:
+    """The one-step ratio f(x₁)/f(x₀) from x₀ = (1, 0) by the polar formula, batched (f* = 0):
+    x₁ = (1 − γ(g₀ − cg₀′/2)) e_r − γg₀′/2 e_θ, then r₁, φ₁ = θ₁ − c ln r₁."""
     zero = torch.zeros(p.shape[0], 1, dtype=p.dtype, device=p.device)
     g0, d0, _ = (t[:, 0] for t in trig(p, zero))
-    x, y = 1 - step * g0, -step * d0 / 2
-    t1 = torch.atan2(y, x)
+    x, y = 1 - step * (g0 - c * d0 / 2), -step * d0 / 2
+    r2 = x * x + y * y
+    t1 = torch.atan2(y, x) - c * torch.log(r2) / 2
     g_1 = trig(p, t1[:, None])[0][:, 0]
-    return (x * x + y * y) * g_1 / g0
+    return r2 * g_1 / g0
 
 
-def homogeneous_batch(p: torch.Tensor) -> smooth.SmoothBatch:
+def homogeneous_batch(p: torch.Tensor, c=0.0) -> smooth.SmoothBatch:
     """The same functions in Cartesian coordinates as a :class:`~dlverify.numerics.smooth.SmoothBatch`,
     for the suite's own GD (an independent path to the ratio: no polar step formula)."""
 
     def value_and_grad(w):
         r2 = (w * w).sum(-1)
         th = torch.atan2(w[:, 1], w[:, 0])
-        g, g1, _ = (t[:, 0] for t in trig(p, th[:, None]))
+        g, g1, _ = (t[:, 0] for t in trig(p, (th - c * torch.log(r2) / 2)[:, None]))
         er = torch.stack([torch.cos(th), torch.sin(th)], -1)
         et = torch.stack([-torch.sin(th), torch.cos(th)], -1)
         r = r2.sqrt()
-        return r2 * g / 2, (r * g)[:, None] * er + (r * g1 / 2)[:, None] * et
+        return r2 * g / 2, (r * (g - c * g1 / 2))[:, None] * er + (r * g1 / 2)[:, None] * et
 
     def abs_scale(w):
-        top = p.abs().sum(-1) * (1 + p.shape[-1])
+        top = p.abs().sum(-1) * (1 + p.shape[-1]) * (1 + abs(c)) ** 2
         r2 = (w * w).sum(-1)
         return r2 * top, r2.sqrt() * top
 
@@ -359,6 +374,7 @@ def certify_homogeneous(
     try:
         mu_ = flint.arb(flint.fmpq(mu.numerator, mu.denominator))
         L_ = flint.arb(flint.fmpq(L.numerator, L.denominator))
+        c_ = flint.arb(flint.fmpq(h.c.numerator, h.c.denominator))
         two_pi = 2 * flint.arb.pi()
         stack = [(two_pi * i / start, two_pi * (i + 1) / start, 0) for i in range(start)]
         done = 0
@@ -367,11 +383,11 @@ def certify_homogeneous(
             done += 1
             mid = (lo + hi) / 2
             ball = lo.union(hi)  # a ball that contains the piece [lo, hi]
-            vals = conditions(*_arb_g(h, ball), mu_, L_)
+            vals = conditions(*_arb_g(h, ball), mu_, L_, c_)
             bad = [i for i, v in enumerate(vals) if not (v > 0 if i == 0 else v >= 0)]
             if not bad:
                 continue
-            point = conditions(*_arb_g(h, flint.arb(mid.mid())), mu_, L_)
+            point = conditions(*_arb_g(h, flint.arb(mid.mid())), mu_, L_, c_)
             for i in bad:
                 if vals[i] < 0 or point[i] < 0:
                     where = mid.mid() if point[i] < 0 else ball
@@ -381,9 +397,10 @@ def certify_homogeneous(
             stack += [(lo, mid, d + 1), (mid, hi, d + 1)]
         g0, d0, _ = _arb_g(h, flint.arb(0))
         s = flint.arb(flint.fmpq(step.numerator, step.denominator))
-        x, y = 1 - s * g0, -s * d0 / 2
-        g_1 = _arb_g(h, flint.arb.atan2(y, x))[0]
-        ratio = (x * x + y * y) * g_1 / g0
+        x, y = 1 - s * (g0 - c_ * d0 / 2), -s * d0 / 2
+        r2 = x * x + y * y
+        g_1 = _arb_g(h, flint.arb.atan2(y, x) - c_ * r2.log() / 2)[0]
+        ratio = r2 * g_1 / g0
         return Certificate(True, done, ratio_low=float(ratio.lower()), ratio_high=float(ratio.upper()))
     finally:
         flint.ctx.prec = old
@@ -418,7 +435,8 @@ class SearchResult:
             else "none certified"
         )
         return (
-            f"2-D search over f = ‖x‖²g(θ)/2, g a trigonometric polynomial of degree ≤ {self.degree}: "
+            f"2-D search over f = r²g(φ)/2, φ = θ − c·ln r (c = 0: degree-2 homogeneous, half the starts; "
+            f"c free: log-spiral self-similar), g a trigonometric polynomial of degree ≤ {self.degree}: "
             f"{self.starts} starts × {self.iterations} Adam steps on {self.samples} samples of the "
             f"circle; best sampled ratio {self.best_sampled:.6f} ({self.passing_sampled} pass a "
             f"{4 * self.samples}-sample check); {self.tried} certified in Arb: {self.certified} proved, "
@@ -426,21 +444,25 @@ class SearchResult:
         )
 
 
-def _optimise(p, mu, L, step, n, iters, margin):
+def _optimise(p, c, twisted, mu, L, step, n, iters, margin):
+    """Adam on (coefficients, twist) with a growing penalty on the sampled conditions; the twist
+    moves only where ``twisted``."""
     p = p.clone().requires_grad_(True)
-    opt = torch.optim.Adam([p], lr=3e-3)
+    c = c.clone().requires_grad_(True)
+    opt = torch.optim.Adam([p, c], lr=3e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, iters, eta_min=1e-5)
     for i in range(iters):
         rho = 10.0 ** (2 + 6 * i / max(iters - 1, 1))  # the penalty grows: feasibility at the end
         theta = torch.arange(n, dtype=p.dtype, device=p.device) * (2 * math.pi / n)
-        vals = conditions(*trig(p, theta), mu, L)
+        cc = c * twisted
+        vals = conditions(*trig(p, theta), mu, L, cc[:, None])
         pen = sum(torch.relu(margin - v).pow(2).sum(-1) for v in vals)
-        loss = (-homogeneous_ratio(p, step) + rho * pen).sum()
+        loss = (-homogeneous_ratio(p, step, cc) + rho * pen).sum()
         opt.zero_grad()
         loss.backward()
         opt.step()
         sched.step()
-    return p.detach()
+    return p.detach(), (c * twisted).detach()
 
 
 def search_homogeneous(
@@ -454,7 +476,8 @@ def search_homogeneous(
     samples: int = 256,
     certify_top: int | None = None,
 ) -> SearchResult:
-    """Maximise the one-step ratio over degree-2 homogeneous functions from random starts and from
+    """Maximise the one-step ratio over degree-2 homogeneous functions (half the starts) and
+    log-spiral self-similar ones (twist c, the other half) from random starts and from
     g ≡ μ + 10⁻³ (torch, batched, float64, a penalty on sampled conditions), then certify the best
     candidates in Arb (each tried as found and shrunk toward the constant (μ + L)/2, which keeps
     the smoothness conditions strict).  Cached per run."""
@@ -475,9 +498,11 @@ def _search(ctx, mu, step, K, B, iters, n, top) -> SearchResult:
     p[:, 1:] = 0.05 * torch.randn(B, 2 * K, generator=g, **kw) / torch.cat([k, k]) ** 1.5
     p[0] = 0  # one start at the 1-D worst case, g ≡ μ, lifted off the PL equality
     p[0, 0] = float(mu) + 1e-3
-    p = _optimise(p, float(mu), 1.0, float(step), n, iters, margin=1e-6)
-    ratio = homogeneous_ratio(p, float(step))
-    ok = (sampled_margin(p, float(mu), 1.0, 4 * n) >= 0) & torch.isfinite(ratio)
+    twisted = (torch.arange(B, device=ctx.device) >= B // 2).to(torch.float64)
+    c = 4 * torch.rand(B, generator=g, **kw) * twisted
+    p, c = _optimise(p, c, twisted, float(mu), 1.0, float(step), n, iters, margin=1e-6)
+    ratio = homogeneous_ratio(p, float(step), c)
+    ok = (sampled_margin(p, float(mu), 1.0, 4 * n, c) >= 0) & torch.isfinite(ratio)
     sampled = torch.where(ok, ratio, torch.full_like(ratio, -math.inf))
     order = torch.argsort(sampled, descending=True)[: min(top, int(ok.sum()))]
     best, best_fn, certified, rejected = None, None, 0, []
@@ -486,15 +511,15 @@ def _search(ctx, mu, step, K, B, iters, n, top) -> SearchResult:
             q = p[i].clone()
             q = (1 - lam) * q
             q[0] += lam * (float(mu) + 1) / 2
-            h = Homogeneous.from_vector(q.cpu())
-            c = certify_homogeneous(h, mu, Fraction(1), step)
-            if c.ok:
+            h = Homogeneous.from_vector(q.cpu(), float(c[i]))
+            cert = certify_homogeneous(h, mu, Fraction(1), step)
+            if cert.ok:
                 certified += 1
-                if best is None or c.ratio_low > best:
-                    best, best_fn = c.ratio_low, h.describe()
+                if best is None or cert.ratio_low > best:
+                    best, best_fn = cert.ratio_low, h.describe()
                 break
         else:
-            rejected.append(f"{h.describe()}: {c.violated} at θ = {c.where}")
+            rejected.append(f"{h.describe()}: {cert.violated} at φ = {cert.where}")
     return SearchResult(
         mu,
         step,

@@ -224,12 +224,16 @@ def test_combined_rates_tight_is_the_intersection_and_a_bound_the_worst():
         Interval(0.2, 0.1, 0.3, 1.0, 9),
     ]
     t = combine_rates(fits[:2], "tight")
-    assert (t["lo"], t["hi"], t["spread"]) == (0.50, 0.52, (0.5, 0.51))
-    assert combine_rates(fits, "tight")["lo"] > combine_rates(fits, "tight")["hi"]  # disagreeing instances
+    assert (t.lo, t.hi, t.spread) == (0.50, 0.52, (0.5, 0.51))
+    assert combine_rates(fits, "tight").lo > combine_rates(fits, "tight").hi  # disagreeing instances
     b = combine_rates(fits, "<=")
-    assert (b["measured"], b["lo"], b["hi"]) == (0.51, 0.50, 0.53)
+    assert (b.measured, b.lo, b.hi) == (0.51, 0.50, 0.53)
     g = combine_rates(fits, ">=")
-    assert (g["measured"], g["lo"], g["hi"]) == (0.2, 0.1, 0.3)
+    assert (g.measured, g.lo, g.hi) == (0.2, 0.1, 0.3)
+    none = combine_rates([], "<=")
+    assert all(math.isnan(v) for v in (none.measured, none.lo, none.hi)) and none.spread is None
+    with pytest.raises(ValueError):
+        combine_rates(fits, "==")
 
 
 # --------------------------------------------------------------------------- predictions from claims

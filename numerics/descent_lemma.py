@@ -768,36 +768,33 @@ def extremal_rate(ctx: RunContext) -> Experiment:
     pred_path = traj.f[0] * to_torch(q_expr)({"eta": traj.eta, "L": traj.L}) ** tt
     rel_err = (traj.f - pred_path).abs() / pred_path.abs().clamp_min(1e-300)
     bound = ((1 + gamma(batch.n_terms + 16)) ** (2 * tt + 2) - 1).expand_as(rel_err)
-    comps, series, head = [], [], None
+    comps: list[Comparison] = []
+    series: list[Series] = []
+    heads: list[tuple] = []
     for k, r in enumerate(EXTREMAL_ETA_L):
         vals = {"eta": r, "L": 1.0}
         q = rates.evaluate(q_expr, **vals)
         tol = rates.evaluation_tol(q_expr, **vals)
         block = slice(k * per, (k + 1) * per)
         fits, skipped = rates.instance_fits(gap[:, block], traj.err[:, block])
-        nan = float("nan")  # no fit: the rate cannot match
-        comb = (
-            combine_rates(fits, "tight")
-            if fits
-            else dict(measured=nan, lo=nan, hi=nan, worst=nan, spread=None)
-        )
+        comb = combine_rates(fits, "tight")  # NaN without a fit: cannot match
         n_fit = fits[0].n if fits and not skipped else 2
         if k == 0:
-            head = (q, tol, comb)
+            heads.append((q, tol, comb))
         else:
             comps.append(
                 Comparison(
                     f"ηL = {r}: predicted factor (1 − ηL)² in the fitted interval",
                     q,
                     "in",
-                    (comb["lo"], comb["hi"]),
+                    (comb.lo, comb.hi),
                     tol=tol,
                 )
             )
         xs, ys = rates.fitted_prefix(gap[:, k * per], n_fit)
-        series.append(Series(f"ηL = {r} — measured, q̂ = {comb['measured']:.4g}", "points", xs, ys))
+        series.append(Series(f"ηL = {r} — measured, q̂ = {comb.measured:.4g}", "points", xs, ys))
         series.append(Series(f"ηL = {r} — predicted ({q:.4g})^t", "line", xs, [q**x for x in xs]))
-    q, tol, comb = head
+    q, tol, comb = heads[0]
     comps.append(
         Comparison(
             "max relative deviation of the path / rounding bound", float((rel_err / bound).max()), "<=", 1.0
@@ -808,7 +805,7 @@ def extremal_rate(ctx: RunContext) -> Experiment:
         title="f = (L/2)‖w‖²: f(w_t) − f* contracts by (1 − ηL)² per step",
         comparisons=comps,
         measured={
-            f"fitted factor, ηL = {EXTREMAL_ETA_L[0]}": comb["measured"],
+            f"fitted factor, ηL = {EXTREMAL_ETA_L[0]}": comb.measured,
             "max relative deviation": float(rel_err.max()),
         },
         predicted={
@@ -824,9 +821,9 @@ def extremal_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity=f"per-step contraction q̂ of f(w_t) − f* on (L/2)‖w‖², ηL = {EXTREMAL_ETA_L[0]}",
             kind="contraction",
-            measured=comb["measured"],
-            lo=comb["lo"],
-            hi=comb["hi"],
+            measured=comb.measured,
+            lo=comb.lo,
+            hi=comb.hi,
             predicted=q,
             claim="tight",
             level=1.0,
@@ -837,8 +834,8 @@ def extremal_rate(ctx: RunContext) -> Experiment:
             test="the prediction lies in every instance's rounding interval of the fitted factor "
             "(their intersection; deterministic, no false alarm when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb["worst"],
-            spread=comb["spread"],
+            worst=comb.worst,
+            spread=comb.spread,
         ),
     )
 
@@ -923,7 +920,7 @@ def gradient_rate(ctx: RunContext) -> Experiment:
             Comparison("max over T and L of min‖∇f‖² / bound", float(ratio.max()), "<=", 1.0, tol=delta)
         ],
         measured={
-            "slope (median over L)": comb["measured"],
+            "slope (median over L)": comb.measured,
             "max ratio to the bound": float(ratio.max()),
             "distance of the family from a power law (slope)": bias,
         },
@@ -939,9 +936,9 @@ def gradient_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity="log-log slope ŝ of min_{t<T}‖∇f(w_t)‖² in T (Huber functions built for each T)",
             kind="slope",
-            measured=comb["measured"],
-            lo=comb["lo"],
-            hi=comb["hi"],
+            measured=comb.measured,
+            lo=comb.lo,
+            hi=comb.hi,
             predicted=s_pred,
             claim="tight",
             level=1.0,
@@ -951,8 +948,8 @@ def gradient_rate(ctx: RunContext) -> Experiment:
             "widened by the family's known distance from a power law (deterministic, no false alarm "
             "when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb["worst"],
-            spread=comb["spread"],
+            worst=comb.worst,
+            spread=comb.spread,
         ),
     )
 

@@ -864,7 +864,7 @@ def rate(ctx: RunContext) -> Experiment:
         ],
         measured={
             "fitted factor, worst instance": comb.measured,
-            "spread over instances": list(comb.spread),
+            "spread over instances": list(comb.spread or ()),
         }
         | other_meas,
         predicted={"proved factor (bound)": q, "ADZ Theorem 3": adz, "textbook 1 − ημ": q_text} | other_pred,

@@ -963,10 +963,7 @@ def direction_rate(ctx: RunContext) -> Experiment:
     # designs' computed σ_min² is within the rounding of the SVD
     preds = to_torch(q_expr)({"eta": res["eta"][cols], "sigma_min2": res["smin2"][cols]})
     tol_q += float((preds - q).abs().max())
-    nan = float("nan")  # no fit: the rate cannot match
-    comb = (
-        combine_rates(fits, "tight") if fits else dict(measured=nan, lo=nan, hi=nan, worst=nan, spread=None)
-    )
+    comb = combine_rates(fits, "tight")  # NaN without a fit: cannot match
     e = e_all[:, 0]
     T = e.shape[0] - 1
     tt = torch.arange(T + 1, dtype=ctx.dtype, device=ctx.device)
@@ -981,7 +978,7 @@ def direction_rate(ctx: RunContext) -> Experiment:
         comparisons=[
             Comparison("max relative |measured − predicted| on the first design", dev, "<=", 0.0, tol=tol),
         ],
-        measured={"fitted factor (median)": comb["measured"], "max relative deviation": dev},
+        measured={"fitted factor (median)": comb.measured, "max relative deviation": dev},
         predicted={"factor |1 − ησ_min²|": q},
         formula=book.THEOREM.tex(sp.Eq(sp.Symbol("q"), q_expr)),
         instances=res["B"] * K,
@@ -1012,9 +1009,9 @@ def direction_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity="per-step contraction q̂ of ‖w_t − w_∞‖ along v_min, η = 0.6·2/σ_max²",
             kind="contraction",
-            measured=comb["measured"],
-            lo=comb["lo"],
-            hi=comb["hi"],
+            measured=comb.measured,
+            lo=comb.lo,
+            hi=comb.hi,
             predicted=q,
             claim="tight",
             level=1.0,
@@ -1025,8 +1022,8 @@ def direction_rate(ctx: RunContext) -> Experiment:
             test="the prediction lies in every instance's rounding interval of the fitted factor "
             "(their intersection; deterministic, no false alarm when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb["worst"],
-            spread=comb["spread"],
+            worst=comb.worst,
+            spread=comb.spread,
         ),
     )
 
@@ -1054,8 +1051,7 @@ def contraction_rate(ctx: RunContext) -> Experiment:
     vals = {k: float(v[0]) for k, v in at.items()}
     q = rates.evaluate(q_expr, **vals)
     tol_q = rates.evaluation_tol(q_expr, **vals) + float((preds - q).abs().max())
-    nan = float("nan")  # no fit: the rate cannot match
-    comb = combine_rates(fits, "<=") if fits else dict(measured=nan, lo=nan, hi=nan, worst=nan, spread=None)
+    comb = combine_rates(fits, "<=")  # NaN without a fit: cannot match
     kept = [b for b in range(e_all.shape[1]) if b not in skipped]
     series = []
     for j in range(min(3, len(fits))):
@@ -1067,7 +1063,7 @@ def contraction_rate(ctx: RunContext) -> Experiment:
         key="contraction_rate",
         title="‖w_t − w_∞‖ from random starts against max_i |1 − ησ_i²| per step (σ² in [0.1, 1])",
         comparisons=[],
-        measured={"fitted factor, worst instance": comb["measured"], "spread over instances": comb["spread"]},
+        measured={"fitted factor, worst instance": comb.measured, "spread over instances": comb.spread},
         predicted={"max_i |1 − ησ_i²| (bound)": q},
         formula=book.THEOREM.tex(sp.Eq(sp.Symbol("q"), q_expr)),
         instances=res["B"],
@@ -1078,9 +1074,9 @@ def contraction_rate(ctx: RunContext) -> Experiment:
         rate=Rate(
             quantity="per-step contraction q̂ of ‖w_t − w_∞‖ from a random start, η = 0.6·2/σ_max²",
             kind="contraction",
-            measured=comb["measured"],
-            lo=comb["lo"],
-            hi=comb["hi"],
+            measured=comb.measured,
+            lo=comb.lo,
+            hi=comb.hi,
             predicted=q,
             claim="<=",
             level=1.0,
@@ -1091,8 +1087,8 @@ def contraction_rate(ctx: RunContext) -> Experiment:
             test="the worst instance's rounding interval of the fitted factor lies below the bound "
             "(deterministic, no false alarm when the rounding model holds)",
             false_alarm=0.0,
-            worst=comb["worst"],
-            spread=comb["spread"],
+            worst=comb.worst,
+            spread=comb.spread,
         ),
     )
 

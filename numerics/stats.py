@@ -149,43 +149,40 @@ def fit_contraction_rounded(gaps, step_err, window: float = ROUNDING_WINDOW) -> 
     return Interval(est, min(lo, est), max(hi, est), 1.0, steps + 1)
 
 
-def combine_rates(fits, claim: str) -> dict:
+@dataclasses.dataclass
+class Combined:
+    """One rate from per-instance fits (:func:`combine_rates`)."""
+
+    measured: float
+    lo: float
+    hi: float
+    worst: float
+    spread: tuple[float, float] | None
+
+
+def combine_rates(fits, claim: str) -> Combined:
     """One rate from per-instance fits that share a prediction: for a ``tight`` claim the
     intersection of the instances' intervals (each holds the common rate when the claim is
     right; an empty intersection reads lo > hi and never matches), the median estimate; for a
     bound (``<=``: the worst is the largest, ``>=``: the smallest) the worst instance's estimate
-    with the interval of that worst value.  ``spread`` is (min, max) of the estimates."""
+    with the interval of that worst value.  ``spread`` is (min, max) of the estimates.  No fits:
+    every number NaN (a rate that cannot match)."""
+    if claim not in ("tight", "<=", ">="):
+        raise ValueError(f"claim must be tight, <= or >=, not {claim!r}")
+    if not fits:
+        nan = float("nan")
+        return Combined(nan, nan, nan, nan, None)
     est = np.array([f.estimate for f in fits], dtype=float)
     lo = np.array([f.lo for f in fits], dtype=float)
     hi = np.array([f.hi for f in fits], dtype=float)
-    if est.size == 0:
-        raise ValueError("no fits to combine")
     spread = (float(est.min()), float(est.max()))
     if claim == "tight":
-        return {
-            "measured": float(np.median(est)),
-            "lo": float(lo.max()),
-            "hi": float(hi.min()),
-            "worst": float(est[np.argmax(np.abs(np.log(est / np.median(est))))]),
-            "spread": spread,
-        }
+        med = float(np.median(est))
+        worst = float(est[np.argmax(np.abs(np.log(est / med)))])
+        return Combined(med, float(lo.max()), float(hi.min()), worst, spread)
     if claim == "<=":
-        return {
-            "measured": spread[1],
-            "lo": float(lo.max()),
-            "hi": float(hi.max()),
-            "worst": spread[1],
-            "spread": spread,
-        }
-    if claim == ">=":
-        return {
-            "measured": spread[0],
-            "lo": float(lo.min()),
-            "hi": float(hi.min()),
-            "worst": spread[0],
-            "spread": spread,
-        }
-    raise ValueError(f"claim must be tight, <= or >=, not {claim!r}")
+        return Combined(spread[1], float(lo.max()), float(hi.max()), spread[1], spread)
+    return Combined(spread[0], float(lo.min()), float(hi.min()), spread[0], spread)
 
 
 def slope_with_bound(x, y, err) -> tuple[float, float]:

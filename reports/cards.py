@@ -88,7 +88,8 @@ def comparison_text(c: dict) -> str:
     return text
 
 
-def _float(v):
+def _float(v: Any) -> Any:
+    """A recorded number as a float (JSON may give an int); anything else unchanged."""
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
@@ -108,7 +109,7 @@ def rate_text(r: dict) -> str:
     that is written as its half-width (``0.903 ± 9.8 × 10⁻¹⁴``), and a rounding interval
     (level 1) says so."""
     sym = RATE_SYMBOL.get(r.get("kind", ""), "")
-    m, lo, hi = r.get("measured"), r.get("lo"), r.get("hi")
+    m, lo, hi = (_float(r.get(k)) for k in ("measured", "lo", "hi"))
     ms = notation.num(m)
     if _finite(m, lo, hi) and hi - lo < 1e-3 * abs(m):  # narrower than the 3 figures shown
         interval = f" ± {notation.num(max(hi - m, m - lo, 0.0))}"

@@ -187,3 +187,23 @@ def test_the_rate_is_the_cards_headline_and_the_summarys_lead():
     assert c["lead"] == cards.rate_text(with_rate["rate"])
     assert c["headlines"][0]["ok"] is True and "1 comparisons, all hold" in c["headlines"][0]["more"]
     assert c["headlines"][1]["text"].startswith("c: 1")
+
+
+def test_recheck_recomputes_a_rate_and_the_experiment_it_decides():
+    """``dlverify report`` recomputes a recorded rate's ``matches`` and the experiment's ``ok``
+    from the interval: a flipped flag is refused; an experiment with a rate and no comparisons
+    is decided by its rate."""
+    from dlverify.reports.recheck import Tampered, _check_experiments
+
+    r = Rate("q", "contraction", 0.81, 0.808, 0.812, 0.9, "<=", formula="q", test="t")
+    rec = Experiment("r", "rate only", rate=r).to_dict()
+    assert rec["ok"] is True
+    _check_experiments("x", {"experiments": [rec]})
+    bad = rec | {"rate": rec["rate"] | {"matches": False}}
+    with pytest.raises(Tampered, match="rate matches"):
+        _check_experiments("x", {"experiments": [bad]})
+    wrong = Experiment("r", "rate only", rate=dataclasses.replace(r, predicted=0.5)).to_dict()
+    assert wrong["ok"] is False
+    _check_experiments("x", {"experiments": [wrong]})
+    with pytest.raises(Tampered, match="says ok=True"):
+        _check_experiments("x", {"experiments": [wrong | {"ok": True}]})

@@ -278,3 +278,19 @@ def test_prediction_tolerance_covers_the_float64_evaluation(x):
     for e in ((L * eta - 1) ** 2, 1 - 2 * L * eta + L**2 * eta**2):
         v = rates.evaluate(e, L=1.0, eta=x)
         assert abs(mpmath.mpf(v) - exact) <= rates.evaluation_tol(e, L=1.0, eta=x)
+
+
+def test_instance_fits_and_the_plotted_prefix():
+    """Each column fitted on its own (a column that converges at once is listed, not fitted); the
+    plotted prefix is every k-th step of the fit, its last step kept, gap_t/gap_0 exact."""
+    import torch
+
+    from dlverify.numerics import rates
+
+    t = torch.arange(41, dtype=torch.float64)[:, None]
+    gaps = torch.cat([0.5**t, 0.9**t, torch.where(t == 0, 1.0, 0.0)], dim=1)
+    fits, skipped = rates.instance_fits(gaps, torch.zeros(40, 3, dtype=torch.float64))
+    assert skipped == [2] and [round(f.estimate, 12) for f in fits] == [0.5, 0.9]
+    xs, ys = rates.fitted_prefix(gaps[:, 1], fits[1].n, max_points=16)
+    assert xs[0] == 0 and xs[-1] == fits[1].n - 1 and len(xs) <= 17
+    assert ys == pytest.approx([0.9**x for x in xs], rel=1e-14)

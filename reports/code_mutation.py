@@ -81,10 +81,16 @@ TESTS = {
     + tuple(t for t in _FAST if t not in ("checks/test_constants.py", "checks/test_stats.py")),
     "numerics/device.py": ("checks/test_constants.py", "checks/test_stats.py")
     + tuple(t for t in _FAST if t not in ("checks/test_constants.py", "checks/test_stats.py")),
+    # the kernel: its own tests, then the killers (which re-check the small theorems' derivations)
+    "theorems/kernel.py": ("checks/test_core.py", "checks/test_code_mutants.py"),
+    "reports/errata.py": ("checks/test_code_mutants.py", "checks/test_report.py"),
 }
 TIMEOUT_S = 240
 #: the test file written against survivors (copied anew when a stopped run goes on)
 KILLERS = "checks/test_code_mutants.py"
+#: per module, the source lines mutated when a run names ``--lines`` (a part of a large module,
+#: e.g. a class added since its last full run); mutants elsewhere are counted, not run
+LINES: dict[str, tuple[int, int]] = {}
 
 _ARITH = {"Add", "Sub", "Mul", "Div", "FloorDiv", "Pow", "Mod"}
 _LOGIC = {"BitAnd", "BitOr", "BitXor"}
@@ -232,7 +238,8 @@ def stage(dest: Path) -> Path:
     ).stdout.decode()
     for rel in filter(None, out.split("\0")):
         src = ROOT / rel
-        if rel.startswith("reports/reference/") or not src.is_file():
+        # the writers' tests read reports/reference/results.json; the record itself stays out
+        if rel == "reports/reference/code-mutation.json" or not src.is_file():
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest / rel)
@@ -425,7 +432,8 @@ def _classify(module: str, work: Path, db: Path, mark: bool) -> dict:
     from cosmic_ray.work_item import WorkerOutcome, WorkResult  # type: ignore[import-not-found]
 
     spans = _annotation_lines((work / "_pristine" / module).read_text())
-    counts = {"generated": 0, "out_of_scope": 0, "annotation": 0}
+    counts = {"generated": 0, "out_of_scope": 0, "annotation": 0, "outside_lines": 0}
+    lines = LINES.get(module)
     with use_db(str(db), WorkDB.Mode.open) as wdb:
         for item in wdb.work_items:
             m = item.mutations[0]
@@ -436,6 +444,8 @@ def _classify(module: str, work: Path, db: Path, mark: bool) -> dict:
                 key = "out_of_scope"
             elif any(lo <= start < hi for lo, hi in spans):
                 key = "annotation"
+            elif lines and not lines[0] <= start[0] <= lines[1]:
+                key = "outside_lines"
             if key:
                 counts[key] += 1
                 if mark:
@@ -469,11 +479,13 @@ def _collect(module: str, work: Path, db: Path, counts: dict) -> dict:
                 equivalent.append(f"{where}: {change} -- {arg}")
             else:
                 survivors.append(f"{where}: {change}")
-    run = counts["generated"] - counts["out_of_scope"] - counts["annotation"]
+    run = counts["generated"] - counts["out_of_scope"] - counts["annotation"] - counts["outside_lines"]
     eq = len(equivalent) + counts["annotation"]
     not_run = run - killed - len(survivors) - len(equivalent)
+    part = {"lines": list(LINES[module]), "outside_lines": counts["outside_lines"]} if module in LINES else {}
     return {
         "module": module,
+        **part,
         "generated": counts["generated"],
         "out_of_scope": counts["out_of_scope"],
         "run": run,
@@ -643,6 +655,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--keep", type=Path, help="an empty folder to work in (kept afterwards)")
     r.add_argument("--tests", action="append", help="only these test files of the selection (repeatable)")
     r.add_argument("--resume", action="store_true", help="go on in the --keep folder of a stopped run")
+    r.add_argument("--lines", help="mutate only these lines of the one --module, e.g. 216-279")
     s = sub.add_parser("serve")
     s.add_argument("sock")
     s.add_argument("shim")
@@ -650,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     rc = sub.add_parser("record", help="write the record from kept work folders")
     rc.add_argument("--from", dest="dirs", type=Path, action="append", required=True)
     rc.add_argument("--out", type=Path, default=ROOT / "reports" / "reference" / "code-mutation.json")
+    rc.add_argument("--lines", action="append", default=[], help="MODULE:FIRST-LAST of a run with --lines")
     c = sub.add_parser("client")
     c.add_argument("sock")
     c.add_argument("timeout", type=float)
@@ -660,12 +674,19 @@ def main(argv: list[str] | None = None) -> int:
         serve(a.sock, a.shim, a.log)
         return 0
     if a.cmd == "record":
+        for spec in a.lines:
+            module, _, span = spec.rpartition(":")
+            LINES[module] = tuple(map(int, span.split("-")))  # type: ignore[assignment]
         record(a.dirs, a.out)
         return 0
     if a.cmd == "client":
         return client(a.sock, a.timeout, [x for x in a.args if x != "--"], a.module)
     if a.resume and a.keep is None:
         p.error("--resume needs the --keep folder of the run to go on with")
+    if a.lines:
+        if not a.module or len(a.module) != 1:
+            p.error("--lines needs exactly one --module")
+        LINES[a.module[0]] = tuple(map(int, a.lines.split("-")))  # type: ignore[assignment]
     run(a.module or list(TESTS), a.python, a.out, a.keep, a.tests, a.resume)
     return 0
 

@@ -312,7 +312,7 @@ def log_bad_lower_bound(N: int, M: int, nY: int, nZ: int, kk: int, alpha: float)
 
 #: (N, M, |Y|, |Z|, k, α) of the exact lower bounds: many pieces per skill and θ = 1/2 (the
 #: union over Y is the whole margin), many skills per piece with many edges (the union over Z),
-#: two skills with many edges and α below 1 (the Chernoff exponent's α)
+#: two skills with many edges and α below 1 (the Chernoff exponent's α and s)
 LOWER_BOUND_SETTINGS = (
     (200, 10, 100, 1, 16, 1.0),
     (200, 10, 100, 1, 32, 1.0),
@@ -322,6 +322,7 @@ LOWER_BOUND_SETTINGS = (
     (20, 2, 10, 1, 16, 0.75),
     (20, 2, 10, 1, 40, 0.5),
     (20, 2, 10, 1, 40, 0.75),
+    (20, 2, 2, 1, 40, 0.5),  # θ = 0.1: the pair's tail P[X ≥ X'] against a capped ln A
 )
 
 

@@ -483,6 +483,8 @@ EXPECTED = {
     "det_product_003": V,
     "det_inverse_003": V,
     "mgf_sum_003": N_,  # independence
+    "gauss_mgf_003": V,
+    "minibatch": V,
     "newton_gd": V,
     "convex_foc": V,
     "lipschitz_iff": F_,

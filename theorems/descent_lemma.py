@@ -182,6 +182,7 @@ MGF_SUM_003 = sp.Eq(
     evaluate=False,
 )
 a_mk = sp.Symbol("a_M", positive=True)  # Markov's threshold (003:30)
+t_m = sp.Symbol("t_m", real=True)  # the argument of a moment generating function (003:44)
 
 #: PEPit's SDP is solved to about 1e-8 relative accuracy (its reported duality gaps are ~1e-9).
 #: (Kept here, in the book module, because the PL theorem's checks import it from here.)
@@ -304,6 +305,20 @@ _X = lambda j: xs[j]  # noqa: E731
 _Y = lambda j: ys[j]  # noqa: E731
 _W = lambda j: ws_[j]  # noqa: E731
 _V = lambda j: vs[j]  # noqa: E731
+#: 003:409: the mean of r = 2 i.i.d. draws of the three-point law has variance Var(X)/r
+_q3 = (q1, q2, 1 - q1 - q2)
+MINIBATCH_VAR_003 = sp.Eq(
+    sum(_q3[j] * _q3[k] * ((xs[j] + xs[k]) / 2 - _EX) ** 2 for j in range(3) for k in range(3)),
+    _law(lambda j: (xs[j] - _EX) ** 2) / 2,
+    evaluate=False,
+)
+#: 003:44 in one dimension: E e^{tX} for X ~ N(μ, σ²), by integration
+_normal = sp.exp(-((xr - muN) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+GAUSS_MGF_003 = sp.Eq(
+    sp.Integral(sp.exp(t_m * xr) * _normal, (xr, -sp.oo, sp.oo)),
+    sp.exp(t_m * muN + sigma**2 * t_m**2 / 2),
+    evaluate=False,
+)
 
 DERIVATION = [
     Step(
@@ -874,6 +889,13 @@ DERIVATION = [
         sp.Eq(sp.Sum(pb**k0 * (1 - pb) ** (1 - k0), (k0, 0, 1)), 1, evaluate=False),
         Simplification(),
     ),
+    Step(
+        "minibatch_variance",
+        "003:409: a batch of r = 2 draws divides the variance by r",
+        MINIBATCH_VAR_003,
+        Simplification(),
+    ),
+    Step("gauss_mgf", "003:44 (d = 1): E e^{tX} = exp(tμ + σ²t²/2)", GAUSS_MGF_003, Simplification()),
     Step(
         "ce_bernoulli", "000:22 as meant: the bracket is log g^y(1 − g)^{1−y}", CE_MEANT_000, Simplification()
     ),

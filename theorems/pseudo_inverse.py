@@ -266,6 +266,31 @@ NTK_A_MEANT_000 = sp.Eq((_grad_a(_x2).T * _grad_a(_x2p))[0], _Ka, evaluate=False
 
 # influence functions (002:2439–2449), least squares in one parameter with two training points
 th_s, ep_s = sp.symbols("theta epsilon", real=True)
+# 000:472–473: the ReLU kernels' closed forms, as exact Gaussian integrals (a ~ N(0, I₂), E[b²] = 1)
+# at x = (1, 0), x' = (1, 1): θ(x, x') = π/4, xᵀx' = 1, ‖x‖‖x'‖ = √2, E‖a‖²/d = 1
+_u1, _u2 = sp.symbols("u_1 u_2", real=True)
+
+
+def _gauss2(f):
+    """E[f(a)] for a ~ N(0, I₂), as an unevaluated integral (sympy evaluates it exactly)."""
+    dens = sp.exp(-(_u1**2 + _u2**2) / 2) / (2 * sp.pi)
+    return sp.Integral(dens * f, (_u2, -sp.oo, sp.oo), (_u1, -sp.oo, sp.oo))
+
+
+_th4 = sp.pi / 4
+_KA_EXACT = _gauss2(sp.Heaviside(_u1) * sp.Heaviside(_u1 + _u2))  # E[σ'(aᵀx)σ'(aᵀx')] (xᵀx')E[b²]
+#: K^(a) as printed, with θ(x, x) = 0, and as meant, with θ(x, x')
+RELU_KA_PRINTED_000 = sp.Eq(_KA_EXACT, 1 * 1 / (2 * sp.pi) * (sp.pi - 0), evaluate=False)
+RELU_KA_MEANT_000 = sp.Eq(_KA_EXACT, 1 * 1 / (2 * sp.pi) * (sp.pi - _th4), evaluate=False)
+#: K^(b) = ‖x‖‖x'‖E‖a‖²/(2πd) ((π − θ)cos θ + sin θ)
+RELU_KB_000 = sp.Eq(
+    _gauss2(_u1 * sp.Heaviside(_u1) * (_u1 + _u2) * sp.Heaviside(_u1 + _u2)),
+    sp.sqrt(2) * 2 / (2 * sp.pi * 2) * ((sp.pi - _th4) * sp.cos(_th4) + sp.sin(_th4)),
+    evaluate=False,
+)
+#: 000:372, second case at p = 1 = n − 1: the risk is ‖β_{T^c}‖²(1 + E[1/χ²₂]), and E[1/χ²₂] = ∞
+_chi = sp.Symbol("chi2", positive=True)
+RISK_INF_000 = sp.Eq(sp.Integral(sp.exp(-_chi / 2) / 2 / _chi, (_chi, 0, sp.oo)), sp.oo, evaluate=False)
 #: 000:452 as meant, for f(w) = w² (w = θ, w₀ = ε): the tangent model's remainder is (w − w₀)²
 TAYLOR_REMAINDER_000 = sp.Eq(
     th_s**2 - (ep_s**2 + 2 * ep_s * (th_s - ep_s)), (th_s - ep_s) ** 2, evaluate=False
@@ -696,6 +721,12 @@ DERIVATION = [
         "000: ⟨∇f(x), ∇f(x')⟩ = K^(a)(x, x') + K^(b)(x, x'), with σ'(a_iᵀx)σ'(a_iᵀx') in K^(a) (m = 2, d = "
         "2)",
         _eq((_grad_net(_x2).T * _grad_net(_x2p))[0], _Ka + _Kb),
+        Simplification(),
+    ),
+    Step(
+        "relu_kb",
+        "000:473 at x = (1, 0), x' = (1, 1): E[σ(aᵀx)σ(aᵀx')] by exact integration is the closed form",
+        RELU_KB_000,
         Simplification(),
     ),
     Step(

@@ -814,3 +814,107 @@ def test_rate_matches_against_exact_interval_arithmetic():
             Rate("q", kind, 0.5, 0.25, 0.75, 0.5, claim)
     assert [Rate("q", k, 0.5, 0.25, 0.75, 0.5, c).matches for k in Rate.KINDS for c in Rate.CLAIMS] == [
         True, False, False] * 3  # fmt: skip
+
+
+# --------------------------------------------------------------------------- relations: matching
+
+
+def _exact_slack_relation(a, b) -> str:
+    """Independent of same_relation: slack(a) − slack(b) and slack(a) + slack(b) at rational points
+    in exact arithmetic ('same', 'opposite' or 'different')."""
+    from dlverify.theorems.relations import slack
+
+    syms = sorted(a.free_symbols | b.free_symbols, key=str)
+    pts = [{s: sp.Rational(3 * k + 1, 7 + k) for k, s in enumerate(syms)}]
+    pts += [{s: -v - sp.Rational(1, 3) for s, v in pts[0].items()}]
+    d = [(slack(a) - slack(b)).subs(p) for p in pts]
+    s = [(slack(a) + slack(b)).subs(p) for p in pts]
+    return "same" if all(v == 0 for v in d) else "opposite" if all(v == 0 for v in s) else "different"
+
+
+def test_same_relation_of_equalities_against_exact_slacks():
+    """Equalities match when their slacks agree up to sign (checked at rational points in exact
+    arithmetic), also with other sides (y + 1 = 2 and y = 1); sides that agree only up to a sign,
+    a factor or a zero side do not make a match."""
+    from dlverify.theorems.relations import same_relation
+
+    pairs = [
+        (sp.Eq(y + 1, 2), sp.Eq(y, 1)),
+        (sp.Eq(y + 1, 2), sp.Eq(1, y)),
+        (sp.Eq(x, y), sp.Eq(-x, y)),
+        (sp.Eq(y, 0), sp.Eq(2, y)),
+        (sp.Eq(y, 0), sp.Eq(y, 2)),
+        (sp.Eq(y, 1), sp.Eq(y, -1)),
+        (sp.Eq(y, 1), sp.Eq(2 * y, 1)),
+        (sp.Eq(x + y, 1), sp.Eq(x, 1 - y)),
+    ]
+    for a, b in pairs:
+        want = _exact_slack_relation(a, b) != "different"
+        assert same_relation(a, b) is want and same_relation(b, a) is want, (a, b, want)
+
+
+def test_same_relation_of_identities_only_as_written():
+    """An identity (a slack that is zero) proves only itself: the same two sides in either order,
+    whatever objects sympy built for them; another identity in x does not match."""
+    from dlverify.theorems.relations import is_zero, same_relation
+
+    a = sp.Eq((x + 1) ** 2, sp.Add(x**2, 2 * x, 1), evaluate=False)
+    flipped = sp.Eq(sp.Add(1, 2 * x, x**2), sp.Pow(sp.Add(1, x), 2), evaluate=False)
+    assert a.lhs == flipped.rhs and a.lhs is not flipped.rhs and a.rhs is not flipped.lhs
+    assert is_zero(a.lhs - a.rhs) and same_relation(a, flipped) and same_relation(flipped, a)
+    same_rhs = sp.Eq(x * (x + 2) + 1, sp.Add(x**2, 2 * x, 1), evaluate=False)
+    same_lhs = sp.Eq(sp.Pow(sp.Add(1, x), 2), x * (x + 2) + 1, evaluate=False)
+    for b in (same_rhs, same_lhs, sp.Eq(sp.Add(x**2, 2 * x, 1), x * (x + 2) + 1, evaluate=False)):
+        assert is_zero(b.lhs - b.rhs)
+        assert not same_relation(a, b) and not same_relation(b, a), b
+
+
+def test_same_relation_of_inequalities_and_other_objects():
+    """Inequalities match by their slack, not up to a factor (y <= 1 and 2y <= 2 state the same
+    set but the slacks 1 − y and 2 − 2y differ at y = 0); relations over other quantities (a
+    symbol that cancels) are not matched; an integral relation matches only its own slack;
+    constants sympy decided state nothing; non-relations match only an equal object."""
+    from sympy.core.cache import clear_cache
+
+    from dlverify.theorems.relations import same_relation
+
+    a, b = sp.Le(y, 1), sp.Le(2 * y, 2)
+    assert _exact_slack_relation(a, b) == "different"
+    assert not same_relation(a, b) and not same_relation(b, a)
+    cancels = sp.Le(x + (y + 1) ** 2 - y**2 - 2 * y - 1, 1)
+    assert y in cancels.free_symbols and _exact_slack_relation(cancels, sp.Le(x, 1)) == "same"
+    assert not same_relation(cancels, sp.Le(x, 1)) and not same_relation(sp.Le(x, 1), cancels)
+    f, t = sp.Function("f"), sp.Symbol("t", real=True)
+    integral = sp.Integral(f(t), (t, 0, 1))
+    twice = sp.Integral(2 * f(t), (t, 0, 1))
+    assert (twice - integral).doit() != 0  # sympy keeps both integrals: no probe can see they differ
+    assert not same_relation(sp.Le(integral, 1), sp.Le(twice, 1))
+    assert same_relation(sp.Le(integral, 1), sp.Ge(1, integral))
+    assert not same_relation(sp.true, sp.true) and not same_relation(sp.false, sp.Le(x, 1))
+    e1 = sp.Equivalent(sp.Le(x, 1), sp.Le(2 * x, 2))
+    clear_cache()
+    e2 = sp.Equivalent(sp.Le(x, 1), sp.Le(2 * x, 2))
+    assert e1 == e2 and e1 is not e2 and same_relation(e1, e2)
+    assert not same_relation(e1, sp.Equivalent(sp.Le(x, 1), sp.Le(3 * x, 3)))
+    assert not same_relation(sp.Le(x, 1), e1) and not same_relation(e1, sp.Le(x, 1))
+
+
+def test_is_zero_and_the_probe_points_by_hand():
+    """Nonzero numbers are not zero; matrix identities are; the probe points written out from the
+    docstring's rule (integers 2 + 3i + kind; a real in (0, 1), its inverse, then signs alternating
+    from the second symbol on for symbols of unknown sign)."""
+    from dlverify.theorems.relations import _probe_points, is_zero
+
+    assert not is_zero(sp.Integer(3)) and not is_zero(sp.Rational(1, 2)) and is_zero(sp.Integer(0))
+    A, B = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("B", 2, 2)
+    assert is_zero((A * B).T - B.T * A.T) and is_zero((A + B).T - A.T - B.T)
+    assert not is_zero((A * B).T - A.T * B.T)
+    n = sp.Symbol("n", integer=True)
+    p = sp.Symbol("p", positive=True)
+    z, w = sp.symbols("z w", real=True)
+    R = sp.Rational
+    assert _probe_points([n, z, p, w]) == [
+        {n: 2, z: R(2, 9), p: R(3, 11), w: R(4, 13)},
+        {n: 3, z: R(9, 2), p: R(11, 3), w: R(13, 4)},
+        {n: 4, z: R(-2, 9), p: R(3, 11), w: R(-4, 13)},
+    ]

@@ -108,6 +108,13 @@ _FALSE_FIRST = "'false' sorts below every other verdict value (they begin with n
 _DELETE_USUB = "ReplaceUnaryOperator_Delete_USub"
 _RANGE_LINE = "ok = ok & (torch.isfinite(v) & ((a == 0) | ((a >= lo) & (a <= hi)))).expand(shape)"
 _INF_LINE = "if s.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not s.is_real:"
+_MATRIX_LINE = 'if isinstance(expr, sp.MatrixExpr) or getattr(expr, "is_Matrix", False):'
+_PROBE_LINE = "if val.is_Number and val.is_real and val.is_finite and abs(val) > sp.Float(1e-25):"
+_FILTER = (
+    "differs_somewhere only filters before is_zero (_same_zero, solve.py: nonzero if it says so, else "
+    "is_zero decides): a mutant that answers True less often (fewer probes, a higher threshold, a value of "
+    "exactly 1e-25 -- nonzero -- counted) changes the time, never the outcome, is_zero being sound"
+)
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
         "op is checked to be one of <=, >=, ==, in; of these only '<=' sorts at or below '<='",
@@ -140,11 +147,37 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "sympy's false is a singleton and == against it is structural equality: the same test",
     ("theorems/evidence.py", 'if e.get("ok") is False', "ReplaceComparisonOperator_Is_Eq"):
         "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
-    ("theorems/relations.py", "if _signature(a) != _signature(b):", "ReplaceComparisonOperator_NotEq_Is"):
-        "a shortcut: relations over different quantities also differ in their slacks, so the later "
-        "slack comparison answers False for them as well",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "NumberReplacer"):
         "a cache size changes how much is remembered, never a value",
+    ("theorems/relations.py", "@lru_cache(maxsize=65536)", "RemoveDecorator"):
+        "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
+    ("theorems/relations.py", _MATRIX_LINE, "ReplaceFalseWithTrue"):
+        "the argument is a sympy object (sympified, or a difference of sympy objects) and every sympy object "
+        "has is_Matrix: the default is never read",
+    (
+        "theorems/relations.py",
+        'return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True',
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "is_zero_matrix is True, False or None (or the default False): == True and is True agree",
+    (
+        "theorems/relations.py",
+        "if isinstance(a, sp.Equality) != isinstance(b, sp.Equality):",
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "isinstance returns the bool singletons: is not and != agree",
+    (
+        "theorems/relations.py",
+        "pt[x] = small if (x.is_nonnegative or i % 2 == 0) else -small",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "i % 2 is 0 or 1: <= 0 is == 0",
+    **{
+        ("theorems/relations.py", line, op): _FILTER
+        for line, op in (
+            ("if any(", "AddNot"),
+            ("val = sp.N(at, 40)", "NumberReplacer"),
+            (_PROBE_LINE, "NumberReplacer"),
+            (_PROBE_LINE, "ReplaceComparisonOperator_Gt_GtE"),
+        )
+    },
     (
         "numerics/evidence.py",
         "if sl.shape != shape:  # a slack that does not depend on the values (an identity), over a mask",

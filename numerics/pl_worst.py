@@ -51,6 +51,7 @@ import dataclasses
 import functools
 import math
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 import torch
@@ -244,7 +245,7 @@ def trig(p: torch.Tensor, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tens
 CONDITIONS = ("g > 0", "PL", "L - h11", "L - h22", "det(L - H)", "L + h11", "L + h22", "det(L + H)")
 
 
-def conditions(g, g1, g2, mu, L, c=0):
+def conditions(g: Any, g1: Any, g2: Any, mu: Any, L: Any, c: Any = 0) -> tuple:
     """The eight condition values (each must be ≥ 0; the first > 0) from g, g′, g″ at φ: works on
     tensors and on Arb balls alike.  With φ = θ − c ln r, ∇f = r((g − cg′/2)e_r + g′/2 e_θ) and the
     Hessian in the frame (e_r, e_θ) is [[g − 3cg′/2 + c²g″/2, g′/2 − cg″/2], [·, g − cg′/2 + g″/2]]
@@ -338,7 +339,7 @@ class Certificate:
     ratio_high: float | None = None
 
 
-def _arb_g(h: Homogeneous, theta):
+def _arb_g(h: Homogeneous, theta: Any) -> tuple[Any, Any, Any]:
     import flint
 
     g, g1, g2 = flint.arb(0), flint.arb(0), flint.arb(0)
@@ -513,7 +514,7 @@ def _search(ctx, mu, step, K, B, iters, n, top) -> SearchResult:
             q[0] += lam * (float(mu) + 1) / 2
             h = Homogeneous.from_vector(q.cpu(), float(c[i]))
             cert = certify_homogeneous(h, mu, Fraction(1), step)
-            if cert.ok:
+            if cert.ok and cert.ratio_low is not None:
                 certified += 1
                 if best is None or cert.ratio_low > best:
                     best, best_fn = cert.ratio_low, h.describe()

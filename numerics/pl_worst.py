@@ -21,10 +21,12 @@ Columns of the table (:func:`table_rows`), per (μ/L, γL):
   :math:`f=a x^2/2`, :math:`a\in[\mu,L]` (L-smooth because a ≤ L, μ-PL because
   :math:`f'^2-2\mu f=a(a-\mu)x^2\ge0`), ratio :math:`(1-\gamma a)^2`, convex in a, so its largest
   value is at an end: :math:`\max((1-\gamma\mu)^2,(1-\gamma L)^2)` (the second wins at μ/L = 0.5,
-  γL = 1.5).  For γ ≤ 1/L no one-dimensional function does better: on the monotone piece
-  :math:`[x^*,x_0]`, :math:`|(\sqrt{f-f^*})'|\ge\sqrt{\mu/2}`, and γ ≤ 1/L keeps
-  :math:`x_1\in[x^*,x_0]` (f'(x₀) ≤ L(x₀ − x*)), so :math:`\sqrt{f_1-f^*}\le(1-\gamma\mu)\sqrt{f_0-f^*}`.
-  A value above :math:`(1-\gamma\mu)^2` needs two dimensions.
+  γL = 1.5).  No one-dimensional function does better, for any 0 < γ ≤ 2/L (an argument, not a
+  certified step): let x* be the minimiser nearest x₀ on the side GD moves to, d = x₀ − x*,
+  p = f'(x₀) ≤ Ld.  If x₁ ∈ [x*, x₀], PL gives :math:`|(\sqrt{f-f^*})'|\ge\sqrt{\mu/2}` there and
+  p ≥ √(2μ(f₀ − f*)), so :math:`\sqrt{f_1-f^*}\le(1-\gamma\mu)\sqrt{f_0-f^*}`; if x₁ overshoots,
+  f₁ − f* ≤ L(γp − d)²/2 (∇f = 0 at x*) and f₀ − f* ≥ p²/(2L), so the ratio is at most
+  (γL − Ld/p)² ≤ (γL − 1)².  So every value above this column needs two dimensions.
 
 **The two-dimensional search** (:func:`search_homogeneous`) looks in the degree-2 homogeneous
 functions :math:`f(x)=\|x\|^2g(\theta)/2` with g a trigonometric polynomial.  In polar
@@ -41,6 +43,13 @@ segment through the origin splits there).  :func:`certify_homogeneous` proves th
 interval arithmetic and bisection of [0, 2π] (it cannot miss a violation: every piece of the
 circle is either proved or the certificate fails), and bounds the ratio with Arb at the start
 point.  The optimiser itself only sees samples; the sampled optimum it reports is not evidence.
+
+Twisted, the family becomes the log-spiral self-similar functions :math:`f=r^2g(\varphi)/2`,
+:math:`\varphi=\theta-c\ln r` (f(eˢR(cs)x) = e²ˢf(x)): the conditions still live on the circle of φ
+(:func:`conditions`).  Why the untwisted family cannot win where PL is tight at x₀: at the minimum
+of g, g′ = 0, so PL forces min g ≥ μ (or g = 0 there); then g₀² + g₀′²/4 = μg₀ needs g₀ = μ and
+g₀′ = 0, the step is radial and the ratio is exactly (1 − γμ)².  The twist lifts that restriction
+(the gradient may then have an angular part where PL is tight); the search found no gain either.
 
 This module computes; verdicts are made in :mod:`dlverify.theorems.evidence`.
 """

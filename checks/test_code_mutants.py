@@ -918,3 +918,33 @@ def test_is_zero_and_the_probe_points_by_hand():
         {n: 3, z: R(9, 2), p: R(11, 3), w: R(13, 4)},
         {n: 4, z: R(-2, 9), p: R(3, 11), w: R(-4, 13)},
     ]
+
+
+def test_kernel_critical_point_and_instance_domains_against_known_answers():
+    """ln u <= u − 1 (u > 0) is certified by its critical point u = 1; wrong relations are refused,
+    each shown false at a point (exact, or ln 2 > 1/2 by sympy's own evaluation); an instance may
+    replace a positive (nonnegative) symbol only by an expression certified so; a fact p < 1
+    certifies 1 − p > 0, a fact p <= 1 does not (at p = 1 it is 0)."""
+    from dlverify.theorems.kernel import CriticalPoint, Instance, certified_positive, certify
+
+    u = sp.Symbol("u", positive=True)
+    assert certify(sp.Le(sp.log(u), u - 1), CriticalPoint(u, 1), {}).ok
+    assert sp.N(sp.log(2) - sp.Rational(1, 2)) > 0  # (u − 1)/2 < ln u at u = 2
+    assert not _holds(sp.Lt(0, 1 - 1), {}) and not _holds(sp.Le(x**2, 2 * x - 1), {x: 0})
+    for wrong in (sp.Le(sp.log(u), (u - 1) / 2), sp.Lt(sp.log(u), u - 1), sp.Le(sp.log(u), u - 2)):
+        assert not certify(wrong, CriticalPoint(u, 1), {}).ok, wrong
+    assert not certify(sp.Le(x**2, 2 * x - 1), CriticalPoint(x, 1), {}).ok
+    p = sp.Symbol("p", positive=True)
+    n = sp.Symbol("n", nonnegative=True)
+    facts = {"p": sp.Le(0, p, evaluate=False), "n": sp.Le(0, n, evaluate=False)}
+    assert not _holds(sp.Le(0, x), {x: -1})
+    assert not certify(sp.Le(0, x, evaluate=False), Instance("p", {p: x}), facts).ok
+    assert not certify(sp.Le(0, x, evaluate=False), Instance("n", {n: x}), facts).ok
+    assert certify(sp.Le(0, x**2, evaluate=False), Instance("n", {n: x**2}), facts).ok
+    assert not certify(sp.Le(0, x**2, evaluate=False), Instance("p", {p: x**2}), facts).ok  # x = 0
+    assert certify(sp.Le(0, x**2 + 1, evaluate=False), Instance("p", {p: x**2 + 1}), facts).ok
+    q = sp.Symbol("q", positive=True)
+    assert certified_positive(1 - q, {"s": sp.Lt(q, 1)}).ok
+    assert certified_positive(1 - q, {"s": sp.Lt(q, 1)}).uses == ("s",)
+    assert not certified_positive(1 - q, {"w": sp.Le(q, 1)}).ok and not _holds(sp.Lt(0, 1 - q), {q: 1})
+    assert certified_positive(2 - q, {"w": sp.Le(q, 1)}).ok

@@ -542,8 +542,7 @@ def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
     The decision is a falsification test: the claim is rejected when the *lower* end of the
     interval exceeds the allowed rate -- the data show more failures than the claim permits.
     An interval that straddles δ is no evidence against a bound that may be nearly tight, so
-    the whole interval is not required below δ.  Rate's ``<=`` rule (hi ≤ predicted + tol) says
-    this with ``tol = hi − lo``.  Each cell's interval is two-sided at level 1 − 2α/cells, so its
+    the whole interval is not required below δ (Rate's ``rule="falsify"``).  Each cell's interval is two-sided at level 1 − 2α/cells, so its
     lower end exceeds the true rate with probability ≤ α/cells, and some cell's does with
     probability ≤ α (Bonferroni): the false alarm is ALPHA whichever cell is shown.  ``level`` is
     the intervals' simultaneous level, 1 − 2α (Bonferroni over the cells), since the cell shown
@@ -584,14 +583,14 @@ def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
         predicted=c["allowed_rate"],
         claim="<=",
         level=1 - 2 * ALPHA,
-        tol=ci.hi - ci.lo,
+        rule="falsify",
         best_known=same[0]["rate"] if same else None,
         best_known_source="the kl form (Seeger/Langford, the tightest of the five), same cell"
         if same
         else "",
         formula=sp.sstr(claim.relation),
         test=f"falsification: rejected iff the exact Clopper–Pearson lower end exceeds the allowed rate "
-        f"(tol = hi − lo turns hi ≤ predicted + tol into lo ≤ predicted); each of the {len(cells)} cells "
+        f"(Rate rule 'falsify'); each of the {len(cells)} cells "
         f"at level 1 − 2α/{len(cells)} (simultaneous level 1 − 2α), family-wise false alarm ≤ α = {ALPHA:g}; "
         + (
             "the whole interval is below the allowed rate too (the data also confirm the bound)"

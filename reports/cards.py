@@ -116,8 +116,15 @@ def rate_text(r: dict) -> str:
     else:
         interval = f" [{notation.num(lo)}, {notation.num(hi)}]"
     level = r.get("level", 1.0)
-    conf = "rounding" if level == 1 else f"{notation.num(100 * level)} %"
+    if level == 1:
+        conf = "rounding"
+    elif 1 - level < 1e-3:  # 99.9998 % would print as 100 %: write the miss probability
+        conf = f"level 1 − {notation.num(1 - level)}"
+    else:
+        conf = f"{notation.num(100 * level)} %"
     word = _CLAIM_WORD.get(r.get("claim", ""), r.get("claim", ""))
+    if r.get("rule") == "falsify":
+        word += ", refuted only by the interval's far end"
     pred = notation.num(_float(r.get("predicted")))
     tol = r.get("tol") or 0.0
     if _finite(tol, r.get("predicted")) and tol > 1e-9 * max(abs(r["predicted"]), 1e-300):

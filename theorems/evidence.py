@@ -228,6 +228,11 @@ class Rate:
       prediction): matches iff the whole interval is on the safe side, ``hi <= predicted + tol``;
     * ``>=`` -- a bound from below: matches iff ``lo >= predicted - tol``.
 
+    ``rule`` ``"falsify"`` weakens a bound's rule to what a test of a frequency can show when
+    the bound may be nearly tight: a ``<=`` bound matches unless the *lower* end exceeds the
+    prediction (``lo <= predicted + tol``; the data do not show a rate above it), a ``>=`` bound
+    unless the upper end is below it.  The default ``"confirm"`` is the rule above.
+
     ``test`` states the decision rule in words and ``false_alarm`` its probability when the
     claim is right (0 for a deterministic estimate).  ``formula`` is the claim's expression the
     prediction was evaluated from (one claim, one formula).
@@ -249,15 +254,19 @@ class Rate:
     false_alarm: float = 0.0
     worst: float | None = None
     spread: tuple[float, float] | None = None
+    rule: str = "confirm"
 
     KINDS = ("contraction", "slope", "coverage")
     CLAIMS = ("tight", "<=", ">=")
+    RULES = ("confirm", "falsify")
 
     def __post_init__(self):
         if self.kind not in self.KINDS:
             raise ValueError(f"rate kind must be one of {self.KINDS}, not {self.kind!r}")
         if self.claim not in self.CLAIMS:
             raise ValueError(f"rate claim must be one of {self.CLAIMS}, not {self.claim!r}")
+        if self.rule not in self.RULES:
+            raise ValueError(f"rate rule must be one of {self.RULES}, not {self.rule!r}")
         for name in ("measured", "lo", "hi", "predicted", "level", "tol", "false_alarm"):
             setattr(self, name, float(getattr(self, name)))
         if self.spread is not None:
@@ -271,9 +280,10 @@ class Rate:
             return False
         if self.claim == "tight":
             return lo - tol <= p <= hi + tol
+        falsify = self.rule == "falsify"
         if self.claim == "<=":
-            return hi <= p + tol
-        return lo >= p - tol
+            return (lo if falsify else hi) <= p + tol
+        return (hi if falsify else lo) >= p - tol
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self) | {"matches": self.matches}

@@ -6,8 +6,9 @@ moved by ±1, the inequality flipped, each factor of a product dropped, each ass
 removed -- and assessed like the claim itself (:func:`dlverify.theorems.evidence.assess`: its
 proof, its measurements).  A mutant is *killed* when the verdict is ``false``.  A survivor is classified:
 
-* ``true but looser`` -- its bound is at least the original's at every sampled point of the
-  claim's domain (a weaker statement that is still true is not a hole in the checks);
+* ``true but looser`` -- shown implied by the original: the changed term moves the bound the safe
+  way and the relation is monotone in it on the claim's domain, by sign rules (a weaker statement
+  that is still true is not a hole in the checks); sampling alone never earns it;
 * ``equivalent`` -- it is the same relation after simplification, or it only drops a cited
   result (``Assumption.cited``: true wherever its conditions hold) from the hypotheses;
 * ``redundant`` -- an assumption was removed and the suite still *proves* the claim from the
@@ -270,36 +271,203 @@ def _compare(orig: Claim, mut: Claim):
     return "incomparable"
 
 
+_MONOTONE: dict = {}  # sympy function name -> direction (+1/−1) in each argument (a numeric side's MONOTONE)
+
+
+def _diverge(a, b, path=()):
+    """(path, old subtree, new subtree) where two expressions first differ in more than one place."""
+    if a.func == b.func and len(a.args) == len(b.args) and a.args:
+        diffs = [i for i, (x, y) in enumerate(zip(a.args, b.args)) if x != y]
+        if len(diffs) == 1:
+            return _diverge(a.args[diffs[0]], b.args[diffs[0]], path + (diffs[0],))
+    return path, a, b
+
+
+def _domain_subs(domain) -> dict:
+    """A reparametrisation of the claim's box domain by positive free parameters, so that
+    sympy's sign rules see it: ``x ≥ c`` as x = c + t, ``0 < x ≤ c`` (x declared positive or
+    nonnegative) as x = c/(1 + t) (the open interval; the signs proved are of continuous
+    expressions, so they extend to its ends)."""
+    subs = {}
+    for d in domain:
+        if not isinstance(d, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
+            continue
+        small, large = (d.lhs, d.rhs) if isinstance(d, (sp.LessThan, sp.StrictLessThan)) else (d.rhs, d.lhs)
+        t = sp.Dummy("t", positive=True)
+        if isinstance(large, sp.Symbol) and small.is_number and large not in subs:
+            subs[large] = small + t
+        elif (
+            isinstance(small, sp.Symbol)
+            and large.is_number
+            and large.is_positive
+            and (small.is_nonnegative or small.is_positive)
+            and small not in subs
+        ):
+            subs[small] = large / (1 + t)
+    return subs
+
+
+def _sign(expr, subs) -> int | None:
+    """+1 when ``expr ≥ 0`` on the domain, −1 when ``≤ 0``, by sympy's sign rules after the
+    reparametrisation, and two rules of their own: ``1 − e^z`` has the sign of −z, and
+    ``X^e − 1`` (X ≥ 0) the sign of e·(X − 1) (None: not shown)."""
+    for e in (expr, expr.subs(subs)):
+        for form in (e, sp.expand(e), sp.factor_terms(sp.expand(e)), sp.together(sp.expand(e))):
+            if form.is_nonnegative:
+                return 1
+            if form.is_nonpositive:
+                return -1
+    if isinstance(expr, sp.Add) and len(expr.args) == 2 and sp.S.One in expr.args:
+        (rest,) = [a for a in expr.args if a != 1]
+        if isinstance(-rest, sp.exp):  # 1 − e^z
+            s = _sign((-rest).args[0], subs)
+            return None if s is None else -s
+        if isinstance(-rest, sp.Pow) and (-rest).exp.is_number:  # 1 − X^e
+            s = _sign_pow_minus_one(-rest, subs)
+            return None if s is None else -s
+    if isinstance(expr, sp.Add) and len(expr.args) == 2 and sp.S.NegativeOne in expr.args:
+        (rest,) = [a for a in expr.args if a != -1]
+        if isinstance(rest, sp.Pow) and rest.exp.is_number:  # X^e − 1
+            return _sign_pow_minus_one(rest, subs)
+    return None
+
+
+def _sign_pow_minus_one(power, subs) -> int | None:
+    if _sign(power.base, subs) != 1 or power.exp == 0:
+        return None
+    s = _sign(power.base - 1, subs)
+    return None if s is None else s * (1 if power.exp > 0 else -1)
+
+
+def _positive(expr, subs) -> bool:
+    return any(bool(e.is_positive) for e in (expr, expr.subs(subs), sp.expand(expr.subs(subs))))
+
+
+def _arg_direction(node, i: int, subs) -> int | None:
+    """The direction (+1 nondecreasing, −1 nonincreasing) of ``node`` in its argument ``i`` on
+    the domain, where it is shown; None otherwise."""
+    arg = node.args[i]
+    if isinstance(node, sp.Add):
+        return 1
+    if isinstance(node, sp.Mul):
+        return _sign(sp.Mul(*[a for j, a in enumerate(node.args) if j != i]), subs)
+    if isinstance(node, sp.Pow):
+        base, e = node.args
+        if i == 0 and e.is_number and _sign(base, subs) == 1:
+            if e.is_positive:
+                return 1
+            return -1 if e.is_negative and _positive(base, subs) else None
+        if i == 1 and _sign(base, subs) == 1:  # X^e: nondecreasing in e where X ≥ 1, else nonincreasing
+            return _sign(base - 1, subs)
+        return None
+    if isinstance(node, (sp.exp, sp.log)):
+        return 1 if isinstance(node, sp.exp) or _positive(arg, subs) else None
+    name = getattr(node.func, "__name__", "")
+    dirs = _MONOTONE.get(name)
+    return dirs[i] if dirs and i < len(dirs) else None
+
+
+def _proved_order(orig: Claim, mut: Claim) -> str | None:
+    """'weaker' or 'stronger' when shown without sampling: the mutant changes one subtree of
+    one side, the change has a sign on the domain, and the relation's slack is monotone in that
+    subtree along the path to it (every ancestor's direction shown on the domain, in the original
+    and in the mutant); None otherwise."""
+    r0, r1 = orig.relation, mut.relation
+    orient = {
+        sp.LessThan: (-1, 1),
+        sp.StrictLessThan: (-1, 1),
+        sp.GreaterThan: (1, -1),
+        sp.StrictGreaterThan: (1, -1),
+    }
+    if type(r0) is not type(r1) or type(r0) not in orient:
+        return None
+    subs = _domain_subs(orig.domain)
+    sides = [i for i in (0, 1) if r0.args[i] != r1.args[i]]
+    if len(sides) != 1:
+        return None
+    side = sides[0]
+    path, old, new = _diverge(r0.args[side], r1.args[side])
+    if isinstance(old, sp.Add) and isinstance(new, sp.Add):  # the terms both sums share cancel
+        common = set(old.args) & set(new.args)
+        old, new = (sp.Add(*[a for a in x.args if a not in common]) for x in (old, new))
+    change = _sign(new - old, subs)
+    (b0, e0), (b1, e1) = (x.args if isinstance(x, sp.Pow) else (x, sp.S.One) for x in (old, new))
+    if change is None and b0 == b1 and e0.is_number and e1.is_number and e0 != e1:
+        # X^b − X^a has the sign of b − a where X ≥ 1 and the opposite where 0 ≤ X ≤ 1
+        up = _sign(b0 - 1, subs)
+        change = None if up is None or _sign(b0, subs) != 1 else up * (1 if e1 > e0 else -1)
+    if change is None and _sign(new, subs) == 1 and _sign(old, subs) == 1:
+        # both positive: new − old has the sign of new/old − 1 (a dropped factor F: of 1/F − 1)
+        change = _sign(sp.powsimp(sp.simplify(new / old)) - 1, subs)
+    if change is None:
+        return None
+    direction = orient[type(r0)][side] * change
+    for tree in (r0.args[side], r1.args[side]):
+        node = tree
+        for i in path:
+            d = _arg_direction(node, i, subs)
+            if d is None:
+                return None
+            if tree is r0.args[side]:
+                direction *= d
+            node = node.args[i]
+    # a zero change everywhere is equality, handled by the caller's simplification
+    return "weaker" if direction > 0 else "stronger"
+
+
 def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> tuple[str, str]:
     """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
 
-    A stronger claim that survives is a hole when the original was measured to be attained
-    (``original_tight``: then every strengthening is false); otherwise it is 'open': the proved
-    constant may simply be loose."""
+    Equivalence and looseness are shown, not sampled: *equivalent* when the relations simplify
+    to the same slack; *true but looser* when :func:`_proved_order` shows the mutant implied by
+    the original (its bound moved the safe way, monotonically).  A stronger claim that survives
+    is a hole when the original was measured to be attained (``original_tight``: then every
+    strengthening is false); otherwise it is 'open': the proved constant may simply be loose.
+    A mutant that sampling finds weaker or equal but that is not shown so is 'open' too."""
     if mut.assumptions != orig.assumptions:
         return "hole", "an assumption was removed and no counterexample was found"
-    cmp = _compare(orig, mut)
+    r0, r1 = orig.relation, mut.relation
+    try:
+        if type(r0) is type(r1) and sp.simplify(slack(r1) - slack(r0)) == 0:
+            return "equivalent", "the same relation (its slack simplifies to the original's)"
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        cmp = _proved_order(orig, mut)
+    except Exception:  # noqa: BLE001
+        cmp = None
+    shown = cmp is not None
+    if cmp is None:
+        cmp = _compare(orig, mut)
     if orig.condition:  # a stricter sufficient condition is a weaker theorem, and the reverse
         cmp = {"weaker": "stronger", "stronger": "weaker"}.get(cmp, cmp)
-    if cmp == "equal":
-        return "equivalent", "same relation on the claim's domain"
-    if cmp == "weaker":
+    if cmp == "weaker" and shown:
         return (
             "true but looser",
-            "implied by the (proved) original at every sampled point of the claim's domain",
+            "implied by the original: the changed term moves the bound the safe way and the relation "
+            "is monotone in it on the claim's domain (shown by sign rules, not sampled)",
         )
+    if cmp in ("weaker", "equal"):
+        seen = "weaker than" if cmp == "weaker" else "the same as"
+        return "open", f"not refuted; {seen} the original at every sampled point, but not shown so"
     if cmp == "stronger" and not original_tight:
-        return "open", "stronger than the proved claim and not refuted; the proved constant may be loose"
+        how = "shown by sign rules" if shown else "at every sampled point"
+        return (
+            "open",
+            f"stronger than the proved claim ({how}), not refuted; the proved constant may be loose",
+        )
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
 
 
 def score(rows: list[dict]) -> dict:
-    """The honest score: killed / (every mutant not shown equivalent), beside the counts."""
+    """The honest score: killed / the mutants that may be false -- every mutant except those
+    shown equivalent, shown true but looser (implied by the original) and redundant assumptions
+    (the mutant proved) -- with the true ones reported beside it."""
     count = {
         k: sum(r["outcome"] == k for r in rows)
         for k in ("killed", "true but looser", "redundant", "equivalent", "open", "hole")
     }
-    judged = len(rows) - count["equivalent"]
+    judged = len(rows) - count["equivalent"] - count["true but looser"] - count["redundant"]
     return {
         "generated": len(rows),
         "killed": count["killed"],
@@ -310,7 +478,7 @@ def score(rows: list[dict]) -> dict:
         "open": count["open"],
         "holes": count["hole"],
         "score": count["killed"] / judged if judged else None,
-        "score_rule": "killed / (generated − equivalent)",
+        "score_rule": "killed / (generated − equivalent − looser − redundant)",
     }
 
 
@@ -327,6 +495,8 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
     _NUMERIC.update(
         {k: functools.lru_cache(maxsize=2**16)(fn) for k, fn in getattr(num, "FUNCTIONS", {}).items()}
     )
+    _MONOTONE.clear()
+    _MONOTONE.update(getattr(num, "MONOTONE", {}))
     marks = check_derivation(th)
     measure = Measurer(num, ctx)
     cited = {a.key for a in th.assumptions if a.cited}
@@ -362,6 +532,12 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                         f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
                         "implied by them or not needed"
                     ),
+                )
+            elif removed and all(th.assumption(k).relation in claim.domain for k in removed):
+                kind, why = (
+                    "equivalent",
+                    "the removed assumption is one of the claim's domain relations: every instance the "
+                    "claim is about satisfies it, so the statement is the same",
                 )
             else:
                 kind, why = classify_survivor(claim, m, tight)

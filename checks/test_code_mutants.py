@@ -948,3 +948,44 @@ def test_kernel_critical_point_and_instance_domains_against_known_answers():
     assert certified_positive(1 - q, {"s": sp.Lt(q, 1)}).uses == ("s",)
     assert not certified_positive(1 - q, {"w": sp.Le(q, 1)}).ok and not _holds(sp.Lt(0, 1 - q), {q: 1})
     assert certified_positive(2 - q, {"w": sp.Le(q, 1)}).ok
+
+
+def test_kernel_instance_checks_every_hypothesis_of_the_fact():
+    """A fact resting on η <= 1, ..., η <= 9 and η >= 1/2 instantiated at η = 1/4: nine hold there,
+    one does not (1/4 < 1/2, exact), so the step is refused whatever order the hypotheses come in
+    (with nine true ones, a check that stopped at the first true one would miss it 9 times in 10)."""
+    from dlverify.theorems.core import Assumption, Source, Step, Theorem
+    from dlverify.theorems.kernel import Combination, Instance, check_derivation
+
+    eta = sp.Symbol("eta", real=True)
+    hyps = [Assumption(f"h{k}", f"η ≤ {k}", sp.Le(eta, k)) for k in range(1, 10)]
+    hyps.append(Assumption("half", "η ≥ 1/2", sp.Ge(eta, sp.Rational(1, 2))))
+    quarter = sp.Rational(1, 4)
+    assert [_holds(a.relation, {eta: quarter}) for a in hyps] == [True] * 9 + [False]
+    weights = {a.key: x**2 if a.key == "h1" else 0 for a in hyps}  # rests on every hypothesis
+    steps = [
+        Step("a", "η x² ≤ x²", sp.Le(eta * x**2, x**2), Combination(weights)),
+        Step("b", "instance", sp.Le(quarter * x**2, x**2, evaluate=False), Instance("a", {eta: quarter})),
+    ]
+    th = Theorem(id="inst", title="inst", source=Source("w", "s"), statement="", assumptions=hyps,
+                 derivation=steps, claims=[])  # fmt: skip
+    marks = check_derivation(th)
+    assert [m.ok for m in marks] == [True, False] and set(marks[0].hypotheses) == {a.key for a in hyps}
+
+
+def test_kernel_named_identities_name_the_difference_of_the_sides():
+    """An identity certified by simplification is restated as id = 0 with id := lhs − rhs (zero by
+    expansion, exact), which the kernel certifies; a matrix-free identity named in keep stays."""
+    from dlverify.theorems.core import Source, Step, Theorem
+    from dlverify.theorems.kernel import Simplification, check_derivation, named_identities
+
+    rel = sp.Eq((x + 1) ** 2, x**2 + 2 * x + 1, evaluate=False)
+    given = [Step("s", "square", rel, Simplification()), Step("k", "kept", rel, Simplification())]
+    steps, defs = named_identities(given, keep=("k",))
+    name = sp.Symbol("id_s", real=True)
+    assert [s.relation for s in steps] == [sp.Eq(name, 0), rel] and steps[0].latex == sp.latex(rel)
+    assert [d.key for d in defs] == ["def_s"] and defs[0].relation.lhs == name and defs[0].definition
+    assert sp.expand(defs[0].relation.rhs) == 0 and defs[0].relation.rhs == (x + 1) ** 2 - (x**2 + 2 * x + 1)
+    th = Theorem(id="named", title="named", source=Source("w", "s"), statement="", assumptions=defs,
+                 derivation=steps, claims=[])  # fmt: skip
+    assert [(m.ok, m.hypotheses) for m in check_derivation(th)] == [(True, ()), (True, ())]

@@ -149,6 +149,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "NumberReplacer"):
         "a cache size changes how much is remembered, never a value",
+    (
+        "theorems/kernel.py",
+        "relation: Any = dataclasses.field(default=None, repr=False, compare=False)",
+        "ReplaceFalseWithTrue",
+    ): "a step mark's repr is never written (records go through to_dict, which leaves the relation out)",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "RemoveDecorator"):
         "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
     ("theorems/relations.py", _MATRIX_LINE, "ReplaceFalseWithTrue"):

@@ -809,6 +809,10 @@ def test_rate_matches_against_exact_interval_arithmetic():
     assert [type(getattr(r, f)) for f in names] == [float] * 5
     assert r.spread == (0.25, 1.0) and all(type(s) is float for s in r.spread)
     assert Experiment("e", "e").ok is None
+    plain = Rate("q", "slope", 0.5, 0.25, 0.75, 0.5, "tight")  # a deterministic estimate: no false alarm
+    assert (plain.level, plain.tol, plain.false_alarm, plain.best_known, plain.worst, plain.spread) == (
+        1.0, 0.0, 0.0, None, None, None)  # fmt: skip
+    assert (plain.formula, plain.test, plain.best_known_source) == ("", "", "")
     for kind, claim in (("rate", "tight"), ("slope", "<"), ("Slope", "tight"), ("slope", "Tight")):
         with pytest.raises(ValueError):
             Rate("q", kind, 0.5, 0.25, 0.75, 0.5, claim)
@@ -989,3 +993,31 @@ def test_kernel_named_identities_name_the_difference_of_the_sides():
     th = Theorem(id="named", title="named", source=Source("w", "s"), statement="", assumptions=defs,
                  derivation=steps, claims=[])  # fmt: skip
     assert [(m.ok, m.hypotheses) for m in check_derivation(th)] == [(True, ()), (True, ())]
+
+
+def test_kernel_integral_bounds_and_the_grid_search_by_hand():
+    """∫₁⁰ t² dt = −1/3 < 0 (sympy integrates it exactly): the integral of a nonnegative fact over a
+    reversed range is refused, over [0, 1] certified.  The exact grid search skips points where the
+    assumptions fail and goes on to the next (x = −1 skipped, x = 2 breaks x <= 1)."""
+    from dlverify.theorems.kernel import SumOfFacts, certify, exact_counterexample
+
+    t = sp.Symbol("t", real=True)
+    facts = {"sq": sp.Le(0, t**2, evaluate=False)}
+    assert sp.integrate(t**2, (t, 1, 0)) == sp.Rational(-1, 3)
+    rev = sp.Le(0, sp.Integral(t**2, (t, 1, 0)), evaluate=False)
+    assert not certify(rev, SumOfFacts("sq", t, 1, 0, integral=True), facts).ok
+    fwd = sp.Le(0, sp.Integral(t**2, (t, 0, 1)), evaluate=False)
+    assert certify(fwd, SumOfFacts("sq", t, 0, 1, integral=True), facts).ok
+    assert exact_counterexample(sp.Le(x, 1), [sp.Ge(x, 0)], {}, {x: [-1, 2]}) == {"x": "2", "slack": "-1"}
+    assert exact_counterexample(sp.Le(x, 1), [sp.Ge(x, 0)], {}, {x: [-1, 1]}) is None
+
+
+def test_kernel_a_strict_claim_from_a_positive_remainder():
+    """x <= y gives x < y + 1 (slack (y − x) + 1, the remainder 1 > 0) and not x < y (equal at
+    x = y = 0, exact)."""
+    from dlverify.theorems.kernel import Combination, certify
+
+    facts = {"le": sp.Le(x, y)}
+    assert certify(sp.Lt(x, y + 1), Combination({"le": 1}, remainder=sp.Integer(1)), facts).ok
+    assert not _holds(sp.Lt(x, y), {x: 0, y: 0})
+    assert not certify(sp.Lt(x, y), Combination({"le": 1}), facts).ok

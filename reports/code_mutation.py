@@ -154,6 +154,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "relation: Any = dataclasses.field(default=None, repr=False, compare=False)",
         "ReplaceFalseWithTrue",
     ): "a step mark's repr is never written (records go through to_dict, which leaves the relation out)",
+    (
+        "theorems/kernel.py",
+        "if self.remainder != 0 and nonneg_by_monomials(self.remainder, positive=True).ok:",
+        "NumberReplacer",
+    ): "(0 -> -1) neither 0 nor -1 is certified positive by the second half, so != 0 and != -1 select the "
+    "same remainders (0 -> 1 is killed: a strict claim from the remainder 1)",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "RemoveDecorator"):
         "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
     ("theorems/relations.py", _MATRIX_LINE, "ReplaceFalseWithTrue"):

@@ -160,6 +160,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "NumberReplacer",
     ): "(0 -> -1) neither 0 nor -1 is certified positive by the second half, so != 0 and != -1 select the "
     "same remainders (0 -> 1 is killed: a strict claim from the remainder 1)",
+    ("theorems/evidence.py", 'if self.claim == "tight":', "ReplaceComparisonOperator_Eq_GtE"):
+        "a rate's claim is checked to be tight, <= or >=: only 'tight' sorts at or above 'tight'",
     ("theorems/relations.py", "@lru_cache(maxsize=65536)", "RemoveDecorator"):
         "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
     ("theorems/relations.py", _MATRIX_LINE, "ReplaceFalseWithTrue"):

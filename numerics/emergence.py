@@ -959,7 +959,8 @@ def union_counts(ctx: RunContext) -> dict:
 
 
 def _union_counts(Ns) -> dict:
-    th, be, al, kk, r = (UNION_RATE[x] for x in ("theta", "beta", "alpha", "k", "r"))
+    th, be, al, r = (float(UNION_RATE[x]) for x in ("theta", "beta", "alpha", "r"))
+    kk = int(UNION_RATE["k"])
     lw, err = [], []
     for N in Ns:
         M = int(round(N / r))

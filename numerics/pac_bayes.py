@@ -407,8 +407,10 @@ def exact_settings(assumptions: tuple[str, ...], theorem=None, domain: tuple = (
     deltas = _in_domain(
         domain, "delta", EXACT_DELTAS if "delta_lt_1" in have else EXACT_DELTAS + EXACT_DELTAS_BEYOND
     )
-    base = {"scale": scale, "bits": min(bits, float(EXACT_ERM_BITS)), "p_one": "risk_lt_1" not in have}
-    out = [dict(base, violates=frozenset())]
+    base: dict[str, Any] = {
+        "scale": scale, "bits": min(bits, float(EXACT_ERM_BITS)), "p_one": "risk_lt_1" not in have
+    }
+    out: list[dict[str, Any]] = [dict(base, violates=frozenset())]
     out += [dict(base, scale=s, violates=frozenset({"loss_range", "moment_kl"})) for s in (4.0, 25.0)]
     out.append(dict(base, bits=float(EXACT_ERM_BITS), violates=frozenset({"prior_fixed", "moment_kl"})))
     return [dict(s, ms=ms, deltas=deltas) for s in out if not (s["violates"] & have)]
@@ -835,11 +837,11 @@ def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
     The decision is a falsification test: the claim is rejected when the *lower* end of the
     interval exceeds the allowed rate -- the data show more failures than the claim permits.
     An interval that straddles δ is no evidence against a bound that may be nearly tight, so
-    the whole interval is not required below δ (Rate's ``rule="falsify"``).  Each cell's interval is two-sided at level 1 − 2α/cells, so its
-    lower end exceeds the true rate with probability ≤ α/cells, and some cell's does with
-    probability ≤ α (Bonferroni): the false alarm is ALPHA whichever cell is shown.  ``level`` is
-    the intervals' simultaneous level, 1 − 2α (Bonferroni over the cells), since the cell shown
-    is chosen after seeing them."""
+    the whole interval is not required below δ (Rate's ``rule="falsify"``).  Each cell's
+    interval is two-sided at level 1 − 2α/cells, so its lower end exceeds the true rate with
+    probability ≤ α/cells, and some cell's does with probability ≤ α (Bonferroni): the false alarm
+    is ALPHA whichever cell is shown. ``level`` is the intervals' simultaneous level, 1 − 2α
+    (Bonferroni over the cells), since the cell shown is chosen after seeing them."""
     cells = coverage(claim.relation, ctx, tuple(claim.assumptions), theorem=theorem)["cells"]
     if not cells:
         raise DlverifyError(f"no setting satisfies the assumptions of {claim.key}")

@@ -170,7 +170,8 @@ def adversarial_bad(
     if count is not None:
         crit: Criterion = lambda into, d: into > count  # noqa: E731
     else:
-        crit = lambda into, d: (into > share * d) & (d > 0)  # noqa: E731
+        frac_share = float(share)  # type: ignore[arg-type]  # exactly one of count, share is set
+        crit = lambda into, d: (into > frac_share * d) & (d > 0)  # noqa: E731
     deg = degrees(edges, M).to(torch.float64)
     if nY >= edges.shape[0]:  # Y = T: the only error set of that size
         if count is not None:
@@ -241,7 +242,7 @@ def adversarial_failed(
     W[len(sizes) :] = (
         torch.rand(8, M, generator=g, dtype=torch.float64, device=edges.device) < 0.1
     ) / deg.clamp_min(1)
-    best, best_Y = -1.0, None
+    best, best_Y = -1.0, None  # type: ignore[assignment]  # set in the first round
     for _ in range(rounds):
         Y = _top_pieces(edges, W, nY)
         into = edges_into(edges, Y, M)
@@ -253,8 +254,8 @@ def adversarial_failed(
         near = into >= 0.5 * alpha * deg
         W = torch.where(near, 1 / deg.clamp_min(1), torch.zeros_like(W))
     assert best_Y is not None  # rounds >= 1
-    frac, Y = _swap_climb(edges, M, best_Y, crit, swaps)
-    return {"fraction": frac, "Y": Y} if frac > best else {"fraction": best, "Y": best_Y}
+    frac_end, Y_end = _swap_climb(edges, M, best_Y, crit, swaps)
+    return {"fraction": frac_end, "Y": Y_end} if frac_end > best else {"fraction": best, "Y": best_Y}
 
 
 def random_failed(edges: Tensor, M: int, nY: int, alpha: float, *, trials: int, seed: int) -> Tensor:

@@ -193,6 +193,12 @@ def test_classifier_shows_looser_and_never_calls_a_stronger_mutant_looser():
     assert mutate.classify_survivor(c, looser)[0] == "true but looser"
     assert mutate._proved_order(c, stronger) == "stronger"
     assert mutate.classify_survivor(c, stronger)[0] == "open"
+    # √X → X with X = KL + ln(2√m/δ) ≥ ln 2 + ½ ln 2 > 1 on the domain (the log floor): looser
+    x_ = pb.KLs + pb.LOG_KL
+    squared = Claim(c.key, c.text, c.relation.xreplace({sp.sqrt(x_): x_}), c.assumptions, domain=c.domain)
+    assert squared.relation != c.relation and mutate._proved_order(c, squared) == "weaker"
+    # … but X → √X with X = KL + ln(1/δ) (Catoni's exponent), which can be below 1, is not shown
+    assert mutate._log_floor(pb.KLs + sp.log(1 / pb.d_) - 1, mutate._domain_subs(c.domain)) is None
     x, y, z = sp.symbols("x y z", positive=True)
     orig = Claim("c", "x ≤ y", sp.Le(x, y))
     shown = Claim("c", "", sp.Le(x, y + (z - 1) ** 2 * z / (z**2 + 1)))  # the added term is ≥ 0

@@ -329,7 +329,37 @@ def _sign(expr, subs) -> int | None:
         (rest,) = [a for a in expr.args if a != -1]
         if isinstance(rest, sp.Pow) and rest.exp.is_number:  # X^e − 1
             return _sign_pow_minus_one(rest, subs)
-    return None
+    return _log_floor(expr, subs)
+
+
+def _log_floor(expr, subs) -> int | None:
+    """+1 when ``expr`` is a sum of terms shown ≥ 0, numbers, and a·ln y (a > 0, y a polynomial
+    with nonnegative coefficients in the domain's parameters t ≥ 0, so ln y ≥ ln y(0)) whose
+    floor -- the numbers plus Σ a·ln y(0) -- is ≥ 0 (e.g. KL + ln(2√m/δ) − 1 ≥ ln 2 + ½ ln 2 − 1)."""
+    params = [v for s in subs.values() for v in s.free_symbols if isinstance(v, sp.Dummy)]
+    if not params:
+        return None
+    e = sp.expand(sp.expand_log(expr.subs(subs), force=True))
+    floor = sp.S.Zero
+    for term in e.args if isinstance(e, sp.Add) else (e,):
+        if term.is_number:
+            floor += term
+            continue
+        a, rest = term.as_coeff_Mul()
+        if not (a > 0 and isinstance(rest, sp.log)):
+            if term.is_nonnegative:
+                continue
+            return None
+        y = rest.args[0]
+        try:
+            poly = sp.Poly(y, *params)
+        except sp.PolynomialError:
+            return None
+        y0 = y.subs({v: 0 for v in params})
+        if not all(c >= 0 for c in poly.coeffs()) or not (y0.is_number and y0 > 0):
+            return None
+        floor += a * sp.log(y0)
+    return 1 if floor.is_number and floor.is_extended_real and bool(floor >= 0) else None
 
 
 def _sign_pow_minus_one(power, subs) -> int | None:

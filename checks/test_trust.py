@@ -109,10 +109,12 @@ def test_compiled_comparison_agrees_with_sympy_substitution():
 def test_dropping_a_cited_result_is_equivalent_and_a_proved_removal_is_redundant():
     """PAC-Bayes: removing a cited fact (Donsker–Varadhan) changes nothing true; removing an
     assumption the claim is still proved without is 'redundant', not a hole; both are visible in
-    the record and the score rule is unchanged."""
+    the record and neither counts against the score (killed / (generated − equivalent − looser −
+    redundant))."""
     rec = mutate.mutate_theorem("pac_bayes", RunContext("cpu"), claims={"mcallester_maurer"})
     rows = {(r["claim"], r["mutation"]): r for r in rec["mutants"]}
     assert rows[("mcallester_maurer", "assumption 'dv_general' removed")]["outcome"] == "equivalent"
     red = rows[("mcallester_maurer", "assumption 'delta_lt_1' removed")]
     assert red["outcome"] == "redundant" and red["basis"] == "proved and measured"
-    assert rec["redundant"] >= 1 and rec["score"] == rec["killed"] / (rec["generated"] - rec["equivalent"])
+    judged = rec["generated"] - rec["equivalent"] - rec["looser"] - rec["redundant"]
+    assert rec["redundant"] >= 1 and rec["score"] == rec["killed"] / judged

@@ -402,6 +402,9 @@ def attach_checks(results: dict, theorem_ids: list[str], ctx: RunContext, out: P
         "dlverify.checks.plugin",
         "-p",
         "no:cacheprovider",
+        # no conftest: the plugin is named above, and a checkout's conftest.py beside an installed
+        # (non-editable) copy of the package would register the same plugin module twice
+        "--noconftest",
         "--import-mode=importlib",
         f"--dlverify-out={fuzz_file}",
         f"--dlverify-profile={ctx.profile}",

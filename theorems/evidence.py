@@ -413,11 +413,13 @@ def decide(
     if viol:
         first = next(m for m in ms if m.violations)
         cex = (first.counterexample or {}) | {"how": first.how}
+        shown = (
+            f"({first.how})"
+            if first.violations == viol
+            else f"(the counterexample shown: {first.how}, {first.violations} of {first.checked})"
+        )
         return result(
-            Verdict.FALSE,
-            Basis.REFUTED,
-            f"{viol} of {checked} evaluations violate the relation ({first.how})",
-            cex=cex,
+            Verdict.FALSE, Basis.REFUTED, f"{viol} of {checked} evaluations violate the relation {shown}", cex=cex
         )
     if proof is None and checked == 0:
         why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"
@@ -624,10 +626,10 @@ def assess(
         ms.append(
             Measurement("sympy evaluation", 1, 1, counterexample={"relation": "evaluates to False exactly"})
         )
+    if point:  # first: an exact point is the counterexample shown, one a reader checks by hand
+        ms.append(point_measurement(theorem, claim, point))
     if measure is not None:
         ms += list(measure(claim))
-    if point:
-        ms.append(point_measurement(theorem, claim, point))
     sharper = None
     sc = claim.sharper_claim()
     if sc is not None and not same_relation(sc.relation, claim.relation):  # the same relation is not sharper

@@ -64,6 +64,24 @@ def test_classifier_separates_weaker_from_stronger():
     assert mutate.classify_survivor(orig, Claim("c", "", sp.Le(2 * x, y)), original_tight=True)[0] == "hole"
 
 
+def test_classifier_proves_looser_from_the_hypotheses_and_never_a_stronger_mutant():
+    """A mutant the sign rules cannot order (both sides changed) is *true but looser* only when the
+    prover derives it from the original and the claim's hypotheses; both directions: equivalent;
+    a stronger mutant (planted) is never proved from the original."""
+    a, b, e = sp.symbols("a b eta", positive=True)
+    orig = Claim("c", "a ≤ b(1 − η)", sp.Le(a, b * (1 - e)))
+    hyps = (sp.Le(e, 1),)
+    weaker = Claim("c", "", sp.Le(a - b, b * (2 - e) - b))  # a ≤ b(2 − η)
+    assert mutate._proved_order(orig, weaker) is None  # the sign rules cannot order it
+    kind, why = mutate.classify_survivor(orig, weaker, hypotheses=hyps)
+    assert kind == "true but looser" and "proved" in why
+    same = Claim("c", "", sp.Le(2 * a, 2 * b * (1 - e)))
+    assert mutate.classify_survivor(orig, same, hypotheses=hyps)[0] == "equivalent"
+    stronger = Claim("c", "", sp.Le(a + b, b * (2 - e) - b))  # a ≤ −bη: false at every instance
+    assert mutate._proved_implication(orig, stronger, hyps) is None
+    assert mutate.classify_survivor(orig, stronger, hypotheses=hyps)[0] != "true but looser"
+
+
 def test_bad_input_catalogue_is_one_line_exit_2():
     rows = trust.bad_input_catalogue(cli.main, with_interrupt=False)
     bad = [r for r in rows if not r["ok"]]

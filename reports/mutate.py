@@ -445,15 +445,21 @@ def _proved_order(orig: Claim, mut: Claim) -> str | None:
     return "weaker" if direction > 0 else "stronger"
 
 
-def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> tuple[str, str]:
+def classify_survivor(
+    orig: Claim, mut: Claim, original_tight: bool = False, hypotheses: tuple = ()
+) -> tuple[str, str]:
     """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
 
     Equivalence and looseness are shown, not sampled: *equivalent* when the relations simplify
     to the same slack; *true but looser* when :func:`_proved_order` shows the mutant implied by
-    the original (its bound moved the safe way, monotonically).  A stronger claim that survives
-    is a hole when the original was measured to be attained (``original_tight``: then every
-    strengthening is false); otherwise it is 'open': the proved constant may simply be loose.
-    A mutant that sampling finds weaker or equal but that is not shown so is 'open' too."""
+    the original (its bound moved the safe way, monotonically), or when the suite's prover
+    (:func:`dlverify.theorems.solve.prove`: kernel, Z3, interval branch-and-bound) proves the
+    mutant from the original relation, the claim's ``hypotheses`` (its assumptions' relations)
+    and its domain -- for a sufficient condition, the original condition from the mutant's;
+    *equivalent* when it proves both directions.  A stronger claim that survives is a hole when
+    the original was measured to be attained (``original_tight``: then every strengthening is
+    false); otherwise it is 'open': the proved constant may simply be loose.  A mutant that
+    sampling finds weaker or equal but that is not shown so is 'open' too."""
     if mut.assumptions != orig.assumptions:
         return "hole", "an assumption was removed and no counterexample was found"
     r0, r1 = orig.relation, mut.relation
@@ -478,6 +484,10 @@ def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> 
             "is monotone in it on the claim's domain (shown by sign rules, not sampled)",
         )
     if cmp in ("weaker", "equal"):
+        proved = _proved_implication(orig, mut, hypotheses)
+        if proved is not None:
+            return proved
+    if cmp in ("weaker", "equal"):
         seen = "weaker than" if cmp == "weaker" else "the same as"
         return "open", f"not refuted; {seen} the original at every sampled point, but not shown so"
     if cmp == "stronger" and not original_tight:
@@ -487,6 +497,23 @@ def classify_survivor(orig: Claim, mut: Claim, original_tight: bool = False) -> 
             f"stronger than the proved claim ({how}), not refuted; the proved constant may be loose",
         )
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
+
+
+def _proved_implication(orig: Claim, mut: Claim, hypotheses: tuple) -> tuple[str, str] | None:
+    """The mutant implied by the original (a sufficient condition: the original implied by the
+    mutant), proved by :func:`dlverify.theorems.solve.prove` from the claim's hypotheses and
+    domain; both directions proved: equivalent.  None when no proof is found."""
+    from ..theorems import solve
+
+    context = [*hypotheses, *orig.domain]
+    weak, strong = (orig, mut) if orig.condition else (mut, orig)
+    ok, how = solve.prove(weak.relation, [strong.relation, *context])
+    if not ok:
+        return None
+    back, _ = solve.prove(strong.relation, [weak.relation, *context])
+    if back:
+        return "equivalent", f"each implies the other under the claim's assumptions (proved: {how})"
+    return "true but looser", f"implied by the original under the claim's assumptions (proved: {how})"
 
 
 def score(rows: list[dict]) -> dict:
@@ -570,7 +597,8 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                     "claim is about satisfies it, so the statement is the same",
                 )
             else:
-                kind, why = classify_survivor(claim, m, tight)
+                hyps = tuple(th.assumption(k).relation for k in claim.assumptions)
+                kind, why = classify_survivor(claim, m, tight, hyps)
             rows.append(
                 {
                     "claim": claim.key,

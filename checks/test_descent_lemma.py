@@ -442,6 +442,7 @@ EXPECTED = {
     "need_eta": MP,
     "smoothness_is_lambda1": T_,
     "halving": V,
+    "condition_number": V,  # at A = [[2, 1], [1, 2]]
     "precond": V,
     "precond_quadratic": V,
     "monotone_remark": V,

@@ -312,6 +312,23 @@ MINIBATCH_VAR_003 = sp.Eq(
     _law(lambda j: (xs[j] - _EX) ** 2) / 2,
     evaluate=False,
 )
+#: 002:445: κ = σ_max(A)/σ_min(A) = λ₁/λ_d for a symmetric A = [[a, b], [b, c]]: the extreme eigenvalues
+#: of a symmetric 2 × 2 matrix by the quadratic formula in its trace and determinant, σ² those of AᵀA
+cn_a, cn_b, cn_c = sp.symbols("cn_a cn_b cn_c", real=True)
+
+
+def _eig2(M):
+    """The larger and the smaller eigenvalue of a symmetric 2 × 2 matrix."""
+    tr, det = M.trace(), M.det()
+    return (tr + sp.sqrt(tr**2 - 4 * det)) / 2, (tr - sp.sqrt(tr**2 - 4 * det)) / 2
+
+
+_Acn = sp.Matrix([[cn_a, cn_b], [cn_b, cn_c]])
+COND_NUMBER_002 = sp.Eq(
+    sp.sqrt(_eig2(_Acn.T * _Acn)[0]) / sp.sqrt(_eig2(_Acn.T * _Acn)[1]),
+    _eig2(_Acn)[0] / _eig2(_Acn)[1],
+    evaluate=False,
+)
 #: 003:44 in one dimension: E e^{tX} for X ~ N(μ, σ²), by integration
 _normal = sp.exp(-((xr - muN) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
 GAUSS_MGF_003 = sp.Eq(

@@ -47,6 +47,7 @@ from .core import (
     Simplification,
     Source,
     Step,
+    SumOfSquares,
 )
 from .sourcefile import book_section
 
@@ -671,6 +672,21 @@ DERIVATION.append(
             evaluate=False,
         ),
         Simplification(),
+    )
+)
+# 002:1192: z = √m Δ_S(h) for a 0/1 loss of risk p (terms X_i = p − ℓ_i in [−1, 1], mean 0), at m = 2
+# over the four outcomes of (ℓ₁, ℓ₂): E z² = p(1 − p), at most 1, the variance of N(0, 1)
+_pz = sp.Symbol("p_z", positive=True)
+_bern = {0: 1 - _pz, 1: _pz}
+Z_VAR_1192 = sp.Le(
+    sum(_bern[a] * _bern[b] * 2 * ((2 * _pz - a - b) / 2) ** 2 for a in (0, 1) for b in (0, 1)), 1
+)
+DERIVATION.append(
+    Step(
+        "z_variance",
+        "002:1192, 0/1 loss of risk p, m = 2: E z² = p(1 − p) ≤ 1 (1 − p + p² = (p − ½)² + ¾)",
+        Z_VAR_1192,
+        SumOfSquares([(1, _pz - sp.Rational(1, 2)), (sp.Rational(3, 4), 1)]),
     )
 )
 # 002:1206 for a valid posterior that misses part of P's support: Q on h1, h2 only (Q(h3) = 0),

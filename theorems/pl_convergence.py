@@ -284,8 +284,27 @@ TWO_LAYER_HESSIAN = sp.Eq(
     sp.diag(*[vi * sp.diff(_sig(wi * _xin), wi, 2) / sp.sqrt(3) for vi, wi in zip(_v, _w)]),
     evaluate=False,
 )
+# 000:133, Taylor's theorem with the Lagrange remainder at one instance: L(w) = w₁³ + w₁w₂² from
+# w_t = (1, 0) to w_{t+1} = (2, 1) (Δw = (1, 1)); w' = w_t + Δw/3 = (4/3, 1/3) on the segment gives
+# equality, 10 = 1 + 3 + ½·12.  (Points with equal coordinates are avoided: sympy takes Subs of ∂/∂w₁
+# and of ∂/∂w₂ at such a point for the same expression.)
+_Lt = _w[0] ** 3 + _w[0] * _w[1] ** 2
+_w12, _wp = (_w[0], _w[1]), (sp.Rational(4, 3), sp.Rational(1, 3))
+TAYLOR_LAGRANGE_000 = sp.Eq(
+    sp.Subs(_Lt, _w12, (2, 1)),
+    sp.Subs(_Lt, _w12, (1, 0))
+    + sum(sp.Subs(sp.Derivative(_Lt, wi), _w12, (1, 0)) for wi in _w12)
+    + sum(sp.Subs(sp.Derivative(_Lt, wi, wj), _w12, _wp) for wi in _w12 for wj in _w12) / 2,
+    evaluate=False,
+)
 
 DERIVATION = [
+    Step(
+        "taylor_lagrange",
+        "000:133 at L = w₁³ + w₁w₂², w_t = (1, 0), w_{t+1} = (2, 1): w' = (4/3, 1/3) gives equality",
+        TAYLOR_LAGRANGE_000,
+        Simplification(),
+    ),
     # --- the one-step factor, directly in η: slack = S + (η/2)·P + (ηβ‖∇L‖²/2)·(1/β − η)
     Step(
         "contraction",

@@ -323,6 +323,64 @@ def _gauss_moment(k):
 _beta = sp.symbols("beta1 beta2", real=True)
 _bstar = sp.Symbol("beta1_star", real=True)
 
+# 000:469–470 at the ReLU instance of 000:472–473 (x = (1, 0), x' = (1, 1), a ~ N(0, I₂), b = ±1):
+# K_m is the mean of m i.i.d. terms T, so E(K_m − E T)² = Var T/m (the i.i.d. variance of a mean);
+# it tends to 0 exactly when Var T = E T² − (E T)² is finite, here computed by exact integration
+m_w = sp.Symbol("m_width", positive=True, integer=True)  # the width m of 000:463–470
+_TA = sp.Heaviside(_u1) * sp.Heaviside(_u1 + _u2)  # b²σ'(aᵀx)σ'(aᵀx')(xᵀx'), b² = 1, xᵀx' = 1
+#: K^(a)'s terms are Bernoulli (T ∈ {0, 1}, T² = T): E(K_m − E T)² = (E T − (E T)²)/m
+LLN_KA_000 = sp.Eq(sp.Limit((_gauss2(_TA) - _gauss2(_TA) ** 2) / m_w, m_w, sp.oo), 0, evaluate=False)
+# K^(b)'s moments in polar coordinates, u = ρ(cos φ, sin φ): {u₁ > 0, u₁ + u₂ > 0} is the sector
+# −π/4 < φ < π/2 (sympy takes seconds here, over ten in Cartesian coordinates); E T is again (4 + 3π)/(8π)
+_rp, _php = sp.Symbol("rho_polar", positive=True), sp.Symbol("phi_polar", real=True)
+_TBp = _rp**2 * sp.cos(_php) * (sp.cos(_php) + sp.sin(_php))  # σ(aᵀx)σ(aᵀx') on the sector
+
+
+def _sector(f):
+    """E[f(a) 1{a₁ > 0, a₁ + a₂ > 0}] for a ~ N(0, I₂), in polar coordinates (unevaluated)."""
+    return sp.Integral(
+        f * sp.exp(-(_rp**2) / 2) * _rp / (2 * sp.pi), (_rp, 0, sp.oo), (_php, -sp.pi / 4, sp.pi / 2)
+    )
+
+
+LLN_KB_000 = sp.Eq(sp.Limit((_sector(_TBp**2) - _sector(_TBp) ** 2) / m_w, m_w, sp.oo), 0, evaluate=False)
+
+# 002:692, (3.6) at one matrix: M = [[2, 2], [−1, 1]] (rank 2), σ_i the square roots of the
+# eigenvalues of MᵀM (8, 2), u_i and v_i orthonormal; the sum kept unevaluated
+_M36 = sp.ImmutableMatrix([[2, 2], [-1, 1]])
+_S36 = [sp.sqrt(e) for e in sorted((_M36.T * _M36).eigenvals(), reverse=True)]
+_U36 = sp.ImmutableMatrix([[1, 0], [0, -1]])
+_V36 = sp.ImmutableMatrix([[1, 1], [1, -1]]) / sp.sqrt(2)
+SVD_36_002 = sp.Eq(
+    _M36,
+    sp.MatAdd(
+        *(sp.MatMul(_S36[i], _U36[:, i], _V36[:, i].T, evaluate=False) for i in range(2)), evaluate=False
+    ),
+    evaluate=False,
+)
+_W36 = sp.ImmutableMatrix(sp.diag(_U36, _V36))  # orthogonal exactly when U and V are
+SVD_36_BASES_002 = sp.Eq(
+    sp.MatMul(_W36.T, _W36, evaluate=False), sp.ImmutableMatrix(sp.eye(4)), evaluate=False
+)
+
+# 002:706 (footnote 3) for a symmetric M = [[a, b], [b, c]]: λ± = (a + c ± √((a − c)² + 4b²))/2 are
+# its eigenvalues (det(tI − M) = (t − λ+)(t − λ−)), those of M² and M³ are λ±² and λ±³, and the
+# eigenvectors v± = (b, λ± − a) satisfy Mv± = λ±v± and v+·v− = 0
+_ea, _eb, _ec, _et = sp.symbols("ev_a ev_b ev_c ev_t", real=True)
+_MS = sp.Matrix([[_ea, _eb], [_eb, _ec]])
+_disc = sp.sqrt((_ea - _ec) ** 2 + 4 * _eb**2)
+_lpm = ((_ea + _ec + _disc) / 2, (_ea + _ec - _disc) / 2)
+_vpm = [sp.Matrix([_eb, lam_ - _ea]) for lam_ in _lpm]
+EIG_POWERS_002 = sp.Eq(
+    sp.ImmutableMatrix(
+        [(_et * sp.eye(2) - _MS**k).det() for k in (1, 2, 3)]
+        + [*(_MS * _vpm[0] - _lpm[0] * _vpm[0]), *(_MS * _vpm[1] - _lpm[1] * _vpm[1])]
+        + [(_vpm[0].T * _vpm[1])[0]]
+    ),
+    sp.ImmutableMatrix([(_et - _lpm[0] ** k) * (_et - _lpm[1] ** k) for k in (1, 2, 3)] + [0] * 5),
+    evaluate=False,
+)
+
 DERIVATION = [
     Step(
         "svd_recursion",
@@ -727,6 +785,36 @@ DERIVATION = [
         "relu_kb",
         "000:473 at x = (1, 0), x' = (1, 1): E[σ(aᵀx)σ(aᵀx')] by exact integration is the closed form",
         RELU_KB_000,
+        Simplification(),
+    ),
+    Step(
+        "lln_ka",
+        "000:469 at x = (1, 0), x' = (1, 1), b = ±1: E(K_m^(a) − K^(a))² = Var/m → 0 (Var = 15/64, exact)",
+        LLN_KA_000,
+        Simplification(),
+    ),
+    Step(
+        "lln_kb",
+        "000:470 at x = (1, 0), x' = (1, 1): E(K_m^(b) − K^(b))² = Var/m → 0 (Var by exact integration)",
+        LLN_KB_000,
+        Simplification(),
+    ),
+    Step(
+        "svd_instance",
+        "002:692 at M = [[2, 2], [−1, 1]]: M = σ₁u₁v₁ᵀ + σ₂u₂v₂ᵀ with σ = √8, √2 (from MᵀM)",
+        SVD_36_002,
+        Simplification(),
+    ),
+    Step(
+        "svd_instance_bases",
+        "002:692 at M = [[2, 2], [−1, 1]]: its u_i and its v_i are orthonormal",
+        SVD_36_BASES_002,
+        Simplification(),
+    ),
+    Step(
+        "eig_powers",
+        "002:706 for a symmetric 2 × 2 M: the eigenvalues of M² and M³ are λ±², λ±³; eigenvectors orthogonal",
+        EIG_POWERS_002,
         Simplification(),
     ),
     Step(

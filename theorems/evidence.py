@@ -419,7 +419,10 @@ def decide(
             else f"(the counterexample shown: {first.how}, {first.violations} of {first.checked})"
         )
         return result(
-            Verdict.FALSE, Basis.REFUTED, f"{viol} of {checked} evaluations violate the relation {shown}", cex=cex
+            Verdict.FALSE,
+            Basis.REFUTED,
+            f"{viol} of {checked} evaluations violate the relation {shown}",
+            cex=cex,
         )
     if proof is None and checked == 0:
         why = "; ".join(m.skipped for m in measurements if m.skipped) or "nothing measured"

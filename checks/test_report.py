@@ -493,3 +493,24 @@ def toy(tmp_path_factory):
     yield site
     theorems.unregister(TOY)
     sys.path.remove(str(site))
+
+
+def test_trust_section_shows_the_code_mutation_record(results, tmp_path):
+    """issue 23: the code-mutation record written beside a run is attached to its results and shown
+    in the trust section, per module; without it the section says it was not run."""
+    from dlverify.reports.runner import attach_trust
+
+    results.setdefault("trust", {}).pop("code_mutation", None)
+    assert "Not run for this report" in render(results).split('id="code-mutation"')[1].split("<h3")[0]
+    rec = {
+        "tool": "cosmic-ray",
+        "modules": [
+            {"module": "numerics/stats.py", "generated": 9, "run": 7, "equivalent": 1, "killed": 5,
+             "survived": 1, "score": 0.8333, "mutated_version_is_current": True},
+        ],
+        "total": {"killed": 5, "survived": 1, "score": 0.8333},
+    }  # fmt: skip
+    (tmp_path / "code-mutation.json").write_text(json.dumps(rec))
+    attach_trust(results, tmp_path)
+    section = render(results).split('id="code-mutation"')[1].split("<h3")[0]
+    assert "numerics/stats.py" in section and "0.833" in section and "Not run" not in section

@@ -266,6 +266,7 @@ TRUST_FILES = {
     "stress": "stress.json",
     "bad_input": "bad_input.json",
     "bench": "bench.json",
+    "code_mutation": "code-mutation.json",
 }
 
 

@@ -82,6 +82,21 @@ def test_classifier_proves_looser_from_the_hypotheses_and_never_a_stronger_mutan
     assert mutate.classify_survivor(orig, stronger, hypotheses=hyps)[0] != "true but looser"
 
 
+def test_a_mutant_between_the_claim_and_its_proved_sharper_form_is_true():
+    """A stronger mutant is true when the claim's *proved* sharper form implies it (the book's
+    √(2ε) with the √2 dropped, under Pinsker's √(ε/2)); one stronger than the sharper form too
+    (planted) stays open, and without a proved sharper form nothing changes."""
+    a, b = sp.symbols("a b", positive=True)
+    orig = Claim("c", "a ≤ 2b", sp.Le(a, 2 * b))
+    sharp = Claim("c:sharper", "a ≤ b", sp.Le(a, b))
+    between = Claim("c", "", sp.Le(a, 3 * b / 2))
+    kind, why = mutate.classify_survivor(orig, between, sharper=(sharp, (), "pinsker"))
+    assert kind == "true but looser" and "sharper form" in why and "pinsker" in why
+    assert mutate.classify_survivor(orig, between)[0] == "open"
+    beyond = Claim("c", "", sp.Le(a, b / 2))
+    assert mutate.classify_survivor(orig, beyond, sharper=(sharp, (), "pinsker"))[0] == "open"
+
+
 def test_bad_input_catalogue_is_one_line_exit_2():
     rows = trust.bad_input_catalogue(cli.main, with_interrupt=False)
     bad = [r for r in rows if not r["ok"]]

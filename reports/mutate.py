@@ -446,7 +446,7 @@ def _proved_order(orig: Claim, mut: Claim) -> str | None:
 
 
 def classify_survivor(
-    orig: Claim, mut: Claim, original_tight: bool = False, hypotheses: tuple = ()
+    orig: Claim, mut: Claim, original_tight: bool = False, hypotheses: tuple = (), sharper=None
 ) -> tuple[str, str]:
     """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
 
@@ -456,7 +456,10 @@ def classify_survivor(
     (:func:`dlverify.theorems.solve.prove`: kernel, Z3, interval branch-and-bound) proves the
     mutant from the original relation, the claim's ``hypotheses`` (its assumptions' relations)
     and its domain -- for a sufficient condition, the original condition from the mutant's;
-    *equivalent* when it proves both directions.  A stronger claim that survives is a hole when
+    *equivalent* when it proves both directions.  A mutant the prover derives from the claim's
+    ``sharper`` form -- ``(claim, its hypotheses, the step that proves it)``, given only when that
+    form is *proved* -- is a true statement too ('true but looser': it lies between the claim and
+    the sharper form).  A stronger claim that survives is a hole when
     the original was measured to be attained (``original_tight``: then every strengthening is
     false); otherwise it is 'open': the proved constant may simply be loose.  A mutant that
     sampling finds weaker or equal but that is not shown so is 'open' too."""
@@ -487,6 +490,14 @@ def classify_survivor(
         proved = _proved_implication(orig, mut, hypotheses)
         if proved is not None:
             return proved
+    if sharper is not None and not orig.condition:
+        sc, sc_hyps, step = sharper
+        below = _proved_implication(sc, mut, sc_hyps)
+        if below is not None:
+            return (
+                "true but looser",
+                f"implied by the claim's sharper form, itself proved (step {step}): {below[1]}",
+            )
     if cmp in ("weaker", "equal"):
         seen = "weaker than" if cmp == "weaker" else "the same as"
         return "open", f"not refuted; {seen} the original at every sampled point, but not shown so"
@@ -564,6 +575,12 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
             continue
         original = assess(th, claim, marks, measure)
         tight = original.verdict is Verdict.TIGHT
+        sharper = None  # the claim's sharper form, when it is proved: what it implies is true
+        sc = claim.sharper_claim()
+        if sc is not None:
+            sres = assess(th, sc, marks, measure)
+            if sres.proof is not None and sres.verdict.holds:
+                sharper = (sc, tuple(th.assumption(k).relation for k in sc.assumptions), sres.proof.step)
         for desc, m in mutants(claim, {a.key for a in th.assumptions if a.definition}):
             try:
                 res = assess(th, m, marks, measure)
@@ -597,8 +614,10 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                     "claim is about satisfies it, so the statement is the same",
                 )
             else:
-                hyps = tuple(th.assumption(k).relation for k in claim.assumptions)
-                kind, why = classify_survivor(claim, m, tight, hyps)
+                # the claim's assumptions and the theorem's definitions (true of every instance)
+                keys = list(claim.assumptions) + [a.key for a in th.assumptions if a.definition]
+                hyps = tuple(th.assumption(k).relation for k in dict.fromkeys(keys))
+                kind, why = classify_survivor(claim, m, tight, hyps, sharper)
             rows.append(
                 {
                     "claim": claim.key,

@@ -267,6 +267,11 @@ def stress(repeat: int, out: Path, root: Path) -> dict:
                 f"--dlverify-out={rec}",
                 "-p",
                 "no:cacheprovider",
+                # the plugin by name and no conftest: a checkout's conftest.py beside an installed
+                # (non-editable) copy would register the same plugin module twice
+                "-p",
+                "dlverify.checks.plugin",
+                "--noconftest",
             ],
             cwd=root,
             capture_output=True,
@@ -278,6 +283,8 @@ def stress(repeat: int, out: Path, root: Path) -> dict:
             failures = [
                 ln for ln in p.stdout.splitlines() if ln.startswith(("FAILED", "E   ", "@reproduce_failure"))
             ][:20]
+            if not failures:  # pytest did not get to the tests: say why (its last words)
+                failures = (p.stderr.strip() or p.stdout.strip()).splitlines()[-1:] or ["no output"]
         runs.append(
             {
                 "run": k,

@@ -510,6 +510,13 @@ def classify_survivor(
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
 
 
+def _scalar_relation(r) -> bool:
+    """A relation between scalars (no matrix inside): what the prover can take as a hypothesis."""
+    if not isinstance(r, sp.core.relational.Relational):
+        return False
+    return not any(isinstance(a, (sp.MatrixBase, sp.MatrixExpr)) for a in sp.preorder_traversal(r))
+
+
 def _proved_implication(orig: Claim, mut: Claim, hypotheses: tuple) -> tuple[str, str] | None:
     """The mutant implied by the original (a sufficient condition: the original implied by the
     mutant), proved by :func:`dlverify.theorems.solve.prove` from the claim's hypotheses and
@@ -518,10 +525,17 @@ def _proved_implication(orig: Claim, mut: Claim, hypotheses: tuple) -> tuple[str
 
     context = [*hypotheses, *orig.domain]
     weak, strong = (orig, mut) if orig.condition else (mut, orig)
-    ok, how = solve.prove(weak.relation, [strong.relation, *context])
+
+    def prove(rel, given) -> tuple[bool, str]:
+        try:
+            return solve.prove(rel, given)
+        except Exception as exc:  # noqa: BLE001 - relations the prover cannot read prove nothing
+            return False, f"{type(exc).__name__}: {exc}"
+
+    ok, how = prove(weak.relation, [strong.relation, *context])
     if not ok:
         return None
-    back, _ = solve.prove(strong.relation, [weak.relation, *context])
+    back, _ = prove(strong.relation, [weak.relation, *context])
     if back:
         return "equivalent", f"each implies the other under the claim's assumptions (proved: {how})"
     return "true but looser", f"implied by the original under the claim's assumptions (proved: {how})"
@@ -615,8 +629,11 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                 )
             else:
                 # the claim's assumptions and the theorem's definitions (true of every instance)
-                keys = list(claim.assumptions) + [a.key for a in th.assumptions if a.definition]
-                hyps = tuple(th.assumption(k).relation for k in dict.fromkeys(keys))
+                # that speak of the claim's symbols
+                syms = claim.relation.free_symbols
+                defs = [a.relation for a in th.assumptions if a.definition and a.relation.free_symbols & syms]
+                own = [th.assumption(k).relation for k in claim.assumptions]
+                hyps = tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
                 kind, why = classify_survivor(claim, m, tight, hyps, sharper)
             rows.append(
                 {

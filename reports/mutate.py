@@ -631,7 +631,11 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                 # the claim's assumptions and the theorem's definitions (true of every instance)
                 # that speak of the claim's symbols
                 syms = claim.relation.free_symbols
-                defs = [a.relation for a in th.assumptions if a.definition and a.relation.free_symbols & syms]
+                defs = [
+                    a.relation
+                    for a in th.assumptions
+                    if a.definition and a.relation is not None and a.relation.free_symbols & syms
+                ]
                 own = [th.assumption(k).relation for k in claim.assumptions]
                 hyps = tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
                 kind, why = classify_survivor(claim, m, tight, hyps, sharper)

@@ -49,6 +49,11 @@ def _compact(mathml: str) -> str:
     return re.sub(r"^(<math[^>]*>)<mrow>(.*)</mrow>(</math>)$", r"\1\2\3", mathml, flags=re.S)
 
 
+#: MathML longer than this (an expanded matrix identity of a certified step runs to 40 kB) is shown
+#: as its LaTeX source, folded: the page stays within its size budget and the formula is not lost
+LONG_MATHML = 8000
+
+
 @lru_cache(maxsize=8192)
 def math(latex: str, display: bool = False, book: bool = False) -> str:
     """LaTeX -> MathML inside a box that scrolls sideways when the formula is wider than its
@@ -71,6 +76,11 @@ def math(latex: str, display: bool = False, book: bool = False) -> str:
         out = _compact(convert(src, display="block" if display else "inline"))
     except Exception:  # noqa: BLE001 - show the source instead
         out = f'<code class="latex">{_html.escape(src)}</code>'
+    if len(out) > LONG_MATHML:  # an expanded identity nobody reads as a formula: its LaTeX, folded
+        out = (
+            f'<details class="long"><summary>a long expression ({len(src):,} characters of LaTeX)'
+            f'</summary><code class="latex">{_html.escape(src)}</code></details>'
+        )
     return f'<{tag} class="m">{out}</{tag}>'
 
 

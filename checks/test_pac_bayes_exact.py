@@ -225,3 +225,38 @@ def test_score_leaves_true_mutants_out_of_the_denominator():
     ]
     s = mutate.score(rows)
     assert s["score"] == pytest.approx(30 / 36) and s["looser"] == 20 and s["redundant"] == 4
+
+
+def test_a_mutant_implied_by_another_proved_claim_is_true_and_one_beyond_it_is_not():
+    """Arora's 5.6.1 with √(m − ½) for √(m − 1) is stronger than Arora's form but implied by the
+    proved McAllester–Maurer form (ln(2m/δ) ≥ ln(2√m/δ), m − ½ < m): true, shown by the prover
+    from that claim.  The same change with the log factor dropped to ln(2/δ) (stronger than
+    McAllester–Maurer too) is not; nor is a companion whose hypotheses the mutant lacks applied."""
+    ar, mm = _form("arora_5_6_1"), _form("mcallester_maurer")
+    hyps = tuple(pb.THEOREM.assumption(k).relation for k in mm.assumptions)
+    m_, d_ = pb.m_, pb.d_
+    half = Claim(
+        ar.key,
+        ar.text,
+        ar.relation.xreplace({m_ - 1: m_ - sp.Rational(1, 2)}),
+        ar.assumptions,
+        domain=ar.domain,
+    )
+    assert half.relation != ar.relation
+    kind, why = mutate.classify_survivor(ar, half, False, (), [(mm, hyps, "mm_claim")])
+    assert kind == "true but looser" and "claim mcallester_maurer" in why, why
+    beyond = Claim(
+        ar.key,
+        ar.text,
+        half.relation.xreplace({sp.log(2 * m_ / d_): sp.log(2 / d_)}),
+        ar.assumptions,
+        domain=ar.domain,
+    )
+    assert beyond.relation != half.relation
+    assert mutate.classify_survivor(ar, beyond, False, (), [(mm, hyps, "mm_claim")])[0] == "open"
+    # applicability: a companion assuming what the mutant dropped is not offered
+    fewer = Claim(
+        ar.key, ar.text, half.relation, tuple(k for k in ar.assumptions if k != "m_ge_2"), domain=ar.domain
+    )
+    assert mutate._applicable([(mm, hyps, "mm_claim")], ar, fewer) == []
+    assert mutate._applicable([(mm, hyps, "mm_claim")], ar, half) == [(mm, hyps, "mm_claim")]

@@ -457,9 +457,10 @@ def classify_survivor(
     mutant from the original relation, the claim's ``hypotheses`` (its assumptions' relations)
     and its domain -- for a sufficient condition, the original condition from the mutant's;
     *equivalent* when it proves both directions.  A mutant the prover derives from the claim's
-    ``sharper`` form -- ``(claim, its hypotheses, the step that proves it)``, given only when that
-    form is *proved* -- is a true statement too ('true but looser': it lies between the claim and
-    the sharper form).  A stronger claim that survives is a hole when
+    ``sharper`` forms -- ``(claim, its hypotheses, the step that proves it)``, one or a list, each
+    given only when it is *proved*: the claim's sharper form, and the theorem's other proved claims
+    that cover every instance of the mutant (:func:`_applicable`) -- is a true statement too
+    ('true but looser').  A stronger claim that survives is a hole when
     the original was measured to be attained (``original_tight``: then every strengthening is
     false); otherwise it is 'open': the proved constant may simply be loose.  A mutant that
     sampling finds weaker or equal but that is not shown so is 'open' too."""
@@ -490,14 +491,11 @@ def classify_survivor(
         proved = _proved_implication(orig, mut, hypotheses)
         if proved is not None:
             return proved
-    if sharper is not None and not orig.condition:
-        sc, sc_hyps, step = sharper
+    for sc, sc_hyps, step in () if orig.condition else _forms(sharper):
         below = _proved_implication(sc, mut, sc_hyps)
         if below is not None:
-            return (
-                "true but looser",
-                f"implied by the claim's sharper form, itself proved (step {step}): {below[1]}",
-            )
+            which = "the claim's sharper form" if sc.key == orig.key + ":sharper" else f"claim {sc.key}"
+            return "true but looser", f"implied by {which}, itself proved (step {step}): {below[1]}"
     if cmp in ("weaker", "equal"):
         seen = "weaker than" if cmp == "weaker" else "the same as"
         return "open", f"not refuted; {seen} the original at every sampled point, but not shown so"
@@ -508,6 +506,29 @@ def classify_survivor(
             f"stronger than the proved claim ({how}), not refuted; the proved constant may be loose",
         )
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
+
+
+def _forms(sharper) -> list:
+    """The proved forms given to :func:`classify_survivor`: one triple, a list of them, or None."""
+    if sharper is None:
+        return []
+    return [sharper] if isinstance(sharper, tuple) else list(sharper)
+
+
+def _applicable(forms: list, orig: Claim, mut: Claim) -> list:
+    """The proved claims of the theorem whose statement covers every instance of the mutant: no
+    assumption the mutant does not make, the same domain, a bound (not a sufficient condition)
+    and a relation over the claim's own symbols (so the prover compares like with like)."""
+    keep = set(mut.assumptions)
+    return [
+        f
+        for f in forms
+        if set(f[0].assumptions) <= keep
+        and set(f[0].domain) == set(orig.domain)
+        and not f[0].condition
+        and f[0].relation.free_symbols
+        <= orig.relation.free_symbols | set().union(*(r.free_symbols for r in orig.domain))
+    ]
 
 
 def _scalar_relation(r) -> bool:
@@ -584,17 +605,26 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
     cited = {a.key for a in th.assumptions if a.cited}
     rows = []
     t0 = time.perf_counter()
+    # every proved claim of the theorem (and proved sharper form): what one of them implies, under
+    # hypotheses the mutant keeps, is true
+    proved_forms = []
+    for c in th.claims:
+        for form in (c, c.sharper_claim()):
+            if form is None or c.condition:
+                continue
+            res = assess(th, form, marks, measure)
+            if res.proof is not None and res.verdict.holds:
+                hyps = tuple(th.assumption(k).relation for k in form.assumptions)
+                proved_forms.append((form, hyps, res.proof.step))
     for claim in th.claims:
         if claims is not None and claim.key not in claims:
             continue
         original = assess(th, claim, marks, measure)
         tight = original.verdict is Verdict.TIGHT
-        sharper = None  # the claim's sharper form, when it is proved: what it implies is true
+        # the claim's sharper form first, then the theorem's other proved claims
         sc = claim.sharper_claim()
-        if sc is not None:
-            sres = assess(th, sc, marks, measure)
-            if sres.proof is not None and sres.verdict.holds:
-                sharper = (sc, tuple(th.assumption(k).relation for k in sc.assumptions), sres.proof.step)
+        own_sharper = [f for f in proved_forms if sc is not None and f[0].key == sc.key]
+        others = [f for f in proved_forms if f[0].key not in (claim.key, claim.key + ":sharper")]
         for desc, m in mutants(claim, {a.key for a in th.assumptions if a.definition}):
             try:
                 res = assess(th, m, marks, measure)
@@ -638,7 +668,9 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                 ]
                 own = [th.assumption(k).relation for k in claim.assumptions]
                 hyps = tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
-                kind, why = classify_survivor(claim, m, tight, hyps, sharper)
+                kind, why = classify_survivor(
+                    claim, m, tight, hyps, own_sharper + _applicable(others, claim, m)
+                )
             rows.append(
                 {
                     "claim": claim.key,

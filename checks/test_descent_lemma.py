@@ -475,6 +475,8 @@ EXPECTED = {
     "union_bound": V,
     "normal_pdf": V,
     "exp_pdf": V,
+    "mvn_pdf": V,
+    "bernoulli_pmf": V,
     "newton_003": V,
     "cross_entropy_000": MP,  # y(·) for g(·)
     "cauchy_schwarz": V,

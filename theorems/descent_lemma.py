@@ -144,6 +144,9 @@ sigma = sp.Symbol("sigma", positive=True)
 lam_e = sp.Symbol("lambda", positive=True)
 pb = sp.Symbol("p", positive=True)
 muN = sp.Symbol("mu_N", real=True)
+#: 003:56 at k = 2 with Σ = diag(σ², σ₂²): the second coordinate's mean and scale
+muN2 = sp.Symbol("mu_2", real=True)
+sigma2 = sp.Symbol("sigma_2", positive=True)
 Hm = sp.MatrixSymbol("H", 3, 3)
 Um = sp.MatrixSymbol("U", 3, 3)
 Sm = sp.MatrixSymbol("Sigma", 3, 3)
@@ -889,6 +892,22 @@ DERIVATION = [
             sp.Integral(
                 sp.exp(-((xr - muN) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2),
                 (xr, -sp.oo, sp.oo),
+            ),
+            1,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "mvn_density",
+        "003:56 as printed, k = 2, Σ = diag(σ², σ₂²): (2π)^{−k/2} det(Σ)^{−1/2} e^{−½(x−μ)ᵀΣ⁻¹(x−μ)} "
+        "integrates to 1 over ℝ²",
+        sp.Eq(
+            sp.Integral(
+                (2 * sp.pi) ** sp.Rational(-2, 2)
+                * (sigma**2 * sigma2**2) ** sp.Rational(-1, 2)
+                * sp.exp(-((xs[0] - muN) ** 2 / sigma**2 + (xs[1] - muN2) ** 2 / sigma2**2) / 2),
+                (xs[0], -sp.oo, sp.oo),
+                (xs[1], -sp.oo, sp.oo),
             ),
             1,
         ),

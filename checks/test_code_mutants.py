@@ -1027,3 +1027,103 @@ def test_kernel_a_strict_claim_from_a_positive_remainder():
     assert certify(sp.Lt(x, y + 1), Combination({"le": 1}, remainder=sp.Integer(1)), facts).ok
     assert not _holds(sp.Lt(x, y), {x: 0, y: 0})
     assert not certify(sp.Lt(x, y), Combination({"le": 1}), facts).ok
+
+
+# --------------------------------------------------------------------------- kernel: certificates
+
+
+def test_kernel_simplification_certifies_equalities_only():
+    """A Simplification of an inequality is refused, true or not (x ≤ x + 1 is true, but a
+    simplification certifies that two sides are the same, and these are not)."""
+    from dlverify.theorems.kernel import Simplification, certify
+
+    x, y = sp.symbols("x y", real=True)
+    assert not certify(sp.Le(x * y, x * y + y**2, evaluate=False), Simplification(), {}).ok
+    assert certify(sp.Eq(x * (x + 1), x**2 + x), Simplification(), {}).ok
+
+
+def test_kernel_combination_squares_enter_squared():
+    """2xy ≤ x² + y² is the square (x − y)² and nothing else: the square's weight times q², not
+    2q or q (each would leave a residual)."""
+    from dlverify.theorems.kernel import Combination, certify
+
+    x, y = sp.symbols("x y", real=True)
+    assert certify(
+        sp.Le(2 * x * y, x**2 + y**2, evaluate=False), Combination({}, squares=[(1, x - y)]), {}
+    ).ok
+    assert certify(
+        sp.Le(x * y, x * y + 3 * (x + 2) ** 2, evaluate=False), Combination({}, squares=[(3, x + 2)]), {}
+    ).ok
+    assert not certify(sp.Le(x * y, x * y + 2 * (x + 2)), Combination({}, squares=[(1, x + 2)]), {}).ok
+
+
+def test_kernel_instance_keeps_the_strictness_of_its_fact():
+    """An instance of a non-strict fact certifies only the non-strict relation (a ≤ b at a point
+    is no proof of a < b there), and a strict fact only the strict one."""
+    from dlverify.theorems.kernel import Instance, Unfold, certify
+
+    p, q = sp.symbols("p q", real=True)
+    facts = {"le": sp.Le(p, p**2 + 1), "lt": sp.Lt(p, p**2 + 1)}
+    assert certify(sp.Le(q**3, q**6 + 1), Instance("le", {p: q**3}), facts).ok
+    assert not certify(sp.Lt(q**3, q**6 + 1), Instance("le", {p: q**3}), facts).ok
+    assert certify(sp.Lt(q**3, q**6 + 1), Instance("lt", {p: q**3}), facts).ok
+    assert not certify(sp.Le(q**3, q**6 + 1), Instance("lt", {p: q**3}), facts).ok
+    ok = certify(sp.Le(q, q**2 + 1), Unfold({q: p}, of="le"), facts)
+    assert ok.ok and ok.detail.startswith("instance of [le]"), ok.detail
+    bad = certify(sp.Le(q, q**2 + 2), Unfold({q: p}, of="le"), facts)
+    assert not bad.ok and bad.detail == "not an instance of the fact", bad.detail
+
+
+def test_kernel_equivalence_factor_in_either_order_and_never_zero():
+    """Equivalent(P, A) with slack(P) = c·slack(A), c > 0: 2x ≤ 2y ⇔ x ≤ y with c = 2 and with
+    c = ½ (sympy orders the pair, so each order of the test is needed); c = 0 or c = −1 never
+    certifies (slack(P) = 0·slack(A) for an identity P would make P equivalent to anything)."""
+    from dlverify.theorems.kernel import Equivalence, certify
+
+    x, y, z = sp.symbols("x y z", real=True)
+    pair = sp.Equivalent(sp.Le(2 * x, 2 * y), sp.Le(x, y))
+    assert certify(pair, Equivalence(2), {}).ok
+    assert certify(pair, Equivalence(sp.Rational(1, 2)), {}).ok
+    assert not certify(pair, Equivalence(3), {}).ok
+    ident = sp.Le(z * (x + 1), z * x + z, evaluate=False)
+    assert not certify(sp.Equivalent(ident, sp.Le(x, y)), Equivalence(0), {}).ok
+    assert not certify(pair, Equivalence(-1), {}).ok
+
+
+def test_kernel_certified_positive_looks_past_facts_that_are_not_inequalities():
+    """1 − p > 0 from the fact p < 1, found after an equality and a missing relation."""
+    from dlverify.theorems.kernel import certified_positive
+
+    p, a, b = sp.symbols("p a b", positive=True)
+    facts = {"def": sp.Eq(a, b), "none": None, "p_lt_1": sp.Lt(p, 1)}
+    assert certified_positive(1 - p, facts).ok
+    assert not certified_positive(1 - p, {"def": sp.Eq(a, b)}).ok
+
+
+def test_same_relation_never_matches_an_inequality_with_an_equality_in_either_order():
+    """x ≤ y and y = x have the same slack y − x: still not the same statement, whichever comes first."""
+    from dlverify.theorems.relations import same_relation
+
+    x, y = sp.symbols("x y", real=True)
+    assert not same_relation(sp.Le(x, y), sp.Eq(y, x))
+    assert not same_relation(sp.Eq(y, x), sp.Le(x, y))
+
+
+def test_same_relation_through_integrals_matrices_and_indexed_terms():
+    """The numeric probe skips what it cannot evaluate at a point (an integral, a matrix
+    expression, an indexed term) and leaves the decision to the symbolic test: ∫₀¹ xt dt ≤ y is
+    x/2 ≤ y; A(B + C) = D is AB + AC = D; (X_i + 1)² ≤ y is X_i² + 2X_i + 1 ≤ y."""
+    from dlverify.theorems.relations import differs_somewhere, same_relation
+
+    x, y, t = sp.symbols("x y t", real=True)
+    assert same_relation(sp.Le(sp.Integral(x * t, (t, 0, 1)), y), sp.Le(x / 2, y))
+    A, B, C, D = (sp.MatrixSymbol(n, 2, 2) for n in "ABCD")
+    assert same_relation(sp.Eq(A * (B + C), D), sp.Eq(A * B + A * C, D))
+    X, i = sp.IndexedBase("X"), sp.Idx("i")
+    assert same_relation(sp.Le((X[i] + 1) ** 2, y), sp.Le(X[i] ** 2 + 2 * X[i] + 1, y))
+    for skipped in (
+        sp.Integral(x * t, (t, 0, 1)) - x / 2,
+        A * (B + C) - A * B - A * C,
+        (X[i] + 1) ** 2 - X[i] ** 2 - 2 * X[i] - 1,
+    ):
+        assert differs_somewhere(skipped) is False

@@ -116,10 +116,16 @@ _FILTER = (
     "exactly 1e-25 -- nonzero -- counted) changes the time, never the outcome, is_zero being sound"
 )
 EQUIVALENT: dict[tuple[str, str, str], str] = {
-    ("theorems/evidence.py", 'if self.op == "<=":', "ReplaceComparisonOperator_Eq_LtE"):
-        "op is checked to be one of <=, >=, ==, in; of these only '<=' sorts at or below '<='",
-    ("theorems/evidence.py", 'if v["verdict"] != Verdict.FALSE.value', "ReplaceComparisonOperator_NotEq_Gt"):
-        "every verdict value other than 'false' sorts above it (they begin with n or v)",
+    (
+        "theorems/evidence.py",
+        'if self.op == "<=":',
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "op is checked to be one of <=, >=, ==, in; of these only '<=' sorts at or below '<='",
+    (
+        "theorems/evidence.py",
+        'if v["verdict"] != Verdict.FALSE.value',
+        "ReplaceComparisonOperator_NotEq_Gt",
+    ): "every verdict value other than 'false' sorts above it (they begin with n or v)",
     (
         "theorems/evidence.py",
         "if decided is sp.true:  # exact arithmetic and the symbols' declared signs decide it",
@@ -139,16 +145,31 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         '(float(self.target[0]), float(self.target[1])) if self.op == "in" else float(self.target)',
         "ReplaceComparisonOperator_Eq_GtE",
     ): "of the four allowed ops only 'in' sorts at or above 'in'",
-    ("theorems/evidence.py", 'if self.op == ">=":', "ReplaceComparisonOperator_Eq_GtE"):
-        "'in' returned earlier and '==' sorts below '>=': of the ops left only '>=' passes either test",
-    ("theorems/evidence.py", "if reading.verdict is Verdict.FALSE:", "ReplaceComparisonOperator_Is_Eq"):
-        "a reading's verdict is always a Verdict member, on which == and is agree",
-    ("theorems/evidence.py", "elif decided is sp.false:", "ReplaceComparisonOperator_Is_Eq"):
-        "sympy's false is a singleton and == against it is structural equality: the same test",
-    ("theorems/evidence.py", 'if e.get("ok") is False', "ReplaceComparisonOperator_Is_Eq"):
-        "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
-    ("theorems/relations.py", "@lru_cache(maxsize=65536)", "NumberReplacer"):
-        "a cache size changes how much is remembered, never a value",
+    (
+        "theorems/evidence.py",
+        'if self.op == ">=":',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "'in' returned earlier and '==' sorts below '>=': of the ops left only '>=' passes either test",
+    (
+        "theorems/evidence.py",
+        "if reading.verdict is Verdict.FALSE:",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "a reading's verdict is always a Verdict member, on which == and is agree",
+    (
+        "theorems/evidence.py",
+        "elif decided is sp.false:",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "sympy's false is a singleton and == against it is structural equality: the same test",
+    (
+        "theorems/evidence.py",
+        'if e.get("ok") is False',
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "an experiment's ok is True, False or None (Experiment.ok through JSON): == False and is False agree",
+    (
+        "theorems/relations.py",
+        "@lru_cache(maxsize=65536)",
+        "NumberReplacer",
+    ): "a cache size changes how much is remembered, never a value",
     (
         "theorems/kernel.py",
         "relation: Any = dataclasses.field(default=None, repr=False, compare=False)",
@@ -160,13 +181,48 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "NumberReplacer",
     ): "(0 -> -1) neither 0 nor -1 is certified positive by the second half, so != 0 and != -1 select the "
     "same remainders (0 -> 1 is killed: a strict claim from the remainder 1)",
-    ("theorems/evidence.py", 'if self.claim == "tight":', "ReplaceComparisonOperator_Eq_GtE"):
-        "a rate's claim is checked to be tight, <= or >=: only 'tight' sorts at or above 'tight'",
-    ("theorems/relations.py", "@lru_cache(maxsize=65536)", "RemoveDecorator"):
-        "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
-    ("theorems/relations.py", _MATRIX_LINE, "ReplaceFalseWithTrue"):
-        "the argument is a sympy object (sympified, or a difference of sympy objects) and every sympy object "
-        "has is_Matrix: the default is never read",
+    (
+        "theorems/evidence.py",
+        'if self.claim == "tight":',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "a rate's claim is checked to be tight, <= or >=: only 'tight' sorts at or above 'tight'",
+    (
+        "theorems/relations.py",
+        "@lru_cache(maxsize=65536)",
+        "RemoveDecorator",
+    ): "the cached functions are pure (sympy objects in, a bool or a tuple out): a cache changes no value",
+    (
+        "theorems/relations.py",
+        "return (a.lhs == b.lhs and a.rhs == b.rhs) or (a.lhs == b.rhs and a.rhs == b.lhs)",
+        "ReplaceComparisonOperator_Eq_Is",
+    ): "(the first disjunct, the survivors' place) the same sides in the same order is a == b, which "
+    "returned True above: that disjunct never decides",
+    (
+        "theorems/relations.py",
+        "if is_strict(a) != is_strict(b):",
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "is_strict returns isinstance's bool singletons: is not and != agree",
+    (
+        "theorems/relations.py",
+        "if isinstance(a, sp.logic.boolalg.BooleanAtom) or isinstance(b, sp.logic.boolalg.BooleanAtom):",
+        "ReplaceOrWithAnd",
+    ): "a Boolean atom is not in RELATIONS: with one of the two a Boolean atom the next test returns False",
+    (
+        "theorems/kernel.py",
+        "if s < 0 or (strict and s == 0):",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "s is an exact rational and s < 0 was tested first: s <= 0 adds nothing to s == 0",
+    (
+        "theorems/kernel.py",
+        'if (positive or name == "denominator") and not any(t.is_positive for t in sp.Add.make_args(part)):',
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "name is 'numerator' or 'denominator' and 'numerator' > 'denominator': <= is ==",
+    (
+        "theorems/relations.py",
+        _MATRIX_LINE,
+        "ReplaceFalseWithTrue",
+    ): "the argument is a sympy object (sympified, or a difference of sympy objects) and every sympy object "
+    "has is_Matrix: the default is never read",
     (
         "theorems/relations.py",
         'return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True',
@@ -199,8 +255,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("numerics/evidence.py", _ONES_LINE, "NumberReplacer"): (
         "the tensors of one evaluation all live on the run's one device: any of them names it"
     ),
-    ("theorems/evidence.py", "if proof is None and checked == 0:", "ReplaceComparisonOperator_Eq_LtE"):
-        "checked is a sum of counts, never negative",
+    (
+        "theorems/evidence.py",
+        "if proof is None and checked == 0:",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "checked is a sum of counts, never negative",
     **{
         ("theorems/evidence.py", line, "ReplaceComparisonOperator_Eq_LtE"): why
         for line, why in (
@@ -208,47 +267,83 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
             ('if any(c["verdict"] == Verdict.FALSE.value for c in rec["claims"])', _FALSE_FIRST),
             (
                 "f\"property check '{f['test']}' failed\" for f in rec.get(\"fuzzing\", []) "
-                "if f.get(\"outcome\") == \"failed\"",
+                'if f.get("outcome") == "failed"',
                 "a property check's outcome is pytest's passed, failed or skipped: only 'failed' sorts at or "
                 "below 'failed'",
             ),
         )
     },
-    ("theorems/evidence.py", 'if self.op == "in":', "ReplaceComparisonOperator_Eq_GtE"):
-        "of the four allowed ops only 'in' sorts at or above 'in'",
-    ("theorems/evidence.py", "if relation is True or relation is False:", "ReplaceComparisonOperator_Is_Eq"):
-        "the relation is a sympy object or a Python bool: == True/False and is agree on both (sympy's == is "
-        "structural)",
-    ("theorems/evidence.py", "if TYPE_CHECKING:", "AddNot"):
-        "the import under TYPE_CHECKING serves annotations only; importing it at run time changes nothing",
+    (
+        "theorems/evidence.py",
+        'if self.op == "in":',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "of the four allowed ops only 'in' sorts at or above 'in'",
+    (
+        "theorems/evidence.py",
+        "if relation is True or relation is False:",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "the relation is a sympy object or a Python bool: == True/False and is agree on both (sympy's == is "
+    "structural)",
+    (
+        "theorems/evidence.py",
+        "if TYPE_CHECKING:",
+        "AddNot",
+    ): "the import under TYPE_CHECKING serves annotations only; importing it at run time changes nothing",
     (
         "theorems/evidence.py",
         "keys = {k if isinstance(k, sp.Symbol) else sp.Symbol(str(k)) for k in point}",
         "AddNot",
     ): "only the keys' names are used, and Symbol(str(k)).name == k.name",
-    ("numerics/device.py", 'if name == "auto":', "ReplaceComparisonOperator_Eq_LtE"):
-        "the name is checked to be auto, cpu or cuda first: only 'auto' sorts at or below 'auto'",
+    (
+        "numerics/device.py",
+        'if name == "auto":',
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "the name is checked to be auto, cpu or cuda first: only 'auto' sorts at or below 'auto'",
     (
         "numerics/device.py",
         'if name == "cuda" and not torch.cuda.is_available():',
         "ReplaceComparisonOperator_Eq_GtE",
     ): "the name is auto, cpu or cuda: only 'cuda' sorts at or above 'cuda'",
-    ("numerics/device.py", 'if self.profile == "ci":', "ReplaceComparisonOperator_Eq_LtE"):
-        "the profile is checked to be ci or thorough: only 'ci' sorts at or below 'ci'",
-    ("numerics/device.py", 'if device.type == "cuda":', "ReplaceComparisonOperator_Eq_GtE"):
-        "a device is cpu or cuda here, and 'cpu' < 'cuda'",
-    ("numerics/evidence.py", "mask = mask.expand(shape) if mask.shape != shape else mask",
-     "ReplaceComparisonOperator_NotEq_IsNot"): "expanding a mask to the shape it already has is a no-op",
-    ("numerics/evidence.py", _RANGE_LINE, "ReplaceBinaryOperator_BitOr_BitXor"):
-        "0 lies outside [2^-400, 2^400]: the two cases never hold together, so xor is or",
-    ("numerics/evidence.py", _RANGE_LINE, "ReplaceComparisonOperator_Eq_LtE"):
-        "a is an absolute value: a <= 0 exactly where a == 0",
-    ("numerics/evidence.py", "attained = n_bad == 0", "ReplaceComparisonOperator_Eq_LtE"):
-        "a count of violations is never negative",
-    ("numerics/evidence.py", "*,", "ReplaceBinaryOperator_Mul_Div"):
-        "every call passes relation, values and tol by position, the rest by keyword: / for * changes none",
-    ("theorems/evidence.py", "if val is not sp.true:", "ReplaceComparisonOperator_IsNot_NotEq"):
-        "sympy's true is a singleton and != against it is structural inequality: the same test",
+    (
+        "numerics/device.py",
+        'if self.profile == "ci":',
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "the profile is checked to be ci or thorough: only 'ci' sorts at or below 'ci'",
+    (
+        "numerics/device.py",
+        'if device.type == "cuda":',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "a device is cpu or cuda here, and 'cpu' < 'cuda'",
+    (
+        "numerics/evidence.py",
+        "mask = mask.expand(shape) if mask.shape != shape else mask",
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "expanding a mask to the shape it already has is a no-op",
+    (
+        "numerics/evidence.py",
+        _RANGE_LINE,
+        "ReplaceBinaryOperator_BitOr_BitXor",
+    ): "0 lies outside [2^-400, 2^400]: the two cases never hold together, so xor is or",
+    (
+        "numerics/evidence.py",
+        _RANGE_LINE,
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "a is an absolute value: a <= 0 exactly where a == 0",
+    (
+        "numerics/evidence.py",
+        "attained = n_bad == 0",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "a count of violations is never negative",
+    (
+        "numerics/evidence.py",
+        "*,",
+        "ReplaceBinaryOperator_Mul_Div",
+    ): "every call passes relation, values and tol by position, the rest by keyword: / for * changes none",
+    (
+        "theorems/evidence.py",
+        "if val is not sp.true:",
+        "ReplaceComparisonOperator_IsNot_NotEq",
+    ): "sympy's true is a singleton and != against it is structural inequality: the same test",
     (
         "numerics/device.py",
         'if gpu is not RunContext._UNSET and self.device.type == "cuda":',
@@ -466,7 +561,7 @@ def _config(module: str, work: Path, db: Path, test_cmd: str) -> Path:
     cfg.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{module}"\ntimeout = {TIMEOUT_S + 30}\nexcluded-modules = []\n'
-        f"test-command = {json.dumps(test_cmd)}\n\n[cosmic-ray.distributor]\nname = \"local\"\n"
+        f'test-command = {json.dumps(test_cmd)}\n\n[cosmic-ray.distributor]\nname = "local"\n'
     )
     return cfg
 

@@ -63,6 +63,7 @@ KL_QG = sum(q * sp.log(q / g) for q, g in zip(qs, G))
 EQ_PHI = sum(q * f for q, f in zip(qs, phis))
 pb, qb = sp.symbols("p q", positive=True)  # L_D(Q) and L̂_S(Q) in the derivation
 omp = sp.Symbol("omp", positive=True)  # 1 - p
+omr = sp.Symbol("omr", positive=True)  # 1 - L_D(Q), named for the Pinsker step at p = L_D(Q)
 kl_pq = qb * sp.log(qb / pb) + (1 - qb) * sp.log((1 - qb) / (1 - pb))
 Bsym = sp.Symbol("B", nonnegative=True)
 lam_ = sp.Symbol("lambda", positive=True)
@@ -346,9 +347,10 @@ DERIVATION = [
     ),
     Step(
         "pinsker_rq",
-        "Pinsker at p = L_D(Q), q = L̂_S(Q)",
+        "Pinsker at p = L_D(Q), q = L̂_S(Q) (the derivative's sign around L_D = q̂, with 1 − L_D(Q) > 0 "
+        "from the risk below 1)",
         sp.Ge(kl_rq, 2 * (risk - qh) ** 2),
-        Instance("pinsker", {pb: risk, qb: qh}),
+        CriticalPoint(risk, qh, atoms={risk - 1: -omr}),
     ),
     Step(
         "mm_sq",
@@ -567,7 +569,7 @@ FORM_NAMES = {
 #: what the bounds are about: a probability statement over S for losses in [0, 1] and a fixed prior
 BASE = ("loss_range", "prior_fixed", "confidence_event")
 #: the hypotheses of the derivation from the kl form (cited facts)
-KL_CHAIN = ("moment_kl", "dv_general", "jensen_kl", "p_lt_1", "risk_lt_1", "m_ge_2", "delta_lt_1")
+KL_CHAIN = ("moment_kl", "dv_general", "jensen_kl", "risk_lt_1", "m_ge_2", "delta_lt_1")
 FORM_ASSUMPTIONS = {
     "arora_5_6_1": BASE + KL_CHAIN,
     "mcallester_maurer": BASE + KL_CHAIN,
@@ -756,6 +758,7 @@ THEOREM = book_section(
         KLs: r"\mathrm{KL}(Q\|P)",
         risk: r"L_D(Q)",
         omp: "1-p",
+        omr: "1-L_D(Q)",
         Lc: r"L_c",
         ellbar: r"\bar\ell",
     },

@@ -1127,3 +1127,131 @@ def test_same_relation_through_integrals_matrices_and_indexed_terms():
         (X[i] + 1) ** 2 - X[i] ** 2 - 2 * X[i] - 1,
     ):
         assert differs_somewhere(skipped) is False
+
+
+def test_kernel_refusals_are_refusals():
+    """Each certificate's refusal paths, one case each: a remainder or a square weight without a
+    certified sign, an equality offered to a combination, an inequality offered to bare
+    definitions, a missing fact, a negative weight in a sum of squares, an instance of an
+    inequality offered for an equality, a CriticalPoint atom named by a symbol of no sign."""
+    from dlverify.theorems import pac_bayes as pb
+    from dlverify.theorems.kernel import (
+        Combination,
+        CriticalPoint,
+        Instance,
+        SumOfSquares,
+        Unfold,
+        certify,
+    )
+
+    x, y = sp.symbols("x y", real=True)
+    p, q = sp.symbols("p q", real=True)
+    le = sp.Le(p, p**2 + 1)
+    assert not certify(sp.Le(x, x + y, evaluate=False), Combination({}, remainder=y), {}).ok
+    assert not certify(sp.Le(x * y, x * y - x**2, evaluate=False), Combination({}, squares=[(-1, x)]), {}).ok
+    assert not certify(sp.Eq(2 * x, x + x, evaluate=False), Combination({}), {}).ok
+    assert not certify(sp.Le(x, y), Unfold({x: y}), {}).ok
+    assert not certify(sp.Le(q, q**2 + 1), Instance("missing", {p: q}), {"le": le}).ok
+    assert not certify(sp.Le(x * y, x * y - x**2, evaluate=False), SumOfSquares([(-1, x)]), {}).ok
+    assert certify(sp.Le(x * y, x * y + x**2, evaluate=False), SumOfSquares([(1, x)]), {}).ok
+    assert not certify(sp.Eq(q, q**2 + 1, evaluate=False), Instance("le", {p: q}), {"le": le}).ok
+    assert not certify(sp.Le(2 * q, 2 * q**2 + 2), Unfold({q: p}, of="le"), {"le": le}).ok  # twice the slack
+    lt = {"lt": sp.Lt(p, p**2 + 1)}
+    assert not certify(sp.Le(q, q**2 + 1), Unfold({q: p}, of="lt"), lt).ok  # the fact's strictness
+    z = sp.Symbol("z", real=True)
+    facts = {"p_lt_1": sp.Lt(pb.pb, 1)}
+    good = certify(
+        sp.Ge(pb.kl_pq, 2 * (pb.pb - pb.qb) ** 2),
+        CriticalPoint(pb.pb, pb.qb, atoms={pb.pb - 1: -pb.omp}),
+        facts,
+    )
+    assert good.ok, good.detail
+    assert not certify(
+        sp.Ge(pb.kl_pq, 2 * (pb.pb - pb.qb) ** 2), CriticalPoint(pb.pb, pb.qb, atoms={pb.pb - 1: -z}), facts
+    ).ok
+    # Pinsker with the constant 3 is false: the critical-point certificate must not pass it
+    assert not certify(
+        sp.Ge(pb.kl_pq, 3 * (pb.pb - pb.qb) ** 2),
+        CriticalPoint(pb.pb, pb.qb, atoms={pb.pb - 1: -pb.omp}),
+        facts,
+    ).ok
+
+
+def test_kernel_failure_details_name_what_failed():
+    """A failed simplification prints lhs − rhs simplified; a failed combination its residual."""
+    from dlverify.theorems.kernel import Combination, Simplification, certify
+
+    x, y = sp.symbols("x y", real=True)
+    m = certify(sp.Eq(x * y, x * y + y, evaluate=False), Simplification(), {})
+    assert not m.ok and m.detail == "lhs - rhs = -y", m.detail
+    assert certify(sp.Eq(x * (y + 1), x * y + x, evaluate=False), Simplification(), {}).detail == (
+        "lhs - rhs simplifies to 0"
+    )
+    c = Combination({}, squares=[(1, x)])
+    bad = certify(sp.Le(x * y, x * y + x**2 + y**2, evaluate=False), c, {})
+    assert not bad.ok and bad.detail.startswith("residual "), bad.detail
+    assert certify(sp.Le(x * y, x * y + x**2, evaluate=False), c, {}).detail == c.describe()
+
+
+def test_kernel_simplification_of_numbers_compares_by_equality():
+    """∫₀¹ 1 dx = 2 and ∫₀³ 1 dx = 2 are false: evaluated sides are compared for equality, not order."""
+    from dlverify.theorems.kernel import Simplification, certify
+
+    x = sp.Symbol("x", real=True)
+    for upper in (1, 3):
+        rel = sp.Eq(sp.Integral(1, (x, 0, upper)), 2, evaluate=False)
+        assert not certify(rel, Simplification(), {}).ok
+    assert certify(sp.Eq(sp.Integral(1, (x, 0, 2)), 2, evaluate=False), Simplification(), {}).ok
+
+
+def test_kernel_monomials_coefficients_and_even_powers():
+    """x²/2 + y²/3 ≥ 0 monomial by monomial; x²y is not (y has no sign, whatever the order of
+    the factors); x² is nonnegative but not certified positive."""
+    from dlverify.theorems.kernel import certified_positive, nonneg_by_monomials
+
+    x, y = sp.symbols("x y", real=True)
+    a, b = sp.symbols("a b", positive=True)
+    assert nonneg_by_monomials(x**2 / 2 + y**2 / 3).ok
+    assert nonneg_by_monomials(sp.Float(0.5) * x**2).ok  # a coefficient below 1 (a float is not cleared)
+    assert not nonneg_by_monomials(x**2 * y).ok
+    assert not nonneg_by_monomials(x**2 * y**3).ok  # the even power first, the odd one after it
+    assert not nonneg_by_monomials(y * x**2 * a).ok
+    assert not nonneg_by_monomials(a**2 * y * b**4).ok
+    assert not certified_positive(x**2, {}).ok
+    assert certified_positive(x**2 + a, {}).ok
+
+
+def test_kernel_a_certificate_that_raises_is_a_failed_mark():
+    """check_derivation never lets an exception pass for a certificate."""
+    from dlverify.theorems import descent_lemma as dl
+    from dlverify.theorems.kernel import Certificate, _check_step, _Ledger
+    from dlverify.theorems.model import Step
+
+    class Raises(Certificate):
+        def check(self, rel, facts):
+            raise ValueError("planted")
+
+    x = sp.Symbol("x", real=True)
+    m, _, _, _ = _check_step(Step("boom", "raises", sp.Le(x, x**2 + 1), Raises()), _Ledger.of(dl.THEOREM))
+    assert not m.ok and "planted" in m.detail
+
+
+def test_kernel_exact_counterexample_of_a_strict_relation():
+    """x < 2 has no counterexample on {1}; x < 1 has x = 1 (slack 0, strict); x ≤ 1 has none."""
+    from dlverify.theorems.kernel import exact_counterexample
+
+    x = sp.Symbol("x", real=True)
+    assert exact_counterexample(sp.Lt(x, 2), [], {}, {x: [1]}) is None
+    assert exact_counterexample(sp.Lt(x, 1), [], {}, {x: [1]}) == {"x": "1", "slack": "0"}
+    assert exact_counterexample(sp.Le(x, 1), [], {}, {x: [1]}) is None
+    assert exact_counterexample(sp.Le(x, 1), [], {}, {x: [2]}) == {"x": "2", "slack": "-1"}
+
+
+def test_kernel_equivalence_needs_equal_strictness_in_either_order():
+    from dlverify.theorems.kernel import Equivalence, certify
+
+    x, y = sp.symbols("x y", real=True)
+    for p_, a_ in ((sp.Lt(2 * x, 2 * y), sp.Le(x, y)), (sp.Le(2 * x, 2 * y), sp.Lt(x, y))):
+        for f in (2, sp.Rational(1, 2)):
+            assert not certify(sp.Equivalent(p_, a_), Equivalence(f), {}).ok
+    assert certify(sp.Equivalent(sp.Lt(2 * x, 2 * y), sp.Lt(x, y)), Equivalence(2), {}).ok

@@ -1255,3 +1255,65 @@ def test_kernel_equivalence_needs_equal_strictness_in_either_order():
         for f in (2, sp.Rational(1, 2)):
             assert not certify(sp.Equivalent(p_, a_), Equivalence(f), {}).ok
     assert certify(sp.Equivalent(sp.Lt(2 * x, 2 * y), sp.Lt(x, y)), Equivalence(2), {}).ok
+
+
+def test_kernel_bookkeeping_helpers_against_hand_made_cases():
+    """The helpers that decide which facts and hypotheses a step rests on: its references, the
+    symbols an instance replaces by their definitions, the instantiated assumptions it still
+    needs, the declared definitions an Unfold uses, the facts that certified its signs, the
+    definitions shown for what Unfold substitutes, and the identities restated by name."""
+    from types import SimpleNamespace as NS
+
+    from dlverify.theorems import pac_bayes as pb
+    from dlverify.theorems.kernel import (
+        CriticalPoint,
+        Instance,
+        Simplification,
+        Unfold,
+        _by_definition,
+        _definitions_used,
+        _unmet_instances,
+        named_identities,
+        positivity_references,
+        references,
+        unfolded_definitions,
+    )
+    from dlverify.theorems.model import Assumption, Step
+
+    p, q, r, s, e, z = sp.symbols("p q r s e z", real=True)
+    assert references(Simplification()) == ()
+    assert references(Instance("f", {p: q})) == ("f",)
+    # _by_definition: s := e unfolds the definition s = e (either side); s := 2e does not
+    d = [sp.Eq(s, e)]
+    assert _by_definition(Instance("f", {s: e}), d) == {s}
+    assert _by_definition(Instance("f", {s: e}), [sp.Eq(e, s)]) == {s}
+    assert _by_definition(Instance("f", {s: 2 * e}), d) == set()
+    assert _by_definition(Instance("f", {p: q}), d) == set()  # s is not replaced at all
+    # _unmet_instances: every key is looked at, whatever comes before it
+    A = {"other": sp.Lt(z, 1), "true_at": sp.Lt(p, 3), "p_lt_1": sp.Lt(p, 1), "sq": sp.Le(0, p)}
+    used: list[str] = []
+    assert _unmet_instances(Instance("f", {p: 2}), ["other", "true_at", "p_lt_1"], A, {}, used) == ["p_lt_1"]
+    used = []
+    facts = {"r_lt_1": sp.Lt(r, 1)}
+    assert _unmet_instances(Instance("f", {p: r}), ["other", "p_lt_1"], A, facts, used) == [] and used == [
+        "r_lt_1"
+    ]
+    assert _unmet_instances(Instance("f", {p: r**2}), ["sq"], A, {}, []) == []  # 0 ≤ r² by monomials
+    # _definitions_used: a declared definition in either orientation costs nothing; another is a hypothesis
+    th = NS(assumptions=[Assumption("d_s", "s names e", sp.Eq(s, e), definition=True)])
+    assert _definitions_used(Unfold({s: e}), th) == (("d_s",), ())
+    assert _definitions_used(Unfold({e: s}), th) == (("d_s",), ())
+    assert _definitions_used(Unfold({s: 2 * e}), th) == ((), ("definition s := 2*e",))
+    # positivity_references: an atom named by a negative symbol is certified through −atom > 0
+    cp = CriticalPoint(pb.pb, pb.qb, atoms={pb.pb - 1: -pb.omp})
+    assert positivity_references(cp, {"p_lt_1": sp.Lt(pb.pb, 1)}) == ("p_lt_1",)
+    # unfolded_definitions: the texts given are used
+    steps = [Step("u", "unfold", sp.Eq(s, 0), Unfold({s: e - e**2}))]
+    (defn,) = unfolded_definitions(steps, [], {"s": "s is e − e²"})
+    assert defn.text == "s is e − e²" and defn.definition
+    # named_identities: every identity after a step that is not one is restated too
+    plain = Step("a", "a", sp.Le(p, p**2 + 1), Simplification())
+    ident = Step("b", "b", sp.Eq(p * (p + 1), p**2 + p, evaluate=False), Simplification())
+    out, defs = named_identities([plain, ident])
+    assert [st.key for st in out] == ["a", "b"] and isinstance(out[1].certificate, Unfold)
+    assert [dd.key for dd in defs] == ["def_b"]

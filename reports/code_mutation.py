@@ -81,8 +81,9 @@ TESTS = {
     + tuple(t for t in _FAST if t not in ("checks/test_constants.py", "checks/test_stats.py")),
     "numerics/device.py": ("checks/test_constants.py", "checks/test_stats.py")
     + tuple(t for t in _FAST if t not in ("checks/test_constants.py", "checks/test_stats.py")),
-    # the kernel: its own tests, then the killers (which re-check the small theorems' derivations)
-    "theorems/kernel.py": ("checks/test_core.py", "checks/test_code_mutants.py"),
+    # the kernel: the killers first (most of its mutants die in their kernel section), then its
+    # own tests (the killers also re-check the small theorems' derivations)
+    "theorems/kernel.py": ("checks/test_code_mutants.py", "checks/test_core.py"),
     "reports/errata.py": ("checks/test_code_mutants.py", "checks/test_report.py"),
 }
 TIMEOUT_S = 240

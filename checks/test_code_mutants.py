@@ -1317,3 +1317,26 @@ def test_kernel_bookkeeping_helpers_against_hand_made_cases():
     out, defs = named_identities([plain, ident])
     assert [st.key for st in out] == ["a", "b"] and isinstance(out[1].certificate, Unfold)
     assert [dd.key for dd in defs] == ["def_b"]
+
+
+def test_kernel_derivation_bookkeeping_on_real_and_small_theorems():
+    """Pinsker rests on p < 1 through the sign of its atom (1 − p > 0), Pinsker at L_D(Q) on
+    L_D(Q) < 1; every mark has its LaTeX; a failed step is no fact for a later one."""
+    from dlverify.theorems import pac_bayes as pb
+    from dlverify.theorems.core import Assumption, Source, Step, Theorem
+    from dlverify.theorems.kernel import Combination, Instance, check_derivation
+
+    marks = {m.key: m for m in check_derivation(pb.THEOREM)}
+    assert marks["pinsker"].hypotheses == ("p_lt_1",)
+    assert marks["pinsker_rq"].hypotheses == ("risk_lt_1",)
+    assert all(m.latex for m in marks.values())
+    eta = sp.Symbol("eta", real=True)
+    h = Assumption("h", "η at most 1", sp.Le(eta, 1))
+    steps = [
+        Step("a", "wrong", sp.Le(eta * x**2, x**2 / 2), Combination({"h": x**2})),  # not certified
+        Step("b", "uses a", sp.Le(eta * y**2, y**2 / 2), Instance("a", {x: y})),
+    ]
+    th = Theorem(
+        id="t", title="t", source=Source("w", "s"), statement="", assumptions=[h], derivation=steps, claims=[]
+    )
+    assert [m.ok for m in check_derivation(th)] == [False, False]

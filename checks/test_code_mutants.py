@@ -1340,3 +1340,18 @@ def test_kernel_derivation_bookkeeping_on_real_and_small_theorems():
         id="t", title="t", source=Source("w", "s"), statement="", assumptions=[h], derivation=steps, claims=[]
     )
     assert [m.ok for m in check_derivation(th)] == [False, False]
+
+
+def test_kernel_certificates_are_value_objects_and_describe_themselves():
+    """Certificates compare and print by value (dataclasses); an instance names its fact, its
+    replacements and the expressions it certified positive on the domain."""
+    from dlverify.theorems.kernel import Instance, Monomials, Simplification
+
+    assert Simplification() == Simplification() and repr(Simplification()) == "Simplification()"
+    assert Monomials() == Monomials() and repr(Monomials()) == "Monomials()"
+    p, q = sp.symbols("p q", positive=True)
+    assert Instance("f", {p: q}).describe() == "[f] at p = q"
+    assert (
+        Instance("f", {p: q}, positive_on_domain=(1 - p,)).describe()
+        == "[f] at p = q (on the domain 1 - p > 0)"
+    )

@@ -219,6 +219,37 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "ReplaceComparisonOperator_Eq_LtE",
     ): "name is 'numerator' or 'denominator' and 'numerator' > 'denominator': <= is ==",
     (
+        "theorems/kernel.py",
+        'if name == "numerator" and not positive:',
+        "ReplaceComparisonOperator_Eq_GtE",
+    ): "name is 'numerator' or 'denominator' and 'denominator' < 'numerator': >= is ==",
+    (
+        "theorems/kernel.py",
+        'if name == "numerator" and not positive:',
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "the branch needs a zero part, and sp.fraction never returns a zero denominator",
+    (
+        "theorems/kernel.py",
+        "if type(fact) is not type(rel) and not (",
+        "ReplaceComparisonOperator_IsNot_NotEq",
+    ): "sympy's classes have metaclass type, whose != is identity",
+    (
+        "theorems/kernel.py",
+        "and is_strict(rel) == is_strict(fact)",
+        "ReplaceComparisonOperator_Eq_Is",
+    ): "is_strict returns isinstance's bool singletons: is and == agree",
+    (
+        "theorems/kernel.py",
+        "if not isinstance(rel, sp.Equivalent) or len(rel.args) != 2:",
+        "ReplaceComparisonOperator_NotEq_Lt",
+    ): "with more than two arguments the unpacking p, a = rel.args below raises, and a certificate "
+    "that raises is a failed mark (certify and check_derivation catch it)",
+    (
+        "theorems/kernel.py",
+        "if inst is sp.true:",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "sympy's true is a singleton and == against it is structural equality: the same test",
+    (
         "theorems/relations.py",
         _MATRIX_LINE,
         "ReplaceFalseWithTrue",

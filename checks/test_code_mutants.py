@@ -1355,3 +1355,14 @@ def test_kernel_certificates_are_value_objects_and_describe_themselves():
         Instance("f", {p: q}, positive_on_domain=(1 - p,)).describe()
         == "[f] at p = q (on the domain 1 - p > 0)"
     )
+
+
+def test_same_relation_through_a_finite_sum():
+    """Σ_{k=1}^n k ≤ z is n(n + 1)/2 ≤ z: the probe evaluates the sum at integer n, the symbolic
+    test decides."""
+    from dlverify.theorems.relations import same_relation
+
+    k, n = sp.symbols("k n", integer=True, positive=True)
+    z = sp.Symbol("z", real=True)
+    assert same_relation(sp.Le(sp.Sum(k, (k, 1, n)), z), sp.Le(n * (n + 1) / 2, z))
+    assert not same_relation(sp.Le(sp.Sum(k, (k, 1, n)), z), sp.Le(n * (n - 1) / 2, z))

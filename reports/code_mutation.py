@@ -219,6 +219,22 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "ReplaceComparisonOperator_Eq_LtE",
     ): "name is 'numerator' or 'denominator' and 'numerator' > 'denominator': <= is ==",
     (
+        "theorems/relations.py",
+        "elif kind == 0:",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "kind runs over 0, 1, 2: <= 0 is == 0",
+    (
+        "theorems/relations.py",
+        "elif kind == 1:",
+        "ReplaceComparisonOperator_Eq_LtE",
+    ): "kind 0 took the branch above: of 1 and 2 only 1 is <= 1",
+    (
+        "theorems/relations.py",
+        'return isinstance(e, sp.ZeroMatrix) or e == 0 or getattr(e, "is_zero_matrix", False) is True',
+        "NumberReplacer",
+    ): "e is a matrix here and a matrix never equals a scalar: the middle test never decides (ZeroMatrix and "
+    "is_zero_matrix do)",
+    (
         "theorems/kernel.py",
         'if name == "numerator" and not positive:',
         "ReplaceComparisonOperator_Eq_GtE",

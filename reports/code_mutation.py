@@ -246,6 +246,26 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "the branch needs a zero part, and sp.fraction never returns a zero denominator",
     (
         "theorems/kernel.py",
+        'if name == "numerator" and not positive:',
+        "ReplaceComparisonOperator_Eq_Is",
+    ): "both strings are identifier-like literals, which CPython interns: is and == agree",
+    (
+        "theorems/kernel.py",
+        'if (positive or name == "denominator") and not any(t.is_positive for t in sp.Add.make_args(part)):',
+        "ReplaceComparisonOperator_Eq_Is",
+    ): "both strings are identifier-like literals, which CPython interns: is and == agree",
+    (
+        "theorems/kernel.py",
+        "if rel is sp.true:",
+        "ReplaceComparisonOperator_Is_Eq",
+    ): "sympy's true is a singleton and == against it is structural equality: the same test",
+    (
+        "theorems/kernel.py",
+        "isinstance(rel, _LE + _GE) and isinstance(fact, _LE + _GE) and is_strict(rel) == is_strict(fact)",
+        "ReplaceComparisonOperator_Eq_Is",
+    ): "is_strict returns isinstance's bool singletons: is and == agree",
+    (
+        "theorems/kernel.py",
         "if type(fact) is not type(rel) and not (",
         "ReplaceComparisonOperator_IsNot_NotEq",
     ): "sympy's classes have metaclass type, whose != is identity",

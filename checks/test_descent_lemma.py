@@ -537,3 +537,31 @@ def test_a_relation_over_unknown_quantities_is_skipped_not_guessed(ctx):
     ms = nd.measure(c, ctx)
     assert ms and all(m.skipped and m.checked == 0 for m in ms)
     assert torch.is_tensor(torch.zeros(1))
+
+
+def test_printed_densities_and_their_wrong_variants():
+    """003:56 and 003:60 are decided by their normalisation: the printed multivariate normal
+    (k = 2, diagonal Σ) integrates to 1, and with det Σ to the power −1 (not −½) or (2π)^{−k}
+    (not −k/2) it does not; the Bernoulli masses sum to 1, and with p² for p they do not."""
+    from dlverify.theorems.kernel import Simplification, certify
+
+    x1, x2 = dl.xs[0], dl.xs[1]
+    s1, s2 = dl.sigma, dl.sigma2
+    quad = sp.exp(-((x1 - dl.muN) ** 2 / s1**2 + (x2 - dl.muN2) ** 2 / s2**2) / 2)
+    lims = ((x1, -sp.oo, sp.oo), (x2, -sp.oo, sp.oo))
+    good = sp.Eq(sp.Integral((2 * sp.pi) ** -1 * (s1**2 * s2**2) ** sp.Rational(-1, 2) * quad, *lims), 1)
+    assert certify(good, Simplification(), {}).ok
+    for wrong in (
+        (2 * sp.pi) ** -1 * (s1**2 * s2**2) ** -1 * quad,
+        (2 * sp.pi) ** -2 * (s1**2 * s2**2) ** sp.Rational(-1, 2) * quad,
+    ):
+        assert not certify(sp.Eq(sp.Integral(wrong, *lims), 1), Simplification(), {}).ok
+    k0, p = dl.k0, dl.pb
+    assert certify(
+        sp.Eq(sp.Sum(p**k0 * (1 - p) ** (1 - k0), (k0, 0, 1)), 1, evaluate=False), Simplification(), {}
+    ).ok
+    assert not certify(
+        sp.Eq(sp.Sum(p ** (2 * k0) * (1 - p) ** (1 - k0), (k0, 0, 1)), 1, evaluate=False),
+        Simplification(),
+        {},
+    ).ok

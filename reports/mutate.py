@@ -585,6 +585,66 @@ def score(rows: list[dict]) -> dict:
     }
 
 
+def _proved_forms(th, marks, measure) -> list:
+    """Every proved claim of the theorem and proved sharper form, as ``(claim, its hypotheses,
+    the step that proves it)``: what one of them implies, under hypotheses a mutant keeps, is true."""
+    from ..theorems.core import assess
+
+    forms = []
+    for c in th.claims:
+        for form in (c, c.sharper_claim()):
+            if form is None or c.condition:
+                continue
+            res = assess(th, form, marks, measure)
+            if res.proof is not None and res.verdict.holds:
+                forms.append(
+                    (form, tuple(th.assumption(k).relation for k in form.assumptions), res.proof.step)
+                )
+    return forms
+
+
+def _claim_hypotheses(th, claim: Claim) -> tuple:
+    """The claim's assumptions and the theorem's definitions (true of every instance) that speak
+    of the claim's symbols, scalar relations only: what the prover may take as given."""
+    syms = claim.relation.free_symbols
+    defs = [
+        a.relation
+        for a in th.assumptions
+        if a.definition and a.relation is not None and a.relation.free_symbols & syms
+    ]
+    own = [th.assumption(k).relation for k in claim.assumptions]
+    return tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
+
+
+def _outcome(th, claim: Claim, m: Claim, res, verdict, detail: str, cited: set, tight: bool, forms: list):
+    """One mutant's outcome and its reason (see the module docstring)."""
+    removed = set(claim.assumptions) - set(m.assumptions)
+    if verdict is Verdict.FALSE:
+        return "killed", detail
+    if removed and removed <= cited:
+        return "equivalent", (
+            "a cited result removed from the hypotheses: it is true wherever its own "
+            "conditions hold, so the statement is the same"
+        )
+    if removed and verdict is not None and res.proof is not None:
+        return "redundant", (
+            f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
+            "implied by them or not needed"
+        )
+    if removed and all(th.assumption(k).relation in claim.domain for k in removed):
+        return "equivalent", (
+            "the removed assumption is one of the claim's domain relations: every instance the "
+            "claim is about satisfies it, so the statement is the same"
+        )
+    # the claim's sharper form first, then the theorem's other proved claims that cover the mutant
+    sc = claim.sharper_claim()
+    own = [f for f in forms if sc is not None and f[0].key == sc.key]
+    others = [f for f in forms if f[0].key not in (claim.key, claim.key + ":sharper")]
+    return classify_survivor(
+        claim, m, tight, _claim_hypotheses(th, claim), own + _applicable(others, claim, m)
+    )
+
+
 def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, claims=None) -> dict:
     """Mutate every claim of a theorem (or only the claims keyed in ``claims``) and classify
     each mutant; the record with the honest score."""
@@ -605,72 +665,19 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
     cited = {a.key for a in th.assumptions if a.cited}
     rows = []
     t0 = time.perf_counter()
-    # every proved claim of the theorem (and proved sharper form): what one of them implies, under
-    # hypotheses the mutant keeps, is true
-    proved_forms = []
-    for c in th.claims:
-        for form in (c, c.sharper_claim()):
-            if form is None or c.condition:
-                continue
-            res = assess(th, form, marks, measure)
-            if res.proof is not None and res.verdict.holds:
-                hyps = tuple(th.assumption(k).relation for k in form.assumptions)
-                proved_forms.append((form, hyps, res.proof.step))
+    forms = _proved_forms(th, marks, measure)
     for claim in th.claims:
         if claims is not None and claim.key not in claims:
             continue
-        original = assess(th, claim, marks, measure)
-        tight = original.verdict is Verdict.TIGHT
-        # the claim's sharper form first, then the theorem's other proved claims
-        sc = claim.sharper_claim()
-        own_sharper = [f for f in proved_forms if sc is not None and f[0].key == sc.key]
-        others = [f for f in proved_forms if f[0].key not in (claim.key, claim.key + ":sharper")]
+        tight = assess(th, claim, marks, measure).verdict is Verdict.TIGHT
         for desc, m in mutants(claim, {a.key for a in th.assumptions if a.definition}):
+            res = None
             try:
                 res = assess(th, m, marks, measure)
                 verdict, detail = res.verdict, res.detail
             except Exception as exc:  # noqa: BLE001 - a mutant the check cannot run is reported, not fatal
                 verdict, detail = None, f"check could not run: {type(exc).__name__}: {exc}"
-            killed = verdict is Verdict.FALSE
-            removed = set(claim.assumptions) - set(m.assumptions)
-            if killed:
-                kind, why = "killed", detail
-            elif removed and removed <= cited:
-                kind, why = (
-                    "equivalent",
-                    (
-                        "a cited result removed from the hypotheses: it is true wherever its own "
-                        "conditions hold, so the statement is the same"
-                    ),
-                )
-            elif removed and verdict is not None and res.proof is not None:
-                kind, why = (
-                    "redundant",
-                    (
-                        f"proved from the remaining assumptions ({res.proof.step}): the removed one is "
-                        "implied by them or not needed"
-                    ),
-                )
-            elif removed and all(th.assumption(k).relation in claim.domain for k in removed):
-                kind, why = (
-                    "equivalent",
-                    "the removed assumption is one of the claim's domain relations: every instance the "
-                    "claim is about satisfies it, so the statement is the same",
-                )
-            else:
-                # the claim's assumptions and the theorem's definitions (true of every instance)
-                # that speak of the claim's symbols
-                syms = claim.relation.free_symbols
-                defs = [
-                    a.relation
-                    for a in th.assumptions
-                    if a.definition and a.relation is not None and a.relation.free_symbols & syms
-                ]
-                own = [th.assumption(k).relation for k in claim.assumptions]
-                hyps = tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
-                kind, why = classify_survivor(
-                    claim, m, tight, hyps, own_sharper + _applicable(others, claim, m)
-                )
+            kind, why = _outcome(th, claim, m, res, verdict, detail, cited, tight, forms)
             rows.append(
                 {
                     "claim": claim.key,
@@ -678,7 +685,7 @@ def mutate_theorem(theorem_id: str, ctx: RunContext, progress=lambda s: None, cl
                     "relation": sp.sstr(m.relation),
                     "assumptions": list(m.assumptions),
                     "verdict": None if verdict is None else verdict.value,
-                    "basis": None if verdict is None else res.basis.value,
+                    "basis": None if res is None or verdict is None else res.basis.value,
                     "outcome": kind,
                     "reason": why,
                 }

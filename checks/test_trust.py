@@ -90,11 +90,11 @@ def test_a_mutant_between_the_claim_and_its_proved_sharper_form_is_true():
     orig = Claim("c", "a ≤ 2b", sp.Le(a, 2 * b))
     sharp = Claim("c:sharper", "a ≤ b", sp.Le(a, b))
     between = Claim("c", "", sp.Le(a, 3 * b / 2))
-    kind, why = mutate.classify_survivor(orig, between, sharper=(sharp, (), "pinsker"))
+    kind, why = mutate.classify_survivor(orig, between, sharper=[(sharp, (), "pinsker")])
     assert kind == "true but looser" and "sharper form" in why and "pinsker" in why
     assert mutate.classify_survivor(orig, between)[0] == "open"
     beyond = Claim("c", "", sp.Le(a, b / 2))
-    assert mutate.classify_survivor(orig, beyond, sharper=(sharp, (), "pinsker"))[0] == "open"
+    assert mutate.classify_survivor(orig, beyond, sharper=[(sharp, (), "pinsker")])[0] == "open"
 
 
 def test_bad_input_catalogue_is_one_line_exit_2():

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import random
 import time
+from collections.abc import Sequence
 
 import sympy as sp
 
@@ -446,7 +447,7 @@ def _proved_order(orig: Claim, mut: Claim) -> str | None:
 
 
 def classify_survivor(
-    orig: Claim, mut: Claim, original_tight: bool = False, hypotheses: tuple = (), sharper=None
+    orig: Claim, mut: Claim, original_tight: bool = False, hypotheses: tuple = (), sharper: Sequence = ()
 ) -> tuple[str, str]:
     """'equivalent', 'true but looser', 'open' or 'hole', with the reason.
 
@@ -457,12 +458,11 @@ def classify_survivor(
     mutant from the original relation, the claim's ``hypotheses`` (its assumptions' relations)
     and its domain -- for a sufficient condition, the original condition from the mutant's;
     *equivalent* when it proves both directions.  A mutant the prover derives from the claim's
-    ``sharper`` forms -- ``(claim, its hypotheses, the step that proves it)``, one or a list, each
-    given only when it is *proved*: the claim's sharper form, and the theorem's other proved claims
-    that cover every instance of the mutant (:func:`_applicable`) -- is a true statement too
-    ('true but looser').  A stronger claim that survives is a hole when
-    the original was measured to be attained (``original_tight``: then every strengthening is
-    false); otherwise it is 'open': the proved constant may simply be loose.  A mutant that
+    ``sharper`` forms -- ``(claim, its hypotheses, the step that proves it)``, each *proved*: the
+    claim's sharper form, and the theorem's other proved claims that cover every instance of the
+    mutant (:func:`_applicable`) -- is a true statement too ('true but looser').  A stronger
+    claim that survives is a hole when the original was measured to be attained
+    (``original_tight``: every strengthening is then false); otherwise it is 'open'.  A mutant that
     sampling finds weaker or equal but that is not shown so is 'open' too."""
     if mut.assumptions != orig.assumptions:
         return "hole", "an assumption was removed and no counterexample was found"
@@ -491,7 +491,7 @@ def classify_survivor(
         proved = _proved_implication(orig, mut, hypotheses)
         if proved is not None:
             return proved
-    for sc, sc_hyps, step in () if orig.condition else _forms(sharper):
+    for sc, sc_hyps, step in () if orig.condition else sharper:
         below = _proved_implication(sc, mut, sc_hyps)
         if below is not None:
             which = "the claim's sharper form" if sc.key == orig.key + ":sharper" else f"claim {sc.key}"
@@ -506,13 +506,6 @@ def classify_survivor(
             f"stronger than the proved claim ({how}), not refuted; the proved constant may be loose",
         )
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
-
-
-def _forms(sharper) -> list:
-    """The proved forms given to :func:`classify_survivor`: one triple, a list of them, or None."""
-    if sharper is None:
-        return []
-    return [sharper] if isinstance(sharper, tuple) else list(sharper)
 
 
 def _applicable(forms: list, orig: Claim, mut: Claim) -> list:

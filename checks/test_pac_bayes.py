@@ -89,6 +89,7 @@ def _facts_before(key):
     "key, wrong",
     [
         ("pinsker", sp.Ge(pb.kl_pq, 3 * (pb.pb - pb.qb) ** 2)),
+        ("pinsker_rq", sp.Ge(pb.kl_rq, 3 * (pb.risk - pb.qh) ** 2)),
         ("log_tangent", sp.Le(sp.log(pb.u), pb.u / 2 - 1)),
         ("kl_form", sp.Le(pb.kl_rq, (pb.KLs + pb.Lc) / (2 * pb.m_))),
         ("mm_form", sp.Le(pb.risk, pb.qh + sp.sqrt(pb.B_KL / 4))),

@@ -496,6 +496,27 @@ EXPECTED = {
     "harmonic": V,
     "basel": V,
     "sgd_theorem": F_,
+    # issue 20: definitions and asymptotic lines decided by what their constants assert
+    "hinge_loss": V,
+    "sigmoid": V,
+    "sgd_000": V,
+    "taylor_2_1": V,  # at one f: an instance, not a proof
+    "sampling": V,
+    "sgd_estimate": V,  # n = 2, B = 2
+    "sgd_update": V,
+    "ode": V,
+    "nesterov": MP,  # u for w in the look-ahead
+    "iterations": V,
+    "newton": V,
+    "precond_general": V,
+    "sgd_finite_sum": V,
+    "cross_entropy_003": V,
+    "gradient_flow": V,  # on λx²/2
+    "quadratic_model": V,
+    "convex_def": V,  # on quadratics
+    "strong_convexity": V,  # on quadratics
+    "sgd_variance": F_,  # f = Σf_i (397) where the mean is meant
+    "svrg": F_,  # the same convention
 }
 
 
@@ -565,3 +586,160 @@ def test_printed_densities_and_their_wrong_variants():
         Simplification(),
         {},
     ).ok
+
+
+def _eq(lhs, rhs):
+    """An equality kept as written (a wrong one must not collapse to False before it is judged)."""
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
+def _wrong_variants_issue_20():
+    """Each newly decided line of issue 20 with a plausibly wrong version: (step, wrong relation, an
+    exact point where the wrong version fails, or None when the certificate's refusal is the check)."""
+    z, w, eta = dl.z_out, dl.w_par, dl.eta
+    dl_ = [sp.Derivative(e(w), w) for e in (dl.ell1, dl.ell2, dl.ell3)]
+    g2x = sp.Matrix(dl.xs[:2])
+    kk, lam1, lamd, eps = dl.kk, dl.lam1, dl.lamd, dl.eps
+    return [
+        # the hinge without its 1 (the perceptron loss) does not bound the 0–1 loss
+        ("hinge_01", sp.Ge(sp.Max(0, -dl.m_y), 1), {dl.m_y: 0}),
+        # a numerator 2: 1 − g(z) = g(−z) is lost
+        ("sigmoid_sym", _eq(1 - 2 / (1 + sp.exp(-z)), 2 / (1 + sp.exp(z))), {z: 0}),
+        # the batch sum without 1/|B|: twice the gradient
+        (
+            "minibatch_mean_000",
+            _eq(
+                sum(dl_[i] + dl_[j] for i, j in ((0, 1), (0, 2), (1, 2))) / 3,
+                sp.Derivative(sum(e(w) for e in (dl.ell1, dl.ell2, dl.ell3)) / 3, w),
+            ),
+            None,
+        ),
+        # g_S against the gradient of the SUM Σ f_i (the convention of 003:397)
+        ("batch_mean_002", _eq((dl_[0] + dl_[1]) / 2, sp.Derivative(dl.ell1(w) + dl.ell2(w), w)), None),
+        (
+            "sgd_mean_step_002",
+            _eq(w - eta * (dl_[0] + dl_[1]) / 2, w - eta * sp.Derivative(dl.ell1(w) + dl.ell2(w), w)),
+            None,
+        ),
+        # the coefficient 1 for ½ in the expansion
+        (
+            "taylor_o2",
+            _eq(sp.Limit((dl._f_along - dl._taylor2(1)) / dl.s_t**2, dl.s_t, 0), 0),
+            None,
+        ),
+        # β = 1 + ah
+        (
+            "hb_scheme",
+            _eq(
+                dl.HB_SCHEME_002.lhs,
+                dl.hw_next
+                - (dl.hw - dl.b_ode * dl.h_ode**2 * dl.hg + (1 + dl.a_ode * dl.h_ode) * (dl.hw - dl.hw_prev)),
+            ),
+            None,
+        ),
+        # the constant 1 for 2 in the iteration count (the certificate with k ≥ (λ₁/λ_d) ln(1/ε))
+        (
+            "iterations_count",
+            sp.Le(kk * sp.log(1 - lamd / lam1), sp.log(eps)),
+            {kk: 1, lam1: 1, lamd: sp.Rational(1, 2), eps: sp.exp(-2)},
+        ),
+        # Newton without the inverse
+        (
+            "newton_one_step",
+            _eq(dl._grad_q_at(g2x - dl._hess_q * dl._grad_q), sp.zeros(2, 1)),
+            None,
+        ),
+        # the pre-conditioner Q = ∇²f (line 463's wording) for its inverse
+        (
+            "precond_contract",
+            _eq(dl._grad_q_at(g2x - eta * dl._hess_q * dl._grad_q), (1 - eta) * dl._grad_q),
+            None,
+        ),
+        # gradient ascent (the sign of the step) does not approach the flow
+        (
+            "gd_to_flow",
+            _eq(
+                sp.Limit((1 + dl.lam * dl.t_flow / kk) ** kk * dl.x0_flow, kk, sp.oo),
+                dl.x0_flow * sp.exp(-dl.lam * dl.t_flow),
+            ),
+            None,
+        ),
+        # cross-entropy without its minus sign
+        (
+            "ce_gibbs",
+            sp.Ge(
+                dl.y_c * sp.log(dl.p_c) + (1 - dl.y_c) * sp.log(1 - dl.p_c),
+                -dl.y_c * sp.log(dl.y_c) - (1 - dl.y_c) * sp.log(1 - dl.y_c),
+            ),
+            {dl.y_c: sp.Rational(1, 2), dl.p_c: sp.Rational(1, 2)},
+        ),
+        # weights λ and λ in the convexity definition
+        (
+            "jensen_gap",
+            _eq(
+                dl.theta_c * dl._fA(dl._xq)
+                + dl.theta_c * dl._fA(dl._yq)
+                - dl._fA(dl.theta_c * dl._xq + (1 - dl.theta_c) * dl._yq),
+                dl.JENSEN_GAP_003.rhs,
+            ),
+            None,
+        ),
+        # μ for μ/2 in strong convexity: the gap is not ½(x − y)ᵀ(A − μI)(x − y)
+        (
+            "strong_gap",
+            _eq(
+                dl.STRONG_GAP_003.lhs - dl.mu / 2 * ((dl._xq - dl._yq).T * (dl._xq - dl._yq))[0],
+                dl.STRONG_GAP_003.rhs,
+            ),
+            None,
+        ),
+        # V centred at the sum ∇f_1 + ∇f_2 (line 397) is not the variance
+        (
+            "var_mean_003",
+            _eq(
+                ((dl.g_1 - (dl.g_1 + dl.g_2)) ** 2 + (dl.g_2 - (dl.g_1 + dl.g_2)) ** 2) / 2,
+                dl.VAR_MEAN_003.rhs,
+            ),
+            {dl.g_1: 1, dl.g_2: 1},
+        ),
+        # the SVRG bracket with ∇f(x̄) the sum
+        (
+            "svrg_mean_003",
+            _eq(
+                (dl.gx1 - dl.g_1 + (dl.g_1 + dl.g_2) + dl.gx2 - dl.g_2 + (dl.g_1 + dl.g_2)) / 2,
+                (dl.gx1 + dl.gx2) / 2,
+            ),
+            {dl.gx1: 0, dl.gx2: 0, dl.g_1: 1, dl.g_2: 1},
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "key, wrong, point", _wrong_variants_issue_20(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_issue_20_wrong_variants_are_refused(key, wrong, point):
+    """The certificate of each line decided in issue 20, applied to a plausibly wrong version (a
+    constant, a sign, a convention changed), does not certify it; where a point is given, the wrong
+    version is false there in exact arithmetic."""
+    facts = dl.THEOREM.facts()
+    for m_step in dl.THEOREM.derivation:
+        if m_step.key == key:
+            assert certify(m_step.relation, m_step.certificate, facts).ok, key  # the right one is certified
+            assert not certify(wrong, m_step.certificate, facts).ok, f"{key}: accepts {wrong}"
+            break
+        facts[m_step.key] = m_step.relation
+    else:
+        raise AssertionError(f"no step {key}")
+    if point is not None:
+        val = sp.simplify(slack(wrong).subs(point))
+        assert val.is_number and (val != 0 if isinstance(wrong, sp.Equality) else val < 0), (key, val)
+
+
+def test_nesterov_as_printed_is_not_nesterovs_method():
+    """002:413 at the entry's instance: Nesterov's u_t = −1 leaves the printed equation's sides at −1
+    and −1/2; the look-ahead with w_t − w_{t−1} (the edit) gives −1."""
+    pt = {dl.lam: 1, dl.hw: 1, dl.hw_prev: 1, dl.hu_prev: 0, dl.eta: 1, dl.hbeta: sp.Rational(1, 2)}
+    u = (-dl.lam * (dl.hw + dl.hbeta * dl.eta * dl.hu_prev) + dl.hbeta * dl.hu_prev).subs(pt)
+    printed = (-dl.lam * (dl.hw + dl.hbeta * (u - dl.hu_prev)) + dl.hbeta * dl.hu_prev).subs(pt)
+    meant = (-dl.lam * (dl.hw + dl.hbeta * (dl.hw - dl.hw_prev)) + dl.hbeta * dl.hu_prev).subs(pt)
+    assert u == -1 and printed == sp.Rational(-1, 2) and meant == u

@@ -36,6 +36,7 @@ from .core import (
     CriticalPoint,
     Decided,
     Equivalence,
+    Instance,
     Monomials,
     Simplification,
     Source,
@@ -186,6 +187,11 @@ MGF_SUM_003 = sp.Eq(
 )
 a_mk = sp.Symbol("a_M", positive=True)  # Markov's threshold (003:30)
 t_m = sp.Symbol("t_m", real=True)  # the argument of a moment generating function (003:44)
+m_y = sp.Symbol("m_y", real=True)  # the margin y f_W(x) of 000:18, y ∈ {±1}
+#: 003:48 with M = 2 classes: soft label (y_c, 1 − y_c), prediction (p_c, 1 − p_c)
+y_c = sp.Symbol("y_c", positive=True)
+p_c = sp.Symbol("p_c", positive=True)
+q_c = sp.Symbol("q_c", positive=True)  # names 1 − p_c (> 0) in the derivative-sign argument
 
 #: PEPit's SDP is solved to about 1e-8 relative accuracy (its reported duality gaps are ~1e-9).
 #: (Kept here, in the book module, because the PL theorem's checks import it from here.)
@@ -288,6 +294,16 @@ ASSUMPTIONS = [
     ),
     Assumption("indep", "X, Y ∈ {0, 1} independent: p_00 p_11 = p_01 p_10", sp.Eq(p00 * p11, p01 * p10)),
     Assumption("meet_le", "P(A ∩ B) ≤ P(A)", sp.Le(pAB, pA), definition=True),
+    # issue 20: the hypotheses of the definitions decided by what their constants assert
+    Assumption("misclassified", "000:18: the example is misclassified, y f_W(x) ≤ 0", sp.Le(m_y, 0)),
+    Assumption(
+        "k_iter",
+        "002:443: k ≥ (2λ₁/λ_d) ln(1/ε) iterations at η = 1/(2λ₁)",
+        sp.Ge(kk, 2 * lam1 / lamd * sp.log(1 / eps)),
+    ),
+    Assumption("lam_order", "λ_d ≤ λ₁ (002:429 orders the eigenvalues)", sp.Le(lamd / lam1, 1)),
+    Assumption("pc_lt1", "003:48: the predicted probability p_c is below 1", sp.Lt(p_c, 1)),
+    Assumption("yc_lt1", "003:48: the label's mass y_c is below 1", sp.Lt(y_c, 1)),
 ]
 
 
@@ -337,6 +353,141 @@ _normal = sp.exp(-((xr - muN) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigm
 GAUSS_MGF_003 = sp.Eq(
     sp.Integral(sp.exp(t_m * xr) * _normal, (xr, -sp.oo, sp.oo)),
     sp.exp(t_m * muN + sigma**2 * t_m**2 / 2),
+    evaluate=False,
+)
+
+# ---- definitions decided by what their constants assert (issue 20): 000:18–39, 002:305–461, 003:48–419
+#: 000:21: the sigmoid's symmetry 1 − g(z) = g(−z), which makes g(f) and 1 − g(f) the two classes'
+#: probabilities in 000:22
+SIGMOID_SYM_000 = sp.Eq(1 - _sigm, _sigm.subs(z_out, -z_out), evaluate=False)
+w_par = sp.Symbol("w_par", real=True)  # the parameter w (one coordinate)
+ell1, ell2, ell3 = sp.symbols("ell_1:4", cls=sp.Function)  # per-example losses ℓ_i(w)
+_dl = [sp.Derivative(e(w_par), w_par) for e in (ell1, ell2, ell3)]  # ∇ℓ_i(w)
+
+
+def _uneval_sum(terms):
+    """A sum kept as printed (each term a probability times a batch average)."""
+    return sp.Add(*terms, evaluate=False)
+
+
+#: 000:39: N = 3, a batch of |B| = 2 drawn uniformly among the three subsets: the mean of the
+#: (1/|B|)-weighted batch gradient is the gradient of line 12's (1/N) Σ ℓ_i
+MINIBATCH_MEAN_000 = sp.Eq(
+    _uneval_sum(
+        sp.Mul(sp.Rational(1, 3), sp.Rational(1, 2) * (_dl[i] + _dl[j]), evaluate=False)
+        for i, j in ((0, 1), (0, 2), (1, 2))
+    ),
+    sp.Derivative((ell1(w_par) + ell2(w_par) + ell3(w_par)) / 3, w_par),
+    evaluate=False,
+)
+#: 002:384: n = 2, B = 2 indices drawn i.i.d. uniformly from [n] (four ordered draws): g_S is unbiased
+#: for the gradient of (1/n) Σ f_i (line 380)
+_draws = [(i, j) for i in (0, 1) for j in (0, 1)]
+BATCH_MEAN_002 = sp.Eq(
+    _uneval_sum(
+        sp.Mul(sp.Rational(1, 4), sp.Rational(1, 2) * (_dl[i] + _dl[j]), evaluate=False) for i, j in _draws
+    ),
+    sp.Derivative((ell1(w_par) + ell2(w_par)) / 2, w_par),
+    evaluate=False,
+)
+#: 002:388: the expected SGD update is the GD update of line 299
+SGD_MEAN_STEP_002 = sp.Eq(
+    _uneval_sum(
+        sp.Mul(sp.Rational(1, 4), w_par - eta * sp.Rational(1, 2) * (_dl[i] + _dl[j]), evaluate=False)
+        for i, j in _draws
+    ),
+    w_par - eta * sp.Derivative((ell1(w_par) + ell2(w_par)) / 2, w_par),
+    evaluate=False,
+)
+#: 002:305 / 003:372: f(w) = e^{w_1} + w_1 w_2³ along w + s d: the second-order expansion with the
+#: printed ½ leaves a remainder o(s²)
+s_t = sp.Symbol("s_t", positive=True)
+d_1, d_2 = sp.symbols("d_1 d_2", real=True)
+_wt = sp.Matrix(xs[:2])
+_dv = sp.Matrix([d_1, d_2])
+_ft = sp.exp(xs[0]) + xs[0] * xs[1] ** 3
+_grad_t = sp.Matrix([_ft.diff(v) for v in xs[:2]])
+_hess_t = sp.hessian(_ft, xs[:2])
+
+
+def _taylor2(half):
+    """f(w) + s⟨∇f(w), d⟩ + half · s² dᵀ∇²f(w)d."""
+    return _ft + s_t * (_grad_t.T * _dv)[0] + half * s_t**2 * (_dv.T * _hess_t * _dv)[0]
+
+
+_f_along = _ft.subs({xs[0]: xs[0] + s_t * d_1, xs[1]: xs[1] + s_t * d_2}, simultaneous=True)
+TAYLOR_O2 = sp.Eq(sp.Limit((_f_along - _taylor2(sp.Rational(1, 2))) / s_t**2, s_t, 0), 0, evaluate=False)
+#: 002:402: h² × the ODE's finite-difference scheme (central ẅ, backward ẇ) is the heavy-ball
+#: residual of line 396 at η = b h², β = 1 − a h
+h_ode = sp.Symbol("h_ode", positive=True)
+a_ode, b_ode = sp.symbols("a_ode b_ode", real=True)
+HB_SCHEME_002 = sp.Eq(
+    h_ode**2 * ((hw_next - 2 * hw + hw_prev) / h_ode**2 + a_ode * (hw - hw_prev) / h_ode + b_ode * hg),
+    hw_next - (hw - b_ode * h_ode**2 * hg + (1 - a_ode * h_ode) * (hw - hw_prev)),
+    evaluate=False,
+)
+#: 002:413: Nesterov's direction (Sutskever et al.'s form, w_{t+1} = w_t + ηu_t) on f = λw²/2
+u_nest = sp.Symbol("u_nest", real=True)
+#: 002:457 and 002:461 on f = ½wᵀAw + bᵀw with A = [[λ₁ + λ, λ], [λ, λ + λ_d]] ≻ 0 (det = λ₁λ + λ₁λ_d + λλ_d)
+_Apd = sp.Matrix([[lam1 + lam, lam], [lam, lam + lamd]])
+_bq = sp.Matrix(b[:2])
+_fq = ((_W2.T * _Apd * _W2)[0] / 2 + (_bq.T * _W2)[0]).expand()
+_grad_q = sp.Matrix([_fq.diff(v) for v in xs[:2]])
+_hess_q = sp.hessian(_fq, xs[:2])
+
+
+def _grad_q_at(point):
+    return _grad_q.subs(dict(zip(xs[:2], point)), simultaneous=True)
+
+
+NEWTON_ONE_STEP_002 = sp.Eq(_grad_q_at(_W2 - _hess_q.inv() * _grad_q), sp.zeros(2, 1), evaluate=False)
+PRECOND_CONTRACT_002 = sp.Eq(
+    _grad_q_at(_W2 - eta * _hess_q.inv() * _grad_q), (1 - eta) * _grad_q, evaluate=False
+)
+#: 003:368: GD on f = λx²/2 with η = t/k, k steps from x0, tends to x0 e^{−λt} as k → ∞
+t_flow = sp.Symbol("t_flow", positive=True)
+x0_flow = sp.Symbol("x0", positive=True)  # the start x_0 (the symbol x0 of the extremal family)
+GD_TO_FLOW_003 = sp.Eq(
+    sp.Limit((1 - lam * t_flow / kk) ** kk * x0_flow, kk, sp.oo), x0_flow * sp.exp(-lam * t_flow)
+)
+FLOW_SOLVES_003 = sp.Eq(
+    sp.Derivative(x0_flow * sp.exp(-lam * t_flow), t_flow),
+    -lam * x0_flow * sp.exp(-lam * t_flow),
+    evaluate=False,
+)
+#: 003:48 (M = 2): Gibbs' inequality
+CE_GIBBS_003 = sp.Ge(
+    -y_c * sp.log(p_c) - (1 - y_c) * sp.log(1 - p_c), -y_c * sp.log(y_c) - (1 - y_c) * sp.log(1 - y_c)
+)
+#: 003:378 and 003:386 on f = ½xᵀAx, A = [[a, b], [b, c]] symmetric, x = (x_1, x_2), y = (y_1, y_2)
+theta_c = sp.Symbol("theta_c", real=True)
+_Aq = sp.Matrix([[cn_a, cn_b], [cn_b, cn_c]])
+_xq, _yq = sp.Matrix(xs[:2]), sp.Matrix(ys[:2])
+_fA = lambda v: (v.T * _Aq * v)[0] / 2  # noqa: E731
+_dxy = _xq - _yq
+JENSEN_GAP_003 = sp.Eq(
+    theta_c * _fA(_xq) + (1 - theta_c) * _fA(_yq) - _fA(theta_c * _xq + (1 - theta_c) * _yq),
+    theta_c * (1 - theta_c) / 2 * (_dxy.T * _Aq * _dxy)[0],
+    evaluate=False,
+)
+STRONG_GAP_003 = sp.Eq(
+    _fA(_xq) - _fA(_yq) - ((_Aq * _yq).T * _dxy)[0] - mu / 2 * (_dxy.T * _dxy)[0],
+    (_dxy.T * (_Aq - mu * sp.eye(2)) * _dxy)[0] / 2,
+    evaluate=False,
+)
+#: 003:403 and 003:419, n = 2: g_j = ∇f_j at the point where V is taken (and at x̄ for 419), gx_j = ∇f_j(x^k)
+gx1, gx2 = sp.symbols("gx_1 gx_2", real=True)
+VAR_MEAN_003 = sp.Eq(
+    ((g_1 - (g_1 + g_2) / 2) ** 2 + (g_2 - (g_1 + g_2) / 2) ** 2) / 2,
+    (g_1**2 + g_2**2) / 2 - ((g_1 + g_2) / 2) ** 2,
+    evaluate=False,
+)
+SVRG_MEAN_003 = sp.Eq(
+    _uneval_sum(
+        sp.Mul(sp.Rational(1, 2), sp.Add(gj_x, -gj, (g_1 + g_2) / 2, evaluate=False), evaluate=False)
+        for gj_x, gj in ((gx1, g_1), (gx2, g_2))
+    ),
+    (gx1 + gx2) / 2,
     evaluate=False,
 )
 
@@ -945,6 +1096,121 @@ DERIVATION = [
         MGF_SUM_003,
         Decided(("pmf_sum", "indep")),
     ),
+    # issue 20: definitions decided by what their constants assert
+    Step(
+        "hinge_01",
+        "000:18: on a misclassified example (y f ≤ 0) the hinge loss is at least 1, the 0–1 loss",
+        sp.Ge(sp.Max(0, 1 - m_y), 1),
+        Decided(("misclassified",)),
+    ),
+    Step("sigmoid_sym", "000:21: 1 − g(z) = g(−z)", SIGMOID_SYM_000, Simplification()),
+    Step(
+        "minibatch_mean_000",
+        "000:39: N = 3, |B| = 2 uniform among the subsets: E[(1/|B|)Σ_B ∇ℓ_i] = ∇((1/N)Σ ℓ_i)",
+        MINIBATCH_MEAN_000,
+        Simplification(),
+    ),
+    Step(
+        "batch_mean_002",
+        "002:384: n = 2, B = 2 i.i.d. uniform indices: E[g_S] = ∇((1/n)Σ f_i)",
+        BATCH_MEAN_002,
+        Simplification(),
+    ),
+    Step(
+        "sgd_mean_step_002",
+        "002:388: E[w_t − ηg_S(w_t)] = w_t − η∇f(w_t) (n = 2, B = 2)",
+        SGD_MEAN_STEP_002,
+        Simplification(),
+    ),
+    Step(
+        "taylor_o2",
+        "002:305: f = e^{w_1} + w_1w_2³ along w + sd: (f − second-order expansion)/s² → 0",
+        TAYLOR_O2,
+        Simplification(),
+    ),
+    Step(
+        "sampling_l2",
+        "002:376: the mean-square error γ₁²/B of a batch of B independent draws tends to 0",
+        sp.Eq(sp.Limit(sp.Sum(gam1**2, (bi, 1, bsz)) / bsz**2, bsz, sp.oo), 0, evaluate=False),
+        Simplification(),
+    ),
+    Step(
+        "hb_scheme",
+        "002:402: h² × (central ẅ + a backward ẇ + b∇f) is the heavy-ball residual at η = bh², β = 1 − ah",
+        HB_SCHEME_002,
+        Simplification(),
+    ),
+    Step(
+        "nesterov_lookahead",
+        "002:413 with w for u: Nesterov's u_t = −∇f(w_t + βηu_{t−1}) + βu_{t−1} on f = λw²/2 is "
+        "−∇f(w_t + β(w_t − w_{t−1})) + βu_{t−1}",
+        sp.Eq(u_nest, -lam * (hw + hbeta * (hw - hw_prev)) + hbeta * hu_prev),
+        Unfold({u_nest: -lam * (hw + hbeta * eta * hu_prev) + hbeta * hu_prev, hw_prev: hw - eta * hu_prev}),
+    ),
+    Step(
+        "log_factor",
+        "ln(1 − λ_d/(2λ₁)) ≤ −λ_d/(2λ₁) (ln u ≤ u − 1 at u = 1 − λ_d/(2λ₁) > 0)",
+        sp.Le(sp.log(1 - lamd / (2 * lam1)), -lamd / (2 * lam1)),
+        Instance("log_le", {uu: 1 - lamd / (2 * lam1)}, positive_on_domain=(1 - lamd / (2 * lam1),)),
+    ),
+    Step(
+        "iterations_count",
+        "002:443: k ≥ (2λ₁/λ_d) ln(1/ε) gives k ln(1 − λ_d/(2λ₁)) ≤ ln ε, i.e. (1 − λ_d/(2λ₁))^k ≤ ε",
+        sp.Le(kk * sp.log(1 - lamd / (2 * lam1)), sp.log(eps)),
+        Combination({"log_factor": kk, "k_iter": lamd / (2 * lam1)}),
+    ),
+    Step(
+        "newton_one_step",
+        "002:457 on f = ½wᵀAw + bᵀw (A ≻ 0): ∇f at w − ∇²f⁻¹∇f(w) is 0",
+        NEWTON_ONE_STEP_002,
+        Simplification(),
+    ),
+    Step(
+        "precond_contract",
+        "002:461 with Q = ∇²f⁻¹ on the same quadratic: ∇f(w − ηQ∇f(w)) = (1 − η)∇f(w)",
+        PRECOND_CONTRACT_002,
+        Simplification(),
+    ),
+    Step(
+        "gd_to_flow",
+        "003:368: GD on λx²/2 with η = t/k, k steps: (1 − λt/k)^k x₀ → x₀e^{−λt}",
+        GD_TO_FLOW_003,
+        Simplification(),
+    ),
+    Step(
+        "flow_solves", "x₀e^{−λt} solves ẋ = −λx (gradient flow on λx²/2)", FLOW_SOLVES_003, Simplification()
+    ),
+    Step(
+        "ce_gibbs",
+        "003:48, M = 2: cross-entropy ≥ the label's entropy, equality at p = y (f(y) = 0, "
+        "f'(p)(p − y) = (p − y)²/(p(1 − p)) ≥ 0)",
+        CE_GIBBS_003,
+        CriticalPoint(p_c, y_c, {1 - p_c: q_c}),
+    ),
+    Step(
+        "jensen_gap",
+        "003:378 on f = ½xᵀAx: θf(x) + (1 − θ)f(y) − f(θx + (1 − θ)y) = θ(1 − θ)/2 (x − y)ᵀA(x − y)",
+        JENSEN_GAP_003,
+        Simplification(),
+    ),
+    Step(
+        "strong_gap",
+        "003:386 on f = ½xᵀAx: f(x) − f(y) − ∇f(y)ᵀ(x − y) − (μ/2)‖x − y‖² = ½(x − y)ᵀ(A − μI)(x − y)",
+        STRONG_GAP_003,
+        Simplification(),
+    ),
+    Step(
+        "var_mean_003",
+        "003:403 with f the mean (f_1 + f_2)/2: V = E‖∇f_I − E∇f_I‖² (n = 2)",
+        VAR_MEAN_003,
+        Simplification(),
+    ),
+    Step(
+        "svrg_mean_003",
+        "003:419 with f the mean: E_j[∇f_j(x) − ∇f_j(x̄) + ∇f(x̄)] = ∇f(x) (n = 2)",
+        SVRG_MEAN_003,
+        Simplification(),
+    ),
 ]
 
 # ----------------------------------------------------------------------------- claims (numeric)
@@ -1078,6 +1344,7 @@ _DEFINES = {
     "h(s)": "h(s) names ⟨∇f(w + sd) − ∇f(w), d⟩ = φ′(s) − ⟨∇f(w), d⟩ (φ(s) = f(w + sd))",
     "u_t": "u_t names the momentum direction −g_t + β u_{t−1}",
     "w_prev": "w_{t−1} names w_t − η u_{t−1}",
+    "u_nest": "u_nest names Nesterov's direction −∇f(w_t + βηu_{t−1}) + βu_{t−1} on f = λw²/2",
 }
 ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS, _DEFINES)
 

@@ -375,7 +375,7 @@ EXPECTED = {
     "linear_hessian": V,
     "linear_kappa": V,
     "kappa_random": NC,
-    "kappa_limit": NC,
+    "kappa_limit": V,  # Gaussian A: the Davidson–Szarek bound, measured; its limit 1 certified
     "thm_4_2_radius": Verdict.MISPRINT,  # √(wβL₀): w for 2
     "thm_4_2_existence": L_,
     "thm_4_2_rate": V,
@@ -467,7 +467,9 @@ def test_decided_definitions_refuse_their_wrong_variants():
     assert (X.T * X).shape == (3, 3) != (2, 2)  # ∇Fᵀ∇F is m×m, not the printed n×n
     # the loss without its ½: ½‖∇L‖² is four times ½ rᵀKr
     no_half = sp.Eq(
-        sum(sp.Derivative(2 * pl._sqloss, wi) ** 2 for wi in pl._ww) / 2, pl.SQ_LOSS_KERNEL.rhs, evaluate=False
+        sum(sp.Derivative(2 * pl._sqloss, wi) ** 2 for wi in pl._ww) / 2,
+        pl.SQ_LOSS_KERNEL.rhs,
+        evaluate=False,
     )
     standard.certificate_rejects(pl, "sq_loss_kernel", no_half)
     # assumption 3 giving β/2 instead of β
@@ -478,7 +480,8 @@ def test_decided_definitions_refuse_their_wrong_variants():
     # the composition with 2μρ² for μρ²
     two = sp.Ge(pl.qK, 2 * pl.PHI_PL.rhs)
     standard.certificate_rejects(pl, "phi_pl", two)
-    pt = {pl.qK: 1, pl.mu: 1, pl.rho: sp.Rational(9, 10), pl.zc[0]: 1, pl.zc[1]: 0, pl.dphi[0]: 1, pl.dphi[1]: 1}
+    pt = {pl.qK: 1, pl.mu: 1, pl.rho: sp.Rational(9, 10), pl.zc[0]: 1, pl.zc[1]: 0}
+    pt |= {pl.dphi[0]: 1, pl.dphi[1]: 1}
     assert _point_refutes(two, pt, ("kf_cond", "phi_rho1", "phi_rho2"))
     # the kernel E[f f'] with its sign changed
     neg = sp.Ge(-pl.NNGP_PSD.lhs, 0)
@@ -492,10 +495,12 @@ def test_decided_definitions_refuse_their_wrong_variants():
     [
         ("kappa_def", "gapT <= gap0*(1 - 2*mu/beta)**T"),  # the factor 1 − 2κ⁻¹
         ("pl_and_conditions", None),  # PL without the conditions of lines 128–130
+        ("kappa_limit", "kappa <= 1 + sqrt(n_A/m_A)"),  # κ − 1 is about 4√(n/m), not √(n/m)
     ],
 )
 def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
-    """000:86 and 000:122 (issue 20): the rate 1 − 2κ⁻¹, and the rate from PL alone, are refuted."""
+    """000:86, 000:122 and 000:96 (issue 20): the rate 1 − 2κ⁻¹, the rate from PL alone, and κ(AAᵀ) ≤
+    1 + √(n/m) for Gaussian A are refuted."""
     line = next(ln for ln in TH.as_written if ln.key == key)
     if wrong is None:
         v = line.reading.variant(f"{key}_pl_only", "PL alone", assumptions=("pl",))

@@ -112,6 +112,12 @@ zc = sp.symbols("z_1:3", real=True)
 pw = sp.symbols("p_1:3", nonnegative=True)
 fv = sp.symbols("f_11 f_12 f_21 f_22", real=True)
 
+# 000:96: κ of K = AAᵀ for a Gaussian A ∈ ℝ^{n×m} (n fixed, m growing), with the deviation t of the
+# Davidson–Szarek bound √m − √n − t ≤ s_min(A) ≤ s_max(A) ≤ √m + √n + t (probability ≥ 1 − 2e^{−t²/2})
+kap = sp.Symbol("kappa", positive=True)
+nA, mA, tA = sp.symbols("n_A m_A t_A", positive=True)
+KAPPA_DS = (sp.sqrt(mA) + sp.sqrt(nA) + tA) ** 2 / (sp.sqrt(mA) - sp.sqrt(nA) - tA) ** 2
+
 _rho_tight = 1 - mu * eta * (2 - beta * eta)
 _sig = sp.Function("sigma")
 _w = sp.symbols("w1:4", real=True)
@@ -343,7 +349,9 @@ KERNEL_PSD = sp.Ge((_r2.T * _K2 * _r2)[0], 0)
 # the derivatives are kept unevaluated on the left, so the two sides stay apart
 _res = _F - _y
 SQ_LOSS_KERNEL = sp.Eq(
-    sum(sp.Derivative(_sqloss, wi) ** 2 for wi in _ww) / 2, (_res.T * _DF * _DF.T * _res)[0] / 2, evaluate=False
+    sum(sp.Derivative(_sqloss, wi) ** 2 for wi in _ww) / 2,
+    (_res.T * _DF * _DF.T * _res)[0] / 2,
+    evaluate=False,
 )
 # 000:129 in H(w')'s eigenbasis (c = Qᵀ∇L): Σ λ_i c_i² ≤ β Σ c_i², the form line 133 uses
 HESS_BOUND_EIG = sp.Le(sum(h * ci**2 for h, ci in zip(hev, c)), beta * sum(ci**2 for ci in c))
@@ -632,6 +640,12 @@ DERIVATION = [
         "(two-point θ, two inputs)",
         NNGP_PSD,
         SumOfSquares([(pw[0], c[0] * fv[0] + c[1] * fv[1]), (pw[1], c[0] * fv[2] + c[1] * fv[3])]),
+    ),
+    Step(
+        "kappa_ds_limit",
+        "000:96: the Davidson–Szarek bound on κ(AAᵀ), ((√m + √n + t)/(√m − √n − t))², tends to 1 as m → ∞",
+        sp.Eq(sp.Limit(KAPPA_DS, mA, sp.oo), 1),
+        Simplification(),
     ),
     # --- ADZ (the tightness table's best known value)
     Step(

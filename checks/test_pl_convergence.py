@@ -26,6 +26,7 @@ from dlverify.theorems.core import (
     assess,
     certify,
     decide,
+    exact_measurement,
     find_proof,
     same_relation,
     tightness_verdict,
@@ -362,28 +363,28 @@ EXPECTED = {
     "convex_minimisers": V,
     "solution_manifold": NC,
     "pl_implies_rate": N,
-    "tangent_kernel_def": NC,
+    "tangent_kernel_def": V,  # K = ∇F∇Fᵀ PSD (2×3)
     "thm_4_1": T_,
     "thm_4_1_grad": V,
     "thm_4_1_kernel": Verdict.MISPRINT,
     "thm_4_1_rayleigh": V,
     "thm_4_1_loss": V,
     "thm_4_1_mu": V,
-    "kappa_def": NC,
+    "kappa_def": V,  # the factor 1 − κ⁻¹ = 1 − μ/β at η = 1/β
     "linear_kernel": V,
     "linear_hessian": V,
     "linear_kappa": V,
     "kappa_random": NC,
-    "kappa_limit": NC,
+    "kappa_limit": V,  # Gaussian A: the Davidson–Szarek bound, measured; its limit 1 certified
     "thm_4_2_radius": Verdict.MISPRINT,  # √(wβL₀): w for 2
     "thm_4_2_existence": L_,
     "thm_4_2_rate": V,
     "rate_goal": V,
     "inverse_condition": V,
-    "sq_loss": NC,
+    "sq_loss": V,
     "pl_prose": Verdict.MISPRINT,  # ‖∇L‖ ≥ μL for line 70's ½‖∇L‖² ≥ μL
-    "pl_and_conditions": NC,
-    "hessian_bounded": NC,
+    "pl_and_conditions": V,  # the conditions of lines 128–130
+    "hessian_bounded": V,
     "gd_step_mu": Verdict.MISPRINT,
     "taylor": V,  # one instance: w' = (4/3, 1/3)
     "taylor_substituted": V,
@@ -411,7 +412,7 @@ EXPECTED = {
     "deep_width": NC,
     "phi_kernel": NC,
     "phi_hessian": NC,
-    "phi_pl": NC,
+    "phi_pl": Verdict.MISPRINT,  # |φ'| > φ for |φ'| > ρ
     "phi_rate": Verdict.MISPRINT,  # the exponent t
     "def_pl_002": Verdict.MISPRINT,  # ∇f(x) for ∇f(w)
     "def_wqc_002": NC,
@@ -423,7 +424,7 @@ EXPECTED = {
     "def_pl_003": V,
     "pl_global_001": N,
     "pl_form_001": V,
-    "nngp_001": NC,
+    "nngp_001": V,  # PSD (two-point θ)
     "ntk_001": NC,
     "ntk_width_001": NC,
     "linnet_loss": V,
@@ -444,6 +445,71 @@ def test_source_line_verdict(ctx, key):
     j, _, _ = standard.evaluation(TID, ctx).line(key)
     record(TID, note=f"{key}: {j.verdict.value}")
     assert j.verdict is EXPECTED[key], (key, j.detail)
+
+
+def _point_refutes(rel, point, assumptions=()):
+    """An exact point, inside the named assumptions, at which ``rel`` is false."""
+    rels = [TH.assumption(a).relation for a in assumptions]
+    m = exact_measurement(rel, rels, point)
+    return m.checked == 1 and m.violations == 1
+
+
+def test_decided_definitions_refuse_their_wrong_variants():
+    """Issue 20: 000:76, 000:119, 000:129, 000:178 and 001:125, decided by what their constants
+    assert; each certificate refuses a plausibly wrong version (a sign, a factor, a shape), and an
+    exact point inside the step's hypotheses refutes it."""
+    X, r2 = pl._X, pl._r2
+    quad = (r2.T * X * X.T * r2)[0]
+    wrong_psd = sp.Le(quad, 0)  # K negative semidefinite
+    standard.certificate_rejects(pl, "kernel_psd", wrong_psd)
+    one = {s_: 0 for s_ in X.free_symbols | r2.free_symbols} | {X[0, 0]: 1, r2[0]: 1}
+    assert _point_refutes(wrong_psd, one)
+    assert (X.T * X).shape == (3, 3) != (2, 2)  # ∇Fᵀ∇F is m×m, not the printed n×n
+    # the loss without its ½: ½‖∇L‖² is four times ½ rᵀKr
+    no_half = sp.Eq(
+        sum(sp.Derivative(2 * pl._sqloss, wi) ** 2 for wi in pl._ww) / 2,
+        pl.SQ_LOSS_KERNEL.rhs,
+        evaluate=False,
+    )
+    standard.certificate_rejects(pl, "sq_loss_kernel", no_half)
+    # assumption 3 giving β/2 instead of β
+    half_beta = sp.Le(pl.HESS_BOUND_EIG.lhs, pl.HESS_BOUND_EIG.rhs / 2)
+    standard.certificate_rejects(pl, "hess_bound_eig", half_beta)
+    pt = {pl.beta: 1, **{h: 1 for h in pl.hev}, pl.c[0]: 1, pl.c[1]: 0, pl.c[2]: 0}
+    assert _point_refutes(half_beta, pt, ("hess_ev1", "hess_ev2", "hess_ev3"))
+    # the composition with 2μρ² for μρ²
+    two = sp.Ge(pl.qK, 2 * pl.PHI_PL.rhs)
+    standard.certificate_rejects(pl, "phi_pl", two)
+    pt = {pl.qK: 1, pl.mu: 1, pl.rho: sp.Rational(9, 10), pl.zc[0]: 1, pl.zc[1]: 0}
+    pt |= {pl.dphi[0]: 1, pl.dphi[1]: 1}
+    assert _point_refutes(two, pt, ("kf_cond", "phi_rho1", "phi_rho2"))
+    # the kernel E[f f'] with its sign changed
+    neg = sp.Ge(-pl.NNGP_PSD.lhs, 0)
+    standard.certificate_rejects(pl, "nngp_psd", neg)
+    pt = {pl.pw[0]: 1, pl.pw[1]: 0, **{f: 0 for f in pl.fv}, pl.fv[0]: 1, pl.c[0]: 1, pl.c[1]: 0}
+    assert _point_refutes(neg, pt)
+
+
+@pytest.mark.parametrize(
+    ("key", "wrong"),
+    [
+        ("kappa_def", "gapT <= gap0*(1 - 2*mu/beta)**T"),  # the factor 1 − 2κ⁻¹
+        ("pl_and_conditions", None),  # PL without the conditions of lines 128–130
+        ("kappa_limit", "kappa <= 1 + sqrt(n_A/m_A)"),  # κ − 1 is about 4√(n/m), not √(n/m)
+    ],
+)
+def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
+    """000:86, 000:122 and 000:96 (issue 20): the rate 1 − 2κ⁻¹, the rate from PL alone, and κ(AAᵀ) ≤
+    1 + √(n/m) for Gaussian A are refuted."""
+    line = next(ln for ln in TH.as_written if ln.key == key)
+    if wrong is None:
+        v = line.reading.variant(f"{key}_pl_only", "PL alone", assumptions=("pl",))
+    else:
+        rel = sp.parse_expr(wrong, local_dict={s_.name: s_ for s_ in line.reading.relation.free_symbols})
+        v = line.reading.variant(f"{key}_wrong", wrong, rel)
+    r = _assess_measured(v, ctx)
+    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key)
+    assert r.verdict is Verdict.FALSE, r.detail
 
 
 def test_the_exact_counterexample_to_the_slide_shapes_is_exact():

@@ -100,6 +100,24 @@ w_par = sp.Symbol("w", real=True)
 R_ball = sp.Symbol("R", nonnegative=True)
 hd = sp.symbols("h_1:3", real=True)
 
+# the eigenvalues of the Hessian H(w') of 000:129 (real: a Hessian may have negative eigenvalues)
+hev = sp.symbols("h_ev1:4", real=True)
+# 000:178: a composed model g = φ∘f on two samples: qK = zᵀK_g z = (Dz)ᵀK_f(Dz) with D = diag(|φ'(f_j)|),
+# the printed threshold φ(f(w, x_j)) (phi_j) and the constant ρ of the conclusion μρ²
+qK = sp.Symbol("qK", real=True)
+dphi = sp.symbols("dphi_1:3", nonnegative=True)
+phiv = sp.symbols("phi_1:3", real=True)
+zc = sp.symbols("z_1:3", real=True)
+# 001:125: a two-point distribution of θ (weights p_1, p_2) and two inputs x, x' (f_ij = f(θ_i, x_j))
+pw = sp.symbols("p_1:3", nonnegative=True)
+fv = sp.symbols("f_11 f_12 f_21 f_22", real=True)
+
+# 000:96: κ of K = AAᵀ for a Gaussian A ∈ ℝ^{n×m} (n fixed, m growing), with the deviation t of the
+# Davidson–Szarek bound √m − √n − t ≤ s_min(A) ≤ s_max(A) ≤ √m + √n + t (probability ≥ 1 − 2e^{−t²/2})
+kap = sp.Symbol("kappa", positive=True)
+nA, mA, tA = sp.symbols("n_A m_A t_A", positive=True)
+KAPPA_DS = (sp.sqrt(mA) + sp.sqrt(nA) + tA) ** 2 / (sp.sqrt(mA) - sp.sqrt(nA) - tA) ** 2
+
 _rho_tight = 1 - mu * eta * (2 - beta * eta)
 _sig = sp.Function("sigma")
 _w = sp.symbols("w1:4", real=True)
@@ -204,6 +222,31 @@ ASSUMPTIONS = [
     ),
     Assumption("rsi", "RSI: ⟨∇f(w), w − w*⟩ ≥ μ‖w − w*‖²", sp.Ge(ip, mu * d2)),
     Assumption("lip", "β-smooth with ∇f(w*) = 0: ‖∇f(w)‖² ≤ β²‖w − w*‖²", sp.Le(g2, beta**2 * d2)),
+    *[
+        Assumption(
+            f"hess_ev{i + 1}",
+            f"λ_{i + 1}(H(w')) ≤ ‖H(w')‖ ≤ β (the Hessian bounded by β, 000:129)",
+            sp.Le(hev[i], beta),
+        )
+        for i in range(3)
+    ],
+    Assumption(
+        "kf_cond",
+        "f is μ-conditioned (λ_min(K_f) ≥ μ, Theorem 4.1), at u = Dz: zᵀK_g z = uᵀK_f u ≥ μ Σ φ'_j² z_j²",
+        sp.Ge(qK, mu * (dphi[0] ** 2 * zc[0] ** 2 + dphi[1] ** 2 * zc[1] ** 2)),
+    ),
+    *[
+        Assumption(f"phi_rho{j + 1}", f"|φ'(f(w, x_{j + 1}))| > ρ", sp.Gt(dphi[j], rho))
+        for j in range(2)
+    ],
+    *[
+        Assumption(
+            f"phi_printed{j + 1}",
+            f"|φ'(f(w, x_{j + 1}))| > φ(f(w, x_{j + 1})) (000:178 as printed)",
+            sp.Gt(dphi[j], phiv[j]),
+        )
+        for j in range(2)
+    ],
     Assumption(
         "gd_dist",
         "one GD step: ‖w⁺ − w*‖² = ‖w − w*‖² − 2η⟨∇f, w − w*⟩ + η²‖∇f‖²",
@@ -297,6 +340,33 @@ TAYLOR_LAGRANGE_000 = sp.Eq(
     + sum(sp.Subs(sp.Derivative(_Lt, wi, wj), _w12, _wp) for wi in _w12 for wj in _w12) / 2,
     evaluate=False,
 )
+
+# 000:76: the tangent kernel with the printed shapes (∇F ∈ ℝ^{n×m}, n = 2, m = 3) is n×n and PSD
+_K2 = _X * _X.T
+assert _K2.shape == (2, 2)
+KERNEL_PSD = sp.Ge((_r2.T * _K2 * _r2)[0], 0)
+# 000:119: the printed square loss (with its ½): ½‖∇L‖² = ½ rᵀ DF DFᵀ r, r = F − Y (F: ℝ² → ℝ²);
+# the derivatives are kept unevaluated on the left, so the two sides stay apart
+_res = _F - _y
+SQ_LOSS_KERNEL = sp.Eq(
+    sum(sp.Derivative(_sqloss, wi) ** 2 for wi in _ww) / 2,
+    (_res.T * _DF * _DF.T * _res)[0] / 2,
+    evaluate=False,
+)
+# 000:129 in H(w')'s eigenbasis (c = Qᵀ∇L): Σ λ_i c_i² ≤ β Σ c_i², the form line 133 uses
+HESS_BOUND_EIG = sp.Le(sum(h * ci**2 for h, ci in zip(hev, c)), beta * sum(ci**2 for ci in c))
+# 000:178: g = φ∘F on two samples (F: ℝ² → ℝ²): K_g = D K_F D with D = diag φ'(F_j)
+_phi = sp.Function("phi")
+_DG = sp.Matrix(2, 2, lambda i, j: sp.Derivative(_phi(_F[i]), _ww[j]))
+_Dphi = sp.diag(*[sp.Subs(sp.Derivative(_phi(_zz), _zz), _zz, _F[k]) for k in range(2)])
+PHI_KERNEL = sp.Eq(_DG * _DG.T, _Dphi * _DF * _DF.T * _Dphi, evaluate=False)
+_zsq = zc[0] ** 2 + zc[1] ** 2
+PHI_PL = sp.Ge(qK, mu * rho**2 * _zsq)
+# 001:125: the kernel E_θ[f(θ, x) f(θ, x')] on a two-point θ and two inputs: its Gram form is ≥ 0
+_k11 = pw[0] * fv[0] ** 2 + pw[1] * fv[2] ** 2
+_k12 = pw[0] * fv[0] * fv[1] + pw[1] * fv[2] * fv[3]
+_k22 = pw[0] * fv[1] ** 2 + pw[1] * fv[3] ** 2
+NNGP_PSD = sp.Ge(c[0] ** 2 * _k11 + 2 * c[0] * c[1] * _k12 + c[1] ** 2 * _k22, 0)
 
 DERIVATION = [
     Step(
@@ -525,6 +595,56 @@ DERIVATION = [
         "linear_loss_forms",
         "Σ_p ½‖M x_p − y_p‖² = ½‖MX − Y‖_F² (2×2, three samples)",
         sp.Eq(_sum_form, _frob_form, evaluate=False),
+        Simplification(),
+    ),
+    # --- definitions of 000 and 001, decided by what their constants assert
+    Step(
+        "kernel_psd",
+        "000:76: K = ∇F∇Fᵀ with ∇F ∈ ℝ^{2×3} is 2×2 and PSD: rᵀKr = ‖∇Fᵀr‖² ≥ 0",
+        KERNEL_PSD,
+        SumOfSquares([(1, e) for e in (_r2.T * _X)]),
+    ),
+    Step(
+        "sq_loss_kernel",
+        "000:119: for L = ½‖F − Y‖², ½‖∇L‖² = ½ rᵀ DF DFᵀ r, r = F − Y (F: ℝ² → ℝ²)",
+        SQ_LOSS_KERNEL,
+        Simplification(),
+    ),
+    Step(
+        "hess_bound_eig",
+        "000:129: eigenvalues of H(w') at most β give ∇LᵀH(w')∇L ≤ β‖∇L‖² (eigenbasis, 3-D)",
+        HESS_BOUND_EIG,
+        Combination({f"hess_ev{i + 1}": c[i] ** 2 for i in range(3)}),
+    ),
+    Step(
+        "phi_kernel_chain",
+        "000:178: g = φ∘F (two samples): ∇g_j = φ'(F_j)∇F_j, so K_g = D K_F D, D = diag φ'(F_j)",
+        PHI_KERNEL,
+        Simplification(),
+    ),
+    Step(
+        "phi_pl",
+        "000:178 as meant: λ_min(K_f) ≥ μ and |φ'(f)| > ρ give zᵀK_g z ≥ μρ²‖z‖² (two samples)",
+        PHI_PL,
+        Combination(
+            {
+                "kf_cond": 1,
+                "phi_rho1": mu * zc[0] ** 2 * (dphi[0] + rho),
+                "phi_rho2": mu * zc[1] ** 2 * (dphi[1] + rho),
+            }
+        ),
+    ),
+    Step(
+        "nngp_psd",
+        "001:125: E_θ[f(θ, x) f(θ, x')] is PSD: Σ c_i c_j k(x_i, x_j) = E(Σ c_i f(θ, x_i))² "
+        "(two-point θ, two inputs)",
+        NNGP_PSD,
+        SumOfSquares([(pw[0], c[0] * fv[0] + c[1] * fv[1]), (pw[1], c[0] * fv[2] + c[1] * fv[3])]),
+    ),
+    Step(
+        "kappa_ds_limit",
+        "000:96: the Davidson–Szarek bound on κ(AAᵀ), ((√m + √n + t)/(√m − √n − t))², tends to 1 as m → ∞",
+        sp.Eq(sp.Limit(KAPPA_DS, mA, sp.oo), 1),
         Simplification(),
     ),
     # --- ADZ (the tightness table's best known value)

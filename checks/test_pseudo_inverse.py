@@ -351,7 +351,7 @@ EXPECTED = {
     "infinitely_many_minimizers": Verdict.VERIFIED,
     "footnote_1": Verdict.NEEDS_ASSUMPTION,
     "gradient": Verdict.VERIFIED,
-    "eq_3_1": Verdict.NOT_CHECKED,
+    "eq_3_1": Verdict.VERIFIED,  # the gradient step of ½‖Xw − y‖²
     "eq_3_2": Verdict.VERIFIED,
     "eq_3_3": Verdict.VERIFIED,
     "step_range": Verdict.LOOSE,
@@ -367,20 +367,20 @@ EXPECTED = {
     "problem_3_1_2": Verdict.NOT_CHECKED,
     "footnote_3": Verdict.VERIFIED,  # symmetric 2 × 2, j = 2, 3
     "footnote_2": Verdict.VERIFIED,
-    "rkhs": Verdict.NOT_CHECKED,
+    "rkhs": Verdict.VERIFIED,  # h_w over the span is Σα_iK(x, x_i)
     "example_3_2_1": Verdict.VERIFIED,
     "problem_3_2_2a": Verdict.VERIFIED,
     "problem_3_2_2b": Verdict.VERIFIED,
     "problem_3_2_2c": Verdict.FALSE,
     "problem_3_2_2c_distance": Verdict.FALSE,
-    "gram_matrix": Verdict.NOT_CHECKED,
+    "gram_matrix": Verdict.VERIFIED,  # GD runs on G alone
     "eq_3_8": Verdict.VERIFIED,
     "eq_3_9": Verdict.VERIFIED,
     "min_rkhs_norm": Verdict.TIGHT,
     # 002 §5.7
     "rademacher_kernel": Verdict.FALSE,
     # 002 §8.1
-    "eq_8_1": Verdict.NOT_CHECKED,
+    "eq_8_1": Verdict.VERIFIED,  # its gradient carries the 2
     "underdetermined": Verdict.VERIFIED,
     "prop_8_1_1": Verdict.VERIFIED,
     "prop_8_1_1_gradient": Verdict.FALSE,
@@ -403,7 +403,7 @@ EXPECTED = {
     "example_2_lp": Verdict.NOT_CHECKED,
     "parametrization": Verdict.VERIFIED,
     # 002 §10.1
-    "def_10_1_1": Verdict.NOT_CHECKED,
+    "def_10_1_1": Verdict.VERIFIED,  # I(x, x) ≤ 0, least-squares instance
     "influence_optimality": Verdict.VERIFIED,
     "influence_psd": Verdict.VERIFIED,
     "thm_10_1_2": Verdict.VERIFIED,
@@ -414,22 +414,22 @@ EXPECTED = {
     "hvp": Verdict.VERIFIED,
     "hvp_series": Verdict.NEEDS_ASSUMPTION,  # Problem 10.1.3 applied to H without λ_max(H) < 1
     # 000 lecture 9
-    "double_descent_observed": Verdict.NOT_CHECKED,
+    "double_descent_observed": Verdict.VERIFIED,  # in the lecture's model (β spread evenly)
     "infinitely_many_solutions": Verdict.VERIFIED,
     "model_000": Verdict.NOT_CHECKED,
     "selection_000": Verdict.NOT_CHECKED,
-    "loss_000": Verdict.NOT_CHECKED,
+    "loss_000": Verdict.VERIFIED,
     "normal_equations_000": Verdict.NEEDS_ASSUMPTION,
     "risk_identity_000": Verdict.VERIFIED,
     "risk_chain_000": Verdict.MISPRINT,
-    "risk_condition_000": Verdict.NOT_CHECKED,
+    "risk_condition_000": Verdict.VERIFIED,  # needed by the middle case of 372
     "risk_formula_000": Verdict.VERIFIED,
     "risk_formula_000_inf": Verdict.VERIFIED,  # E[1/χ²₂] = ∞ exactly
     "risk_formula_000_over": Verdict.VERIFIED,
-    "prescient_000": Verdict.NOT_CHECKED,
-    "linreg_000": Verdict.NOT_CHECKED,
+    "prescient_000": Verdict.VERIFIED,  # one instance: n = 10, d = 40
+    "linreg_000": Verdict.VERIFIED,
     "gradient_sign_000": Verdict.MISPRINT,
-    "features_000": Verdict.NOT_CHECKED,
+    "features_000": Verdict.VERIFIED,  # the kernel the printed φ realises
     "linear_in_w_000": Verdict.VERIFIED,
     "not_linear_in_x_000": Verdict.VERIFIED,
     "feature_count_000": Verdict.VERIFIED,
@@ -458,17 +458,17 @@ EXPECTED = {
     "ridge_limit_001": Verdict.VERIFIED,
     "gd_row_space_001": Verdict.VERIFIED,
     "gd_min_norm_001": Verdict.TIGHT,
-    "gd_ridge_risk_001": Verdict.NOT_CHECKED,
+    "gd_ridge_risk_001": Verdict.VERIFIED,  # the endpoints
     "matrix_completion_001": Verdict.NOT_CHECKED,
     "logistic_svm_001": Verdict.NOT_CHECKED,
     "deep_linear_001": Verdict.NOT_CHECKED,
     "linear_conv_001": Verdict.NOT_CHECKED,
     "tv_001": Verdict.NOT_CHECKED,
     "spline_001": Verdict.NOT_CHECKED,
-    "nngp_001": Verdict.NOT_CHECKED,
+    "nngp_001": Verdict.VERIFIED,  # PSD
     "gp_001": Verdict.NOT_CHECKED,
     # 003
-    "weight_decay_def_003": Verdict.NOT_CHECKED,
+    "weight_decay_def_003": Verdict.VERIFIED,  # Ω ≥ 0 under μ^l ≥ 0
     "weight_decay_grad_003": Verdict.VERIFIED,
     "weight_decay_step_003": Verdict.VERIFIED,
     "weight_decay_shrink_003": Verdict.NEEDS_ASSUMPTION,
@@ -476,11 +476,11 @@ EXPECTED = {
     "ridge_vanish_003": Verdict.VERIFIED,
     "ridge_shrink_003": Verdict.VERIFIED,
     "ridge_003": Verdict.VERIFIED,
-    "projection_003": Verdict.NOT_CHECKED,
+    "projection_003": Verdict.VERIFIED,
     "early_stopping_003": Verdict.VERIFIED,
     # 004
     "deep_net_004": Verdict.NOT_CHECKED,
-    "ntk_def_004": Verdict.NOT_CHECKED,
+    "ntk_def_004": Verdict.VERIFIED,  # PSD
     "ntk_predictor_004": Verdict.VERIFIED,
     "thm_3_2_004": Verdict.NOT_CHECKED,
 }
@@ -593,3 +593,114 @@ def test_regression_assumptions_are_relations():
     """Every hypothesis has a relation the numeric side can generate from and negate."""
     for a in pi.THEOREM.assumptions:
         assert isinstance(a, Assumption) and a.relation is not None, a.key
+
+
+# --------------------------------------------------------------------------- definitions decided (issue 20)
+
+
+def _refused(rel, cert, point=None, facts=None):
+    """A wrong variant: its certificate does not go through, and at ``point`` (exact arithmetic)
+    the relation is false."""
+    assert not certify(rel, cert, facts or pi.THEOREM.facts()).ok, rel
+    if point is not None:
+        assert sp.simplify(rel.subs(point).doit()) is sp.false, (rel, point)
+
+
+def test_decided_definitions_refuse_their_wrong_variants():
+    """Each definition decided by what its constants assert refuses a plausibly wrong version: a
+    factor 2 in a gradient or a step, a changed kernel, a dropped sign condition, an inverted
+    projection factor, a wrong endpoint mapping λ = t, a self-influence of the other sign."""
+    from dlverify.theorems.kernel import Combination, Decided, SumOfSquares
+
+    xe, we, ye = pi._xe, pi._we, pi._ye
+    one = {s: 1 for s in (*xe, *we)} | {ye[0]: 0, ye[1]: 0}
+    # 002:671: the step of ‖Xw − y‖² (no ½) is not w − ηXᵀ(Xw − y)
+    grad_no_half = pi._gradient_of(2 * pi._loss_sum, we)
+    _refused(
+        pi._eq((we - pi.eta * grad_no_half)[0], (we - pi.eta * xe.T * pi._res)[0]),
+        Simplification(),
+        one | {pi.eta: 1},
+    )
+    # 000:395 without the ½, 002:1689 with the gradient of line 1700 (no 2)
+    _refused(
+        pi._eq(pi._gradient_of(2 * pi._loss_395, we)[0], (-xe.T * (ye - xe * we))[0]), Simplification(), one
+    )
+    _refused(pi._eq(pi._gradient_of(pi._loss_81, we)[0], (xe.T * pi._res)[0]), Simplification(), one)
+    # 000:364: Xᵀy (no inverse) is not the minimizer; X_T = [[1, 0], [0, 1], [0, 0]] ⊕ 2, y = (1, 1, 0)
+    XT, yT, bT = pi._XT, pi._yT, pi._bT
+    wrong_b = XT.T * yT * 2
+    pt = dict(zip(XT, (1, 0, 0, 1, 0, 0))) | dict(zip(yT, (1, 1, 0))) | dict(zip(bT, (1, 1)))
+    _refused(
+        sp.Ge(pi._sq_loss(bT), pi._sq_loss(wrong_b)),
+        SumOfSquares([(1, q) for q in XT * (bT - wrong_b)]),
+        pt,
+    )
+    # 000:370: with noise e the estimator does not recover β_T
+    e = sp.Matrix(sp.symbols("e1:4", real=True))
+    _refused(
+        pi._eq(((XT.T * XT).inv() * XT.T * (XT * bT + e))[0], bT[0]),
+        Simplification(),
+        pt | dict(zip(e, (1, 0, 0))),
+    )
+    # 000:404: the printed φ does not realise (1 + x·x')² (at x = x' = 0: 0 against 1)
+    xa, xb = pi.xa, pi.xb
+    _refused(
+        pi._eq(
+            (pi._phi_lecture(xa).T * pi._phi_lecture(xb))[0], (1 + sum(p * q for p, q in zip(xa, xb))) ** 2
+        ),
+        Simplification(),
+        {s: 0 for s in (*xa, *xb)},
+    )
+    # 002:711: Σα_iK(x_i, x_i) for Σα_iK(x, x_i); 002:727: α − ηG(α − y) for α − η(Gα − y)
+    F, fx, al = pi._F3, pi._fx, pi._al
+    _refused(
+        pi._eq((fx.T * (F.T * al))[0], sum(al[i] * (F[i, :] * F[i, :].T)[0] for i in range(2))),
+        Simplification(),
+        {s: 1 for s in (*F, *al)} | {s: 0 for s in fx},
+    )
+    lhs = F.T * al - pi.eta * pi._gradient_of(pi._ell_727, pi._wk).subs(dict(zip(pi._wk, F.T * al)))
+    wrong = F.T * (al - pi.eta * pi._G3 * (al - ye))
+    _refused(
+        pi._eq(lhs[0], wrong[0]),
+        Simplification(),
+        {s: 1 for s in (*F, *al)} | {ye[0]: 1, ye[1]: 0, pi.eta: 1},
+    )
+    # 003:638 without μ^l ≥ 0: μ¹ = −1 makes Ω negative
+    _refused(
+        sp.Ge(pi.OMEGA_003, 0),
+        Combination({"wd_mu1": (pi.th11**2 + pi.th12**2) / 2}),
+        {pi.mu_l1: -1, pi.mu_l2: 0, pi.th11: 1, pi.th12: 0, pi.th21: 0},
+        facts={},
+    )
+    # 003:653: the factor min{1, ‖v‖/r} (inverted) is refused by the decision procedure
+    m_bad = sp.Min(1, pi.s_proj / pi.r_proj)
+    bad = sp.Le(
+        sp.Max(
+            (1 - m_bad) ** 2 * pi.s_proj**2 - (pi.s_proj**2 - 2 * pi.c_proj + pi.nu_proj**2),
+            m_bad * pi.s_proj - pi.r_proj,
+        ),
+        0,
+    )
+    at = {pi.s_proj: 2, pi.r_proj: 1, pi.nu_proj: 0, pi.c_proj: 0}
+    _refused(bad, Decided(("proj_cs", "proj_ball")), at)
+    # 001:125, 004:202: positive *definiteness* is refused (v ⟂ the feature values)
+    fv, vk = pi.fv, pi.vk
+    Q = sum(vk[i] * vk[j] * fv[i] * fv[j] for i in range(3) for j in range(3))
+    _refused(
+        sp.Gt(Q, 0),
+        SumOfSquares([(1, sum(v_ * f_ for v_, f_ in zip(vk, fv)))]),
+        dict(zip(fv, (1, 1, 0))) | dict(zip(vk, (1, -1, 0))),
+    )
+    # 002:2439: the self-influence is not ≥ 0 (p = (1, 1), q = (1, 1), x = (1, 2): I = −1)
+    inst = {pi._pa[0]: 1, pi._pa[1]: 1, pi._pb[0]: 1, pi._pb[1]: 1, pi._ax: 1, pi._bx: 2}
+    assert pi._I_xx.subs(inst) == -1
+    _refused(sp.Ge(pi._I_xx, 0), SumOfSquares([(1 / pi._H, pi._gx)]), inst)
+    # 001:79 with λ = t: the endpoints swap (1/σ at t → 0)
+    _refused(pi._eq(pi._ends(pi.sigma / (pi.sigma**2 + pi.tt_s)), pi._ends(pi._flow_t)), Simplification())
+    # 000:349 beyond p ≤ D the decision procedure finds a counterexample
+    assert not certify(
+        sp.Lt(sp.diff(pi.RISK_UNIFORM_000, pi.p_dd), 0), Decided(("dd_past",)), pi.THEOREM.facts()
+    ).ok
+    # 000:374: past p = 14 the risk does not keep falling at this d (R(14) < R(40))
+    assert sp.Lt(pi._risk_prescient(40), pi._risk_prescient(14)) is sp.false
+    record(TID, counterexamples=14, note="wrong variants of the decided definitions refused")

@@ -32,6 +32,7 @@ from .core import (
     Assumption,
     Claim,
     Combination,
+    Decided,
     Equivalence,
     Instance,
     Monomials,
@@ -380,6 +381,90 @@ EIG_POWERS_002 = sp.Eq(
     sp.ImmutableMatrix([(_et - _lpm[0] ** k) * (_et - _lpm[1] ** k) for k in (1, 2, 3)] + [0] * 5),
     evaluate=False,
 )
+
+# ----------------------------------------------------------------------------- definitions decided (issue 20)
+# what the constants of a definition assert, one step each; the entries cite them by key
+
+_gradient_of = lambda loss, ws: sp.Matrix([sp.Derivative(loss, wk) for wk in ws])  # noqa: E731
+#: 000:395's loss ½Σ(y_i − wᵀx_i)² (n = 2, d = 3) and 002:1689's (8.1) without the ½
+_loss_395 = sp.Rational(1, 2) * sum((_ye[i] - (_xe[i, :] * _we)[0]) ** 2 for i in range(2))
+_loss_81 = sum(((_xe[i, :] * _we)[0] - _ye[i]) ** 2 for i in range(2))
+#: 000:364, n = 3 points, p = 2 selected features: X_T, y, a candidate β_T and (X_TᵀX_T)⁻¹X_Tᵀy
+_XT = sp.Matrix(3, 2, sp.symbols("xt11 xt12 xt21 xt22 xt31 xt32", real=True))
+_yT = sp.Matrix(sp.symbols("yt1:4", real=True))
+_bT = sp.Matrix(sp.symbols("bt1:3", real=True))
+_bT_star = (_XT.T * _XT).inv() * _XT.T * _yT
+
+
+def _sq_loss(b):
+    return ((_XT * b - _yT).T * (_XT * b - _yT))[0]
+
+
+#: 002:711/727: two data points with 3 features (rows of _F3), a test point's φ(x), weights α
+_F3 = sp.Matrix(2, 3, sp.symbols("f11 f12 f13 f21 f22 f23", real=True))
+_fx = sp.Matrix(sp.symbols("fx1:4", real=True))
+_al = sp.Matrix(sp.symbols("al1:3", real=True))
+_wk = sp.Matrix(sp.symbols("kw1:4", real=True))
+_G3 = _F3 * _F3.T  # G_ij = φ(x_i)·φ(x_j)
+_ell_727 = sum(((_F3[i, :] * _wk)[0] - _ye[i]) ** 2 for i in range(2)) / 2
+#: 003:638, two layers: θ¹ = (θ₁₁, θ₁₂), θ² = (θ₂₁), weights μ¹, μ²
+mu_l1, mu_l2 = sp.symbols("mu_l1 mu_l2", real=True)
+th11, th12, th21 = sp.symbols("th11 th12 th21", real=True)
+OMEGA_003 = (mu_l1 * (th11**2 + th12**2) + mu_l2 * th21**2) / 2
+#: 003:653: s = ‖v‖, ν = ‖u‖ for a point u of the ball, c = v·u; Π_r(v) = min{1, r/s}v
+r_proj, s_proj = sp.symbols("r_proj s_proj", positive=True)
+nu_proj = sp.Symbol("nu_proj", nonnegative=True)
+c_proj = sp.Symbol("c_proj", real=True)
+_m_proj = sp.Min(1, r_proj / s_proj)
+#: max(‖v − Π_r(v)‖² − ‖v − u‖², ‖Π_r(v)‖ − r) ≤ 0: Π_r(v) is in the ball and no point u of it is closer
+PROJECTION_003 = sp.Le(
+    sp.Max((1 - _m_proj) ** 2 * s_proj**2 - (s_proj**2 - 2 * c_proj + nu_proj**2), _m_proj * s_proj - r_proj),
+    0,
+)
+#: 001:125 at three inputs: f(θ, x_i) and weights v_i; 004:202 at two inputs (the network of 000:439)
+fv = sp.symbols("fv1:4", real=True)
+vk = sp.symbols("vk1:4", real=True)
+_g_x, _g_xp = _grad_net(_x2), _grad_net(_x2p)
+#: 002:2439, Definition 10.1.1 at z = x in the least-squares instance of 10.1.2: I(x, x) from the
+#: definition (the derivative in ε at 0 of x's loss at the reweighted minimizer)
+_I_xx = sp.diff(_ell(_ax, _bx, _th_eps), ep_s).subs(ep_s, 0)
+#: 001:79 per singular direction σ: ridge with λ = 1/t and gradient flow from 0 at time t (× ỹ)
+_ridge_t = sigma / (sigma**2 + 1 / tt_s)
+_flow_t = (1 - sp.exp(-(sigma**2) * tt_s)) / sigma
+
+
+def _ends(f):
+    return sp.Matrix([sp.Limit(f, tt_s, 0, "+"), sp.Limit(f, tt_s, sp.oo)])
+
+
+#: 000:349 in the lecture's model: β spread evenly over D features (‖β_T‖² = p/D), the risk of 000:372
+#: for p ≥ n + 2, as a function of p
+p_dd, n_dd, D_dd = sp.symbols("p_dd n_dd D_dd", positive=True)
+RISK_UNIFORM_000 = (p_dd / D_dd) * (1 - n_dd / p_dd) + ((D_dd - p_dd) / D_dd) * (1 + n_dd / (p_dd - n_dd - 1))
+
+
+#: 000:374 at n = 10 points, d = 40 features, β_j² = 1/j², T the first p (prescient order): the risk
+#: of 000:372 falls (p = 1 → 5), rises (5 → 8, towards the peak at p = n) and falls again (12 → 14)
+def _risk_prescient(p: int, n: int = 10, d: int = 40) -> sp.Rational:
+    b2 = [sp.Rational(1, k * k) for k in range(1, d + 1)]
+    sub = {bT2: sum(b2[:p]), bTc2: sum(b2[p:]), p_feat: p, n_pts: n}
+    return RISK.subs(sub)
+
+
+ASSUMPTIONS += [
+    Assumption("wd_mu1", "μ¹ ≥ 0 (003:638 prints μ^l ≥ 0)", sp.Ge(mu_l1, 0)),
+    Assumption("wd_mu2", "μ² ≥ 0 (003:638 prints μ^l ≥ 0)", sp.Ge(mu_l2, 0)),
+    Assumption(
+        "proj_cs",
+        "Cauchy–Schwarz for c = v·u, s = ‖v‖, ν = ‖u‖: c ≤ sν",
+        sp.Le(c_proj, s_proj * nu_proj),
+    ),
+    Assumption("proj_ball", "u lies in the ball of radius r: ‖u‖ ≤ r", sp.Le(nu_proj, r_proj)),
+    Assumption(
+        "dd_past", "p > n + 1 (past the interpolation peak, the third case of 000:372)", sp.Gt(p_dd, n_dd + 1)
+    ),
+    Assumption("dd_within", "p ≤ D (at most all D features are selected)", sp.Le(p_dd, D_dd)),
+]
 
 DERIVATION = [
     Step(
@@ -912,6 +997,116 @@ DERIVATION = [
 
 #: identities certified by simplification are stated as id_<key> = 0 (see kernel.named_identities);
 #: Σ 1 = ∞ (neumann_null) is not a difference that simplifies, so it keeps its own form
+# ---- definitions decided by what their constants assert (issue 20)
+DERIVATION += [
+    Step(
+        "gd_step_3_1",
+        "002:671: w − η∇L̂(w) for L̂ = ½Σ(x_i·w − y_i)² (663) is w − ηXᵀ(Xw − y) (n = 2, d = 3)",
+        _eq(_we - eta * _gradient_of(_loss_sum, _we), _we - eta * _xe.T * _res),
+        Simplification(),
+    ),
+    Step(
+        "linreg_gradient",
+        "000:395: with the ½, ∇L = −Σ(y_i − wᵀx_i)x_i, no factor 2 (n = 2, d = 3)",
+        _eq(_gradient_of(_loss_395, _we), -_xe.T * (_ye - _xe * _we)),
+        Simplification(),
+    ),
+    Step(
+        "loss_8_1_gradient",
+        "002:1689: (8.1) has no ½, so ∇L = 2Σ(wᵀx_i − y_i)x_i = 2Xᵀ(Xw − y) (n = 2, d = 3)",
+        _eq(_gradient_of(_loss_81, _we), 2 * _xe.T * _res),
+        Simplification(),
+    ),
+    Step(
+        "least_squares_min",
+        "000:364: ‖X_Tβ − y‖² ≥ ‖X_Tβ* − y‖² at β* = (X_TᵀX_T)⁻¹X_Tᵀy: the difference is ‖X_T(β − β*)‖² "
+        "(n = 3, p = 2)",
+        sp.Ge(_sq_loss(_bT), _sq_loss(_bT_star)),
+        SumOfSquares([(1, q) for q in _XT * (_bT - _bT_star)]),
+    ),
+    Step(
+        "noise_free_recovery",
+        "000:370: with β_{T^c} = 0 the labels are y = X_Tβ_T and (X_TᵀX_T)⁻¹X_Tᵀy = β_T (n = 3, p = 2)",
+        _eq((_XT.T * _XT).inv() * _XT.T * (_XT * _bT), _bT),
+        Simplification(),
+    ),
+    Step(
+        "lecture_kernel",
+        "000:404: φ(x)·φ(x') = x·x' + ½((x·x')² − Σ_i x_i²x_i'²), computed from x·x' and Σ_i x_i²x_i'²",
+        _eq(
+            (_phi_lecture(xa).T * _phi_lecture(xb))[0],
+            sum(p * q for p, q in zip(xa, xb))
+            + (sum(p * q for p, q in zip(xa, xb)) ** 2 - sum((p * q) ** 2 for p, q in zip(xa, xb))) / 2,
+        ),
+        Simplification(),
+    ),
+    Step(
+        "span_predictor",
+        "002:711: h_w(x) = φ(x)·w with w = Σ_i α_iφ(x_i) is Σ_i α_iK(x, x_i) (2 points, 3 features)",
+        _eq((_fx.T * (_F3.T * _al))[0], sum(_al[i] * (_fx.T * _F3[i, :].T)[0] for i in range(2))),
+        Simplification(),
+    ),
+    Step(
+        "kernel_gd_step",
+        "002:727: from w = Φᵀα a GD step on ℓ is Φᵀ(α − η(Gα − y)), G_ij = φ(x_i)·φ(x_j) "
+        "(2 points, 3 features)",
+        _eq(
+            _F3.T * _al - eta * _gradient_of(_ell_727, _wk).subs(dict(zip(_wk, _F3.T * _al))),
+            _F3.T * (_al - eta * (_G3 * _al - _ye)),
+        ),
+        Simplification(),
+    ),
+    Step(
+        "weight_decay_nonneg",
+        "003:638: with μ¹, μ² ≥ 0, Ω(θ) = ½(μ¹‖θ¹‖² + μ²‖θ²‖²) ≥ 0",
+        sp.Ge(OMEGA_003, 0),
+        Combination({"wd_mu1": (th11**2 + th12**2) / 2, "wd_mu2": th21**2 / 2}),
+    ),
+    Step(
+        "projection_ball",
+        "003:653: Π_r(v) = min{1, r/‖v‖}v lies in the ball of radius r and is as close to v as any u in it",
+        PROJECTION_003,
+        Decided(("proj_cs", "proj_ball")),
+    ),
+    Step(
+        "nngp_psd",
+        "001:125: Σ_ij v_iv_j f(θ, x_i)f(θ, x_j) = (Σ_i v_if(θ, x_i))² ≥ 0 for every θ (3 inputs)",
+        sp.Ge(sum(vk[i] * vk[j] * fv[i] * fv[j] for i in range(3) for j in range(3)), 0),
+        SumOfSquares([(1, sum(v_ * f_ for v_, f_ in zip(vk, fv)))]),
+    ),
+    Step(
+        "ntk_psd",
+        "004:202: Σ_ij v_iv_j⟨∂_θf(x_i), ∂_θf(x_j)⟩ = ‖Σ_i v_i∂_θf(x_i)‖² ≥ 0 for every θ "
+        "(the network of 000:439, m = 2, two inputs)",
+        sp.Ge(
+            vk[0] ** 2 * (_g_x.T * _g_x)[0]
+            + 2 * vk[0] * vk[1] * (_g_x.T * _g_xp)[0]
+            + vk[1] ** 2 * (_g_xp.T * _g_xp)[0],
+            0,
+        ),
+        SumOfSquares([(1, vk[0] * _g_x[k] + vk[1] * _g_xp[k]) for k in range(6)]),
+    ),
+    Step(
+        "self_influence",
+        "002:2439: Definition 10.1.1 at z = x (least squares, one parameter): I(x, x) = −ℓ'(x)²/H ≤ 0",
+        sp.Le(_I_xx, 0),
+        SumOfSquares([(1 / _H, _gx)]),
+    ),
+    Step(
+        "ridge_flow_ends",
+        "001:79: with λ = 1/t, ridge σ/(σ² + λ) and gradient flow (1 − e^{−σ²t})/σ agree at t → 0 and t → ∞",
+        _eq(_ends(_ridge_t), _ends(_flow_t)),
+        Simplification(),
+    ),
+    Step(
+        "second_descent",
+        "000:349 in the lecture's model: the risk of 000:372 with β spread evenly decreases in p for "
+        "n + 1 < p ≤ D",
+        sp.Lt(sp.diff(RISK_UNIFORM_000, p_dd), 0),
+        Decided(("dd_past", "dd_within")),
+    ),
+]
+
 DERIVATION, _IDENTITY_NAMES = named_identities(DERIVATION, keep={"neumann_null"})
 ASSUMPTIONS += _IDENTITY_NAMES
 ASSUMPTIONS += unfolded_definitions(DERIVATION, ASSUMPTIONS)
@@ -1008,6 +1203,15 @@ RISK = sp.Piecewise(
     (bTc2 * (1 + p_feat / (n_pts - p_feat - 1)), p_feat <= n_pts - 2),
     (bT2 * (1 - n_pts / p_feat) + bTc2 * (1 + n_pts / (p_feat - n_pts - 1)), p_feat >= n_pts + 2),
     (sp.oo, True),
+)
+PRESCIENT_000 = sp.Gt(
+    sp.Min(
+        _risk_prescient(1) - _risk_prescient(5),
+        _risk_prescient(8) - _risk_prescient(5),
+        _risk_prescient(12) - _risk_prescient(14),
+    ),
+    0,
+    evaluate=False,
 )
 
 ASSUMPTIONS += [

@@ -433,6 +433,7 @@ EXPECTED = {
     "linnet_thm_4_1": NC,
     "linnet_thm_4_3": V,  # measured on GD paths from the zero-asymmetric start (deterministic)
     # issue 20, the lines of the ranges without an entry before (000 lecture 4, 002, 004)
+    "nonconvex_locally": V,  # ½(w₁w₂ − 1)²: an indefinite Hessian next to w* = (1, 1)
     "sep_exp_smooth": F,  # e^{−u} is not β-smooth on ℝ
     "sep_gd_update": V,
     "sep_descent_dir": V,
@@ -547,8 +548,9 @@ def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
 
 
 def test_lecture_4_lines_refuse_their_wrong_variants():
-    """Issue 20: 000:225, 228, 229, 230, 249 (Soudry et al.'s lecture) decided by their sympy
-    certificates; each refuses a plausibly wrong version (l for l′, a sign, the exponent's sign)."""
+    """Issue 20: 000:120 and 000:217, 225, 228, 229, 230, 249 (Soudry et al.'s lecture) decided by
+    their sympy certificates; each refuses a plausibly wrong version (l for l′, a sign, the
+    exponent's sign, convexity near w*)."""
     from dlverify.theorems.evidence import evaluated
 
     lhs = pl.SEP_GRAD.lhs
@@ -569,6 +571,10 @@ def test_lecture_4_lines_refuse_their_wrong_variants():
     line = next(ln for ln in TH.as_written if ln.key == "sep_signs")
     assert _point_refutes(line.reading.relation, {pl.u_l: 0})
     assert evaluated(line.corrected.relation) is sp.true
+    # 000:120: "convex near w*" (det ∇²L ≥ 0 at (1 + ε, 1)) is refused, and false at ε = 1/10
+    convex = sp.Ge(pl.NONCONVEX_NEAR_MIN.lhs, 0)
+    standard.certificate_rejects(pl, "nonconvex_near_min", convex)
+    assert _point_refutes(convex, {pl.eps_c: sp.Rational(1, 10)})
     # 217: the logistic loss is ¼-smooth (¼ − l″ = (1 − e^u)²/(4(1 + e^u)²) ≥ 0): the refusal is the
     # exponential loss's, not the definition's
     u = pl.u_l

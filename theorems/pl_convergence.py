@@ -401,6 +401,12 @@ lslope = sp.symbols("lslope1 lslope2", negative=True)  # l'(wᵀx_i) < 0: l decr
 sepm = sp.symbols("sepm1 sepm2", positive=True)  # x_iᵀw* > 0: w* separates the data (000:215)
 u_l = sp.Symbol("u_l", real=True)  # a margin u = wᵀx_i
 
+# --- 000:120: the square loss ½(w₁w₂ − 1)² of F(w) = w₁w₂, y = 1, near its minimiser (1, 1)
+eps_c = sp.Symbol("epsilon_c", positive=True)
+_wq = sp.symbols("wq1 wq2", real=True)
+_Hq = sp.hessian((_wq[0] * _wq[1] - 1) ** 2 / 2, _wq)
+NONCONVEX_NEAR_MIN = sp.Lt(_Hq.det().subs({_wq[0]: 1 + eps_c, _wq[1]: 1}), 0)  # det H < 0: indefinite
+
 DERIVATION = [
     Step(
         "taylor_lagrange",
@@ -704,6 +710,12 @@ DERIVATION = [
         "at μ = β and η = 1/(β(1+ψ)) ≤ 1/β the ADZ factor is (1 − βη)², the exact factor of ½βx²",
         sp.Eq(ADZ_BRANCHES[0].subs(mu, beta).subs(eta, eta_half), (1 - beta * eta_half) ** 2),
         Simplification(),
+    ),
+    Step(
+        "nonconvex_near_min",
+        "000:120: ½(w₁w₂ − 1)² has det ∇²L(1 + ε, 1) = −ε(2 + 3ε) < 0 for every ε > 0 (w* = (1, 1))",
+        NONCONVEX_NEAR_MIN,
+        Monomials(),
     ),
     # --- lecture 4 (Soudry et al.): the gradients of 000:225 and 000:249
     Step(

@@ -431,7 +431,38 @@ EXPECTED = {
     "linnet_shapes": F,
     "linnet_gd": NC,
     "linnet_thm_4_1": NC,
-    "linnet_thm_4_3": NC,
+    "linnet_thm_4_3": V,  # measured on GD paths from the zero-asymmetric start (deterministic)
+    # issue 20, the lines of the ranges without an entry before (000 lecture 4, 002, 004)
+    "nonconvex_locally": V,  # ½(w₁w₂ − 1)²: an indefinite Hessian next to w* = (1, 1)
+    "sep_exp_smooth": F,  # e^{−u} is not β-smooth on ℝ
+    "sep_gd_update": V,
+    "sep_descent_dir": V,
+    "sep_signs": Verdict.MISPRINT,  # both signs swapped
+    "sep_no_critical": V,
+    "sep_gd_critical": NC,
+    "sep_norm_diverges": NC,
+    "sep_global_min": NC,
+    "sep_exp_tails": NC,
+    "sep_log_t": NC,
+    "sep_direction": NC,
+    "sep_margins_diverge": NC,
+    "sep_exp_grad": V,
+    "sep_min_margin": NC,
+    "sep_support_vectors": NC,
+    "sep_sv_span": NC,
+    "sep_kkt": NC,
+    "sep_rate": NC,
+    "sep_test_loss": NC,
+    "three_properties_fast": V,
+    "nguyen_uncountable": NC,
+    "nguyen_no_bad_valley": NC,
+    "nguyen_no_strict_min": NC,
+    "nguyen_no_max": NC,
+    "linnet_width": NC,
+    "linnet_eta": NC,
+    "zai_thm_4_3": NC,  # the heading; its conclusion is line 134
+    "zai_eta": NC,  # a hypothesis of line 134
+    "zai_phi": NC,
 }
 
 
@@ -496,11 +527,15 @@ def test_decided_definitions_refuse_their_wrong_variants():
         ("kappa_def", "gapT <= gap0*(1 - 2*mu/beta)**T"),  # the factor 1 − 2κ⁻¹
         ("pl_and_conditions", None),  # PL without the conditions of lines 128–130
         ("kappa_limit", "kappa <= 1 + sqrt(n_A/m_A)"),  # κ − 1 is about 4√(n/m), not √(n/m)
+        ("three_properties_fast", None),  # 002:1293 without smoothness
+        ("three_properties_fast", "gapT <= gap0*(1 - 2*eta*mu)**T"),  # the factor 1 − 2ημ
+        ("linnet_thm_4_3", "R_T <= R_0*(1 - 2*eta)**T"),  # 004:134 with 2η for η/2: R(1) = (1 − η)²R(0)
     ],
 )
 def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
     """000:86, 000:122 and 000:96 (issue 20): the rate 1 − 2κ⁻¹, the rate from PL alone, and κ(AAᵀ) ≤
-    1 + √(n/m) for Gaussian A are refuted."""
+    1 + √(n/m) for Gaussian A are refuted; 002:1293 without smoothness or at 1 − 2ημ; 004:134 at the
+    rate (1 − 2η)^t (the first step alone contracts R by (1 − η)² > 1 − 2η)."""
     line = next(ln for ln in TH.as_written if ln.key == key)
     if wrong is None:
         v = line.reading.variant(f"{key}_pl_only", "PL alone", assumptions=("pl",))
@@ -510,6 +545,45 @@ def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
     r = _assess_measured(v, ctx)
     record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key)
     assert r.verdict is Verdict.FALSE, r.detail
+
+
+def test_lecture_4_lines_refuse_their_wrong_variants():
+    """Issue 20: 000:120 and 000:217, 225, 228, 229, 230, 249 (Soudry et al.'s lecture) decided by
+    their sympy certificates; each refuses a plausibly wrong version (l for l′, a sign, the
+    exponent's sign, convexity near w*)."""
+    from dlverify.theorems.evidence import evaluated
+
+    lhs = pl.SEP_GRAD.lhs
+    ell_only = pl._xs[0, :].T * pl.ell(pl._marg[0]) + pl._xs[1, :].T * pl.ell(pl._marg[1])
+    standard.certificate_rejects(pl, "sep_grad", sp.Eq(lhs, ell_only, evaluate=False))  # l for l′
+    standard.certificate_rejects(pl, "sep_grad", sp.Eq(lhs, -pl.SEP_GRAD.rhs, evaluate=False))
+    wrong_exp = sp.exp(pl._marg[0]) * pl._xs[0, :].T + sp.exp(pl._marg[1]) * pl._xs[1, :].T
+    standard.certificate_rejects(pl, "exp_neg_grad", sp.Eq(pl.EXP_NEG_GRAD.lhs, wrong_exp, evaluate=False))
+    # at w = (1, 0), x_1 = e_1, x_2 = e_2 the printed −∇L is (e^{−1}, 1); e^{+wᵀx} gives (e, 1)
+    pt = {pl._ws[0]: 1, pl._ws[1]: 0, **dict(zip(pl._xs, (1, 0, 0, 1)))}
+    got = pl.EXP_NEG_GRAD.lhs.doit().subs(pt)
+    assert got == pl.EXP_NEG_GRAD.rhs.subs(pt) == sp.Matrix([sp.exp(-1), 1]) != wrong_exp.subs(pt)
+    # 228/230: the sum of (l′ < 0)·(x_iᵀw* > 0) terms is < 0 and ≠ 0; "> 0" and "= 0" are false
+    s_ = pl.lslope[0] * pl.sepm[0] + pl.lslope[1] * pl.sepm[1]
+    assert evaluated(sp.Lt(s_, 0)) is sp.true and evaluated(sp.Ne(s_, 0)) is sp.true
+    assert evaluated(sp.Gt(s_, 0)) is sp.false and evaluated(sp.Eq(s_, 0)) is sp.false
+    # 229 as printed: l′(0) = −1 for the exponential loss
+    line = next(ln for ln in TH.as_written if ln.key == "sep_signs")
+    assert _point_refutes(line.reading.relation, {pl.u_l: 0})
+    assert evaluated(line.corrected.relation) is sp.true
+    # 000:120: "convex near w*" (det ∇²L ≥ 0 at (1 + ε, 1)) is refused, and false at ε = 1/10
+    convex = sp.Ge(pl.NONCONVEX_NEAR_MIN.lhs, 0)
+    standard.certificate_rejects(pl, "nonconvex_near_min", convex)
+    assert _point_refutes(convex, {pl.eps_c: sp.Rational(1, 10)})
+    # 217: the logistic loss is ¼-smooth (¼ − l″ = (1 − e^u)²/(4(1 + e^u)²) ≥ 0): the refusal is the
+    # exponential loss's, not the definition's
+    u = pl.u_l
+    logistic_dd = sp.diff(sp.log(1 + sp.exp(-u)), u, 2)
+    square = (1 - sp.exp(u)) ** 2 / (4 * (1 + sp.exp(u)) ** 2)
+    assert sp.simplify(sp.Rational(1, 4) - logistic_dd - square) == 0
+    rel = next(ln for ln in TH.as_written if ln.key == "sep_exp_smooth").reading.relation
+    assert sp.factor(rel.lhs - rel.rhs).is_positive  # eβ > β for every β
+    assert _point_refutes(rel, {pl.beta: 1})
 
 
 def test_the_exact_counterexample_to_the_slide_shapes_is_exact():

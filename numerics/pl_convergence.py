@@ -583,6 +583,92 @@ def _measure_gaussian_kappa(claim, ctx):
     return [measure_relation(claim.relation, vals, tol, how=how)]
 
 
+#: 004:124–134, Theorem 4.3 on Wu's slide: depths L, shapes (d, d_out) with W_l ∈ ℝ^{d×d} (l < L),
+#: W_L ∈ ℝ^{d_out×d}, targets ‖Φ‖_F, targets per setting, and the GD steps (ci, thorough)
+ZAI_DEPTHS = (2, 3)
+ZAI_SHAPES = ((3, 2),)
+ZAI_NORMS = (0.5, 1.5)
+ZAI_B = 16
+ZAI_STEPS = {"ci": 1000, "thorough": 12000}
+ZAI_FRACS = (1.0, 0.25)  # η as a fraction of the printed bound (1.0: the bound itself)
+
+
+def _zai_eta(theorem, depth: int, phi: float) -> float:
+    """The printed step-size bound of 004:130 at (L, φ), read from the assumption ``zai_eta``."""
+    rel = theorem.assumption("zai_eta").relation
+    return float(rel.rhs.subs({book.Ldep: depth, book.phiz: sp.nsimplify(phi)}))
+
+
+def _zai_path(phi_t: torch.Tensor, depth: int, eta_: float, steps: int) -> torch.Tensor:
+    """R(t) = ½‖W_L⋯W_1 − Φ‖_F² for t = 0..steps of GD from W_l(0) = I (l < L), W_L(0) = 0, for
+    a batch of targets Φ (B × d_out × d); returns (steps + 1) × B."""
+    B, dout, d = phi_t.shape
+    eye = torch.eye(d, dtype=phi_t.dtype).expand(B, d, d)
+    ws = [eye.clone() for _ in range(depth - 1)] + [torch.zeros_like(phi_t)]
+    out = []
+    for t_ in range(steps + 1):
+        pre = [eye]  # pre[l] = W_l ⋯ W_1 (pre[0] = I)
+        for w_ in ws[:-1]:
+            pre.append(w_ @ pre[-1])
+        err = ws[-1] @ pre[-1] - phi_t
+        out.append(0.5 * (err**2).sum((1, 2)))
+        if t_ == steps:
+            break
+        suf = torch.eye(dout, dtype=phi_t.dtype).expand(B, dout, dout)  # W_L ⋯ W_{l+1}
+        grads: list = [None] * depth
+        for l_ in range(depth - 1, -1, -1):
+            grads[l_] = suf.transpose(1, 2) @ err @ pre[l_].transpose(1, 2)
+            suf = suf @ ws[l_]
+        ws = [w_ - eta_ * g_ for w_, g_ in zip(ws, grads)]
+    return torch.stack(out)
+
+
+def _zai_values(theorem, ctx: RunContext) -> dict:
+    g = torch.Generator().manual_seed(ctx.seed_for(ID, "zero-asymmetric deep linear"))
+    steps = ZAI_STEPS["thorough" if ctx.profile == "thorough" else "ci"]
+    cols: dict[str, list] = {k: [] for k in ("R_T", "R_0", "eta", "T", "depth", "width")}
+    for depth in ZAI_DEPTHS:
+        for d, dout in ZAI_SHAPES:
+            for nrm in ZAI_NORMS:
+                phi_t = torch.randn(ZAI_B, dout, d, generator=g, dtype=torch.float64)
+                phi_t = phi_t / phi_t.flatten(1).norm(dim=1)[:, None, None] * nrm
+                phi = max(2 * nrm, 3 / math.sqrt(depth), 1.0)
+                for frac in ZAI_FRACS:
+                    eta_ = frac * _zai_eta(theorem, depth, phi)
+                    r = _zai_path(phi_t, depth, eta_, steps)  # (steps + 1) × B
+                    tt = torch.arange(steps + 1, dtype=torch.float64)[:, None].expand_as(r)
+                    cols["R_T"].append(r.flatten())
+                    cols["R_0"].append(r[0].expand_as(r).flatten())
+                    cols["T"].append(tt.flatten())
+                    cols["eta"].append(torch.full_like(r.flatten(), eta_))
+                    cols["depth"].append(torch.full_like(r.flatten(), float(depth)))
+                    cols["width"].append(torch.full_like(r.flatten(), float(d)))
+    return {k: torch.cat(v) for k, v in cols.items()}
+
+
+def _measure_zai(theorem, claim, ctx):
+    """GD on ½‖W_L⋯W_1 − Φ‖_F² from the zero-asymmetric start (004:126) at the printed step-size
+    bound and a quarter of it; every t = 0..T of every path is an evaluation.  The instances are
+    deterministic given Φ, so a violation is no false alarm; the tolerance is rounding only: per
+    step γ_{Ld+4}·R(0) (the L-fold product, the residual and its square, relative to R(0)), summed
+    over the t steps taken."""
+    key = (ID, "zero-asymmetric deep linear", sp.srepr(theorem.assumption("zai_eta").relation))
+    vals = ctx.cached(key, lambda: _zai_values(theorem, ctx))
+    per_step = torch.tensor(
+        [gamma(int(n) * int(w) + 4) for n, w in zip(vals["depth"].tolist(), vals["width"].tolist())],
+        dtype=torch.float64,
+    )
+    tol = (vals["T"] + 1) * per_step * vals["R_0"]
+    steps = ZAI_STEPS["thorough" if ctx.profile == "thorough" else "ci"]
+    how = (
+        f"GD on ½‖W_L⋯W_1 − Φ‖_F², W_l(0) = I, W_L(0) = 0, L ∈ {ZAI_DEPTHS}, (d, d_out) ∈ {ZAI_SHAPES}, "
+        f"‖Φ‖_F ∈ {ZAI_NORMS}, {ZAI_B} Gaussian Φ each, η = {ZAI_FRACS} × the bound of 004:130, "
+        f"t = 0..{steps} (deterministic paths: a violation is no false alarm)"
+    )
+    rel_vals = {k: vals[k] for k in ("R_T", "R_0", "eta", "T")}
+    return [measure_relation(claim.relation, rel_vals, tol, how=how)]
+
+
 # --------------------------------------------------------------------------- the family table
 
 
@@ -662,6 +748,14 @@ def families(theorem=None) -> tuple[Family, ...]:
             _measure_gaussian_kappa,
             "κ(AAᵀ) of Gaussian A ∈ ℝ^{n×m}, n ∈ {2, 5}, m from 100 to 6400 (000:96)",
             accepts=_over("kappa"),
+        ),
+        Family(
+            "zero-asymmetric deep linear networks",
+            frozenset({"R_T", "R_0", "eta", "T"}),
+            lambda claim, ctx: _measure_zai(th, claim, ctx),
+            "R(t) of GD on ½‖W_L⋯W_1 − Φ‖_F² from W_l(0) = I, W_L(0) = 0 at the step size of 004:130",
+            ("zai_eta",),
+            accepts=_over("R_T"),
         ),
         Family(
             "tangent kernels",

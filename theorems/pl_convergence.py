@@ -165,6 +165,13 @@ _gsq = sum(gi**2 for gi in gv)
 _gd = sum(gi * di for gi, di in zip(gv, dv))
 _dsq = sum(di**2 for di in dv)
 
+# --- 004:124–134 (Theorem 4.3 on Wu's slide): ½‖W_L⋯W_1 − Φ‖_F² from W_l(0) = I, W_L(0) = 0
+risk0, riskT = sp.symbols("R_0 R_T", nonnegative=True)  # R(0), R(t) with t = T
+Ldep = sp.Symbol("L_dep", positive=True, integer=True)  # the depth L
+phiz = sp.Symbol("phi_z", positive=True)  # φ = max{2‖Φ‖_F, 3L^{−1/2}, 1}
+ZAI_ETA_MAX = sp.Min(1 / (4 * Ldep**3 * phiz**6), 1 / (144 * Ldep**2 * phiz**4))
+ZAI_RATE = sp.Le(riskT, (1 - eta / 2) ** T * risk0)
+
 ASSUMPTIONS = [
     Assumption(
         "smooth_step",
@@ -247,6 +254,11 @@ ASSUMPTIONS = [
         )
         for j in range(2)
     ],
+    Assumption(
+        "zai_eta",
+        "η ≤ min{1/(4L³φ⁶), 1/(144L²φ⁴)}, φ = max{2‖Φ‖_F, 3L^{−1/2}, 1} (004:130–132)",
+        sp.Le(eta, ZAI_ETA_MAX),
+    ),
     Assumption(
         "gd_dist",
         "one GD step: ‖w⁺ − w*‖² = ‖w − w*‖² − 2η⟨∇f, w − w*⟩ + η²‖∇f‖²",
@@ -367,6 +379,33 @@ _k11 = pw[0] * fv[0] ** 2 + pw[1] * fv[2] ** 2
 _k12 = pw[0] * fv[0] * fv[1] + pw[1] * fv[2] * fv[3]
 _k22 = pw[0] * fv[1] ** 2 + pw[1] * fv[3] ** 2
 NNGP_PSD = sp.Ge(c[0] ** 2 * _k11 + 2 * c[0] * c[1] * _k12 + c[1] ** 2 * _k22, 0)
+
+# --- lecture 4 (Soudry et al.), 000:217–249: N = 2 samples x_i ∈ ℝ² (rows of _xs), w ∈ ℝ²
+ell = sp.Function("ell")  # the loss l of one margin u = wᵀx_i
+_ws = sp.symbols("ws1 ws2", real=True)
+_xs = sp.Matrix(2, 2, sp.symbols("xs11 xs12 xs21 xs22", real=True))
+_uz = sp.Symbol("u_z", real=True)
+_marg = [_ws[0] * _xs[i, 0] + _ws[1] * _xs[i, 1] for i in range(2)]
+_dell = [sp.Subs(sp.Derivative(ell(_uz), _uz), _uz, m_) for m_ in _marg]
+SEP_GRAD = sp.Eq(
+    sp.Matrix([_d(sum(ell(m_) for m_ in _marg), wj) for wj in _ws]),
+    _dell[0] * _xs[0, :].T + _dell[1] * _xs[1, :].T,
+    evaluate=False,
+)
+EXP_NEG_GRAD = sp.Eq(
+    -sp.Matrix([_d(sum(sp.exp(-m_) for m_ in _marg), wj) for wj in _ws]),
+    sp.exp(-_marg[0]) * _xs[0, :].T + sp.exp(-_marg[1]) * _xs[1, :].T,
+    evaluate=False,
+)
+lslope = sp.symbols("lslope1 lslope2", negative=True)  # l'(wᵀx_i) < 0: l decreasing (000:216)
+sepm = sp.symbols("sepm1 sepm2", positive=True)  # x_iᵀw* > 0: w* separates the data (000:215)
+u_l = sp.Symbol("u_l", real=True)  # a margin u = wᵀx_i
+
+# --- 000:120: the square loss ½(w₁w₂ − 1)² of F(w) = w₁w₂, y = 1, near its minimiser (1, 1)
+eps_c = sp.Symbol("epsilon_c", positive=True)
+_wq = sp.symbols("wq1 wq2", real=True)
+_Hq = sp.hessian((_wq[0] * _wq[1] - 1) ** 2 / 2, _wq)
+NONCONVEX_NEAR_MIN = sp.Lt(_Hq.det().subs({_wq[0]: 1 + eps_c, _wq[1]: 1}), 0)  # det H < 0: indefinite
 
 DERIVATION = [
     Step(
@@ -670,6 +709,25 @@ DERIVATION = [
         "adz_at_mu_beta",
         "at μ = β and η = 1/(β(1+ψ)) ≤ 1/β the ADZ factor is (1 − βη)², the exact factor of ½βx²",
         sp.Eq(ADZ_BRANCHES[0].subs(mu, beta).subs(eta, eta_half), (1 - beta * eta_half) ** 2),
+        Simplification(),
+    ),
+    Step(
+        "nonconvex_near_min",
+        "000:120: ½(w₁w₂ − 1)² has det ∇²L(1 + ε, 1) = −ε(2 + 3ε) < 0 for every ε > 0 (w* = (1, 1))",
+        NONCONVEX_NEAR_MIN,
+        Monomials(),
+    ),
+    # --- lecture 4 (Soudry et al.): the gradients of 000:225 and 000:249
+    Step(
+        "sep_grad",
+        "000:225: ∇_w Σ_i l(wᵀx_i) = Σ_i l'(wᵀx_i) x_i (N = 2 samples in ℝ², a generic l)",
+        SEP_GRAD,
+        Simplification(),
+    ),
+    Step(
+        "exp_neg_grad",
+        "000:249: the exponential loss, −∇_w Σ_i e^{−wᵀx_i} = Σ_i e^{−wᵀx_i} x_i (N = 2 in ℝ²)",
+        EXP_NEG_GRAD,
         Simplification(),
     ),
 ]

@@ -517,6 +517,12 @@ EXPECTED = {
     "strong_convexity": V,  # on quadratics
     "sgd_variance": F_,  # f = Σf_i (397) where the mean is meant
     "svrg": F_,  # the same convention
+    # issue 20 (coverage): the remaining lines with checkable mathematics
+    "proof_356": V,
+    "nonconvex_deep": V,  # on one two-layer instance
+    "diag_quadratic": V,  # d = 3
+    "precond_q": MP,  # Q ≈ ∇²f for its inverse
+    "sigma_at_min": V,  # n = 2
 }
 
 
@@ -710,6 +716,28 @@ def _wrong_variants_issue_20():
                 (dl.gx1 + dl.gx2) / 2,
             ),
             {dl.gx1: 0, dl.gx2: 0, dl.g_1: 1, dl.g_2: 1},
+        ),
+        # a one-layer loss (w − 1)² passes the midpoint test: convexity is not refuted by it
+        (
+            "nonconvex_2layer",
+            dl._midpoint_gap(
+                lambda w1: sp.Pow(sp.Add(w1, -1, evaluate=False), 2, evaluate=False), (1,), (-1,), (0,)
+            ),
+            None,
+        ),
+        # L for L/2 in the last step of Lemma 2.1.4's proof
+        ("last_step_coeff", sp.Ge(eta - eta**2 * dl.L, eta / 2), {eta: 1, dl.L: 1}),
+        # no ½ on the right of 002:431
+        (
+            "diag_quad",
+            _eq(dl.DIAG_QUAD_002.lhs, 2 * dl.DIAG_QUAD_002.rhs),
+            {lam1: 1, dl.lam: 1, lamd: 1, dl.xs[0]: 1, dl.xs[1]: 0, dl.xs[2]: 0},
+        ),
+        # 1/n² for 1/n in σ² of 003:413
+        (
+            "v_at_min_003",
+            _eq(dl.V_AT_MIN_003.lhs, (dl.g_1**2 + dl.g_2**2) / 4),
+            {dl.g_1: 1, dl.g_2: 0, dl.g_star: 0},
         ),
     ]
 

@@ -27,6 +27,8 @@ is :mod:`dlverify.numerics.descent_lemma`.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 
 from .core import (
@@ -305,6 +307,7 @@ ASSUMPTIONS = [
     Assumption("lam_order", "λ_d ≤ λ₁ (002:429 orders the eigenvalues)", sp.Le(lamd / lam1, 1)),
     Assumption("pc_lt1", "003:48: the predicted probability p_c is below 1", sp.Lt(p_c, 1)),
     Assumption("yc_lt1", "003:48: the label's mass y_c is below 1", sp.Lt(y_c, 1)),
+    Assumption("grad_zero_1d", "002:358: the gradient at w_t is zero (one coordinate)", sp.Eq(hg, 0)),
     Assumption("x_star_stationary", "003:413: x* minimises f, so ∇f(x*) = 0", sp.Eq(g_star, 0)),
 ]
 
@@ -508,6 +511,22 @@ DIAG_QUAD_002 = sp.Eq(
 PRECOND_HESS_002 = sp.Eq(
     _grad_q_at(_W2 - eta * _hess_q * _grad_q)[0], ((1 - eta) * _grad_q)[0], evaluate=False
 )
+
+
+#: 002:340 (footnote 1): 3SAT as a polynomial zero, on three Boolean variables v_i: Σ(v_i² − v_i)²
+#: forces v_i ∈ {0, 1}, and each clause contributes the square of the product of its literals' falsity
+#: (degree 4 in each variable, total degree 6); the eight clauses of all sign patterns are unsatisfiable
+_SIGNS = tuple(itertools.product((True, False), repeat=3))
+
+
+def sat_polynomial(clauses) -> sp.Expr:
+    """Σ_i (v_i² − v_i)² + Σ_clauses Π_i (1 − v_i if the literal is v_i else v_i)²."""
+    boolean = sp.Add(*[(v**2 - v) ** 2 for v in vs])
+    falsity = [sp.Mul(*[(1 - vs[i]) if pos else vs[i] for i, pos in enumerate(c)]) ** 2 for c in clauses]
+    return boolean + sp.Add(*falsity)
+
+
+THREESAT_UNSAT_002 = sp.Gt(sat_polynomial(_SIGNS), 0)
 
 
 #: 002:364: a two-layer scalar net w_out·w_in·x on one example (x, y) = (1, 1), squared loss, kept as
@@ -1254,6 +1273,18 @@ DERIVATION = [
         "values at (1, 1) and (−1, −1): 1 > 0, not convex",
         NONCONVEX_2LAYER_002,
         Monomials(),
+    ),
+    Step(
+        "threesat_unsat",
+        "002:340: the 3SAT polynomial of the eight clauses on v_1, v_2, v_3 (unsatisfiable) has no real zero",
+        THREESAT_UNSAT_002,
+        Decided(()),
+    ),
+    Step(
+        "gd_fixed_point",
+        "002:358: g_t = 0 gives w_t − ηg_t = w_t: GD makes no progress at a stationary point",
+        sp.Eq(hw - eta * hg, hw, evaluate=False),
+        Decided(("grad_zero_1d",)),
     ),
     Step(
         "last_step_coeff",

@@ -526,6 +526,7 @@ EXPECTED = {
     "sigma_at_min": V,  # n = 2
     "footnote_1": V,  # the 3SAT reduction on three variables; NP-hardness cited
     "no_progress": V,
+    "nonlinear_000": V,  # ReLU
 }
 
 
@@ -728,6 +729,8 @@ def _wrong_variants_issue_20():
             ),
             None,
         ),
+        # the identity activation: φ(wx + b) affine, on the chord
+        ("relu_not_affine", dl.below_chord(lambda x: dl.neuron(lambda z: z, x)), None),
         # the footnote's reduction without the clause (v_1 ∨ v_2 ∨ v_3): satisfiable, a zero at v = 0
         (
             "threesat_unsat",

@@ -529,6 +529,22 @@ def sat_polynomial(clauses) -> sp.Expr:
 THREESAT_UNSAT_002 = sp.Gt(sat_polynomial(_SIGNS), 0)
 
 
+#: 000:26: φ(w x + b) with φ = ReLU, w = 1, b = 0 (kept as printed): its value at 0 is below the mean of its
+#: values at 1 and −1, so it is not affine (an affine function meets that mean exactly)
+def neuron(phi, x):
+    """φ(1·x + 0), unevaluated."""
+    return phi(sp.Add(sp.Mul(1, x, evaluate=False), 0, evaluate=False))
+
+
+def below_chord(fn):
+    """fn(0) < ½(fn(1) + fn(−1)), kept as printed."""
+    mean = sp.Mul(sp.Rational(1, 2), sp.Add(fn(1), fn(-1), evaluate=False), evaluate=False)
+    return sp.Lt(fn(0), mean, evaluate=False)
+
+
+RELU_NONAFFINE_000 = below_chord(lambda x: neuron(lambda z: sp.Max(0, z, evaluate=False), x))
+
+
 #: 002:364: a two-layer scalar net w_out·w_in·x on one example (x, y) = (1, 1), squared loss, kept as
 #: printed at the three points (0, 0), (1, 1), (−1, −1)
 def _loss_2layer(w_1, w_2):
@@ -1272,6 +1288,12 @@ DERIVATION = [
         "002:364: the loss (w_out w_in − 1)² of a two-layer scalar net exceeds at (0, 0) the mean of its "
         "values at (1, 1) and (−1, −1): 1 > 0, not convex",
         NONCONVEX_2LAYER_002,
+        Monomials(),
+    ),
+    Step(
+        "relu_not_affine",
+        "000:26: ReLU(x) at 0 is below the mean of its values at ±1 (0 < 1/2): not affine",
+        RELU_NONAFFINE_000,
         Monomials(),
     ),
     Step(

@@ -37,6 +37,7 @@ from dlverify.theorems.core import (
     certify,
     check_derivation,
     exact_counterexample,
+    is_strict,
     judge_line,
     slack,
 )
@@ -517,6 +518,15 @@ EXPECTED = {
     "strong_convexity": V,  # on quadratics
     "sgd_variance": F_,  # f = Σf_i (397) where the mean is meant
     "svrg": F_,  # the same convention
+    # issue 20 (coverage): the remaining lines with checkable mathematics
+    "proof_356": V,
+    "nonconvex_deep": V,  # on one two-layer instance
+    "diag_quadratic": V,  # d = 3
+    "precond_q": MP,  # Q ≈ ∇²f for its inverse
+    "sigma_at_min": V,  # n = 2
+    "footnote_1": V,  # the 3SAT reduction on three variables; NP-hardness cited
+    "no_progress": V,
+    "nonlinear_000": V,  # ReLU
 }
 
 
@@ -711,6 +721,38 @@ def _wrong_variants_issue_20():
             ),
             {dl.gx1: 0, dl.gx2: 0, dl.g_1: 1, dl.g_2: 1},
         ),
+        # a one-layer loss (w − 1)² passes the midpoint test: convexity is not refuted by it
+        (
+            "nonconvex_2layer",
+            dl._midpoint_gap(
+                lambda w1: sp.Pow(sp.Add(w1, -1, evaluate=False), 2, evaluate=False), (1,), (-1,), (0,)
+            ),
+            None,
+        ),
+        # the identity activation: φ(wx + b) affine, on the chord
+        ("relu_not_affine", dl.below_chord(lambda x: dl.neuron(lambda z: z, x)), None),
+        # the footnote's reduction without the clause (v_1 ∨ v_2 ∨ v_3): satisfiable, a zero at v = 0
+        (
+            "threesat_unsat",
+            sp.Gt(dl.sat_polynomial(dl._SIGNS[1:]), 0),
+            {v: 0 for v in dl.vs},
+        ),
+        # a constant step (w_t − η) for the gradient step: it moves at a stationary point
+        ("gd_fixed_point", _eq(dl.hw - eta, dl.hw), {dl.hw: 0, eta: 1}),
+        # L for L/2 in the last step of Lemma 2.1.4's proof
+        ("last_step_coeff", sp.Ge(eta - eta**2 * dl.L, eta / 2), {eta: 1, dl.L: 1}),
+        # no ½ on the right of 002:431
+        (
+            "diag_quad",
+            _eq(dl.DIAG_QUAD_002.lhs, 2 * dl.DIAG_QUAD_002.rhs),
+            {lam1: 1, dl.lam: 1, lamd: 1, dl.xs[0]: 1, dl.xs[1]: 0, dl.xs[2]: 0},
+        ),
+        # 1/n² for 1/n in σ² of 003:413
+        (
+            "v_at_min_003",
+            _eq(dl.V_AT_MIN_003.lhs, (dl.g_1**2 + dl.g_2**2) / 4),
+            {dl.g_1: 1, dl.g_2: 0, dl.g_star: 0},
+        ),
     ]
 
 
@@ -720,7 +762,7 @@ def _wrong_variants_issue_20():
 def test_issue_20_wrong_variants_are_refused(key, wrong, point):
     """The certificate of each line decided in issue 20, applied to a plausibly wrong version (a
     constant, a sign, a convention changed), does not certify it; where a point is given, the wrong
-    version is false there in exact arithmetic."""
+    version is false there in exact arithmetic (a strict inequality already at slack 0)."""
     facts = dl.THEOREM.facts()
     for m_step in dl.THEOREM.derivation:
         if m_step.key == key:
@@ -732,7 +774,8 @@ def test_issue_20_wrong_variants_are_refused(key, wrong, point):
         raise AssertionError(f"no step {key}")
     if point is not None:
         val = sp.simplify(slack(wrong).subs(point))
-        assert val.is_number and (val != 0 if isinstance(wrong, sp.Equality) else val < 0), (key, val)
+        fails = val != 0 if isinstance(wrong, sp.Equality) else val <= 0 if is_strict(wrong) else val < 0
+        assert val.is_number and fails, (key, val)
 
 
 def test_nesterov_as_printed_is_not_nesterovs_method():
@@ -743,3 +786,13 @@ def test_nesterov_as_printed_is_not_nesterovs_method():
     printed = (-dl.lam * (dl.hw + dl.hbeta * (u - dl.hu_prev)) + dl.hbeta * dl.hu_prev).subs(pt)
     meant = (-dl.lam * (dl.hw + dl.hbeta * (dl.hw - dl.hw_prev)) + dl.hbeta * dl.hu_prev).subs(pt)
     assert u == -1 and printed == sp.Rational(-1, 2) and meant == u
+
+
+def test_footnote_1_polynomial_has_the_printed_degrees():
+    """002:340: the 3SAT polynomial has degree 4 in each variable and total degree 6 (at most 6, as
+    printed; not at most 4), and it vanishes exactly at a satisfying assignment of a satisfiable
+    instance (the eight clauses less (v_1 ∨ v_2 ∨ v_3), at v = 0) but not at a falsifying one."""
+    p = sp.Poly(dl.sat_polynomial(dl._SIGNS), *dl.vs)
+    assert [p.degree(v) for v in dl.vs] == [4, 4, 4] and p.total_degree() == 6
+    p7 = dl.sat_polynomial(dl._SIGNS[1:])
+    assert p7.subs({v: 0 for v in dl.vs}) == 0 and p7.subs({v: 1 for v in dl.vs}) > 0

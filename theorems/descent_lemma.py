@@ -27,6 +27,8 @@ is :mod:`dlverify.numerics.descent_lemma`.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 
 from .core import (
@@ -119,6 +121,7 @@ uu = sp.Symbol("u", positive=True)
 ar, rr = sp.symbols("a r", real=True)
 Sk, xk1 = sp.symbols("S_k x_next", real=True)
 g_1, g_2 = sp.symbols("g_1 g_2", real=True)
+g_star = sp.Symbol("g_star", real=True)  # ∇f(x*) (003:413)
 pA, pB, pAB = sp.symbols("P_A P_B P_AB", nonnegative=True)
 pU = sp.Symbol("P_union", nonnegative=True)
 # a three-point law: atoms x_j (and y_j, w_j, v_j), weights q1, q2, 1 - q1 - q2
@@ -304,6 +307,8 @@ ASSUMPTIONS = [
     Assumption("lam_order", "λ_d ≤ λ₁ (002:429 orders the eigenvalues)", sp.Le(lamd / lam1, 1)),
     Assumption("pc_lt1", "003:48: the predicted probability p_c is below 1", sp.Lt(p_c, 1)),
     Assumption("yc_lt1", "003:48: the label's mass y_c is below 1", sp.Lt(y_c, 1)),
+    Assumption("grad_zero_1d", "002:358: the gradient at w_t is zero (one coordinate)", sp.Eq(hg, 0)),
+    Assumption("x_star_stationary", "003:413: x* minimises f, so ∇f(x*) = 0", sp.Eq(g_star, 0)),
 ]
 
 
@@ -490,6 +495,72 @@ SVRG_MEAN_003 = sp.Eq(
     (gx1 + gx2) / 2,
     evaluate=False,
 )
+
+#: 002:431: ½wᵀAw with A = diag(λ₁, λ, λ_d) (d = 3), the double sum Σ_ij A_ij w_i w_j kept as printed
+_Adiag = sp.diag(lam1, lam, lamd)
+DIAG_QUAD_002 = sp.Eq(
+    sp.Mul(
+        sp.Rational(1, 2),
+        _uneval_sum(sp.Mul(_Adiag[i, j], xs[i], xs[j], evaluate=False) for i in range(3) for j in range(3)),
+        evaluate=False,
+    ),
+    (lam1 * xs[0] ** 2 + lam * xs[1] ** 2 + lamd * xs[2] ** 2) / 2,
+    evaluate=False,
+)
+#: 002:463 as printed: the pre-conditioner Q = ∇²f itself (first coordinate of the contraction of line 461)
+PRECOND_HESS_002 = sp.Eq(
+    _grad_q_at(_W2 - eta * _hess_q * _grad_q)[0], ((1 - eta) * _grad_q)[0], evaluate=False
+)
+
+
+#: 002:340 (footnote 1): 3SAT as a polynomial zero, on three Boolean variables v_i: Σ(v_i² − v_i)²
+#: forces v_i ∈ {0, 1}, and each clause contributes the square of the product of its literals' falsity
+#: (degree 4 in each variable, total degree 6); the eight clauses of all sign patterns are unsatisfiable
+_SIGNS = tuple(itertools.product((True, False), repeat=3))
+
+
+def sat_polynomial(clauses) -> sp.Expr:
+    """Σ_i (v_i² − v_i)² + Σ_clauses Π_i (1 − v_i if the literal is v_i else v_i)²."""
+    boolean = sp.Add(*[(v**2 - v) ** 2 for v in vs])
+    falsity = [sp.Mul(*[(1 - vs[i]) if pos else vs[i] for i, pos in enumerate(c)]) ** 2 for c in clauses]
+    return boolean + sp.Add(*falsity)
+
+
+THREESAT_UNSAT_002 = sp.Gt(sat_polynomial(_SIGNS), 0)
+
+
+#: 000:26: φ(w x + b) with φ = ReLU, w = 1, b = 0 (kept as printed): its value at 0 is below the mean of its
+#: values at 1 and −1, so it is not affine (an affine function meets that mean exactly)
+def neuron(phi, x):
+    """φ(1·x + 0), unevaluated."""
+    return phi(sp.Add(sp.Mul(1, x, evaluate=False), 0, evaluate=False))
+
+
+def below_chord(fn):
+    """fn(0) < ½(fn(1) + fn(−1)), kept as printed."""
+    mean = sp.Mul(sp.Rational(1, 2), sp.Add(fn(1), fn(-1), evaluate=False), evaluate=False)
+    return sp.Lt(fn(0), mean, evaluate=False)
+
+
+RELU_NONAFFINE_000 = below_chord(lambda x: neuron(lambda z: sp.Max(0, z, evaluate=False), x))
+
+
+#: 002:364: a two-layer scalar net w_out·w_in·x on one example (x, y) = (1, 1), squared loss, kept as
+#: printed at the three points (0, 0), (1, 1), (−1, −1)
+def _loss_2layer(w_1, w_2):
+    """(w_out w_in x − y)² at x = y = 1, unevaluated."""
+    return sp.Pow(sp.Add(sp.Mul(w_2, w_1, evaluate=False), -1, evaluate=False), 2, evaluate=False)
+
+
+def _midpoint_gap(loss, p, q, mid):
+    """loss(mid) > ½(loss(p) + loss(q)): the midpoint inequality of convexity fails."""
+    mean = sp.Mul(sp.Rational(1, 2), sp.Add(loss(*p), loss(*q), evaluate=False), evaluate=False)
+    return sp.Gt(loss(*mid), mean, evaluate=False)
+
+
+NONCONVEX_2LAYER_002 = _midpoint_gap(_loss_2layer, (1, 1), (-1, -1), (0, 0))
+#: 003:413: n = 2, the centring ∇f(x*) (g_star) and the per-example gradients g_j at x*
+V_AT_MIN_003 = sp.Eq(((g_1 - g_star) ** 2 + (g_2 - g_star) ** 2) / 2, (g_1**2 + g_2**2) / 2, evaluate=False)
 
 DERIVATION = [
     Step(
@@ -1210,6 +1281,50 @@ DERIVATION = [
         "003:419 with f the mean: E_j[∇f_j(x) − ∇f_j(x̄) + ∇f(x̄)] = ∇f(x) (n = 2)",
         SVRG_MEAN_003,
         Simplification(),
+    ),
+    # issue 20 (coverage): the remaining lines of the ranges with checkable mathematics
+    Step(
+        "nonconvex_2layer",
+        "002:364: the loss (w_out w_in − 1)² of a two-layer scalar net exceeds at (0, 0) the mean of its "
+        "values at (1, 1) and (−1, −1): 1 > 0, not convex",
+        NONCONVEX_2LAYER_002,
+        Monomials(),
+    ),
+    Step(
+        "relu_not_affine",
+        "000:26: ReLU(x) at 0 is below the mean of its values at ±1 (0 < 1/2): not affine",
+        RELU_NONAFFINE_000,
+        Monomials(),
+    ),
+    Step(
+        "threesat_unsat",
+        "002:340: the 3SAT polynomial of the eight clauses on v_1, v_2, v_3 (unsatisfiable) has no real zero",
+        THREESAT_UNSAT_002,
+        Decided(()),
+    ),
+    Step(
+        "gd_fixed_point",
+        "002:358: g_t = 0 gives w_t − ηg_t = w_t: GD makes no progress at a stationary point",
+        sp.Eq(hw - eta * hg, hw, evaluate=False),
+        Decided(("grad_zero_1d",)),
+    ),
+    Step(
+        "last_step_coeff",
+        "002:356: η ≤ 1/L gives η − η²L/2 ≥ η/2 (the coefficient of the last step)",
+        sp.Ge(eta - eta**2 * L / 2, eta / 2),
+        Combination({"eta_le": eta * L / 2}),
+    ),
+    Step(
+        "diag_quad",
+        "002:431: ½Σ_ij A_ij w_i w_j = ½Σ_i λ_i w_i² for A diagonal (d = 3)",
+        DIAG_QUAD_002,
+        Simplification(),
+    ),
+    Step(
+        "v_at_min_003",
+        "003:413: ∇f(x*) = 0 makes V(x*) = (1/n)Σ‖∇f_i(x*)‖² (n = 2)",
+        V_AT_MIN_003,
+        Decided(("x_star_stationary",)),
     ),
 ]
 

@@ -65,7 +65,9 @@ def test_the_kl_with_its_ratio_inverted_is_refused():
     pt = dict(zip(q, (sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1, 4))))
     pt |= dict(zip(p, (sp.Rational(1, 4), sp.Rational(1, 4), sp.Rational(1, 2))))
     base = _line("kl_definition").reading
-    wrong = base.variant("kl_inverted", "E_Q ln(P/Q) ≥ 0", sp.Ge(sum(a * sp.log(b / a) for a, b in zip(q, p)), 0))
+    wrong = base.variant(
+        "kl_inverted", "E_Q ln(P/Q) ≥ 0", sp.Ge(sum(a * sp.log(b / a) for a, b in zip(q, p)), 0)
+    )
     assert _refused(wrong, pt)
     assert sp.simplify(sum(a * sp.log(b / a) for a, b in zip(q, p)).subs(pt) + sp.log(2) / 4) == 0
     assert not _refused(base.variant("kl_at_point", "the printed form at the point"), pt)
@@ -113,9 +115,7 @@ def test_the_mgf_with_a_doubled_exponent_is_refused():
     """003:41 with e^{2t·x}: M'(0) = 2 E X = 3/2 at the printed point, not E X = 3/4."""
     line = _line("mgf_003")
     doubled = pb.MGF_003.subs(pb.t_M, 2 * pb.t_M)
-    wrong = sp.Eq(
-        sp.Subs(sp.Derivative(doubled, pb.t_M), pb.t_M, 0), pb.MGF_MEAN_003.rhs, evaluate=False
-    )
+    wrong = sp.Eq(sp.Subs(sp.Derivative(doubled, pb.t_M), pb.t_M, 0), pb.MGF_MEAN_003.rhs, evaluate=False)
     assert _refused(line.reading.variant("mgf_doubled", "E e^{2t·x}: M'(0) = E X", wrong), line.point)
     # and M(0) = 1 for the printed form on any law (the masses sum to 1)
     assert sp.simplify(pb.MGF_003.subs(pb.t_M, 0) - sum(pb.qs)) == 0

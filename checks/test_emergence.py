@@ -341,7 +341,7 @@ EXPECTED = {
     "eq_15_17": Verdict.VERIFIED,
     "stirling": Verdict.VERIFIED,
     "stirling_step": Verdict.VERIFIED,
-    "def_15_9_2": Verdict.NOT_CHECKED,
+    "def_15_9_2": Verdict.VERIFIED,  # (15.16) is monotone in β: its boundary is one β per α
     "plot_point": Verdict.VERIFIED,
     "lemma_15_9_3_theta": Verdict.VERIFIED,
     "lemma_15_9_3_k": Verdict.VERIFIED,
@@ -353,6 +353,17 @@ EXPECTED = {
     "scaling_tuples": Verdict.VERIFIED,
     "problem_15_9_5": Verdict.VERIFIED,
 }
+
+
+def test_the_performance_curve_needs_the_printed_signs_of_15_16(ctx):
+    """002:3992: the boundary of (15.16) is one β per α because the left side does not increase with
+    β; with the sign of its βα·ln(1/α) term flipped the slope is positive on the same grid, and the
+    variant is refuted."""
+    line = _line("def_15_9_2")
+    assert _assess(line.reading, ctx).verdict is Verdict.VERIFIED
+    flipped = em.H(em.th) + em.k * em.th * (em.BRACKET - 2 * em.ab * em.bb * sp.log(em.ab))
+    wrong = line.reading.variant("slope_flipped", "+βα ln(1/α)", sp.Le(sp.diff(flipped, em.bb), 0))
+    assert _assess(wrong, ctx).verdict is Verdict.FALSE
 
 
 def test_every_line_has_an_expected_verdict():

@@ -534,10 +534,40 @@ LINE_VERDICTS = {
     "naive_l2": Verdict.VERIFIED,
     "better_approximation": Verdict.NOT_CHECKED,
     "thm_10_2_5": Verdict.VERIFIED,
-    "method_budget": Verdict.NOT_CHECKED,
+    "method_budget": Verdict.VERIFIED,  # step method_l2: the two budgets give ‖ŝ − s‖₂ ≤ ε
     "hint_difference": Verdict.NOT_CHECKED,
     "problem_10_2_7": Verdict.VERIFIED,
 }
+
+
+def test_the_methods_budgets_give_epsilon_and_wider_budgets_do_not():
+    """002:2522: errors ε/(2√N) in s_1 and in each s_1 − s_i give ‖ŝ − s‖₂ ≤ ε (step method_l2),
+    attained when both errors are at their budgets and add (N = 4, ε = 1: ‖ŝ − s‖₂ = 1); with
+    budgets ε/√N each the same extremal point has ‖ŝ − s‖₂ = 2 > ε, refuted in exact arithmetic."""
+    from dlverify.theorems.evidence import exact_measurement
+
+    mark = next(m for m in check_derivation(sh.THEOREM) if m.key == "method_l2")
+    assert mark.ok and set(mark.hypotheses) == {"method_s1", "method_diff", "method_triangle", "l2_linf"}
+    hyps = {
+        k: sh.THEOREM.assumption(k).relation
+        for k in ("method_s1", "method_diff", "method_triangle", "l2_linf")
+    }
+    N, eps = 4, 1
+    at_budget = {sh.Nn: N, sh.E_EST: eps, sh.ERR_S1: sp.Rational(1, 4), sh.ERR_DIFF: sp.Rational(1, 4)}
+    at_budget |= {sh.ERR_MAX: sp.Rational(1, 2), sh.ERR: 1}
+    m = exact_measurement(sp.Le(sh.ERR, sh.E_EST), list(hyps.values()), at_budget)
+    assert m.checked == 1 and m.violations == 0 and "slack 0" in m.detail  # attained
+    wide = [
+        sp.Le(sh.ERR_S1, sh.E_EST / sp.sqrt(sh.Nn)),
+        sp.Le(sh.ERR_DIFF, sh.E_EST / sp.sqrt(sh.Nn)),
+        hyps["method_triangle"],
+        hyps["l2_linf"],
+    ]
+    pt = at_budget | {sh.ERR_S1: sp.Rational(1, 2), sh.ERR_DIFF: sp.Rational(1, 2), sh.ERR_MAX: 1, sh.ERR: 2}
+    m = exact_measurement(sp.Le(sh.ERR, sh.E_EST), wide, pt)
+    assert m.checked == 1 and m.violations == 1
+    # the printed budgets exclude that point: it violates method_s1
+    assert hyps["method_s1"].subs(pt) is sp.false
 
 
 def test_claim_verdicts(ctx):

@@ -97,6 +97,10 @@ _th_half = 1 / (2 * (1 + psi))  # exactly 0 < θ ≤ 1/2
 BRACKET = H(ab * bb) + ab * bb * sp.log(ab) + (1 - ab * bb) * sp.log(1 - ab)
 COND_1516 = H(th) + k * th * BRACKET  # (15.16): COND_1516 < 0
 KL_AB = ab * bb * (sp.log(ab * bb) - sp.log(ab)) + (1 - ab * bb) * (sp.log(1 - ab * bb) - sp.log(1 - ab))
+#: 002:3992 (Definition 15.9.2): at fixed α, θ, k the left side of (15.16) does not increase with β on
+#: 1 < β < 1/α (its β-derivative is αkθ ln((1 − αβ)/(β(1 − α))), and (1 − αβ) < β(1 − α) iff β > 1), so
+#: the region (15.16) is, at each α, an interval of β up to 1/α: its boundary is one β per α, a curve
+CURVE_SLOPE = sp.Le(sp.diff(COND_1516, bb), 0)
 
 ASSUMPTIONS = [
     Assumption(

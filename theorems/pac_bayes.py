@@ -111,6 +111,24 @@ Dkl = sp.Symbol("D", nonnegative=True)  # D(Q‖P) ≥ 0 (Gibbs' inequality: ste
 
 kl_rq = kl_pq.subs({pb: risk, qb: qh}, simultaneous=True)
 
+# --- the background definitions as printed (002:1166, 1172, 1180; 003:32, 34, 41), issue 20 ---------
+# Their readings are decided by what the printed constants assert, in exact arithmetic: no step of
+# the derivation uses these names.
+#: 003:41: the MGF of a law on three points x_M1..x_M3 with masses q1..q3, M(t) = Σ q_i e^{t x_i}
+t_M = sp.Symbol("t_M", real=True)
+xMs = sp.symbols("xM1:4", real=True)
+MGF_003 = sum(q * sp.exp(t_M * xi) for q, xi in zip(qs, xMs))
+#: 003:41: the printed MGF generates the moments: M'(0) = E X (derivative kept unevaluated)
+MGF_MEAN_003 = sp.Eq(
+    sp.Subs(sp.Derivative(MGF_003, t_M), t_M, 0), sum(q * xi for q, xi in zip(qs, xMs)), evaluate=False
+)
+#: 003:34: the printed entropy of a law on three points
+ENTROPY_003 = -sum(q * sp.log(q) for q in qs)
+#: 003:32: the printed KL of two densities at one instance, q = N(1, 1) and p = N(0, 2), by integration
+_q32 = sp.exp(-((x - 1) ** 2) / 2) / sp.sqrt(2 * sp.pi)
+_p32 = sp.exp(-(x**2) / 4) / sp.sqrt(4 * sp.pi)
+KL_DENSITY_003 = sp.Ge(sp.Integral(_q32 * sp.log(_q32 / _p32), (x, -sp.oo, sp.oo)), 0, evaluate=False)
+
 # ----------------------------------------------------------------------------- assumptions
 ASSUMPTIONS = [
     Assumption("sum_q", "Q is a distribution (three hypotheses)", sp.Eq(sum(qs), 1)),

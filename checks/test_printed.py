@@ -170,7 +170,6 @@ NO_EXTRACTION_LOSS = ("000", "001")
 #: notes with such a phrase on an entry that is no erratum, each with why that is right
 EXCEPTIONS = {
     ("002", "proof_352"): "names the slip of 002:350, which is its own entry (a misprint), not this line's",
-    ("002", "valid_posterior"): "'where it fails' is the definition's own condition, not the line failing",
     ("002", "thm_5_6_1"): "the failure is outside the chapter's standing loss range (002:983), cited by line",
     ("001", "ntk_001"): "a definition whose printed form is no expression (f/∂θ): nothing printed to "
     "evaluate; the note names the slip and the meant kernel (corrected_latex)",

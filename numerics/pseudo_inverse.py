@@ -818,7 +818,7 @@ def _measure_365(claim: Claim, ctx: RunContext) -> list[Measurement]:
     return parts
 
 
-# ----------------------------------------------------------------------------- tangent kernel at initialisation
+# --------------------------------------------------------------------------- tangent kernel at initialisation
 
 #: 000:490: n inputs on the unit sphere of R^d; the false-alarm level of the whole measurement
 NTK_N, NTK_D, NTK_ALPHA = 4, 6, 1e-6

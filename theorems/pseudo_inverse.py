@@ -481,7 +481,8 @@ def _relu_grad_at(x):
 
 def _gram_det(x, xp):
     g, gp = _relu_grad_at(x), _relu_grad_at(xp)
-    return sp.Determinant(sp.ImmutableMatrix([[(g.T * g)[0], (g.T * gp)[0]], [(gp.T * g)[0], (gp.T * gp)[0]]]))
+    gram = [[(g.T * g)[0], (g.T * gp)[0]], [(gp.T * g)[0], (gp.T * gp)[0]]]
+    return sp.Determinant(sp.ImmutableMatrix(gram))
 
 
 RELU_PARALLEL_000 = sp.Eq(_gram_det((1, 1), (2, 2)), 0, evaluate=False)

@@ -432,10 +432,11 @@ EXPECTED = {
     "features_000": Verdict.VERIFIED,  # the kernel the printed φ realises
     "linear_in_w_000": Verdict.VERIFIED,
     "not_linear_in_x_000": Verdict.VERIFIED,
+    "feature_dim_000": Verdict.VERIFIED,  # k = 3: C(d + 3, 3) ≤ (d + 1)³
     "feature_count_000": Verdict.VERIFIED,
     "kernel_psd_000": Verdict.VERIFIED,
     "poly_kernel_000": Verdict.VERIFIED,
-    "kernel_cost_000": Verdict.NOT_CHECKED,
+    "kernel_cost_000": Verdict.VERIFIED,  # k = 3: 2d + 2 ≤ 4d operations
     "nn_gd_000": Verdict.VERIFIED,
     "taylor_000": Verdict.MISPRINT,  # w − w_x for w − w₀
     "grad_a_000": Verdict.VERIFIED,
@@ -451,7 +452,7 @@ EXPECTED = {
     "flow_grad_000": Verdict.VERIFIED,
     "output_flow_000": Verdict.MISPRINT,
     "linear_ode_000": Verdict.VERIFIED,
-    "ntk_pd_000": Verdict.NOT_CHECKED,
+    "ntk_pd_000": Verdict.NEEDS_ASSUMPTION,  # x and 2x: K singular
     # 001
     "early_stop_ridge_001": Verdict.NOT_CHECKED,
     "ridge_row_space_001": Verdict.VERIFIED,
@@ -704,3 +705,29 @@ def test_decided_definitions_refuse_their_wrong_variants():
     # 000:374: past p = 14 the risk does not keep falling at this d (R(14) < R(40))
     assert sp.Lt(pi._risk_prescient(40), pi._risk_prescient(14)) is sp.false
     record(TID, counterexamples=14, note="wrong variants of the decided definitions refused")
+
+
+def test_kernel_cost_and_tangent_kernel_refuse_their_wrong_variants(ctx):
+    """000:416/429: the counts come from the programs they describe, and an O(1) cost, a cost
+    without the squarings, or D ≤ d^k with no constant are refused; 000:490: the singular instance
+    is exact, non-parallel inputs give a nonsingular K at the same weights, and K ≻ 0 claimed for
+    every input set (the printed reading) is refuted by the measurement as well as by the point."""
+    from dlverify.theorems.kernel import Combination, Monomials
+
+    d = pi.d_dim
+    # sympy's own operation count of 1 + x·x' is 2d, and the cube by squaring is 2 products
+    for n in range(1, 7):
+        xs, ys = sp.symbols(f"p1:{n + 1}"), sp.symbols(f"q1:{n + 1}")
+        assert sp.count_ops(1 + sum(a * b for a, b in zip(xs, ys))) == 2 * n
+    assert pi._pow_ops(3) == 2 and pi._pow_ops(8) == 3
+    _refused(sp.Le(2 * d + 2, 4, evaluate=False), Combination({"dim_pos": 2}), {d: 3})  # O(1)
+    _refused(sp.Le(2 * d + 2, 2 * d, evaluate=False), Combination({"dim_pos": 2}), {d: 3})
+    _refused(sp.Le(sp.expand_func(sp.binomial(d + 3, 3)), d**3, evaluate=False), Monomials(), {d: 1})
+    assert pi.RELU_PARALLEL_000.lhs.doit() == 0
+    assert pi._gram_det((1, 1), (2, 1)).doit() > 0  # not parallel: det = 79/16
+    ev = _ev(ctx)
+    _, reading, corrected = ev.line("ntk_pd_000")
+    assert reading.verdict is Verdict.FALSE and corrected.verdict is Verdict.VERIFIED
+    how = " ".join(m.how for m in reading.measurements)
+    assert "exact" in how and sum(m.violations for m in reading.measurements) >= 2, how
+    record(TID, counterexamples=6, note="operation counts and the tangent kernel's wrong variants refused")

@@ -72,3 +72,34 @@ class TwoLayer:
 
         J = jacrev(lambda W: self.forward(W))(self.W)  # (n, m, d)
         return J.reshape(J.shape[0], -1)
+
+
+def relu_ntk_at_init(
+    X: torch.Tensor, m: int, *, seed: int, device, dtype=torch.float64, chunk: int = 1 << 15
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tangent kernel at a random initialisation of the lecture's ReLU network (000:458)
+    f(x) = m^{-1/2} Σ_i b_i relu(a_iᵀx), a_i ~ N(0, I_d), b_i = ±1 (E b² = 1), for a batch of
+    input sets ``X`` (B, n, d): ``(K, K_a)`` with K = K^(a) + K^(b) (000:462) and K^(a) its
+    first-layer part (XXᵀ) ⊙ (S Sᵀ)/m, S = 1{X aᵢ > 0}, accumulated over width chunks."""
+    g = generator(seed, device)
+    B, n, d = X.shape
+    Sa = torch.zeros(B, n, n, dtype=dtype, device=device)
+    Sb = torch.zeros(B, n, n, dtype=dtype, device=device)
+    for a0 in range(0, m, chunk):
+        k = min(chunk, m - a0)
+        A = torch.randn(B, d, k, generator=g, device=device, dtype=dtype)
+        Z = X @ A  # (B, n, k) pre-activations
+        S = (Z > 0).to(dtype)  # relu'(z); b_i² = 1
+        R = Z.clamp_min(0)
+        Sa += S @ S.transpose(-1, -2)
+        Sb += R @ R.transpose(-1, -2)
+    Ka = (X @ X.transpose(-1, -2)) * Sa / m
+    return Ka + Sb / m, Ka
+
+
+def relu_ntk_a_limit(X: torch.Tensor) -> torch.Tensor:
+    """The infinite-width limit of K^(a) for E b² = 1: (xᵢ·xⱼ)(π − θᵢⱼ)/(2π) (000:472 with θ(x, x'))."""
+    nx = torch.linalg.vector_norm(X, dim=-1)
+    ip = X @ X.transpose(-1, -2)
+    cos = (ip / (nx[..., :, None] * nx[..., None, :])).clamp(-1, 1)
+    return ip * (math.pi - torch.arccos(cos)) / (2 * math.pi)

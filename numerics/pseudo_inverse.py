@@ -38,7 +38,7 @@ from ..theorems.core import (
     TightnessRow,
     slack,
 )
-from . import linear, rates
+from . import linear, networks, rates
 from .contract import Family, measure_on
 from .device import RunContext, derive_seed, gamma, generator
 from .evidence import combine, measure_relation
@@ -59,6 +59,7 @@ LIMITS = frozenset({"dev34", "dev35", "devprop", "devmd"})
 NEUMANN = frozenset({"nd_fn2", "nd_inv", "nd_inv2"})
 PSD = frozenset({"kpsd_poly", "kpsd_gauss", "kpsd_lap", "kpsd_lap_plus", "kpsd_polyk"})
 RISK = frozenset({"risk_mc", "p", "n", "bT2", "bTc2"})
+NTK_INIT = frozenset({"lmin_ntk", "par_gap"})
 
 
 def _names(rel) -> set[str]:
@@ -817,6 +818,77 @@ def _measure_365(claim: Claim, ctx: RunContext) -> list[Measurement]:
     return parts
 
 
+# --------------------------------------------------------------------------- tangent kernel at initialisation
+
+#: 000:490: n inputs on the unit sphere of R^d; the false-alarm level of the whole measurement
+NTK_N, NTK_D, NTK_ALPHA = 4, 6, 1e-6
+
+
+def _parallel_gap(X: torch.Tensor) -> torch.Tensor:
+    """min over pairs i ≠ j of 1 − |cos θᵢⱼ| (0 exactly when two inputs are parallel)."""
+    nx = torch.linalg.vector_norm(X, dim=-1)
+    cos = (X @ X.transpose(-1, -2)) / (nx[..., :, None] * nx[..., None, :])
+    off = ~torch.eye(X.shape[-2], dtype=torch.bool, device=X.device)
+    return (1 - cos.abs())[..., off].amin(-1).clamp_min(0)
+
+
+def _measure_ntk_init(claim: Claim, ctx: RunContext) -> list[Measurement]:
+    """λ_min of the ReLU network's tangent kernel K(w₀) = K^(a) + K^(b) at a random
+    initialisation (000:458/462), on Gaussian unit inputs (no two parallel) and, when the claim
+    does not assume that, on the same sets with x₂ = 2x₁.
+
+    A draw violates λ_min > 0 only when λ_min(K) is at or below ρ, its rounding bound (Weyl:
+    the computed eigenvalue is within ‖ΔK‖_F of the exact one).  False-alarm rule: K ⪰ K^(a),
+    whose entries are means of m independent terms in [−1, 1] with limit K^(a)_∞ (000:472 with
+    θ(x, x')); by Hoeffding and ‖E‖₂ ≤ n max|Eᵢⱼ|, P(λ_min(K) ≤ ρ) ≤ n(n + 1) exp(−m t²/2) with
+    t = (λ_min(K^(a)_∞) − ρ)/n.  The width m is chosen from the drawn inputs so that these bounds
+    sum to at most NTK_ALPHA over the draws; a draw whose bound the width cap cannot bring below
+    its share is not evaluated (its inputs are too close to parallel for the width budget)."""
+    assumed, violated = _relations(claim, {"par_gap"})
+    B, n, d = ctx.size(16, 64, gpu=512), NTK_N, NTK_D
+    g = ctx.generator(ID, "ntk init")
+    X = torch.randn(B, n, d, generator=g, device=ctx.device, dtype=ctx.dtype)
+    X = X / torch.linalg.vector_norm(X, dim=-1, keepdim=True)
+    Xpar = X.clone()
+    Xpar[:, 1] = 2 * Xpar[:, 0]  # exact in binary floating point: K's second row is twice its first
+    sets = [("Gaussian unit inputs", X, True)] + ([("x₂ = 2x₁", Xpar, False)] if violated else [])
+    parts = []
+    for how, Xs, sized in sets:
+        gap = _parallel_gap(Xs)
+        keep = torch.ones(B, dtype=torch.bool, device=ctx.device)
+        for r in assumed:
+            keep &= _holds(r, {"par_gap": gap})
+        lam0 = torch.linalg.eigvalsh(networks.relu_ntk_a_limit(Xs))[:, 0]
+        m, cap = 1 << 10, 1 << ctx.size(18, 20)
+        if sized and bool(keep.any()):
+            share = NTK_ALPHA / B
+            need = 2 * n * n * math.log(n * (n + 1) / share) / lam0[keep].clamp_min(1e-12) ** 2
+            m = int(min(cap, max(m, float(need.max()))))
+        K, _ = networks.relu_ntk_at_init(
+            Xs, m, seed=ctx.seed_for(ID, "ntk init", how), device=ctx.device, dtype=ctx.dtype
+        )
+        norm = torch.linalg.matrix_norm(K)
+        rho = (gamma(m + d) + gamma(n)) * norm
+        lmin = torch.linalg.eigvalsh(K)[:, 0]
+        detail = "x₂ = 2x₁: K is singular exactly (ReLU is positively homogeneous)"
+        if sized:
+            t = ((lam0 - rho) / n).clamp_min(0)
+            fa = (n * (n + 1) * torch.exp(-m * t**2 / 2)).clamp_max(1)
+            keep &= fa <= NTK_ALPHA / B
+            detail = f"width m = {m}; false-alarm probability ≤ {float(fa[keep].sum()):.1e}"
+        parts.append(
+            measure_relation(
+                claim.relation,
+                {"lmin_ntk": lmin, "par_gap": gap},
+                -rho,  # certified positive only above the rounding bound
+                how=f"ReLU tangent kernel at a random initialisation, n = {n} inputs in R^{d}, {how}",
+                mask=keep,
+                detail=detail,
+            )
+        )
+    return parts
+
+
 # ----------------------------------------------------------------------------- the family table
 
 
@@ -917,6 +989,14 @@ FAMILIES = (
         _combined("normal equations on a feature subset", _measure_365),
         "(X_TᵀX_T)⁻¹X_Tᵀy against X_T⁺y on Gaussian X_T with p ≤ n and p > n",
         _reads({"p", "n"}),
+    ),
+    Family(
+        "tangent kernel at initialisation",
+        NTK_INIT,
+        _combined("ReLU tangent kernel at a random initialisation", _measure_ntk_init),
+        "λ_min of the two-layer ReLU network's tangent kernel at a random initialisation, on Gaussian "
+        "unit inputs and (when not assumed away) with two parallel inputs x₂ = 2x₁",
+        _reads({"par_gap"}),
     ),
 )
 

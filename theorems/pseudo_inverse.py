@@ -125,6 +125,13 @@ ip_s = sp.Symbol("ip_12", real=True)  # x₁·x₂
 rmc, bT2, bTc2 = sp.symbols("risk_mc bT2 bTc2", nonnegative=True)
 p_feat, n_pts = sp.symbols("p n", positive=True, integer=True)
 dev365 = sp.Symbol("dev365", nonnegative=True)  # ‖(X_TᵀX_T)⁻¹X_Tᵀy − X_T⁺y‖
+#: 000:490: λ_min of the tangent kernel K(w₀) at a random initialisation, and the inputs' distance
+#: from parallel, min_{i≠j}(1 − |cos θᵢⱼ|)
+lmin_ntk = sp.Symbol("lmin_ntk", real=True)
+par_gap = sp.Symbol("par_gap", nonnegative=True)
+#: 000:429: arithmetic operations of (1 + x·x')^k (d products, d sums, ⌊log₂k⌋ squarings and
+#: popcount(k) − 1 products by repeated squaring) against the D = C(d + k, k) coordinates of φ
+d_dim = sp.Symbol("d_dim", nonnegative=True, integer=True)
 
 ASSUMPTIONS = [
     Assumption("eta_range", "0 < η < 2/σ_max² (every nonzero direction contracts)", sp.Lt(eta, 2 / smax2)),
@@ -171,6 +178,13 @@ ASSUMPTIONS = [
     ),
     Assumption("under_2", "p ≤ n − 2 (the first case of 000:372)", sp.Le(p_feat, n_pts - 2)),
     Assumption("over_2", "p ≥ n + 2 (the third case of 000:372)", sp.Ge(p_feat, n_pts + 2)),
+    Assumption("dim_pos", "d ≥ 1 (the input dimension)", sp.Ge(d_dim, 1), definition=True),
+    Assumption(
+        "inputs_not_parallel",
+        "no two inputs are parallel (min_{i≠j} 1 − |cos θᵢⱼ| > 0)",
+        sp.Gt(par_gap, 0),
+        latex=r"x_i\nparallel x_j\ (i\ne j)",
+    ),
     Assumption(
         "unit_vectors",
         "‖x₁‖ = ‖x₂‖ = 1, so ‖x₁ − x₂‖² = 2 − 2x₁·x₂",
@@ -441,6 +455,37 @@ def _ends(f):
 #: for p ≥ n + 2, as a function of p
 p_dd, n_dd, D_dd = sp.symbols("p_dd n_dd D_dd", positive=True)
 RISK_UNIFORM_000 = (p_dd / D_dd) * (1 - n_dd / p_dd) + ((D_dd - p_dd) / D_dd) * (1 + n_dd / (p_dd - n_dd - 1))
+
+
+
+def _pow_ops(k: int) -> int:
+    """Products that raise a number to the k-th power by repeated squaring."""
+    return (k.bit_length() - 1) + (bin(k).count("1") - 1)
+
+
+#: 000:429 at k = 3 (the exponent of 000:417): x·x' costs d products and d − 1 sums, 1 + x·x' one
+#: sum, the cube _pow_ops(3) = 2 products; so K costs at most 4d operations
+KERNEL_OPS_000 = sp.Le(2 * d_dim - 1 + 1 + _pow_ops(3), 4 * d_dim, evaluate=False)
+#: 000:416 at k = 3: φ of (1 + x·x')³ has D = C(d + 3, 3) coordinates (the monomials of degree ≤ 3),
+#: and C(d + 3, 3) = Π(d + i)/i ≤ (d + 1)³
+FEATURE_DIM_000 = sp.Le(sp.expand_func(sp.binomial(d_dim + 3, 3)), (d_dim + 1) ** 3)
+#: 000:490 at one ReLU network of 000:458 (m = 2, d = 2): a = (1, −2), (2, 1), b = (1, 1), inputs
+#: x = (1, 1) and x' = 2x: the Gram matrix of ∇f(x), ∇f(x') is singular (ReLU is positively homogeneous)
+_relu = sp.Lambda(_sp_, sp.Max(0, _sp_))
+_net_pt = dict(zip(list(_A2) + list(_b2), (1, -2, 2, 1, 1, 1)))
+
+
+def _relu_grad_at(x):
+    return _grad_net(_x2).subs(_net_pt | dict(zip(_x2, x))).replace(sig_f, _relu).doit()
+
+
+def _gram_det(x, xp):
+    g, gp = _relu_grad_at(x), _relu_grad_at(xp)
+    gram = [[(g.T * g)[0], (g.T * gp)[0]], [(gp.T * g)[0], (gp.T * gp)[0]]]
+    return sp.Determinant(sp.ImmutableMatrix(gram))
+
+
+RELU_PARALLEL_000 = sp.Eq(_gram_det((1, 1), (2, 2)), 0, evaluate=False)
 
 
 #: 000:374 at n = 10 points, d = 40 features, β_j² = 1/j², T the first p (prescient order): the risk
@@ -1104,6 +1149,24 @@ DERIVATION += [
         "n + 1 < p ≤ D",
         sp.Lt(sp.diff(RISK_UNIFORM_000, p_dd), 0),
         Decided(("dd_past", "dd_within")),
+    ),
+    Step(
+        "kernel_cost",
+        "000:429 at k = 3: (1 + x·x')³ costs 2d − 1 + 1 + 2 ≤ 4d operations (d ≥ 1): O(d)",
+        KERNEL_OPS_000,
+        Combination({"dim_pos": 2}),
+    ),
+    Step(
+        "feature_dim",
+        "000:416 at k = 3: D = C(d + 3, 3) ≤ (d + 1)³ = O(d³)",
+        FEATURE_DIM_000,
+        Monomials(),
+    ),
+    Step(
+        "relu_parallel_singular",
+        "000:490: for the ReLU network of 458 at x and 2x, ∇f(2x) = 2∇f(x): det K = 0 (one instance)",
+        RELU_PARALLEL_000,
+        Simplification(),
     ),
 ]
 

@@ -527,6 +527,12 @@ EXPECTED = {
     "footnote_1": V,  # the 3SAT reduction on three variables; NP-hardness cited
     "no_progress": V,
     "nonlinear_000": V,  # ReLU
+    "lipschitz_003": V,  # on quadratics
+    "hessian_sandwich": V,  # on quadratics
+    "erm_000": V,  # N = 2, a two-point law
+    "erm_sum": V,  # n = 2, a two-point law
+    "quadratic_loss": V,
+    "sgd_moment": V,  # the bound the sentence names suffices
 }
 
 
@@ -610,6 +616,7 @@ def _wrong_variants_issue_20():
     dl_ = [sp.Derivative(e(w), w) for e in (dl.ell1, dl.ell2, dl.ell3)]
     g2x = sp.Matrix(dl.xs[:2])
     kk, lam1, lamd, eps = dl.kk, dl.lam1, dl.lamd, dl.eps
+    dxy = dl._dxy
     return [
         # the hinge without its 1 (the perceptron loss) does not bound the 0–1 loss
         ("hinge_01", sp.Ge(sp.Max(0, -dl.m_y), 1), {dl.m_y: 0}),
@@ -752,6 +759,47 @@ def _wrong_variants_issue_20():
             "v_at_min_003",
             _eq(dl.V_AT_MIN_003.lhs, (dl.g_1**2 + dl.g_2**2) / 4),
             {dl.g_1: 1, dl.g_2: 0, dl.g_star: 0},
+        ),
+        # L for L² in the Lipschitz gap (the bound squared on one side only)
+        (
+            "lip_gap_003",
+            _eq(dl.L * (dxy.T * dxy)[0] + dl._lip_gap - dl.L**2 * (dxy.T * dxy)[0], dl.LIP_GAP_003.rhs),
+            None,
+        ),
+        # the upper bound L²I for LI (∇²f ⪯ L²I): the Lipschitz gap is not dᵀ(L²I − H)d
+        (
+            "hess_sandwich_003",
+            _eq(
+                dl.HESS_SANDWICH_003.lhs,
+                sp.Matrix(
+                    [
+                        dl.HESS_SANDWICH_003.rhs[0],
+                        (dxy.T * (dl.L**2 * sp.eye(2) - dl._Hq) * dxy)[0],
+                    ]
+                ),
+            ),
+            None,
+        ),
+        # the sum Σℓ without 1/n: twice the risk
+        (
+            "risk_unbiased",
+            _eq(
+                sum(pi * pj * (li + lj) for li, pi in dl._lw for lj, pj in dl._lw),
+                dl.RISK_UNBIASED.rhs,
+            ),
+            {dl.q1: 1, dl.ca: 1, dl.cb: 0},
+        ),
+        # the loss without its ½: the gradient is twice (f_W − y)∇f_W
+        (
+            "quad_loss_grad_000",
+            _eq(sp.Derivative((dl.f_W(w) - dl.y_reg) ** 2, w), dl.QUAD_LOSS_GRAD_000.rhs),
+            None,
+        ),
+        # the bound reversed (E‖∇̂_t‖² ≥ σ²) does not give 534's last step
+        (
+            "moment_bound_534",
+            sp.Ge(-eta * dl.g2 + dl.L / 2 * eta**2 * dl.m2, -eta * dl.g2 + dl.L / 2 * eta**2 * dl.sig2),
+            {dl.m2: 0, dl.sig2: 1, eta: 1, dl.L: 1, dl.g2: 0},
         ),
     ]
 

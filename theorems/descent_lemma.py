@@ -309,6 +309,11 @@ ASSUMPTIONS = [
     Assumption("yc_lt1", "003:48: the label's mass y_c is below 1", sp.Lt(y_c, 1)),
     Assumption("grad_zero_1d", "002:358: the gradient at w_t is zero (one coordinate)", sp.Eq(hg, 0)),
     Assumption("x_star_stationary", "003:413: x* minimises f, so ∇f(x*) = 0", sp.Eq(g_star, 0)),
+    Assumption(
+        "moment_le",
+        "002:520 read as the bound its sentence names: E‖∇̂_t‖² = m2 ≤ σ²",
+        sp.Le(sp.Symbol("m2", nonnegative=True), sig2),
+    ),
 ]
 
 
@@ -561,6 +566,48 @@ def _midpoint_gap(loss, p, q, mid):
 NONCONVEX_2LAYER_002 = _midpoint_gap(_loss_2layer, (1, 1), (-1, -1), (0, 0))
 #: 003:413: n = 2, the centring ∇f(x*) (g_star) and the per-example gradients g_j at x*
 V_AT_MIN_003 = sp.Eq(((g_1 - g_star) ** 2 + (g_2 - g_star) ** 2) / 2, (g_1**2 + g_2**2) / 2, evaluate=False)
+
+#: 003:382 and 003:388 on the quadratics f = ½xᵀAx of 003:378/386 (A = [[a, b], [b, c]]), with ∇f and ∇²f
+#: computed by differentiation: the Lipschitz gap L²‖x − y‖² − ‖∇f(x) − ∇f(y)‖² is (x − y)ᵀ(L²I − A²)(x − y)
+_gfx = sp.Matrix([_fA(_xq).diff(c) for c in xs[:2]])  # ∇f(x)
+_gfy = sp.Matrix([_fA(_yq).diff(c) for c in ys[:2]])  # ∇f(y)
+_lip_gap = L**2 * (_dxy.T * _dxy)[0] - ((_gfx - _gfy).T * (_gfx - _gfy))[0]
+LIP_GAP_003 = sp.Eq(_lip_gap, (_dxy.T * (L**2 * sp.eye(2) - _Aq**2) * _dxy)[0], evaluate=False)
+#: 003:388: the two gaps are quadratic forms of the Hessian H = ∇²f: ½dᵀ(H − μI)d (386) and
+#: dᵀ(LI − H)(LI + H)d (382), so for H ⪰ μI ≻ 0 (LI + H ≻ 0, commuting with H) they say μI ⪯ H ⪯ LI
+_Hq = sp.hessian(_fA(_xq), xs[:2])
+_I2 = sp.eye(2)
+_strong_gap = _fA(_xq) - _fA(_yq) - (_gfy.T * _dxy)[0] - mu / 2 * (_dxy.T * _dxy)[0]
+HESS_SANDWICH_003 = sp.Eq(
+    sp.Matrix([_strong_gap, _lip_gap]),
+    sp.Matrix(
+        [(_dxy.T * (_Hq - mu * _I2) * _dxy)[0] / 2, (_dxy.T * (L * _I2 - _Hq) * (L * _I2 + _Hq) * _dxy)[0]]
+    ),
+    evaluate=False,
+)
+#: 000:12 and 002:372: the empirical risk (1/n) Σ ℓ of n = 2 i.i.d. draws from a two-point law (ℓ = c_a with
+#: probability q1, c_b with 1 − q1), its mean over the four ordered draws, kept as printed: the risk
+_lw = ((ca, q1), (cb, 1 - q1))
+RISK_UNBIASED = sp.Eq(
+    _uneval_sum(
+        sp.Mul(pi_ * pj_, sp.Rational(1, 2) * sp.Add(li_, lj_, evaluate=False), evaluate=False)
+        for li_, pi_ in _lw
+        for lj_, pj_ in _lw
+    ),
+    q1 * ca + (1 - q1) * cb,
+    evaluate=False,
+)
+#: 000:16: the quadratic loss ½(f_W − y)² of one output: its gradient is (f_W − y)∇f_W, no factor 2 (as line
+#: 441 of the notes uses it)
+f_W = sp.Function("f_W")
+y_reg = sp.Symbol("y_reg", real=True)
+QUAD_LOSS_GRAD_000 = sp.Eq(
+    sp.Derivative(sp.Rational(1, 2) * (f_W(w_par) - y_reg) ** 2, w_par),
+    (f_W(w_par) - y_reg) * sp.Derivative(f_W(w_par), w_par),
+    evaluate=False,
+)
+#: 002:520: m2 = E‖∇̂_t‖²; the last step of (534) with the bound m2 ≤ σ² the sentence names
+m2 = sp.Symbol("m2", nonnegative=True)
 
 DERIVATION = [
     Step(
@@ -1325,6 +1372,37 @@ DERIVATION = [
         "003:413: ∇f(x*) = 0 makes V(x*) = (1/n)Σ‖∇f_i(x*)‖² (n = 2)",
         V_AT_MIN_003,
         Decided(("x_star_stationary",)),
+    ),
+    Step(
+        "lip_gap_003",
+        "003:382 on f = ½xᵀAx: L²‖x − y‖² − ‖∇f(x) − ∇f(y)‖² = (x − y)ᵀ(L²I − A²)(x − y)",
+        LIP_GAP_003,
+        Simplification(),
+    ),
+    Step(
+        "hess_sandwich_003",
+        "003:388 on f = ½xᵀAx, H = ∇²f: the gaps of 386 and 382 are ½dᵀ(H − μI)d and dᵀ(LI − H)(LI + H)d",
+        HESS_SANDWICH_003,
+        Simplification(),
+    ),
+    Step(
+        "risk_unbiased",
+        "000:12 / 002:372: the mean of (1/n)Σℓ over n = 2 i.i.d. draws of a two-point law is E ℓ",
+        RISK_UNBIASED,
+        Simplification(),
+    ),
+    Step(
+        "quad_loss_grad_000",
+        "000:16: ∇_w ½(f_W(w) − y)² = (f_W(w) − y)∇f_W(w)",
+        QUAD_LOSS_GRAD_000,
+        Simplification(),
+    ),
+    Step(
+        "moment_bound_534",
+        "002:520 as a bound: E‖∇̂_t‖² ≤ σ² gives 534's last step −η‖∇_t‖² + (β/2)η²E‖∇̂_t‖² ≤ "
+        "−η‖∇_t‖² + (β/2)η²σ²",
+        sp.Le(-eta * g2 + L / 2 * eta**2 * m2, -eta * g2 + L / 2 * eta**2 * sig2),
+        Combination({"moment_le": L / 2 * eta**2}),
     ),
 ]
 

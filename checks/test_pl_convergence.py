@@ -458,11 +458,6 @@ EXPECTED = {
     "nguyen_no_bad_valley": NC,
     "nguyen_no_strict_min": NC,
     "nguyen_no_max": NC,
-    "linnet_width": NC,
-    "linnet_eta": NC,
-    "zai_thm_4_3": NC,  # the heading; its conclusion is line 134
-    "zai_eta": NC,  # a hypothesis of line 134
-    "zai_phi": NC,
 }
 
 

@@ -4,12 +4,20 @@ wrong rates the measurements refuse."""
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import numpy as np
 import pytest
+import sympy as sp
 
+from dlverify.numerics import pl_convergence as npl
 from dlverify.numerics import separable as sep
+from dlverify.theorems import pl_convergence as pl
+from dlverify.theorems.core import assess
+from dlverify.theorems.evidence import Verdict
+
+TH = pl.THEOREM
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +92,69 @@ def test_w_svm_times_t_and_doubled_slopes_are_refused(paths, rates):
     # gap ~ 1/t: t·gap(t) would stay bounded; measured it grows almost tenfold per decade
     growth = (paths.gap[k] * paths.ts[k] / (paths.gap[j] * paths.ts[j])).cpu().numpy()
     assert growth.min() > 5
+
+
+# ------------------------------------------------------------------------- the source lines (000, lecture 4)
+
+#: each decided line of lecture 4 with plausibly wrong versions of its measured reading
+WRONG_READINGS = [
+    ("sep_norm_diverges", "Eq(sep_kloss, -2)"),  # L ~ 1/t²
+    ("sep_norm_diverges", "Eq(sep_kloss, 0)"),  # a loss that levels off
+    ("sep_global_min", "Eq(sep_kloss, 0)"),
+    ("sep_log_t", "Eq(sep_kw, 2*sep_svm)"),  # w(t)/log t → 2w_svm
+    ("sep_direction", "Ge(sep_kgap, 0)"),  # a direction gap that does not fall
+    ("sep_margins_diverge", "Eq(sep_kmargin, 2)"),  # margins ~ 2 log t
+    ("sep_margins_diverge", "Eq(sep_kmargin, 0)"),  # bounded margins
+    ("sep_rate", "Le(sep_kgap, -2)"),  # the gap O(1/log²t)
+]
+
+
+def _line(key):
+    return next(ln for ln in TH.as_written if ln.key == key)
+
+
+def names_of(line) -> set[str]:
+    return {s_.name for s_ in line.reading.relation.free_symbols}
+
+
+def _verdict(claim, ctx):
+    return assess(TH, claim, [], lambda c: npl.measure(c, ctx)).verdict
+
+
+@pytest.mark.parametrize(("key", "wrong"), WRONG_READINGS)
+def test_lecture_4_measured_lines_refuse_their_wrong_variants(ctx, key, wrong):
+    """000:232, 233, 239, 240, 245, 257 (issue 20): a wrong rate in place of the reading's is
+    refuted on the same instances, which hold the reading itself."""
+    line = _line(key)
+    assert _verdict(line.reading, ctx) is Verdict.VERIFIED
+    rel = sp.parse_expr(
+        wrong,
+        local_dict={s_.name: s_ for s_ in (pl.sep_kw, pl.sep_svm, pl.sep_kloss, pl.sep_kgap, pl.sep_kmargin)},
+    )
+    assert _verdict(line.reading.variant(f"{key}_wrong", wrong, rel), ctx) is Verdict.FALSE
+
+
+def test_every_decided_lecture_4_line_has_a_refused_variant():
+    decided = {ln.key for ln in TH.as_written if ln.reading is not None and names_of(ln) & npl.SEP_NAMES}
+    assert decided == {k for k, _ in WRONG_READINGS}
+
+
+def test_the_readings_route_to_the_separable_family_and_mixed_groups_are_skipped(ctx):
+    from dlverify.numerics.contract import route
+
+    for key in {k for k, _ in WRONG_READINGS}:
+        assert route(npl.FAMILIES, _line(key).reading).name == "separable data"
+    mixed = _line("sep_rate").reading.variant("mixed", "two groups", sp.Le(pl.sep_kgap, pl.sep_kloss))
+    (m,) = npl.measure(mixed, ctx)
+    assert m.skipped and m.checked == 0
+
+
+def test_the_experiment_holds_and_its_rate_refuses_a_wrong_prediction(ctx):
+    """The experiment: every comparison holds, the headline (the gap's slope, the instance farthest
+    from −1) matches −1, and would not match −2 (1/log²t) nor 0; the test text names the
+    interval an extrapolation."""
+    e = npl.separable_data(ctx)
+    assert e.ok and e.rate is not None and e.rate.matches
+    assert "extrapolation" in e.rate.test
+    for wrong in (-2.0, 0.0):
+        assert not dataclasses.replace(e.rate, predicted=wrong).matches

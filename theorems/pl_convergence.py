@@ -242,10 +242,7 @@ ASSUMPTIONS = [
         "f is μ-conditioned (λ_min(K_f) ≥ μ, Theorem 4.1), at u = Dz: zᵀK_g z = uᵀK_f u ≥ μ Σ φ'_j² z_j²",
         sp.Ge(qK, mu * (dphi[0] ** 2 * zc[0] ** 2 + dphi[1] ** 2 * zc[1] ** 2)),
     ),
-    *[
-        Assumption(f"phi_rho{j + 1}", f"|φ'(f(w, x_{j + 1}))| > ρ", sp.Gt(dphi[j], rho))
-        for j in range(2)
-    ],
+    *[Assumption(f"phi_rho{j + 1}", f"|φ'(f(w, x_{j + 1}))| > ρ", sp.Gt(dphi[j], rho)) for j in range(2)],
     *[
         Assumption(
             f"phi_printed{j + 1}",
@@ -833,6 +830,21 @@ PREDICTED = {
     "radius_needed": R_NEEDED,
     "radius_lzb": R_LZB,
 }
+
+# --- lecture 4 (Soudry et al.), 000:232–257, measured (numerics/separable.py): GD with the exp loss on
+# constructed 2-D separable data whose hard-margin SVM w_svm is exact. Each symbol is a secant slope over
+# the last of four equal windows in log t, per instance (per coordinate for w); the numerics give each
+# the geometric-tail extrapolation of the windows' slopes as its tolerance
+sep_kw = sp.Symbol("sep_kw", real=True)  # slope of a coordinate of w(t) against log t
+sep_svm = sp.Symbol("sep_svm", real=True)  # that coordinate of w_svm
+sep_kloss = sp.Symbol("sep_kloss", real=True)  # slope of log L(w(t)) against log t
+sep_kgap = sp.Symbol("sep_kgap", real=True)  # slope of log ‖w/‖w‖ − w_svm/‖w_svm‖‖ against log log t
+sep_kmargin = sp.Symbol("sep_kmargin", real=True)  # slope of min_i w(t)ᵀx_i against log t
+SEP_LEADING = sp.Eq(sep_kw, sep_svm)  # w(t)/log t → w_svm (000:239's leading term)
+SEP_LOSS_RATE = sp.Eq(sep_kloss, -1)  # L ~ 1/t → 0 (000:232–233)
+SEP_GAP_FALLS = sp.Lt(sep_kgap, 0)  # the direction gap → 0 (000:240)
+SEP_GAP_RATE = sp.Le(sep_kgap, -1)  # the gap is O(1/log t) (000:257)
+SEP_MARGIN_RATE = sp.Eq(sep_kmargin, 1)  # min_i w(t)ᵀx_i ~ log t → ∞ (000:245; min_i w_svmᵀx_i = 1)
 
 # ----------------------------------------------------------------------------- the sources, as written
 

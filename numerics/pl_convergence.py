@@ -955,7 +955,9 @@ def _width_draws(ctx: RunContext) -> dict:
         torch.cuda.synchronize()
     vals = {k: torch.cat(v_).cpu() for k, v_ in cols.items()}
     ms = vals["m"].tolist()
-    fits = {k: fit_loglog_slope(ms, vals[k].tolist(), level=WIDTH_LEVEL) for k in ("fluct", "Kg", "Hg", "drift")}
+    fits = {
+        k: fit_loglog_slope(ms, vals[k].tolist(), level=WIDTH_LEVEL) for k in ("fluct", "Kg", "Hg", "drift")
+    }
     return {
         "n": n,
         "d": d,
@@ -1285,8 +1287,11 @@ def envelopes(ctx: RunContext) -> Experiment:
 def widths(ctx: RunContext) -> Experiment:
     """Two-layer tanh networks against width m: ‖H‖ within sup|σ''|·max‖x‖²/√m and with slope
     −1/2 in m (interval at level 1 − 10⁻⁶), the kernel's drift under GD falling from each width
-    to the next, and the closed-form kernel equal to torch.func's J Jᵀ (the chain of trust)."""
-    ws = width_sweep(ctx)
+    to the next, and the closed-form kernel equal to torch.func's J Jᵀ (the chain of trust); over
+    the width draws, the slopes of the source lines 000:164, 000:172–173 and 001:131 (drift ≤ −½,
+    ‖K_g‖ ≤ 0, ‖H_g‖ = 0 for φ'' = 1, ‖K₀ − K_∞‖ = −½), each with its interval."""
+    ws, wd = width_sweep(ctx), width_draws(ctx)
+    fd = wd["fits"]
     rows = ws["rows"]
     ms = [r["m"] for r in rows]
     chain = ntk_chain(ctx)
@@ -1303,16 +1308,30 @@ def widths(ctx: RunContext) -> Experiment:
             Comparison("torch.func J Jᵀ − closed-form K (max abs)", chain["max_dev"], "<=", chain["tol"]),
             Comparison("widths at which the drift falls", falls, "==", len(rows) - 1),
             Comparison("‖H‖ slope in m (interval)", -0.5, "in", (hfit.lo, hfit.hi)),
+            Comparison("GD kernel drift slope, low end of its interval", fd["drift"].lo, "<=", -0.5),
+            Comparison("‖K_g‖ slope (φ(u) = u + u²/2), low end of its interval", fd["Kg"].lo, "<=", 0.0),
+            Comparison("‖H_g‖ slope (φ'' = 1) in m (interval)", 0.0, "in", (fd["Hg"].lo, fd["Hg"].hi)),
+            Comparison("‖K₀ − K_∞‖ slope in m (interval)", -0.5, "in", (fd["fluct"].lo, fd["fluct"].hi)),
         ],
         measured={
             "‖H‖ slope": hfit.slope,
+            **{
+                f"{q} slope ({wd['draws']} networks per width)": round(fd[k].slope, 4)
+                for k, q in (("drift", "drift"), ("Kg", "‖K_g‖"), ("Hg", "‖H_g‖"), ("fluct", "‖K₀ − K_∞‖"))
+            },
             "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
         },
-        predicted={"‖H‖ slope": -0.5, "drift": "falls from each width to the next"},
+        predicted={
+            "‖H‖ slope": -0.5,
+            "drift": "falls from each width to the next; slope ≤ −½",
+            "‖K_g‖ slope": "≤ 0",
+            "‖H_g‖ slope": 0.0,
+            "‖K₀ − K_∞‖ slope": -0.5,
+        },
         formula=r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
-        instances=len(rows),
+        instances=len(rows) + int(wd["values"]["m"].numel()),
         dim=ws["d"],
-        wall_s=sum(r["wall_s"] for r in rows),
+        wall_s=sum(r["wall_s"] for r in rows) + wd["wall_s"],
         plot=Plot(
             "width m",
             "value",
@@ -1321,6 +1340,12 @@ def widths(ctx: RunContext) -> Experiment:
                 Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
                 Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
                 Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
+                Series(
+                    "‖K₀ − K_∞‖ (width draws)",
+                    "points",
+                    wd["values"]["m"].tolist(),
+                    wd["values"]["fluct"].tolist(),
+                ),
             ],
             xscale="log",
             yscale="log",

@@ -407,11 +407,11 @@ EXPECTED = {
     "two_layer_hessian": V,
     "two_layer_hnorm": Verdict.MISPRINT,  # max_i H_ii for max_i |H_ii|
     "two_layer_hnorm_rate": V,
-    "wide_limit": NC,
+    "wide_limit": V,  # slopes of ‖H‖ and the GD kernel drift ≤ −½ (measured)
     "hessian_control_gd": NC,
     "deep_width": NC,
-    "phi_kernel": NC,
-    "phi_hessian": NC,
+    "phi_kernel": V,  # slope of ‖K_g‖ ≤ 0, φ(u) = u + u²/2 (measured)
+    "phi_hessian": V,  # slope of ‖H_g‖ = 0, φ'' = 1 (measured)
     "phi_pl": Verdict.MISPRINT,  # |φ'| > φ for |φ'| > ρ
     "phi_rate": Verdict.MISPRINT,  # the exponent t
     "def_pl_002": Verdict.MISPRINT,  # ∇f(x) for ∇f(w)
@@ -426,7 +426,7 @@ EXPECTED = {
     "pl_form_001": V,
     "nngp_001": V,  # PSD (two-point θ)
     "ntk_001": NC,
-    "ntk_width_001": NC,
+    "ntk_width_001": V,  # slope of ‖K_m − K_∞‖ = −½ at init (measured)
     "linnet_loss": V,
     "linnet_shapes": F,
     "linnet_gd": NC,
@@ -540,6 +540,75 @@ def test_decided_rate_lines_refuse_their_wrong_variants(ctx, key, wrong):
     r = _assess_measured(v, ctx)
     record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key)
     assert r.verdict is Verdict.FALSE, r.detail
+
+
+@pytest.mark.parametrize(
+    ("key", "wrong"),
+    [
+        ("wide_limit", "slope_wide <= -1"),  # ‖H‖ ∝ 1/m
+        ("wide_limit", "Eq(slope_wide, 0)"),  # H and the kernel's drift not falling with m
+        ("phi_kernel", "slope_Kg <= -1/2"),  # ‖K_g‖ = O(m^{-1/2})
+        ("phi_hessian", "Eq(slope_Hg, -1/2)"),  # H_g → 0 as H_f does, although φ'' ≠ 0
+        ("ntk_width_001", "Eq(slope_ntk, -1)"),  # the kernel at init converging at the rate 1/m
+        ("ntk_width_001", "Eq(slope_ntk, 0)"),  # no concentration
+    ],
+)
+def test_decided_width_lines_refuse_their_wrong_variants(ctx, key, wrong):
+    """000:164, 000:172–173 and 001:131 (issue 20), decided by log–log slopes in the width with
+    their intervals: a wrong exponent lies outside its interval and is refuted."""
+    line = next(ln for ln in TH.as_written if ln.key == key)
+    rel = sp.parse_expr(wrong, local_dict={s_.name: s_ for s_ in line.reading.relation.free_symbols})
+    r = _assess_measured(line.reading.variant(f"{key}_wrong", wrong, rel), ctx)
+    record(TID, counterexamples=int(r.verdict is Verdict.FALSE), counterexample=r.counterexample, note=key)
+    assert r.verdict is Verdict.FALSE, r.detail
+
+
+def test_widths_drift_falls_on_its_own(ctx):
+    """The kernel's drift row of 000:164 refutes a drift that does not fall by itself (not only
+    through ‖H‖), and the φ'' = 1 Hessian keeps a slope far above ‖H_f‖'s −½."""
+    fits = npl.width_draws(ctx)["fits"]
+    assert fits["drift"].hi < 0 and not fits["drift"].contains(0.0)
+    assert fits["Hg"].lo > -0.5 and fits["Kg"].lo > -0.5  # −½ (H_f's exponent) outside both intervals
+    assert all(f.level == npl.WIDTH_LEVEL for f in fits.values())
+
+
+def test_widths_closed_forms_match_torch_func():
+    """The chain of trust of the width draws: ‖H_g(x)‖₂ of g = φ∘f (φ(u) = u + u²/2) from the secular
+    equation of diag(φ'(f)h) + s sᵀ equals the spectral norm of torch.func's Hessian (small width), and
+    the Gauss–Hermite K_∞ agrees with a finer rule and with a Monte Carlo mean of the kernel."""
+    from torch.func import hessian
+
+    g = torch.Generator().manual_seed(5)
+    m, d = 7, 3
+    x = torch.randn(d, generator=g, dtype=torch.float64)
+    x = x / x.norm()
+    W = torch.randn(m, d, generator=g, dtype=torch.float64)
+    v = torch.where(torch.rand(m, generator=g, dtype=torch.float64) < 0.5, -1.0, 1.0).to(torch.float64)
+
+    def gfun(W_):
+        f_ = (v * torch.tanh(W_ @ x)).sum() / math.sqrt(m)
+        return f_ + f_**2 / 2
+
+    H = hessian(gfun)(W).reshape(m * d, m * d)
+    z = W @ x
+    f = (v * torch.tanh(z)).sum() / math.sqrt(m)
+    h, s_ = v * networks.dd_tanh(z) / math.sqrt(m), v * networks.d_tanh(z) / math.sqrt(m)
+    closed = float(npl._diag_rank_one_norm((1 + f) * h, s_)) * float(x @ x)
+    assert closed == pytest.approx(float(torch.linalg.matrix_norm(H, ord=2)), rel=1e-12, abs=1e-14)
+    # the secular equation on a diagonal that outweighs the rank-one term (the smallest eigenvalue wins)
+    D = torch.tensor([[-3.0, 0.5, 1.0]], dtype=torch.float64)
+    s2 = torch.tensor([[0.3, 0.2, 0.1]], dtype=torch.float64)
+    M = torch.diag_embed(D) + s2[..., :, None] * s2[..., None, :]
+    ref = float(torch.linalg.matrix_norm(M, ord=2))
+    assert float(npl._diag_rank_one_norm(D, s2)) == pytest.approx(ref, rel=1e-12)
+    X = torch.randn(4, 3, generator=g, dtype=torch.float64)
+    X = X / X.norm(dim=-1, keepdim=True)
+    K_inf = npl._ntk_limit(X)
+    assert float((K_inf - npl._ntk_limit(X, 240)).abs().max()) < 1e-9
+    N = 200_000  # Monte Carlo: σ'σ' ∈ [0, 1] has standard deviation ≤ ½, so the mean is off by < 6·½/√N
+    S = networks.d_tanh(X @ torch.randn(N, 3, generator=g, dtype=torch.float64).T)
+    K_mc = (X @ X.T) * (S @ S.T) / N
+    assert float((K_mc - K_inf).abs().max()) < 6 * 0.5 / math.sqrt(N)
 
 
 def test_lecture_4_lines_refuse_their_wrong_variants():

@@ -15,6 +15,8 @@ quantity it is over, never chosen by the claim's key:
   ``Ktrace``) of two-layer networks;
 * ``Gaussian AAᵀ`` (``kappa``, ``n_A``, ``m_A``, ``t_A``): κ(AAᵀ) of Gaussian A ∈ ℝ^{n×m}, n fixed and
   m growing (000:96), beside the Davidson–Szarek deviation t.
+* ``width slopes`` (``slope_wide``, ``slope_Kg``, ``slope_Hg``, ``slope_ntk``): log–log slopes in the
+  width m of two-layer network quantities, each with its interval (the tolerance) at level 1 − 10⁻⁶.
 
 The step size comes from the claim's step-size assumption (its relation is solved for η: a
 bound ``η ≤ X`` gives fractions of X up to the boundary, an equality ``η = X(ψ)`` a grid of ψ ≥ 0);
@@ -39,7 +41,7 @@ from ..theorems.relations import INEQUALITIES, sides, slack
 from . import networks, rates, smooth
 from .contract import Family, measure_on
 from .device import RunContext, gamma, unit_roundoff
-from .evidence import measure_relation, names, representable
+from .evidence import measure_relation, names, representable, skipped
 from .lambdify import to_torch
 from .pl_worst import (  # PEPIT_TOL, pepit_pl_worst: re-exported (checks and worst_cases.py use them here)
     PEPIT_TOL,  # noqa: F401
@@ -48,7 +50,7 @@ from .pl_worst import (  # PEPIT_TOL, pepit_pl_worst: re-exported (checks and wo
     pepit_pl_worst,  # noqa: F401
     table_rows,
 )
-from .stats import combine_rates, fit_loglog_slope
+from .stats import SlopeFit, combine_rates, fit_loglog_slope
 
 #: the namespace of this module's cache keys and seed names in a run context
 ID = "pl_convergence"
@@ -64,6 +66,7 @@ BALL_NAMES = frozenset({"dist", "L_0", "eta", "mu", "beta", "psi"})
 KERNEL_NAMES = frozenset({"g2", "L0", "mu", "lambda_min"})
 HESSIAN_NAMES = frozenset({"hnorm", "hmax", "x", "m"})
 KNORM_NAMES = frozenset({"Knorm", "Ktrace"})
+WIDTH_SLOPE_NAMES = frozenset({"slope_wide", "slope_Kg", "slope_Hg", "slope_ntk"})
 F_VALUES = {"a0", "a1", "L0", "L1", "Lstar", "gapT", "gap0", "L_0"}  # carry the trajectory's rounding bound
 
 
@@ -743,6 +746,14 @@ def families(theorem=None) -> tuple[Family, ...]:
             accepts=_is_relation,
         ),
         Family(
+            "width slopes",
+            WIDTH_SLOPE_NAMES,
+            lambda claim, ctx: _measure_width_slopes(claim, ctx),
+            "log–log slopes in m of ‖H‖, the kernel's drift under GD, ‖K_g‖ and ‖H_g‖ (g = φ∘f) and "
+            "‖K₀ − K_∞‖ of two-layer tanh networks over the widths experiment's widths, with intervals",
+            accepts=_is_relation,
+        ),
+        Family(
             "Gaussian AAᵀ",
             frozenset({"kappa", "n_A", "m_A", "t_A"}),
             _measure_gaussian_kappa,
@@ -778,11 +789,16 @@ def measure(claim, ctx: RunContext) -> list:
 # --------------------------------------------------------------------------- experiments
 
 
-def _width_sweep(ctx: RunContext) -> dict:
-    n, d = ctx.size(24, 64, gpu=500), ctx.size(8, 16)
-    widths = ctx.size(
+def _widths(ctx: RunContext) -> list[int]:
+    """The widths of the width experiments (the sweep and the draws)."""
+    return ctx.size(
         [64, 256, 1024, 4096], [100, 300, 1000, 3000, 10000], gpu=[100, 300, 1000, 3000, 10000, 30000, 100000]
     )
+
+
+def _width_sweep(ctx: RunContext) -> dict:
+    n, d = ctx.size(24, 64, gpu=500), ctx.size(8, 16)
+    widths = _widths(ctx)
     steps = ctx.size(30, 100)
     seed = ctx.seed_for(ID, "width sweep")  # one data set at every width
     rows = []
@@ -829,6 +845,171 @@ def width_sweep(ctx: RunContext) -> dict:
     """Two-layer networks at growing width: ‖H‖, λ_min(K₀), the kernel's drift under GD and the
     loss curve (in the run's cache: two experiments read it)."""
     return ctx.cached((ID, "width sweep"), lambda: _width_sweep(ctx))
+
+
+#: the width slopes' intervals: two-sided Student-t at this level, so a true exponent falls outside
+#: its interval with probability 10⁻⁶ per slope under the regression model (independent normal
+#: residuals about a line in log m); the five slopes below together: at most 5·10⁻⁶
+WIDTH_LEVEL = 1 - 1e-6
+#: the draws' tensors hold at most this many entries (b·n·m): draws are batched up to it
+WIDTH_CHUNK = 1 << 22
+#: Gauss–Hermite points per axis for the expected kernel K_∞ (measured against 320 points: off by
+#: at most 4e-10 at 100 points, 2e-13 at 160; the smallest fluctuation measured, at m = 10⁵, is ~5e-3)
+NTK_NODES = 100
+
+
+def _ntk_limit(X: torch.Tensor, nodes: int = NTK_NODES) -> torch.Tensor:
+    """K_∞(x, x') = (x·x')·E[σ'(u)σ'(u')] for unit-norm inputs, (u, u') standard normal with
+    correlation x·x' (w ~ N(0, I), v² = 1): the expected tangent kernel at initialisation (the NTK of
+    001:129–131), by a tensor Gauss–Hermite rule, one row of pairs at a time."""
+    import numpy as np
+
+    t_, w_ = np.polynomial.hermite.hermgauss(nodes)
+    t = torch.as_tensor(t_, dtype=X.dtype, device=X.device) * math.sqrt(2)
+    wq = torch.as_tensor(w_, dtype=X.dtype, device=X.device) / math.sqrt(math.pi)
+    G = (X @ X.T).clamp(-1, 1)
+    su = networks.d_tanh(t)  # σ'(u) at the nodes of u
+    rows = []
+    for a in range(G.shape[0]):
+        rho_, c_ = G[a][:, None, None], (1 - G[a] ** 2).clamp_min(0).sqrt()[:, None, None]
+        sup = networks.d_tanh(rho_ * t[:, None] + c_ * t[None, :])  # σ'(u') at (u_i, z_j)
+        rows.append(torch.einsum("i,j,ki,kij->k", wq, wq, su.expand(G.shape[0], -1), sup))
+    return G * torch.stack(rows)
+
+
+def _diag_rank_one_norm(D: torch.Tensor, s: torch.Tensor, iters: int = 64) -> torch.Tensor:
+    """‖diag(D) + s sᵀ‖₂ (batched over leading axes) from the secular equation
+    1 − Σ_j s_j²/(λ − D_j) = 0, increasing between its poles: the largest eigenvalue lies in
+    (max D, max D + ‖s‖²], the smallest in (D_(1), D_(2)) (s has no zero entry); bisection on each
+    (64 halvings of an interval no wider than its end: to rounding).  The smallest is computed only
+    where it could win, where −D_(1) exceeds the largest."""
+    Ds, idx = D.sort(-1)
+    s2 = (s * s).gather(-1, idx)
+
+    def root(lo: torch.Tensor, hi: torch.Tensor) -> torch.Tensor:
+        for _ in range(iters):
+            mid = (lo + hi) / 2
+            below = 1 - (s2 / (mid[..., None] - Ds)).sum(-1) < 0
+            lo, hi = torch.where(below, mid, lo), torch.where(below, hi, mid)
+        return (lo + hi) / 2
+
+    top = root(Ds[..., -1], Ds[..., -1] + s2.sum(-1))
+    if not bool((-Ds[..., 0] > top.abs()).any()):  # |λ_min| < −D_(1) ≤ λ_max: the largest is the norm
+        return top.abs()
+    bottom = root(Ds[..., 0], Ds[..., 1])
+    return torch.maximum(top.abs(), bottom.abs())
+
+
+def _width_draws(ctx: RunContext) -> dict:
+    """Independent two-layer tanh networks at each width of the sweep, on one data set (unit-norm
+    inputs): per network ‖K₀ − K_∞‖₂ (K_∞ the expected kernel), ‖K_g‖₂ for g = φ∘f with
+    φ(u) = u + u²/2 (K_g = D K₀ D, D = diag φ'(f(x_k))), ‖H_g(x₁)‖₂ with H_g = φ'(f)H_f + φ''(f)∇f∇fᵀ
+    (on the span of the blocks' x₁ it is diag(φ'(f)·h) + s sᵀ, h_j = v_jσ''(w_jx₁)/√m, s_j =
+    v_jσ'(w_jx₁)/√m), and the kernel's drift ‖K_T − K₀‖₂/‖K₀‖₂ after the sweep's GD steps at the
+    sweep's step size; then the log–log slope of each in m over all networks, at WIDTH_LEVEL."""
+    n, d = ctx.size(24, 64, gpu=500), ctx.size(8, 16)
+    draws, steps = ctx.size(16, 32), ctx.size(30, 100)
+    dev, dt = ctx.device, torch.float64
+    g = ctx.generator(ID, "width draws", "data")  # one data set at every width
+    X = torch.randn(n, d, generator=g, device=dev, dtype=dt)
+    X = X / torch.linalg.vector_norm(X, dim=-1, keepdim=True)
+    y = torch.randn(n, generator=g, device=dev, dtype=dt)
+    XX, x2 = X @ X.T, (X * X).sum(-1)
+    K_inf = _ntk_limit(X)
+    cols: dict[str, list] = {k: [] for k in ("m", "fluct", "Kg", "Hg", "drift")}
+    t0 = time.perf_counter()
+    for m in _widths(ctx):
+        gm = ctx.generator(ID, "width draws", m)  # the networks at width m
+        rm = math.sqrt(m)
+        for b0 in range(0, draws, max(1, WIDTH_CHUNK // (n * m))):
+            b = min(draws - b0, max(1, WIDTH_CHUNK // (n * m)))
+            W = torch.randn(b, m, d, generator=gm, device=dev, dtype=dt)
+            v = torch.where(torch.rand(b, m, generator=gm, device=dev, dtype=dt) < 0.5, -1.0, 1.0).to(dt)
+
+            def kernel(W_: torch.Tensor) -> torch.Tensor:
+                S_ = networks.d_tanh(X @ W_.transpose(-1, -2))  # (b, n, m)
+                return XX * (S_ @ S_.transpose(-1, -2)) / m
+
+            Z = X @ W.transpose(-1, -2)
+            K0 = kernel(W)
+            f = (torch.tanh(Z) * v[:, None, :]).sum(-1) / rm  # (b, n)
+            dphi = 1 + f  # φ'(f) for φ(u) = u + u²/2; φ'' = 1
+            K0n = torch.linalg.matrix_norm(K0, ord=2)
+            h1 = v * networks.dd_tanh(Z[:, 0, :]) / rm
+            s1 = v * networks.d_tanh(Z[:, 0, :]) / rm
+            cols["fluct"].append(torch.linalg.matrix_norm(K0 - K_inf, ord=2))
+            cols["Kg"].append(torch.linalg.matrix_norm(dphi[:, :, None] * K0 * dphi[:, None, :], ord=2))
+            cols["Hg"].append(x2[0] * _diag_rank_one_norm(dphi[:, :1] * h1, s1))
+            # GD on ½‖f − y‖² at the sweep's step size 1/(λ_max(K₀) + Σ|r₀|·‖H‖)
+            H0 = (networks.dd_tanh(Z).abs().amax(-1) * x2).amax(-1) / rm
+            eta_ = 1 / (K0n + (f - y).abs().sum(-1) * H0)
+            Wt = W
+            for _ in range(steps):
+                th = torch.tanh(X @ Wt.transpose(-1, -2))
+                r = (th * v[:, None, :]).sum(-1) / rm - y
+                G = (((1 - th * th) * r[:, :, None]).transpose(-1, -2) @ X) * v[..., None] / rm
+                Wt = Wt - eta_[:, None, None] * G
+            cols["drift"].append(torch.linalg.matrix_norm(kernel(Wt) - K0, ord=2) / K0n)
+            cols["m"].append(torch.full((b,), float(m), device=dev, dtype=dt))
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    vals = {k: torch.cat(v_).cpu() for k, v_ in cols.items()}
+    ms = vals["m"].tolist()
+    fits = {
+        k: fit_loglog_slope(ms, vals[k].tolist(), level=WIDTH_LEVEL) for k in ("fluct", "Kg", "Hg", "drift")
+    }
+    return {
+        "n": n,
+        "d": d,
+        "draws": draws,
+        "steps": steps,
+        "values": vals,
+        "fits": fits,
+        "wall_s": time.perf_counter() - t0,
+    }
+
+
+def width_draws(ctx: RunContext) -> dict:
+    """The width draws, in the run's cache (the widths experiment and the source lines read them)."""
+    return ctx.cached((ID, "width draws"), lambda: _width_draws(ctx))
+
+
+def width_slopes(ctx: RunContext) -> dict[str, list[tuple[str, SlopeFit]]]:
+    """Each slope symbol of the theorem: its measured (quantity, fit) rows."""
+    wd, ws = width_draws(ctx), width_sweep(ctx)
+    return {
+        "slope_wide": [
+            ("‖H‖ (the sweep's network, max over the data)", ws["hessian_fit"]),
+            ("‖K_T − K₀‖/‖K₀‖ after GD (the draws)", wd["fits"]["drift"]),
+        ],
+        "slope_Kg": [("‖K_g‖, φ(u) = u + u²/2", wd["fits"]["Kg"])],
+        "slope_Hg": [("‖H_g(x₁)‖, φ(u) = u + u²/2", wd["fits"]["Hg"])],
+        "slope_ntk": [("‖K₀ − K_∞‖ at initialisation", wd["fits"]["fluct"])],
+    }
+
+
+def _measure_width_slopes(claim, ctx) -> list:
+    """A relation on one slope symbol, evaluated at each measured slope of it, the tolerance its
+    interval's half-width: an equality holds where the value lies in the interval, ``slope ≤ c`` where
+    the interval reaches c (each a false alarm with probability ≤ 10⁻⁶ under the regression model)."""
+    present = sorted(names(claim.relation) & WIDTH_SLOPE_NAMES)
+    if len(present) != 1:
+        return [skipped("width slopes", f"a relation on one width slope, got {present}")]
+    rows = width_slopes(ctx)[present[0]]
+    vals = {present[0]: torch.tensor([f.slope for _, f in rows], dtype=torch.float64)}
+    tol = torch.tensor([(f.hi - f.lo) / 2 for _, f in rows], dtype=torch.float64)
+    how = "; ".join(
+        f"{q}: slope {f.slope:.4f} [{f.lo:.4f}, {f.hi:.4f}] (n = {f.n}, level 1 − 1e-6)" for q, f in rows
+    )
+    return [
+        measure_relation(
+            claim.relation,
+            vals,
+            tol,
+            how=f"log–log slopes in the width m, two-layer tanh networks: {how}",
+            describe=lambda i: {"quantity": rows[i[0]][0], "interval": (rows[i[0]][1].lo, rows[i[0]][1].hi)},
+        )
+    ]
 
 
 def ntk_chain(ctx: RunContext) -> dict:
@@ -1106,8 +1287,11 @@ def envelopes(ctx: RunContext) -> Experiment:
 def widths(ctx: RunContext) -> Experiment:
     """Two-layer tanh networks against width m: ‖H‖ within sup|σ''|·max‖x‖²/√m and with slope
     −1/2 in m (interval at level 1 − 10⁻⁶), the kernel's drift under GD falling from each width
-    to the next, and the closed-form kernel equal to torch.func's J Jᵀ (the chain of trust)."""
-    ws = width_sweep(ctx)
+    to the next, and the closed-form kernel equal to torch.func's J Jᵀ (the chain of trust); over
+    the width draws, the slopes of the source lines 000:164, 000:172–173 and 001:131 (drift ≤ −½,
+    ‖K_g‖ ≤ 0, ‖H_g‖ = 0 for φ'' = 1, ‖K₀ − K_∞‖ = −½), each with its interval."""
+    ws, wd = width_sweep(ctx), width_draws(ctx)
+    fd = wd["fits"]
     rows = ws["rows"]
     ms = [r["m"] for r in rows]
     chain = ntk_chain(ctx)
@@ -1124,16 +1308,30 @@ def widths(ctx: RunContext) -> Experiment:
             Comparison("torch.func J Jᵀ − closed-form K (max abs)", chain["max_dev"], "<=", chain["tol"]),
             Comparison("widths at which the drift falls", falls, "==", len(rows) - 1),
             Comparison("‖H‖ slope in m (interval)", -0.5, "in", (hfit.lo, hfit.hi)),
+            Comparison("GD kernel drift slope, low end of its interval", fd["drift"].lo, "<=", -0.5),
+            Comparison("‖K_g‖ slope (φ(u) = u + u²/2), low end of its interval", fd["Kg"].lo, "<=", 0.0),
+            Comparison("‖H_g‖ slope (φ'' = 1) in m (interval)", 0.0, "in", (fd["Hg"].lo, fd["Hg"].hi)),
+            Comparison("‖K₀ − K_∞‖ slope in m (interval)", -0.5, "in", (fd["fluct"].lo, fd["fluct"].hi)),
         ],
         measured={
             "‖H‖ slope": hfit.slope,
+            **{
+                f"{q} slope ({wd['draws']} networks per width)": round(fd[k].slope, 4)
+                for k, q in (("drift", "drift"), ("Kg", "‖K_g‖"), ("Hg", "‖H_g‖"), ("fluct", "‖K₀ − K_∞‖"))
+            },
             "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
         },
-        predicted={"‖H‖ slope": -0.5, "drift": "falls from each width to the next"},
+        predicted={
+            "‖H‖ slope": -0.5,
+            "drift": "falls from each width to the next; slope ≤ −½",
+            "‖K_g‖ slope": "≤ 0",
+            "‖H_g‖ slope": 0.0,
+            "‖K₀ − K_∞‖ slope": -0.5,
+        },
         formula=r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
-        instances=len(rows),
+        instances=len(rows) + int(wd["values"]["m"].numel()),
         dim=ws["d"],
-        wall_s=sum(r["wall_s"] for r in rows),
+        wall_s=sum(r["wall_s"] for r in rows) + wd["wall_s"],
         plot=Plot(
             "width m",
             "value",
@@ -1142,6 +1340,12 @@ def widths(ctx: RunContext) -> Experiment:
                 Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
                 Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
                 Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
+                Series(
+                    "‖K₀ − K_∞‖ (width draws)",
+                    "points",
+                    wd["values"]["m"].tolist(),
+                    wd["values"]["fluct"].tolist(),
+                ),
             ],
             xscale="log",
             yscale="log",

@@ -81,6 +81,11 @@ hnorm, hmax, xin, mw = (
     sp.Symbol("m", positive=True),
 )
 Knorm, Ktrace = sp.symbols("Knorm Ktrace", nonnegative=True)
+# 000:164, 000:172–173, 001:131: least-squares slopes of log(quantity) on log m over the widths
+# experiment's widths, each measured with its Student-t interval (numerics: the interval's half-width
+# is the slope's tolerance): ‖H‖ of f and the kernel's drift under GD (slope_wide), ‖K_g‖ and ‖H_g‖
+# of g = φ∘f with φ(u) = u + u²/2 (φ'' = 1), and ‖K_m − K_∞‖ at initialisation (slope_ntk)
+slope_wide, slope_Kg, slope_Hg, slope_ntk = sp.symbols("slope_wide slope_Kg slope_Hg slope_ntk", real=True)
 # convexity of the minimiser set (000:64)
 fa, fb, fmid, fmin = sp.symbols("f_a f_b f_mid f_min", real=True)
 th1, th2 = sp.symbols("theta1 theta2", nonnegative=True)

@@ -17,6 +17,11 @@ quantity it is over, never chosen by the claim's key:
   m growing (000:96), beside the Davidson–Szarek deviation t.
 * ``width slopes`` (``slope_wide``, ``slope_Kg``, ``slope_Hg``, ``slope_ntk``): log–log slopes in the
   width m of two-layer network quantities, each with its interval (the tolerance) at level 1 − 10⁻⁶.
+* ``zero-asymmetric deep linear networks`` (``R_T``, ``R_0``, ``eta``, ``T``, ``depth``, ``width``): GD
+  from W_l(0) = I, W_L(0) = 0 at the step size of 004:130;
+* ``separable data`` (``sep_kw``, ``sep_svm``, ``sep_kloss``, ``sep_kgap``, ``sep_kmargin``): GD with the
+  exp loss on constructed 2-D separable data with an exact hard-margin SVM (:mod:`.separable`), the
+  limit slopes over the last window in log t with geometric-tail tolerances (an extrapolation).
 
 The step size comes from the claim's step-size assumption (its relation is solved for η: a
 bound ``η ≤ X`` gives fractions of X up to the boundary, an equality ``η = X(ψ)`` a grid of ψ ≥ 0);
@@ -697,6 +702,109 @@ def _measure_gd_steps(claim, ctx, theorem) -> list:
     return _measure_steps(theorem, claim, ctx, "step")
 
 
+# --------------------------------------------------------------------------- separable data (000, lecture 4)
+
+#: the slopes of GD with the exp loss on separable data (numerics/separable.py), by the theorem's
+#: symbols; the rows of a relation are the instances (for ``sep_kw``/``sep_svm``, both coordinates)
+SEP_GROUPS = (
+    frozenset({"sep_kw", "sep_svm"}),
+    frozenset({"sep_kloss"}),
+    frozenset({"sep_kgap"}),
+    frozenset({"sep_kmargin"}),
+)
+SEP_NAMES = frozenset().union(*SEP_GROUPS)
+_SEP_RATE_OF = {"sep_kloss": "loss", "sep_kgap": "gap", "sep_kmargin": "margin"}
+_SEP_WHAT = {
+    "sep_kw": "each coordinate of w(t) against log t",
+    "sep_kloss": "log L(w(t)) against log t",
+    "sep_kgap": "log of the direction gap against log log t",
+    "sep_kmargin": "min_i w(t)ᵀx_i against log t",
+}
+
+
+def separable_rates(ctx: RunContext) -> dict:
+    """The separable-data paths and their per-instance limit rates, in the run's cache."""
+    from . import separable as sep
+
+    def compute() -> dict:
+        p = sep.paths(ctx)
+        return {"paths": p, "rates": sep.rates(p)}
+
+    return ctx.cached((ID, "separable rates"), compute)
+
+
+def _separable_group(ctx: RunContext, group: frozenset[str]) -> tuple[dict, torch.Tensor, list]:
+    """The values of one group's symbols, the tolerance (each slope's geometric tail) and the
+    LimitRate behind each row."""
+    sr = separable_rates(ctx)
+    rs = sr["rates"]
+    if "sep_kw" in group:
+        rows = rs["w1"] + rs["w2"]
+        p = sr["paths"].w_svm.cpu()
+        vals = {
+            "sep_kw": torch.tensor([r.measured for r in rows], dtype=torch.float64),
+            "sep_svm": torch.cat([p[:, 0], p[:, 1]]).to(torch.float64),
+        }
+    else:
+        (name,) = tuple(group)
+        rows = rs[_SEP_RATE_OF[name]]
+        vals = {name: torch.tensor([r.measured for r in rows], dtype=torch.float64)}
+    tol = torch.tensor([r.tail for r in rows], dtype=torch.float64)
+    return vals, tol, rows
+
+
+def _measure_separable(claim, ctx: RunContext) -> list:
+    """A relation on one group of separable-data slopes, evaluated at every instance, the tolerance
+    the slope's geometric tail |Δ_J|ρ/(1 − ρ) (an extrapolation of how the windows' slopes approach
+    their limit, not a rounding or confidence bound); an instance whose slopes do not contract
+    (ρ ≥ 1, no finite tail) is left out and counted.  The paths are deterministic given the data: no
+    sampling false alarm."""
+    from . import separable as sep
+    from .evidence import skipped
+
+    present = names(claim.relation) & SEP_NAMES
+    group = next((g for g in SEP_GROUPS if present <= g), None)
+    if group is None or not present:
+        return [
+            skipped("separable data", f"a relation on one group of separable slopes, got {sorted(present)}")
+        ]
+    vals, tol, rows = _separable_group(ctx, group)
+    finite_tail = torch.isfinite(tol)
+    p = separable_rates(ctx)["paths"]
+    what = _SEP_WHAT["sep_kw" if "sep_kw" in group else next(iter(group))]
+    left = int((~finite_tail).sum())
+    widest = float(tol[finite_tail].max()) if bool(finite_tail.any()) else math.inf
+    how = (
+        f"GD with the exp loss on {p.w.shape[1]} constructed 2-D separable data sets with an exact "
+        f"hard-margin SVM, {p.steps} steps: the secant slope of {what} over the last of "
+        f"{sep.WINDOWS} windows in log t (t ≥ {sep.T_MIN}), tolerance its geometric tail "
+        f"(an extrapolation; largest {widest:.3g})"
+        + (f"; {left} rows without a contracting approach left out" if left else "")
+    )
+    return [
+        measure_relation(
+            claim.relation,
+            vals,
+            torch.where(finite_tail, tol, torch.zeros_like(tol)),
+            how=how,
+            mask=finite_tail,
+            describe=lambda i: {"slope": rows[i[0]].measured, "tail": rows[i[0]].tail, "rho": rows[i[0]].rho},
+        )
+    ]
+
+
+#: the separable data read no assumption of the theorem: every theorem's table ends with them
+SEPARABLE_FAMILY = Family(
+    "separable data",
+    SEP_NAMES,
+    _measure_separable,
+    "GD with the exp loss on constructed 2-D separable data with an exact hard-margin SVM "
+    "(numerics/separable.py): per instance, the limit slopes of w(t), log L, the direction gap "
+    "and the min margin over the last window in log t, with geometric-tail tolerances",
+    accepts=_is_relation,
+)
+
+
 def families(theorem=None) -> tuple[Family, ...]:
     """The family table, each family reading what every assumption says from ``theorem`` (the
     book's by default; a check passes a changed theorem to see what is tested change with it)."""
@@ -775,6 +883,7 @@ def families(theorem=None) -> tuple[Family, ...]:
             "‖K‖₂ and tr K of the networks' tangent kernels",
             accepts=_is_relation,
         ),
+        SEPARABLE_FAMILY,
     )
 
 
@@ -1382,7 +1491,6 @@ def wide_gd(ctx: RunContext) -> Experiment:
     )
 
 
-EXPERIMENTS: tuple = (rate, envelopes, widths, wide_gd)  # the separable data are added at the end
 
 
 # --------------------------------------------------------------------------- tightness
@@ -1437,109 +1545,6 @@ def tightness(ctx: RunContext) -> list:
     return rows
 
 
-# --------------------------------------------------------------------------- separable data (000, lecture 4)
-
-#: the slopes of GD with the exp loss on separable data (numerics/separable.py), by the theorem's
-#: symbols; the rows of a relation are the instances (for ``sep_kw``/``sep_svm``, both coordinates)
-SEP_GROUPS = (
-    frozenset({"sep_kw", "sep_svm"}),
-    frozenset({"sep_kloss"}),
-    frozenset({"sep_kgap"}),
-    frozenset({"sep_kmargin"}),
-)
-SEP_NAMES = frozenset().union(*SEP_GROUPS)
-_SEP_RATE_OF = {"sep_kloss": "loss", "sep_kgap": "gap", "sep_kmargin": "margin"}
-_SEP_WHAT = {
-    "sep_kw": "each coordinate of w(t) against log t",
-    "sep_kloss": "log L(w(t)) against log t",
-    "sep_kgap": "log of the direction gap against log log t",
-    "sep_kmargin": "min_i w(t)ᵀx_i against log t",
-}
-
-
-def separable_rates(ctx: RunContext) -> dict:
-    """The separable-data paths and their per-instance limit rates, in the run's cache."""
-    from . import separable as sep
-
-    def compute() -> dict:
-        p = sep.paths(ctx)
-        return {"paths": p, "rates": sep.rates(p)}
-
-    return ctx.cached((ID, "separable rates"), compute)
-
-
-def _separable_group(ctx: RunContext, group: frozenset[str]) -> tuple[dict, torch.Tensor, list]:
-    """The values of one group's symbols, the tolerance (each slope's geometric tail) and the
-    LimitRate behind each row."""
-    sr = separable_rates(ctx)
-    rs = sr["rates"]
-    if "sep_kw" in group:
-        rows = rs["w1"] + rs["w2"]
-        p = sr["paths"].w_svm.cpu()
-        vals = {
-            "sep_kw": torch.tensor([r.measured for r in rows], dtype=torch.float64),
-            "sep_svm": torch.cat([p[:, 0], p[:, 1]]).to(torch.float64),
-        }
-    else:
-        (name,) = tuple(group)
-        rows = rs[_SEP_RATE_OF[name]]
-        vals = {name: torch.tensor([r.measured for r in rows], dtype=torch.float64)}
-    tol = torch.tensor([r.tail for r in rows], dtype=torch.float64)
-    return vals, tol, rows
-
-
-def _measure_separable(claim, ctx: RunContext) -> list:
-    """A relation on one group of separable-data slopes, evaluated at every instance, the tolerance
-    the slope's geometric tail |Δ_J|ρ/(1 − ρ) (an extrapolation of how the windows' slopes approach
-    their limit, not a rounding or confidence bound); an instance whose slopes do not contract
-    (ρ ≥ 1, no finite tail) is left out and counted.  The paths are deterministic given the data: no
-    sampling false alarm."""
-    from . import separable as sep
-    from .evidence import skipped
-
-    present = names(claim.relation) & SEP_NAMES
-    group = next((g for g in SEP_GROUPS if present <= g), None)
-    if group is None or not present:
-        return [
-            skipped("separable data", f"a relation on one group of separable slopes, got {sorted(present)}")
-        ]
-    vals, tol, rows = _separable_group(ctx, group)
-    finite_tail = torch.isfinite(tol)
-    p = separable_rates(ctx)["paths"]
-    what = _SEP_WHAT["sep_kw" if "sep_kw" in group else next(iter(group))]
-    left = int((~finite_tail).sum())
-    widest = float(tol[finite_tail].max()) if bool(finite_tail.any()) else math.inf
-    how = (
-        f"GD with the exp loss on {p.w.shape[1]} constructed 2-D separable data sets with an exact "
-        f"hard-margin SVM, {p.steps} steps: the secant slope of {what} over the last of "
-        f"{sep.WINDOWS} windows in log t (t ≥ {sep.T_MIN}), tolerance its geometric tail "
-        f"(an extrapolation; largest {widest:.3g})"
-        + (f"; {left} rows without a contracting approach left out" if left else "")
-    )
-    return [
-        measure_relation(
-            claim.relation,
-            vals,
-            torch.where(finite_tail, tol, torch.zeros_like(tol)),
-            how=how,
-            mask=finite_tail,
-            describe=lambda i: {"slope": rows[i[0]].measured, "tail": rows[i[0]].tail, "rho": rows[i[0]].rho},
-        )
-    ]
-
-
-#: the separable data read no assumption of the theorem, so :func:`families` (a changed theorem's
-#: table) leaves them out; the book's table ends with them
-SEPARABLE_FAMILY = Family(
-    "separable data",
-    SEP_NAMES,
-    _measure_separable,
-    "GD with the exp loss on constructed 2-D separable data with an exact hard-margin SVM "
-    "(numerics/separable.py): per instance, the limit slopes of w(t), log L, the direction gap "
-    "and the min margin over the last window in log t, with geometric-tail tolerances",
-    accepts=_is_relation,
-)
-FAMILIES = (*FAMILIES, SEPARABLE_FAMILY)
 
 
 def separable_data(ctx: RunContext) -> Experiment:
@@ -1648,4 +1653,4 @@ def separable_data(ctx: RunContext) -> Experiment:
     )
 
 
-EXPERIMENTS = (*EXPERIMENTS, separable_data)
+EXPERIMENTS = (rate, envelopes, widths, wide_gd, separable_data)

@@ -1366,3 +1366,440 @@ def test_same_relation_through_a_finite_sum():
     z = sp.Symbol("z", real=True)
     assert same_relation(sp.Le(sp.Sum(k, (k, 1, n)), z), sp.Le(n * (n + 1) / 2, z))
     assert not same_relation(sp.Le(sp.Sum(k, (k, 1, n)), z), sp.Le(n * (n - 1) / 2, z))
+
+
+# --------------------------------------------------------------------------- kernel: survivors at 0.880
+
+
+def _theorem(assumptions, steps):
+    from dlverify.theorems.core import Source, Theorem
+
+    return Theorem(id="t", title="t", source=Source("w", "s"), statement="", assumptions=assumptions,
+                   derivation=steps, claims=[])  # fmt: skip
+
+
+def test_kernel_a_slack_that_is_minus_the_certified_one_is_refused():
+    """x² ≤ 0 (false at x = 1), Σ_{t=1}^{2} t² ≤ 0 (5 ≤ 0) and q ≥ q² + 1 (q² − q + 1 = (q − ½)² + ¾ > 0)
+    are false; each slack is minus the sum of squares, the sum of facts or the instance its certificate
+    offers, so only the difference of the two -- not a remainder of one modulo the other -- is zero."""
+    from dlverify.theorems.kernel import Instance, SumOfFacts, SumOfSquares, certify
+
+    t = sp.Symbol("t", integer=True)
+    p, q = sp.symbols("p q", real=True)
+    assert not _holds(sp.Le(x**2, 0), {x: 1})
+    assert not certify(sp.Le(x**2, 0), SumOfSquares([(1, x)]), {}).ok
+    total = sp.Sum(t**2, (t, 1, 2))
+    assert total.doit() == 1 + 4
+    facts = {"sq": sp.Le(0, t**2, evaluate=False)}
+    assert not certify(sp.Le(total, 0, evaluate=False), SumOfFacts("sq", t, 1, 2), facts).ok
+    assert sp.expand((q - sp.Rational(1, 2)) ** 2 + sp.Rational(3, 4) - (q**2 - q + 1)) == 0
+    le = {"le": sp.Le(p, p**2 + 1)}
+    assert not certify(sp.Ge(q, q**2 + 1, evaluate=False), Instance("le", {p: q}), le).ok
+
+
+def test_kernel_critical_point_signs_of_the_factors_by_hand():
+    """0 ≤ −a²b(x − 1)² for a, b < 0 (−b > 0): f'(x)·(x − 1) = −2a²b(x − 1)², whose factored form has
+    the negative factors −2 and b once each, a twice and (x − 1) twice: the product of their signs is
+    +1.  A fractional power of a negative number is not real ((−1)^(2/3) = e^{2πi/3}): a derivative
+    with the factor b^(2/3), alone or beside −2, certifies nothing."""
+    from dlverify.theorems.kernel import CriticalPoint, certify
+
+    a, b = sp.symbols("a b", negative=True)
+    rel = sp.Le(0, -(a**2) * b * (x - 1) ** 2, evaluate=False)
+    assert (
+        sp.expand(sp.diff(rel.rhs, x) * (x - 1) + 2 * a**2 * b * (x - 1) ** 2) == 0
+        and (-(a**2) * b).is_positive
+    )
+    m = certify(rel, CriticalPoint(x, 1), {})
+    assert m.ok, m.detail
+    assert sp.im(sp.N(sp.Integer(-1) ** sp.Rational(2, 3))) != 0
+    for c in (1, -1):
+        rel = sp.Le(0, c * (x - 1) ** 2 * b ** sp.Rational(2, 3), evaluate=False)
+        assert not certify(rel, CriticalPoint(x, 1), {}).ok, c
+
+
+def test_kernel_critical_point_at_the_edge_of_a_nonnegative_domain():
+    """0 ≤ n(1 + Σ_{k=1}^{m} k²) for n ≥ 0: f vanishes at n = 0 and f'(n)·(n − 0) = n(1 + Σ k²) is
+    nonnegative monomial by monomial.  n may be 0: f'·(x − x0), not f'/(x − x0), is what is signed."""
+    from dlverify.theorems.kernel import CriticalPoint, certify
+
+    n = sp.Symbol("n", nonnegative=True)
+    k, m_ = sp.symbols("k m", integer=True, nonnegative=True)
+    rel = sp.Le(0, n * (1 + sp.Sum(k**2, (k, 1, m_))), evaluate=False)
+    assert rel.rhs.subs(n, 0) == 0
+    m = certify(rel, CriticalPoint(n, 0), {})
+    assert m.ok, m.detail
+
+
+def test_kernel_critical_point_atom_named_through_its_negative():
+    """0 ≤ x(x − 1)(y − 1)²/2 for x < 0 (x and x − 1 both negative): the derivative in y at 1 is
+    f'·(y − 1) = x(x − 1)(y − 1)², and with the atom −x named t > 0 (certified by the fact x < 0) it
+    is t(t + 1)(y − 1)² -- every x must become −t, also where −x does not occur as such."""
+    from dlverify.theorems.kernel import CriticalPoint, certify
+
+    t = sp.Symbol("t", positive=True)
+    rel = sp.Le(0, x * (x - 1) * (y - 1) ** 2 / 2, evaluate=False)
+    g = sp.diff(rel.rhs, y) * (y - 1)
+    assert sp.expand(g.subs(x, -t) - t * (t + 1) * (y - 1) ** 2) == 0
+    m = certify(rel, CriticalPoint(y, 1, atoms={-x: t}), {"neg": sp.Lt(x, 0)})
+    assert m.ok, m.detail
+    assert not certify(rel, CriticalPoint(y, 1, atoms={-x: t}), {}).ok  # −x > 0 not certified
+
+
+def test_kernel_instance_atom_of_known_sign():
+    """|ln p| ≤ ln²p + 1 on 0 < p < 1 is u ≤ u² + 1 at u = −ln p; sympy sees |ln p| = −ln p only once
+    −ln p is declared positive (the fact ln p < 0 certifies it): with that atom the instance is
+    certified, without it not (|ln ½| = ln 2 = −ln ½, exact)."""
+    from dlverify.theorems.kernel import Instance, certify
+
+    p = sp.Symbol("p", positive=True)
+    u = sp.Symbol("u", real=True)
+    half = sp.Rational(1, 2)
+    assert sp.Abs(sp.log(half)) == -sp.log(half) == sp.log(2)
+    facts = {"tangent": sp.Le(u, u**2 + 1), "log_neg": sp.Lt(sp.log(p), 0)}
+    rel = sp.Le(sp.Abs(sp.log(p)), sp.log(p) ** 2 + 1)
+    with_atom = Instance("tangent", {u: -sp.log(p)}, positive_on_domain=(-sp.log(p),))
+    m = certify(rel, with_atom, facts)
+    assert m.ok, m.detail
+    assert not certify(rel, Instance("tangent", {u: -sp.log(p)}), facts).ok
+
+
+def test_kernel_combination_shows_its_remainder_only_when_there_is_one():
+    from dlverify.theorems.kernel import Combination
+
+    assert (
+        Combination({"h": 2}, remainder=sp.Integer(1)).describe() == "nonnegative combination: (2)·[h] + (1)"
+    )
+    assert Combination({"h": 2}).describe() == "nonnegative combination: (2)·[h]"
+
+
+def test_kernel_a_strict_claim_needs_a_part_that_is_never_zero():
+    """0 < y²u from the fact 0 < u with the multiplier y² is false at y = 0, and x < y + z² from x ≤ y
+    with the remainder z² is false at x = y = z = 0 (exact): a multiplier or a remainder that may be 0
+    makes nothing strict.  The remainder 1 + Σ_{k=1}^{n} k² is positive (its first term), though sympy
+    cannot order the sum against 0."""
+    from dlverify.theorems.kernel import Combination, certify
+
+    u, z = sp.symbols("u z", real=True)
+    assert not _holds(sp.Lt(0, y**2 * u), {y: 0, u: 1})
+    assert not certify(sp.Lt(0, y**2 * u), Combination({"pos": y**2}), {"pos": sp.Lt(0, u)}).ok
+    le = {"le": sp.Le(x, y)}
+    assert not _holds(sp.Lt(x, y + z**2), {x: 0, y: 0, z: 0})
+    assert not certify(sp.Lt(x, y + z**2), Combination({"le": 1}, remainder=z**2), le).ok
+    k, n = sp.symbols("k n", integer=True, nonnegative=True)
+    r = 1 + sp.Sum(k**2, (k, 1, n))
+    assert isinstance(r >= 0, sp.GreaterThan)  # undecided by sympy
+    m = certify(sp.Lt(x, y + r), Combination({"le": 1}, remainder=r), le)
+    assert m.ok, m.detail
+
+
+def test_kernel_each_refusal_is_a_refusal():
+    """False claims and missing facts, each refused: a sum of squares offered a strict claim (xy < xy + x²
+    is false at x = 0); a sum of facts for a fact that is not there, or for a strict claim (Σ_{t=1}^{n} t²
+    > 0 is false at n = 0, the empty sum); an unfolding of a missing fact; an equivalence offered an
+    inequality or a conjunction (2x ≤ 2y ∧ x ≤ y is no equivalence, though its slacks differ by the
+    factor 2); a decision from a missing fact."""
+    from dlverify.theorems.kernel import Decided, Equivalence, SumOfFacts, SumOfSquares, Unfold, certify
+
+    assert not _holds(sp.Lt(x * y, x * y + x**2), {x: 0, y: 1})
+    assert not certify(sp.Lt(x * y, x * y + x**2, evaluate=False), SumOfSquares([(1, x)]), {}).ok
+    t = sp.Symbol("t", integer=True)
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    facts = {"sq": sp.Le(0, t**2, evaluate=False)}
+    total = sp.Sum(t**2, (t, 1, n))
+    assert total.subs(n, 0).doit() == 0
+    assert certify(sp.Le(0, total, evaluate=False), SumOfFacts("sq", t, 1, n), facts).ok
+    assert not certify(sp.Lt(0, total, evaluate=False), SumOfFacts("sq", t, 1, n), facts).ok
+    assert not certify(sp.Le(0, total, evaluate=False), SumOfFacts("sq", t, 1, n), {}).ok
+    assert not certify(sp.Le(y, x + 1), Unfold({x: y}, of="gone"), {"le": sp.Le(x, y + 1)}).ok
+    both = sp.And(sp.Le(2 * x, 2 * y), sp.Le(x, y))
+    assert len(both.args) == 2 and not isinstance(both, sp.Equivalent)
+    for f in (2, sp.Rational(1, 2)):
+        assert not certify(both, Equivalence(f), {}).ok
+    assert not certify(sp.Le(x, y), Equivalence(1), {}).ok
+    m = certify(sp.Le(x, 2), Decided(("h", "gone")), {"h": sp.Le(x, 1)})
+    assert not m.ok and m.detail == "uses ['gone'], which are not earlier facts", m.detail
+
+
+def test_kernel_decided_says_how_or_why_not():
+    """x ≤ 1 gives x ≤ 2 (x ≤ 2 is x ≤ 1 plus 1) and not x ≤ 0 (x = 1, exact): the mark of a proof
+    says how, a failed one says it was not decided."""
+    from dlverify.theorems.kernel import Decided, certify
+
+    h = {"h": sp.Le(x, 1)}
+    ok = certify(sp.Le(x, 2), Decided(("h",)), h)
+    assert ok.ok and ok.detail and not ok.detail.startswith("not decided"), ok.detail
+    assert _holds(h["h"], {x: 1}) and not _holds(sp.Le(x, 0), {x: 1})
+    bad = certify(sp.Le(x, 0), Decided(("h",)), h)
+    assert not bad.ok and bad.detail.startswith("not decided: "), bad.detail
+
+
+def test_kernel_marks_say_what_was_certified_or_what_failed():
+    """Each certificate's mark: its description when it holds, the reason when not."""
+    from dlverify.theorems.kernel import Instance, SumOfFacts, SumOfSquares, Unfold, certify
+
+    sos = SumOfSquares([(1, x)])
+    assert certify(sp.Le(x * y, x * y + x**2, evaluate=False), sos, {}).detail == "sum of squares: (1)*(x)**2"
+    bad = certify(sp.Le(x * y, x * y + 2 * x**2, evaluate=False), sos, {})
+    assert not bad.ok and bad.detail == "residual x**2 is not zero", bad.detail
+    t = sp.Symbol("t", integer=True)
+    facts = {"sq": sp.Le(0, t**2, evaluate=False)}
+    s = SumOfFacts("sq", t, 1, 3)
+    assert s.describe() == "sum of [sq] over t from 1 to 3"
+    assert SumOfFacts("sq", t, 0, 1, integral=True).describe() == "integral of [sq] over t from 0 to 1"
+    assert certify(sp.Le(0, sp.Sum(t**2, (t, 1, 3)), evaluate=False), s, facts).detail == s.describe()
+    off = certify(sp.Le(1, sp.Sum(t**2, (t, 1, 3)), evaluate=False), s, facts)
+    assert not off.ok and off.detail == "slack is not the sum of the fact's slacks", off.detail
+    w = sp.Symbol("w", real=True)
+    un = Unfold({w: 2 * x})
+    assert certify(sp.Eq(w, x + x), un, {}).detail == "definitions w := 2*x"
+    wrong = certify(sp.Eq(w, 3 * x), un, {})
+    assert not wrong.ok and wrong.detail == "does not hold once the definitions are unfolded", wrong.detail
+    le = {"le": sp.Le(x, x**2 + 1)}
+    inst = Instance("le", {x: y})
+    assert certify(sp.Le(y, y**2 + 1), inst, le).detail == "[le] at x = y"
+    other = certify(sp.Le(y, y**2 + 2), inst, le)
+    assert not other.ok and other.detail == "not this instance of the fact", other.detail
+
+
+def test_kernel_a_reversed_summation_range_is_refused():
+    """Σ_{t=3}^{1} t² is −4 by sympy's convention for a reversed range (−Σ_{t=2}^{2} t²): a sum of
+    nonnegative facts over it is no proof of 0 ≤ it; the empty range 3..2 (sum 0) is allowed."""
+    from dlverify.theorems.kernel import SumOfFacts, certify
+
+    t = sp.Symbol("t", integer=True)
+    facts = {"sq": sp.Le(0, t**2, evaluate=False)}
+    assert sp.Sum(t**2, (t, 3, 1)).doit() == -4 and sp.Sum(t**2, (t, 3, 2)).doit() == 0
+    assert not certify(sp.Le(0, sp.Sum(t**2, (t, 3, 1)), evaluate=False), SumOfFacts("sq", t, 3, 1), facts).ok
+    assert certify(sp.Le(0, sp.Sum(t**2, (t, 3, 2)), evaluate=False), SumOfFacts("sq", t, 3, 2), facts).ok
+
+
+def test_kernel_substitutions_are_simultaneous():
+    """y ≤ x + 1 is x ≤ y + 1 with x and y exchanged (facts hold for every value of their variables):
+    certified as an instance and as an unfolding of the fact -- substituting one symbol after the other
+    would first turn y + 1 − x into 1.  The definitions a := b, b := a turn a + 2b = b + 2a (false at
+    a = 0, b = 1) into b + 2a = a + 2b, still false: refused."""
+    from dlverify.theorems.kernel import Instance, Unfold, certify
+
+    facts = {"le": sp.Le(x, y + 1)}
+    swap = {x: y, y: x}
+    assert certify(sp.Le(y, x + 1), Unfold(swap, of="le"), facts).ok
+    assert certify(sp.Le(y, x + 1), Instance("le", swap), facts).ok
+    a, b = sp.symbols("a b", real=True)
+    assert not _holds(sp.Eq(a + 2 * b, b + 2 * a), {a: 0, b: 1})
+    assert not certify(sp.Eq(a + 2 * b, b + 2 * a), Unfold({a: b, b: a}), {}).ok
+
+
+def test_kernel_an_instance_that_swaps_the_symbols_of_its_hypothesis():
+    """A fact resting on p ≤ q (p x² ≤ q x²) with p and q exchanged is q x² ≤ p x², false at p = 0,
+    q = 1, x = 1 (exact): the hypothesis at the instance is q ≤ p, which is not a fact."""
+    from dlverify.theorems.kernel import Combination, Instance, check_derivation
+    from dlverify.theorems.model import Assumption, Step
+
+    p, q = sp.symbols("p q", real=True)
+    steps = [
+        Step("a", "p x² ≤ q x²", sp.Le(p * x**2, q * x**2), Combination({"h": x**2})),
+        Step("b", "swapped", sp.Le(q * x**2, p * x**2), Instance("a", {p: q, q: p})),
+    ]
+    assert not _holds(steps[1].relation, {p: 0, q: 1, x: 1})
+    marks = check_derivation(_theorem([Assumption("h", "p ≤ q", sp.Le(p, q))], steps))
+    assert [m.ok for m in marks] == [True, False]
+
+
+def test_kernel_an_instance_rests_on_what_its_instantiated_hypotheses_rest_on():
+    """h: η ≤ θ.  a: ηx² ≤ θx² (from h); b: a at η = ζ, sound because ζ ≤ θ is known -- (1) as the
+    hypothesis k, (2) proved from g: ζ ≤ η and h.  c: b at θ = 5 is ζx² ≤ 5x², false at ζ = η = θ = 10,
+    x = 1 (every hypothesis holds there): b rests on hypotheses that fix θ (h, and k or g), so c is
+    refused.  An unfolding of a that renames η (which h fixes) is refused as well: 2ηx² ≤ x² is false at
+    η = x = 1."""
+    from dlverify.theorems.kernel import Combination, Instance, Unfold, check_derivation
+    from dlverify.theorems.model import Assumption, Step
+
+    eta, theta, zeta = sp.symbols("eta theta zeta", real=True)
+    h = Assumption("h", "η ≤ θ", sp.Le(eta, theta))
+    a = Step("a", "ηx² ≤ θx²", sp.Le(eta * x**2, theta * x**2), Combination({"h": x**2}))
+    b = Step("b", "at η = ζ", sp.Le(zeta * x**2, theta * x**2), Instance("a", {eta: zeta}))
+    c = Step("c", "at θ = 5", sp.Le(zeta * x**2, 5 * x**2), Instance("b", {theta: 5}))
+    ten = {zeta: 10, eta: 10, theta: 10, x: 1}
+    assert _holds(sp.Le(zeta, eta), ten) and _holds(h.relation, ten) and not _holds(c.relation, ten)
+    k = Assumption("k", "ζ ≤ θ", sp.Le(zeta, theta))
+    assert [m.ok for m in check_derivation(_theorem([h, k], [a, b, c]))] == [True, True, False]
+    g = Assumption("g", "ζ ≤ η", sp.Le(zeta, eta))
+    e = Step("e", "ζ ≤ θ", sp.Le(zeta, theta), Combination({"g": 1, "h": 1}))
+    assert [m.ok for m in check_derivation(_theorem([g, h], [a, e, b, c]))] == [True, True, True, False]
+    ren = Step("r", "2ηx² ≤ x²", sp.Le(2 * eta * x**2, x**2), Unfold({eta: eta / 2}, of="a2"))
+    a2 = Step("a2", "ηx² ≤ x²", sp.Le(eta * x**2, x**2), Combination({"one": x**2}))
+    one = Assumption("one", "η ≤ 1", sp.Le(eta, 1))
+    assert not _holds(ren.relation, {eta: 1, x: 1})
+    marks = check_derivation(_theorem([one], [a2, ren]))
+    assert [m.ok for m in marks] == [True, False] and marks[1].detail.startswith("instantiates eta")
+
+
+def test_kernel_a_definition_written_the_other_way_round_matched_by_value():
+    """The declared definition s = e is what Unfold({e: s}) substitutes (either orientation), also when
+    e and s are built anew after sympy's cache was cleared (equal, not the same objects)."""
+    from types import SimpleNamespace as NS
+
+    from sympy.core.cache import clear_cache
+
+    from dlverify.theorems.kernel import Unfold, _definitions_used
+    from dlverify.theorems.model import Assumption
+
+    s, e = sp.symbols("s e", real=True)
+    th = NS(assumptions=[Assumption("d_s", "s names e", sp.Eq(s, e), definition=True)])
+    clear_cache()
+    s2, e2 = sp.symbols("s e", real=True)
+    assert s2 == s and s2 is not s and e2 == e and e2 is not e
+    assert _definitions_used(Unfold({e2: s2}), th) == (("d_s",), ())
+
+
+def test_kernel_positive_numbers_sympy_decides():
+    """√2 − 1 > 0 (√2² = 2 > 1) and π − 3 > 0: sympy decides these signs, though a monomial of each has
+    a negative coefficient; a positive (nonnegative) symbol may be replaced by them in an instance."""
+    from dlverify.theorems.kernel import Instance, certified_positive, certify
+
+    r2, pi3 = sp.sqrt(2) - 1, sp.pi - 3
+    assert sp.Integer(1) < 2 and sp.N(pi3) > 0
+    assert certified_positive(r2, {}).ok and certified_positive(pi3, {}).ok
+    p = sp.Symbol("p", positive=True)
+    n = sp.Symbol("n", nonnegative=True)
+    facts = {"p": sp.Le(0, p, evaluate=False), "n": sp.Le(0, n, evaluate=False)}
+    assert certify(sp.Le(0, r2, evaluate=False), Instance("p", {p: r2}), facts).ok
+    assert certify(sp.Le(0, pi3, evaluate=False), Instance("n", {n: pi3}), facts).ok
+
+
+def test_kernel_an_instance_of_an_inequality_is_no_equation():
+    """q² + 1 = q has no real solution (discriminant 1 − 4 < 0), though its two sides are those of the
+    fact p ≤ p² + 1 at p = q: an instance keeps the fact's kind of relation."""
+    from dlverify.theorems.kernel import Instance, certify
+
+    p, q = sp.symbols("p q", real=True)
+    assert sp.discriminant(q**2 - q + 1, q) == -3
+    assert not certify(
+        sp.Eq(q**2 + 1, q, evaluate=False), Instance("le", {p: q}), {"le": sp.Le(p, p**2 + 1)}
+    ).ok
+
+
+def test_kernel_a_non_strict_fact_certifies_no_strict_sign():
+    """From q ≤ 1, 1 − q + y² > 0 does not follow (q = 1, y = 0 gives 0, exact); from q < 1 it does."""
+    from dlverify.theorems.kernel import certified_positive
+
+    q = sp.Symbol("q", positive=True)
+    expr = 1 - q + y**2
+    assert not _holds(sp.Lt(0, expr), {q: 1, y: 0})
+    assert not certified_positive(expr, {"w": sp.Le(q, 1)}).ok
+    assert certified_positive(expr, {"s": sp.Lt(q, 1)}).uses == ("s",)
+    # a fact that is no inequality (a disjunction: it has no slack) is passed over, not a failure
+    either = sp.Or(sp.Lt(q, 1), sp.Gt(q, 2))
+    assert certified_positive(expr, {"or": either, "s": sp.Lt(q, 1)}).uses == ("s",)
+
+
+def test_kernel_combination_uses_every_fact_after_an_equation():
+    """x = y and y ≤ z give x ≤ z: z − x = −1·(x − y) + 1·(z − y), an equation used with a negative
+    multiplier and the inequality after it."""
+    from dlverify.theorems.kernel import Combination, certify
+
+    z = sp.Symbol("z", real=True)
+    assert sp.expand(-(x - y) + (z - y) - (z - x)) == 0
+    facts = {"eq": sp.Eq(x, y), "le": sp.Le(y, z)}
+    m = certify(sp.Le(x, z), Combination({"eq": -1, "le": 1}), facts)
+    assert m.ok, m.detail
+
+
+def test_kernel_unmet_instances_looks_at_every_key():
+    """p := Σ_{k=1}^{n} k² meets 0 ≤ p monomial by monomial (sympy does not decide it) and not p < 1;
+    p := r meets p < 1 through the fact r < 1 and not p < 2 (which the kernel asks to be a fact)."""
+    from dlverify.theorems.kernel import Instance, _unmet_instances
+
+    k, n = sp.symbols("k n", integer=True, nonnegative=True)
+    p, r = sp.symbols("p r", real=True)
+    A = {"sq": sp.Le(0, p), "p_lt_1": sp.Lt(p, 1), "p_lt_2": sp.Lt(p, 2)}
+    S = sp.Sum(k**2, (k, 1, n))
+    assert isinstance(sp.Le(0, S), sp.LessThan)  # undecided by sympy
+    assert _unmet_instances(Instance("f", {p: S}), ["sq", "p_lt_1"], A, {}, []) == ["p_lt_1"]
+    used: list[str] = []
+    facts = {"r_lt_1": sp.Lt(r, 1)}
+    assert _unmet_instances(Instance("f", {p: r}), ["p_lt_1", "p_lt_2"], A, facts, used) == ["p_lt_2"]
+    assert used == ["r_lt_1"]
+
+
+def test_kernel_an_equation_among_the_hypotheses_is_no_definition():
+    """The hypothesis w = 2u (not declared a definition) does not declare what Unfold({w: 2u})
+    substitutes: the step has it as its hypothesis, the definition is still shown with the assumptions,
+    and the ledger's definitions are the declared one (v = u + 1) only."""
+    from dlverify.theorems.kernel import Unfold, _definitions_used, _Ledger, unfolded_definitions
+    from dlverify.theorems.model import Assumption, Step
+
+    u, v, w = sp.symbols("u v w", real=True)
+    hyp = Assumption("h", "w is 2u", sp.Eq(w, 2 * u))
+    dfn = Assumption("d", "v names u + 1", sp.Eq(v, u + 1), definition=True)
+    step = Step("s", "w = 2u", sp.Eq(w, 2 * u), Unfold({w: 2 * u}))
+    th = _theorem([hyp, dfn], [step])
+    assert _definitions_used(step.certificate, th) == ((), ("definition w := 2*u",))
+    (shown,) = unfolded_definitions([step], [hyp, dfn])
+    assert (shown.relation.lhs, shown.relation.rhs, shown.definition) == (w, 2 * u, True)
+    assert _Ledger.of(th).defs == {"d": sp.Eq(v, u + 1)}
+
+
+def test_kernel_an_explicit_matrix_identity_is_named():
+    """[[x, 1], [0, x]]² = [[x², 2x], [0, x²]] (by hand: x·1 + 1·x = 2x) is restated as id_m = 0 with
+    id_m := the zero matrix of the difference, shown as a definition, and certified."""
+    from dlverify.theorems.kernel import (
+        Simplification,
+        check_derivation,
+        named_identities,
+        unfolded_definitions,
+    )
+    from dlverify.theorems.model import Step
+
+    M = sp.ImmutableMatrix([[x, 1], [0, x]])
+    rel = sp.Eq(M**2, sp.ImmutableMatrix([[x**2, 2 * x], [0, x**2]]), evaluate=False)
+    steps, defs = named_identities([Step("m", "square", rel, Simplification())])
+    name = sp.Symbol("id_m", real=True)
+    assert steps[0].relation == sp.Eq(name, 0) and steps[0].latex == sp.latex(rel)
+    assert [d.key for d in defs] == ["def_m"]
+    assert defs[0].relation.lhs == name and defs[0].relation.rhs == sp.zeros(2, 2)
+    (shown,) = unfolded_definitions(steps, [])
+    assert shown.relation.lhs == name and shown.relation.rhs == sp.zeros(2, 2)
+    assert unfolded_definitions(steps, defs) == []
+    marks = check_derivation(_theorem(defs, steps))
+    assert [(m.ok, m.hypotheses) for m in marks] == [(True, ())], [m.detail for m in marks]
+
+
+def test_kernel_simplification_of_sides_sympy_cannot_evaluate():
+    """∫₀¹ [[x, 1], [0, x]] dx = [[½, 1], [0, ½]] (∫₀¹ x dx = ½ entrywise): the two sides evaluate to
+    equal matrices.  2∫₀¹ xA dx = ∫₀¹ xA dx + ∫₀¹ xA dx and the same for ∫₀¹ A dx, A a matrix symbol:
+    sympy cannot evaluate these integrals (doit raises), and the two sides are still the same."""
+    from dlverify.theorems.kernel import Simplification, certify
+
+    half = sp.Rational(1, 2)
+    assert sp.integrate(x, (x, 0, 1)) == half
+    M = sp.ImmutableMatrix([[x, 1], [0, x]])
+    rel = sp.Eq(sp.Integral(M, (x, 0, 1)), sp.ImmutableMatrix([[half, 1], [0, half]]), evaluate=False)
+    m = certify(rel, Simplification(), {})
+    assert m.ok, m.detail
+    A = sp.MatrixSymbol("A", 2, 2)
+    for integral in (sp.Integral(x * A, (x, 0, 1)), sp.Integral(A, (x, 0, 1))):
+        with pytest.raises((TypeError, ValueError)):
+            integral.doit()
+        m = certify(sp.Eq(2 * integral, integral + integral, evaluate=False), Simplification(), {})
+        assert m.ok, m.detail
+
+
+def test_kernel_monomials_check_every_factor_and_the_denominator():
+    """a·sin x (a > 0) is negative at x = −π/2; Σ_{k=1}^{n} k² · sin x too for n ≥ 1; 0/y is undefined
+    at y = 0: none is certified nonnegative (a factor of certified sign does not excuse the next one,
+    and a zero numerator does not excuse its denominator)."""
+    from dlverify.theorems.kernel import nonneg_by_monomials
+
+    a = sp.Symbol("a", positive=True)
+    k, n = sp.symbols("k n", integer=True, nonnegative=True)
+    assert (a * sp.sin(x)).subs({a: 1, x: -sp.pi / 2}) == -1
+    assert not nonneg_by_monomials(a * sp.sin(x)).ok
+    assert not nonneg_by_monomials(sp.Sum(k**2, (k, 1, n)) * sp.sin(x)).ok
+    zero = (x + 1) ** 2 - x**2 - 2 * x - 1
+    assert sp.expand(zero) == 0 and zero != 0
+    assert not nonneg_by_monomials(zero / y).ok
+    # 0.0 (a float zero, which sympy does not equate to the integer 0) is nonnegative, not positive
+    assert sp.Float(0.0) != 0
+    assert nonneg_by_monomials(sp.Float(0.0)).ok and not nonneg_by_monomials(sp.Float(0.0), positive=True).ok

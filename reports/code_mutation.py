@@ -417,6 +417,46 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         'if gpu is not RunContext._UNSET and self.device.type == "cuda":',
         "ReplaceComparisonOperator_Eq_GtE",
     ): "a context's device is cpu or cuda (select_device allows no other), and 'cpu' < 'cuda'",
+    (
+        "theorems/kernel.py",
+        "rest != 0 and nonneg_by_monomials(rest, positive=not is_strict(fact)).ok",
+        "NumberReplacer",
+    ): "(0 -> -1) the rest 0 is certified (nonnegative, not positive) exactly when the fact is strict, what "
+    "the first disjunct says, and the rest -1 is never certified: != 0 and != -1 select the same rests",
+    (
+        "theorems/kernel.py",
+        "if sign != 1:",
+        "ReplaceComparisonOperator_NotEq_Lt",
+    ): "sign is a product of powers of -1 (1 or -1, int or float) and zeros: never above 1, so < 1 is != 1",
+    (
+        "theorems/kernel.py",
+        "if not isinstance(rel, sp.Equivalent) or len(rel.args) != 2:",
+        "ReplaceComparisonOperator_NotEq_Gt",
+    ): "sympy's Equivalent of fewer than two distinct arguments is true (evaluate=False too): an Equivalent "
+    "has at least two arguments, so > 2 is != 2",
+    (
+        "theorems/kernel.py",
+        "if is_strict(p) != is_strict(a):",
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "is_strict returns isinstance's bool singletons: is not and != agree",
+    (
+        "theorems/kernel.py",
+        'return {k: v for k, v in dataclasses.asdict(self).items() if k != "relation"}',
+        "ReplaceComparisonOperator_NotEq_IsNot",
+    ): "the keys are the dataclass's field names, identifiers that CPython interns as it does the literal "
+    "'relation': is not and != agree",
+    (
+        "theorems/kernel.py",
+        "used = frozenset().union(*(ledger.hyps.get(k, frozenset()) for k in refs)) | frozenset(undeclared)",
+        "ReplaceBinaryOperator_BitOr_BitXor",
+    ): "undeclared is non-empty only for an Unfold without of, whose references are the declared definitions "
+    "it uses, which rest on no hypothesis: the left set is then empty, and ^ is |",
+    (
+        "theorems/kernel.py",
+        'if getattr(rel.lhs, "is_Matrix", False):',
+        "ReplaceFalseWithTrue",
+    ): "rel is an Equality, whose sides are sympy objects, and every sympy object has is_Matrix: the default "
+    "is never read",
 }
 
 

@@ -1,6 +1,7 @@
 """PAC-Bayes: the background definitions as printed (issue 20) -- 002:1166, 1172, 1180 and 003:32,
 34, 41, each decided by what its printed constants assert, and each with a plausibly wrong variant
-(an orientation, a sign, a constant changed) that the suite refuses."""
+(an orientation, a sign, a constant changed) that the suite refuses; and the Vapnik–Chervonenkis
+theorem of 003:845, measured exactly on classes whose growth function is known."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ EXPECTED = {
     "kl_003": Verdict.VERIFIED,  # ∫ q log(q/p) = (ln 2)/2 ≥ 0 at one pair of Gaussians
     "entropy_003": Verdict.VERIFIED,  # H(uniform on 3) = log 3, at one exact point
     "mgf_003": Verdict.VERIFIED,  # M'(0) = E X, at one exact point
+    "vc_theorem_003": Verdict.VERIFIED,  # exact uniform failure ≤ δ on classes with known S_F (measured)
 }
 
 
@@ -119,3 +121,99 @@ def test_the_mgf_with_a_doubled_exponent_is_refused():
     assert _refused(line.reading.variant("mgf_doubled", "E e^{2t·x}: M'(0) = E X", wrong), line.point)
     # and M(0) = 1 for the printed form on any law (the masses sum to 1)
     assert sp.simplify(pb.MGF_003.subs(pb.t_M, 0) - sum(pb.qs)) == 0
+
+
+# ----------------------------------------------------------------------------- 003:845, the VC theorem
+
+
+def test_order_statistics_against_closed_forms():
+    """The threshold recursion against P[U_(1) ≤ c₁, U_(2) ≤ c₂] = 2c₁c₂ − c₁² (c₁ ≤ c₂) and against
+    the Birnbaum–Tingey formula for P[sup_t (t − F_n(t)) > ε] (c_i = (i − 1)/n + ε), in exact rationals."""
+    import math
+    from fractions import Fraction
+
+    c1, c2 = Fraction(3, 10), Fraction(7, 10)
+    ball = N.order_statistics_below([0.3, 0.7])
+    exact = 2 * Fraction(0.3) * Fraction(0.7) - Fraction(0.3) ** 2
+    assert (
+        float(ball.lower()) <= exact <= float(ball.upper()) or abs(float(ball.mid()) - float(exact)) < 1e-15
+    )
+    assert abs(float(exact) - float(2 * c1 * c2 - c1**2)) < 1e-15
+    for n, eps in ((5, Fraction(1, 5)), (30, Fraction(3, 5)), (12, Fraction(1, 4))):
+        bt = eps * sum(
+            math.comb(n, j) * (1 - eps - Fraction(j, n)) ** (n - j) * (eps + Fraction(j, n)) ** (j - 1)
+            for j in range(math.floor(n * (1 - eps)) + 1)
+        )
+        got = N.order_statistics_below([i / n + float(eps) for i in range(n)], complement=True)
+        assert abs(float(got.mid()) - float(bt)) <= 1e-12 * float(bt), (n, eps)
+
+
+def test_coordinate_class_against_brute_force():
+    """N = 2 classifiers, n = 3, the relation risk ≤ qhat + 1/4 at risk 1/2: the exact uniform failure by
+    enumerating all 2^6 loss patterns equals the family's 1 − (1 − q)^N."""
+    import itertools
+    from fractions import Fraction
+
+    rel = sp.Le(pb.risk, pb.qh + sp.Rational(1, 4) + 0 * pb.S_2n)
+    n, n_cls, p = 3, 2, Fraction(1, 2)
+    exact = Fraction(0)
+    for pat in itertools.product((0, 1), repeat=n * n_cls):
+        counts = [sum(pat[i * n : (i + 1) * n]) for i in range(n_cls)]
+        if any(p > Fraction(k, n) + Fraction(1, 4) for k in counts):
+            exact += p ** sum(pat) * (1 - p) ** (n * n_cls - sum(pat))
+    q = sum(math_comb(n, k) * p**n for k in range(n + 1) if p > Fraction(k, n) + Fraction(1, 4))
+    assert exact == 1 - (1 - q) ** n_cls
+    cell = N.vc_coordinate_cell(rel, n, n_cls, 0.5, True)
+    assert cell["failure"] >= float(exact) - 1e-15  # the worst risk tried is at least as bad as 1/2
+    assert N.coordinate_growth(4096, 4) == 16 and N.coordinate_growth(16, 2 * 3) == 16
+
+
+def math_comb(n: int, k: int) -> int:
+    import math
+
+    return math.comb(n, k)
+
+
+def _vc_variant(ctx, bound) -> bool:
+    """Whether the reading of 003:845 with its bound replaced is refused by the exact family."""
+    line = _line("vc_theorem_003")
+    wrong = line.reading.variant("vc_variant", "a changed VC bound", sp.Le(pb.risk, bound))
+    return assess(pb.THEOREM, wrong, (), lambda c: N.measure(c, ctx)).verdict is Verdict.FALSE
+
+
+_X = sp.log(pb.S_2n) + sp.log(2 / pb.d_)
+
+
+@pytest.mark.parametrize(
+    "name,bound",
+    [
+        ("the square root dropped", pb.qh + 4 * _X / pb.m_),
+        ("1/δ dropped from the log", pb.qh + 2 * sp.sqrt(2 * (sp.log(pb.S_2n) + sp.log(2)) / pb.m_)),
+        ("n → n² under the root", pb.qh + 2 * sp.sqrt(2 * _X / pb.m_**2)),
+    ],
+)
+def test_vc_wrong_variants_are_refused(ctx, name, bound):
+    """Each variant's certified uniform failure probability exceeds δ on some instance."""
+    assert _vc_variant(ctx, bound), name
+    record(TID, note=f"003:845 with {name}: refused by the exact growth-function family")
+
+
+def test_vc_constant_variants_hold_on_these_classes(ctx):
+    """The constant 2√2 is not what these instances test: with the 2 or the √2 dropped (or both) the
+    bound still holds on every cell (Hoeffding's and the DKW inequality give failure ≤ δ down to the
+    constant 1/√2), so the note says the measurement does not pin the constant."""
+    for c in (sp.sqrt(2), 2, 1):
+        assert not _vc_variant(ctx, pb.qh + c * sp.sqrt(_X / pb.m_)), c
+
+
+def test_vc_reading_is_measured_by_the_growth_function_family(ctx):
+    """The reading is routed to the exact family (not the PAC-Bayes coverage family) and every cell
+    is checked: both classes, the worst ratio far below 1."""
+    line = _line("vc_theorem_003")
+    assert sp.simplify(line.reading.relation.rhs - pb.VC_BOUND_003) == 0
+    (ms,) = N.measure(line.reading, ctx)
+    assert not ms.skipped and ms.violations == 0 and ms.checked >= 100, ms.detail
+    cells = N.vc_coverage(line.reading.relation, ctx, tuple(line.reading.assumptions), line.reading.domain)
+    kinds = {c["class"] for c in cells["cells"]}
+    assert "thresholds on [0, 1]" in kinds and len(kinds) == 1 + len(N.VC_CLASSES)
+    assert ms.worst_ratio < 1

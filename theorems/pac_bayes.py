@@ -129,6 +129,13 @@ _q32 = sp.exp(-((x - 1) ** 2) / 2) / sp.sqrt(2 * sp.pi)
 _p32 = sp.exp(-(x**2) / 4) / sp.sqrt(4 * sp.pi)
 KL_DENSITY_003 = sp.Ge(sp.Integral(_q32 * sp.log(_q32 / _p32), (x, -sp.oo, sp.oo)), 0, evaluate=False)
 
+# --- the Vapnik–Chervonenkis theorem as printed (003:845), issue 20 -------------------------------------
+#: the growth function S_F(2n) of the class at twice the sample size (the sample size n is m here);
+#: the relation risk ≤ qhat + 2√(2(ln S_2n + ln(2/δ))/m) is measured exactly on classes whose growth
+#: function is known (numerics/pac_bayes.py, family "growth function")
+S_2n = sp.Symbol("S_2n", positive=True)
+VC_BOUND_003 = qh + 2 * sp.sqrt(2 * (sp.log(S_2n) + sp.log(2 / d_)) / m_)
+
 # ----------------------------------------------------------------------------- assumptions
 ASSUMPTIONS = [
     Assumption("sum_q", "Q is a distribution (three hypotheses)", sp.Eq(sum(qs), 1)),

@@ -408,7 +408,9 @@ def exact_settings(assumptions: tuple[str, ...], theorem=None, domain: tuple = (
         domain, "delta", EXACT_DELTAS if "delta_lt_1" in have else EXACT_DELTAS + EXACT_DELTAS_BEYOND
     )
     base: dict[str, Any] = {
-        "scale": scale, "bits": min(bits, float(EXACT_ERM_BITS)), "p_one": "risk_lt_1" not in have
+        "scale": scale,
+        "bits": min(bits, float(EXACT_ERM_BITS)),
+        "p_one": "risk_lt_1" not in have,
     }
     out: list[dict[str, Any]] = [dict(base, violates=frozenset())]
     out += [dict(base, scale=s, violates=frozenset({"loss_range", "moment_kl"})) for s in (4.0, 25.0)]
@@ -631,6 +633,240 @@ def measure_exact(claim, ctx: RunContext, theorem=None) -> list[Measurement]:
     ]
 
 
+# -------------------------------------------------------------------------- the VC theorem (003:845), exactly
+#
+# A bound through the growth function, risk ≤ f(qhat, m, δ, S_2n) for every f of the class at once,
+# has a failure probability P_S[∃ f: the bound fails] that is a finite sum on two classes whose growth
+# function is known exactly (0/1 losses, sample size m, S_2n = S_F(2m)):
+#
+# * N "coordinate" classifiers f_i(x) = x_i on x ∈ {0, 1}^N, label 0, coordinates independent
+#   Bernoulli(p): the losses are N independent Bernoulli(p), and S_F(r) = min(N, 2^r) (r points can
+#   be chosen so that the N columns are distinct exactly when N ≤ 2^r).  The uniform failure is
+#   1 − (1 − q)^N, q = Σ_{failing counts k} P[Binomial(m, p) = k]; p as in the exact family;
+# * thresholds f_t(x) = 1[x ≤ t], t ∈ [0, 1], x uniform on [0, 1], label 0: R(f_t) = t and
+#   R_n(f_t) = F_m(t), the empirical cdf, and S_F(r) = r + 1.  With b_j the bound at qhat = j/m,
+#   some t fails iff U_(j+1) > b_j for some j < m (t just below the next order statistic) or 1 > b_m,
+#   so the bound holds for all t iff U_(i) ≤ c_i := min_{j ≥ i} b_{j−1} for i = 1..m: a probability of
+#   uniform order statistics, computed in ball arithmetic by a multinomial recursion over the
+#   intervals between the c_i (every risk t ∈ [0, 1] at once: nothing is searched).
+
+#: the instance quantities of the growth-function family
+VC_QUANTITIES = frozenset({"risk", "qhat", "m", "delta", "S_2n"})
+VC_M = (1, 2, 3, 5, 10, 30, 100, 300, 1000)
+VC_THRESHOLD_M = (1, 2, 3, 5, 10, 30, 100)
+VC_DELTAS = (0.5, 1e-2, 1e-6, 1e-12, 1e-24)
+VC_CLASSES = (1, 16, 4096)
+#: working precision (bits) of the threshold recursion: the failure 1 − P is read off to ~1e-60
+VC_PREC = 256
+
+
+def _vc_values(
+    expr: sp.Basic, qhat: torch.Tensor, m: int, delta: float, s2n: float, risk=None
+) -> torch.Tensor:
+    vals = {
+        "qhat": qhat,
+        "m": torch.full_like(qhat, float(m)),
+        "delta": torch.full_like(qhat, delta),
+        "S_2n": torch.full_like(qhat, float(s2n)),
+    }
+    if risk is not None:
+        vals["risk"] = risk
+    fn = compiled(expr)
+    return torch.as_tensor(fn({k: v for k, v in vals.items() if k in fn.symbols}), dtype=torch.float64)
+
+
+def coordinate_growth(n_cls: int, r: int) -> int:
+    """S_F(r) of the N coordinate classifiers: min(N, 2^r)."""
+    return n_cls if r >= 63 else min(n_cls, 2**r)
+
+
+def vc_coordinate_cell(relation, m: int, n_cls: int, delta: float, confident: bool, device=None) -> dict:
+    """N coordinate classifiers, sample size m, at the worst of the candidate risks p: the exact
+    probability that the relation fails for some classifier (certified above the allowed rate)."""
+    s2n = coordinate_growth(n_cls, 2 * m)
+    k = torch.arange(m + 1, dtype=torch.float64, device=device)
+    qhat = k[None, :] / m
+    bound = _bound_of(relation)
+    setting = {"scale": 1.0, "p_one": False}
+    f = None if bound is None else _vc_values(bound, qhat, m, delta, s2n).expand(1, m + 1)
+    p = _exact_candidates(f, setting, m, k)
+    if f is not None:
+        sl = f - p[:, None]
+    else:
+        sl = _vc_values(slack(relation), qhat, m, delta, s2n, risk=p[:, None]).expand(p.shape[0], m + 1)
+    prob = count_distribution(m, p)
+    fail = ~(sl >= -ROUNDING)
+    nonfinite = ~torch.isfinite(sl) & (prob > 0)
+    q = (prob * fail).sum(-1).clamp(0, 1)
+    pf = -torch.expm1(n_cls * torch.log1p(-q))  # 1 − (1 − q)^N
+    allowed = min(delta, 1.0) if confident else 0.0
+    i = int(pf.argmax())
+    cell = {
+        "class": f"{n_cls} coordinate classifiers",
+        "m": m,
+        "delta": delta,
+        "S_2n": s2n,
+        "allowed_rate": allowed,
+        "p": float(p[i]),
+        "failure": float(pf[i]),
+        "certified": None,
+        "violated": False,
+    }
+    if bool(nonfinite.any()):
+        j = int(nonfinite.any(-1).nonzero()[0])
+        return cell | {"violated": True, "p": float(p[j]), "failure": 1.0, "bound": "not a finite number"}
+    if pf[i] > allowed * (1 + EXACT_SEARCH_RTOL):
+        from flint import arb, ctx, fmpq
+
+        fails = fail[i].nonzero().flatten().tolist()
+        old, ctx.prec = ctx.prec, 128
+        try:  # 1 − (1 − q)^N at the ball's precision (at 53 bits a failure near 1e-24 would be lost)
+            ball = 1 - (1 - certified_failure(m, float(p[i]), fails)) ** n_cls
+        finally:
+            ctx.prec = old
+        above = bool(ball > arb(fmpq(*float(allowed).as_integer_ratio())))
+        cell |= {"certified": str(ball), "violated": above, "failing_counts": _ranges(fails)}
+    return cell
+
+
+def order_statistics_below(c: list[float], prec: int = VC_PREC, complement: bool = False):
+    """P[U_(i) ≤ c_i for i = 1..n] for n independent uniforms on [0, 1] (c_i the exact rationals of
+    the floats, clipped to [0, 1]), as an arb ball: with c made nondecreasing from the right (U_(i) ≤
+    U_(j) for i < j) and Δ_i the lengths of [0, c_1], (c_1, c_2], …, (c_n, 1], it is n! times the sum
+    over the counts k_i of the intervals with k_1 + … + k_i ≥ i for every i of Π Δ_i^{k_i}/k_i!.
+    ``complement``: 1 minus it, taken at the working precision (a failure probability far below
+    1e-16 keeps its digits)."""
+    from flint import arb, arb_poly, ctx, fmpq
+
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        n = len(c)
+        cs = [arb(fmpq(*float(min(max(v, 0.0), 1.0)).as_integer_ratio())) for v in c]
+        for i in range(n - 2, -1, -1):  # the smallest c_j, j ≥ i (exact comparisons of rationals)
+            if cs[i + 1] < cs[i]:
+                cs[i] = cs[i + 1]
+        edges = [arb(0)] + cs + [arb(1)]
+
+        def series(length):
+            term, out = arb(1), []
+            for j in range(n + 1):
+                out.append(term)
+                term = term * length / (j + 1)
+            return arb_poly(out)
+
+        f = arb_poly([1])
+        for i in range(1, n + 1):
+            g = f * series(edges[i] - edges[i - 1])
+            coeffs = [g[j] if j >= i else arb(0) for j in range(n + 1)]  # at least i points so far
+            f = arb_poly(coeffs)
+        total = f * series(edges[n + 1] - edges[n])
+        prob = total[n] * arb(math.factorial(n))
+        return 1 - prob if complement else prob
+    finally:
+        ctx.prec = old
+
+
+def vc_threshold_cell(relation, m: int, delta: float, confident: bool) -> dict | None:
+    """Thresholds on [0, 1], sample size m: the exact probability that the bound fails for some
+    threshold (None when the relation is not risk ≤ f)."""
+    bound = _bound_of(relation)
+    if bound is None:
+        return None
+    s2n = 2 * m + 1
+    qhat = torch.arange(m + 1, dtype=torch.float64)[None, :] / m
+    b = _vc_values(bound, qhat, m, delta, s2n).expand(1, m + 1)[0]
+    allowed = min(delta, 1.0) if confident else 0.0
+    cell = {
+        "class": "thresholds on [0, 1]",
+        "m": m,
+        "delta": delta,
+        "S_2n": s2n,
+        "allowed_rate": allowed,
+        "failure": 0.0,
+        "certified": None,
+        "violated": False,
+    }
+    if not bool(torch.isfinite(b).all()):
+        return cell | {"violated": True, "failure": 1.0, "bound": "not a finite number"}
+    if float(b[m]) + ROUNDING < 1.0:  # t = 1: risk 1 = qhat, above the bound on every sample
+        return cell | {"violated": True, "failure": 1.0, "certified": "1 (the threshold t = 1 fails)"}
+    from flint import arb, fmpq
+
+    ball = order_statistics_below([float(v) + ROUNDING for v in b[:m]], complement=True)
+    cell |= {"failure": float(ball.mid()), "certified": str(ball)}
+    cell["violated"] = bool(ball > arb(fmpq(*float(allowed).as_integer_ratio())))
+    return cell
+
+
+def vc_coverage(
+    relation: sp.Basic, ctx: RunContext, assumptions: tuple[str, ...], domain: tuple = ()
+) -> dict:
+    """Every cell of the growth-function family for a relation, once per run."""
+    confident = "confidence_event" in assumptions
+    ms = _in_domain(domain, "m", VC_M)
+    deltas = _in_domain(domain, "delta", VC_DELTAS)
+    key = ("pac_bayes growth function", sp.srepr(relation), confident, ms, deltas)
+
+    def run():
+        t0 = time.perf_counter()
+        cells = [
+            vc_coordinate_cell(relation, m, n, d, confident, ctx.device)
+            for n in VC_CLASSES
+            for m in ms
+            for d in deltas
+        ]
+        cells += [
+            c
+            for m in ms
+            if m in VC_THRESHOLD_M
+            for d in deltas
+            if (c := vc_threshold_cell(relation, m, d, confident)) is not None
+        ]
+        return {"cells": cells, "wall_s": time.perf_counter() - t0}
+
+    return ctx.cached(key, run)
+
+
+def measure_vc(claim, ctx: RunContext) -> list[Measurement]:
+    """A uniform bound through the growth function S_2n, measured exactly (see above)."""
+    if names(claim.relation) - VC_QUANTITIES or "S_2n" not in names(claim.relation):
+        return [skipped("growth function", "the relation is not over risk, qhat, m, δ and S_2n")]
+    cells = vc_coverage(claim.relation, ctx, tuple(claim.assumptions), tuple(claim.domain))["cells"]
+    if not cells:
+        return [skipped("growth function", "no sample size or δ in the claim's domain")]
+
+    def ratio(c):
+        return c["failure"] / c["allowed_rate"] if c["allowed_rate"] else c["failure"]
+
+    bad = [c for c in cells if c["violated"]]
+    worst = max(cells, key=ratio)
+    cex = None
+    if bad:
+        c = max(bad, key=ratio)
+        cex = {
+            "setting": c["class"] + (f", risk {c['p']!r}" if "p" in c else "") + f", S_2n = {c['S_2n']}",
+            "m": c["m"],
+            "delta": c["delta"],
+            "failure_probability": c.get("certified") or c.get("bound"),
+            "allowed_rate": c["allowed_rate"],
+        }
+    return [
+        Measurement(
+            how="exact uniform failure probability on classes with a known growth function (N "
+            "coordinate classifiers with independent Bernoulli losses; thresholds on [0, 1]), certified "
+            "in ball arithmetic",
+            checked=len(cells),
+            violations=len(bad),
+            worst_ratio=ratio(worst),
+            counterexample=cex,
+            detail=f"{len(cells)} cells (m ≤ {max(VC_M)}, δ down to {min(VC_DELTAS):g}, "
+            f"N ≤ {max(VC_CLASSES)}); highest failure probability / allowed rate {ratio(worst):.3g} "
+            f"({worst['class']}, m = {worst['m']}, δ = {worst['delta']:g})",
+        )
+    ]
+
+
 # ----------------------------------------------------------------------------- the families
 
 
@@ -719,6 +955,19 @@ FAMILIES = (
         "hypothesis they violate",
         assumptions=("loss_range", "prior_fixed", "confidence_event", "m_ge_2", "delta_lt_1", "risk_lt_1"),
         accepts=lambda rel: "risk" in names(rel),
+    ),
+    # only a relation over S_2n reaches it
+    Family(
+        "growth function",
+        VC_QUANTITIES,
+        measure_vc,
+        doc="a uniform bound through the growth function S_2n = S_F(2m), exactly: N ∈ {1, 16, 4096} "
+        "coordinate classifiers with independent Bernoulli(p) 0/1 losses (S_F(r) = min(N, 2^r)) at the "
+        "worst of the candidate risks, and thresholds on [0, 1] with uniform inputs (S_F(r) = r + 1) at "
+        "every risk at once; m ∈ [1, 1000] (thresholds: m ≤ 100), δ ∈ [1e-24, 0.5]; the failure "
+        "probability of the uniform event as a finite sum, certified in ball arithmetic",
+        assumptions=("confidence_event",),
+        accepts=lambda rel: "S_2n" in names(rel),
     ),
 )
 
@@ -1099,254 +1348,3 @@ def tightness(ctx: RunContext) -> list[TightnessRow]:
             )
         )
     return rows
-
-
-# -------------------------------------------------------------------------- the VC theorem (003:845), exactly
-#
-# A bound through the growth function, risk ≤ f(qhat, m, δ, S_2n) for every f of the class at once,
-# has a failure probability P_S[∃ f: the bound fails] that is a finite sum on two classes whose growth
-# function is known exactly (0/1 losses, sample size m, S_2n = S_F(2m)):
-#
-# * N "coordinate" classifiers f_i(x) = x_i on x ∈ {0, 1}^N, label 0, coordinates independent
-#   Bernoulli(p): the losses are N independent Bernoulli(p), and S_F(r) = min(N, 2^r) (r points can
-#   be chosen so that the N columns are distinct exactly when N ≤ 2^r).  The uniform failure is
-#   1 − (1 − q)^N, q = Σ_{failing counts k} P[Binomial(m, p) = k]; p as in the exact family;
-# * thresholds f_t(x) = 1[x ≤ t], t ∈ [0, 1], x uniform on [0, 1], label 0: R(f_t) = t and
-#   R_n(f_t) = F_m(t), the empirical cdf, and S_F(r) = r + 1.  With b_j the bound at qhat = j/m,
-#   some t fails iff U_(j+1) > b_j for some j < m (t just below the next order statistic) or 1 > b_m,
-#   so the bound holds for all t iff U_(i) ≤ c_i := min_{j ≥ i} b_{j−1} for i = 1..m: a probability of
-#   uniform order statistics, computed in ball arithmetic by a multinomial recursion over the
-#   intervals between the c_i (every risk t ∈ [0, 1] at once: nothing is searched).
-
-#: the instance quantities of the growth-function family
-VC_QUANTITIES = frozenset({"risk", "qhat", "m", "delta", "S_2n"})
-VC_M = (1, 2, 3, 5, 10, 30, 100, 300, 1000)
-VC_THRESHOLD_M = (1, 2, 3, 5, 10, 30, 100)
-VC_DELTAS = (0.5, 1e-2, 1e-6, 1e-12, 1e-24)
-VC_CLASSES = (1, 16, 4096)
-#: working precision (bits) of the threshold recursion: the failure 1 − P is read off to ~1e-60
-VC_PREC = 256
-
-
-def _vc_values(
-    expr: sp.Basic, qhat: torch.Tensor, m: int, delta: float, s2n: float, risk=None
-) -> torch.Tensor:
-    vals = {
-        "qhat": qhat,
-        "m": torch.full_like(qhat, float(m)),
-        "delta": torch.full_like(qhat, delta),
-        "S_2n": torch.full_like(qhat, float(s2n)),
-    }
-    if risk is not None:
-        vals["risk"] = risk
-    fn = compiled(expr)
-    return torch.as_tensor(fn({k: v for k, v in vals.items() if k in fn.symbols}), dtype=torch.float64)
-
-
-def coordinate_growth(n_cls: int, r: int) -> int:
-    """S_F(r) of the N coordinate classifiers: min(N, 2^r)."""
-    return n_cls if r >= 63 else min(n_cls, 2**r)
-
-
-def vc_coordinate_cell(relation, m: int, n_cls: int, delta: float, confident: bool, device=None) -> dict:
-    """N coordinate classifiers, sample size m, at the worst of the candidate risks p: the exact
-    probability that the relation fails for some classifier (certified above the allowed rate)."""
-    s2n = coordinate_growth(n_cls, 2 * m)
-    k = torch.arange(m + 1, dtype=torch.float64, device=device)
-    qhat = k[None, :] / m
-    bound = _bound_of(relation)
-    setting = {"scale": 1.0, "p_one": False}
-    f = None if bound is None else _vc_values(bound, qhat, m, delta, s2n).expand(1, m + 1)
-    p = _exact_candidates(f, setting, m, k)
-    if f is not None:
-        sl = f - p[:, None]
-    else:
-        sl = _vc_values(slack(relation), qhat, m, delta, s2n, risk=p[:, None]).expand(p.shape[0], m + 1)
-    prob = count_distribution(m, p)
-    fail = ~(sl >= -ROUNDING)
-    nonfinite = ~torch.isfinite(sl) & (prob > 0)
-    q = (prob * fail).sum(-1).clamp(0, 1)
-    pf = -torch.expm1(n_cls * torch.log1p(-q))  # 1 − (1 − q)^N
-    allowed = min(delta, 1.0) if confident else 0.0
-    i = int(pf.argmax())
-    cell = {
-        "class": f"{n_cls} coordinate classifiers",
-        "m": m,
-        "delta": delta,
-        "S_2n": s2n,
-        "allowed_rate": allowed,
-        "p": float(p[i]),
-        "failure": float(pf[i]),
-        "certified": None,
-        "violated": False,
-    }
-    if bool(nonfinite.any()):
-        j = int(nonfinite.any(-1).nonzero()[0])
-        return cell | {"violated": True, "p": float(p[j]), "failure": 1.0, "bound": "not a finite number"}
-    if pf[i] > allowed * (1 + EXACT_SEARCH_RTOL):
-        from flint import arb, ctx, fmpq
-
-        fails = fail[i].nonzero().flatten().tolist()
-        old, ctx.prec = ctx.prec, 128
-        try:  # 1 − (1 − q)^N at the ball's precision (at 53 bits a failure near 1e-24 would be lost)
-            ball = 1 - (1 - certified_failure(m, float(p[i]), fails)) ** n_cls
-        finally:
-            ctx.prec = old
-        above = bool(ball > arb(fmpq(*float(allowed).as_integer_ratio())))
-        cell |= {"certified": str(ball), "violated": above, "failing_counts": _ranges(fails)}
-    return cell
-
-
-def order_statistics_below(c: list[float], prec: int = VC_PREC, complement: bool = False):
-    """P[U_(i) ≤ c_i for i = 1..n] for n independent uniforms on [0, 1] (c_i the exact rationals of
-    the floats, clipped to [0, 1]), as an arb ball: with c made nondecreasing from the right (U_(i) ≤
-    U_(j) for i < j) and Δ_i the lengths of [0, c_1], (c_1, c_2], …, (c_n, 1], it is n! times the sum
-    over the counts k_i of the intervals with k_1 + … + k_i ≥ i for every i of Π Δ_i^{k_i}/k_i!.
-    ``complement``: 1 minus it, taken at the working precision (a failure probability far below
-    1e-16 keeps its digits)."""
-    from flint import arb, arb_poly, ctx, fmpq
-
-    old = ctx.prec
-    ctx.prec = prec
-    try:
-        n = len(c)
-        cs = [arb(fmpq(*float(min(max(v, 0.0), 1.0)).as_integer_ratio())) for v in c]
-        for i in range(n - 2, -1, -1):  # the smallest c_j, j ≥ i (exact comparisons of rationals)
-            if cs[i + 1] < cs[i]:
-                cs[i] = cs[i + 1]
-        edges = [arb(0)] + cs + [arb(1)]
-
-        def series(length):
-            term, out = arb(1), []
-            for j in range(n + 1):
-                out.append(term)
-                term = term * length / (j + 1)
-            return arb_poly(out)
-
-        f = arb_poly([1])
-        for i in range(1, n + 1):
-            g = f * series(edges[i] - edges[i - 1])
-            coeffs = [g[j] if j >= i else arb(0) for j in range(n + 1)]  # at least i points so far
-            f = arb_poly(coeffs)
-        total = f * series(edges[n + 1] - edges[n])
-        prob = total[n] * arb(math.factorial(n))
-        return 1 - prob if complement else prob
-    finally:
-        ctx.prec = old
-
-
-def vc_threshold_cell(relation, m: int, delta: float, confident: bool) -> dict | None:
-    """Thresholds on [0, 1], sample size m: the exact probability that the bound fails for some
-    threshold (None when the relation is not risk ≤ f)."""
-    bound = _bound_of(relation)
-    if bound is None:
-        return None
-    s2n = 2 * m + 1
-    qhat = torch.arange(m + 1, dtype=torch.float64)[None, :] / m
-    b = _vc_values(bound, qhat, m, delta, s2n).expand(1, m + 1)[0]
-    allowed = min(delta, 1.0) if confident else 0.0
-    cell = {
-        "class": "thresholds on [0, 1]",
-        "m": m,
-        "delta": delta,
-        "S_2n": s2n,
-        "allowed_rate": allowed,
-        "failure": 0.0,
-        "certified": None,
-        "violated": False,
-    }
-    if not bool(torch.isfinite(b).all()):
-        return cell | {"violated": True, "failure": 1.0, "bound": "not a finite number"}
-    if float(b[m]) + ROUNDING < 1.0:  # t = 1: risk 1 = qhat, above the bound on every sample
-        return cell | {"violated": True, "failure": 1.0, "certified": "1 (the threshold t = 1 fails)"}
-    from flint import arb, fmpq
-
-    ball = order_statistics_below([float(v) + ROUNDING for v in b[:m]], complement=True)
-    cell |= {"failure": float(ball.mid()), "certified": str(ball)}
-    cell["violated"] = bool(ball > arb(fmpq(*float(allowed).as_integer_ratio())))
-    return cell
-
-
-def vc_coverage(
-    relation: sp.Basic, ctx: RunContext, assumptions: tuple[str, ...], domain: tuple = ()
-) -> dict:
-    """Every cell of the growth-function family for a relation, once per run."""
-    confident = "confidence_event" in assumptions
-    ms = _in_domain(domain, "m", VC_M)
-    deltas = _in_domain(domain, "delta", VC_DELTAS)
-    key = ("pac_bayes growth function", sp.srepr(relation), confident, ms, deltas)
-
-    def run():
-        t0 = time.perf_counter()
-        cells = [
-            vc_coordinate_cell(relation, m, n, d, confident, ctx.device)
-            for n in VC_CLASSES
-            for m in ms
-            for d in deltas
-        ]
-        cells += [
-            c
-            for m in ms
-            if m in VC_THRESHOLD_M
-            for d in deltas
-            if (c := vc_threshold_cell(relation, m, d, confident)) is not None
-        ]
-        return {"cells": cells, "wall_s": time.perf_counter() - t0}
-
-    return ctx.cached(key, run)
-
-
-def measure_vc(claim, ctx: RunContext) -> list[Measurement]:
-    """A uniform bound through the growth function S_2n, measured exactly (see above)."""
-    if names(claim.relation) - VC_QUANTITIES or "S_2n" not in names(claim.relation):
-        return [skipped("growth function", "the relation is not over risk, qhat, m, δ and S_2n")]
-    cells = vc_coverage(claim.relation, ctx, tuple(claim.assumptions), tuple(claim.domain))["cells"]
-    if not cells:
-        return [skipped("growth function", "no sample size or δ in the claim's domain")]
-
-    def ratio(c):
-        return c["failure"] / c["allowed_rate"] if c["allowed_rate"] else c["failure"]
-
-    bad = [c for c in cells if c["violated"]]
-    worst = max(cells, key=ratio)
-    cex = None
-    if bad:
-        c = max(bad, key=ratio)
-        cex = {
-            "setting": c["class"] + (f", risk {c['p']!r}" if "p" in c else "") + f", S_2n = {c['S_2n']}",
-            "m": c["m"],
-            "delta": c["delta"],
-            "failure_probability": c.get("certified") or c.get("bound"),
-            "allowed_rate": c["allowed_rate"],
-        }
-    return [
-        Measurement(
-            how="exact uniform failure probability on classes with a known growth function (N "
-            "coordinate classifiers with independent Bernoulli losses; thresholds on [0, 1]), certified "
-            "in ball arithmetic",
-            checked=len(cells),
-            violations=len(bad),
-            worst_ratio=ratio(worst),
-            counterexample=cex,
-            detail=f"{len(cells)} cells (m ≤ {max(VC_M)}, δ down to {min(VC_DELTAS):g}, "
-            f"N ≤ {max(VC_CLASSES)}); highest failure probability / allowed rate {ratio(worst):.3g} "
-            f"({worst['class']}, m = {worst['m']}, δ = {worst['delta']:g})",
-        )
-    ]
-
-
-#: the growth-function family joins the table last: only a relation over S_2n reaches it
-FAMILIES = FAMILIES + (  # type: ignore[assignment]  # the table grows by one at the end
-    Family(
-        "growth function",
-        VC_QUANTITIES,
-        measure_vc,
-        doc="a uniform bound through the growth function S_2n = S_F(2m), exactly: N ∈ {1, 16, 4096} "
-        "coordinate classifiers with independent Bernoulli(p) 0/1 losses (S_F(r) = min(N, 2^r)) at the "
-        "worst of the candidate risks, and thresholds on [0, 1] with uniform inputs (S_F(r) = r + 1) at "
-        "every risk at once; m ∈ [1, 1000] (thresholds: m ≤ 100), δ ∈ [1e-24, 0.5]; the failure "
-        "probability of the uniform event as a finite sum, certified in ball arithmetic",
-        assumptions=("confidence_event",),
-        accepts=lambda rel: "S_2n" in names(rel),
-    ),
-)

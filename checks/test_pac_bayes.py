@@ -636,7 +636,7 @@ def test_every_experiment_passes_and_one_is_headlined_by_a_rate(ctx):
     assert any(e.rate is not None and e.rate.matches and e.ok is True for e in exps)
 
 
-# ----------------------------------------------------------------------------- issue 23: the prover's readings
+# ------------------------------------------------------------------------- issue 23: the prover's readings
 
 
 def _mm_context(key="mcallester_maurer"):

@@ -617,9 +617,8 @@ def _implied_removal(th, claim: Claim, mut: Claim, removed: set) -> str | None:
     is then an instance of the claim, so it is the claim itself; None when not proved."""
     from ..theorems import solve
 
-    given = [
-        r for r in (th.assumption(k).relation for k in mut.assumptions) if r is not None and _scalar_relation(r)
-    ]
+    rels = (th.assumption(k).relation for k in mut.assumptions)
+    given = [r for r in rels if r is not None and _scalar_relation(r)]
     hows = []
     for k in sorted(removed):
         rel = th.assumption(k).relation

@@ -643,3 +643,70 @@ def test_every_experiment_passes_and_one_is_headlined_by_a_rate(ctx):
     exps = experiments_of(N, ctx)
     assert not [(e.key, e.comparisons, e.rate) for e in exps if e.ok is False]
     assert any(e.rate is not None and e.rate.matches and e.ok is True for e in exps)
+
+
+# ------------------------------------------------------------------------- issue 23: the prover's readings
+
+
+def _mm_context(key="mcallester_maurer"):
+    c = pb.THEOREM.claim(key)
+    return c, [pb.THEOREM.assumption(k).relation for k in c.assumptions] + list(c.domain)
+
+
+def test_prover_reads_split_logarithms_and_refuses_the_wrong_variant():
+    """Arora's claim with ln(m/δ) in place of ln(2m/δ) follows from McAllester–Maurer
+    (KL + m ln(m/δ) − (m − 1) ln(2√m/δ) ≥ 0 for m ≥ 2, δ < 1): proved once ln(m/δ) and ln(2√m/δ)
+    are split into ln 2, ln m, ln δ.  The same shape with the root's denominator 4(m − 1) in
+    place of 2(m − 1) is false (m = 2, δ → 1, KL = 0: √(ln(2√2)/4) > √(ln 2/4)) and is not proved."""
+    mm, ctx = _mm_context()
+    m, d, kl, risk, qhat = pb.m_, pb.d_, pb.KLs, pb.risk, pb.qh
+    dropped = sp.Le(risk, qhat + sp.sqrt(kl + sp.log(m / d)) / (sp.sqrt(2) * sp.sqrt(m - 1)))
+    ok, how = pb_solve().prove(dropped, [mm.relation, *ctx])
+    assert ok and "logarithms of products split" in how, how
+    wrong = sp.Le(risk, qhat + sp.sqrt(kl + sp.log(m / d)) / (2 * sp.sqrt(m - 1)))
+    ok, how = pb_solve().prove(wrong, [mm.relation, *ctx])
+    assert not ok, how
+
+
+def test_prover_reads_delta_as_an_exponential_and_refuses_the_wrong_variant():
+    """Catoni's bound with the 1/m dropped, (1 − δe^{−KL−q̂})/(1 − e^{−1}), is implied by the claim
+    (δe^{−KL−q̂} = e^{−q̂−(KL+ln(1/δ))} ≤ e^{−q̂−(KL+ln(1/δ))/m} for m ≥ 1): proved with δ = e^ℓ.
+    With δ replaced by 1/δ the bound is negative for δ small (false: risk > 0) and is not proved."""
+    cat, ctx = _mm_context("catoni_C1")
+    d, kl, risk, qhat = pb.d_, pb.KLs, pb.risk, pb.qh
+    looser = sp.Le(risk, (1 - d * sp.exp(-kl - qhat)) / (1 - sp.exp(-1)))
+    ok, how = pb_solve().prove(looser, [cat.relation, *ctx])
+    assert ok and "delta = e^ln_delta" in how, how
+    wrong = sp.Le(risk, (1 - sp.exp(-kl - qhat) / d) / (1 - sp.exp(-1)))
+    ok, how = pb_solve().prove(wrong, [cat.relation, *ctx])
+    assert not ok, how
+
+
+def test_prover_chain_keeps_strictness():
+    """The chain reading (x ≤ B from x ≤ A and A ≤ B) proves x < B only from A < B: with A = B
+    up to a split logarithm the strict claim is not proved, the non-strict one is."""
+    x = sp.Symbol("x", real=True)
+    m = sp.Symbol("m", positive=True)
+    hyp = sp.Le(x, sp.log(2 * m))
+    assert pb_solve().prove(sp.Le(x, sp.log(2) + sp.log(m)), [hyp, sp.Ge(m, 2)])[0]
+    assert not pb_solve().prove(sp.Lt(x, sp.log(2) + sp.log(m)), [hyp, sp.Ge(m, 2)])[0]
+
+
+def pb_solve():
+    from dlverify.theorems import solve
+
+    return solve
+
+
+def test_mutation_risk_lt_1_removed_is_redundant_and_a_needed_removal_is_not():
+    """Removing risk_lt_1 from McAllester–Maurer changes nothing: kl(q̂‖L_D(Q)) divides by
+    1 − L_D(Q), so where the remaining hypotheses hold (are defined) and L_D(Q) ≤ 1, L_D(Q) < 1.
+    The rule refuses a removal the others do not imply: the Markov event and the loss range."""
+    from dlverify.reports import mutate
+
+    th = pb.THEOREM
+    c = th.claim("mcallester_maurer")
+    for key, implied in (("risk_lt_1", True), ("confidence_event", False), ("loss_range", False)):
+        mut = dataclasses.replace(c, assumptions=tuple(a for a in c.assumptions if a != key))
+        why = mutate._implied_removal(th, c, mut, {key})
+        assert (why is not None) is implied, why

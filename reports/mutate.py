@@ -12,7 +12,8 @@ proof, its measurements).  A mutant is *killed* when the verdict is ``false``.  
 * ``equivalent`` -- it is the same relation after simplification, or it only drops a cited
   result (``Assumption.cited``: true wherever its conditions hold) from the hypotheses;
 * ``redundant`` -- an assumption was removed and the suite still *proves* the claim from the
-  others (a true statement: the assumption was implied or unused);
+  others, or proves the removed assumption from the others and the claim's domain (a true
+  statement: the assumption was implied or unused);
 * ``hole`` -- anything else: a false claim the checks did not catch (or one they cannot
   judge); the report prints it.
 """
@@ -609,6 +610,33 @@ def _claim_hypotheses(th, claim: Claim) -> tuple:
     return tuple(r for r in dict.fromkeys(own + defs) if _scalar_relation(r))
 
 
+def _implied_removal(th, claim: Claim, mut: Claim, removed: set) -> str | None:
+    """Why the removed assumptions change nothing, when :func:`dlverify.theorems.solve.prove`
+    proves each from the mutant's remaining assumptions and the claim's domain (a hypothesis holds
+    only where it is defined: NaN and inf are violations everywhere): every instance of the mutant
+    is then an instance of the claim, so it is the claim itself; None when not proved."""
+    from ..theorems import solve
+
+    rels = (th.assumption(k).relation for k in mut.assumptions)
+    given = [r for r in rels if r is not None and _scalar_relation(r)]
+    hows = []
+    for k in sorted(removed):
+        rel = th.assumption(k).relation
+        if rel is None or not _scalar_relation(rel):
+            return None
+        try:
+            ok, how = solve.prove(rel, [*given, *claim.domain])
+        except Exception:  # noqa: BLE001 - relations the prover cannot read prove nothing
+            return None
+        if not ok:
+            return None
+        hows.append(f"{k}: {how}")
+    return (
+        "the removed assumption is implied by the remaining ones and the claim's domain, so the mutant "
+        f"is the claim itself (proved: {'; '.join(hows)})"
+    )
+
+
 def _outcome(th, claim: Claim, m: Claim, res, verdict, detail: str, cited: set, tight: bool, forms: list):
     """One mutant's outcome and its reason (see the module docstring)."""
     removed = set(claim.assumptions) - set(m.assumptions)
@@ -629,6 +657,9 @@ def _outcome(th, claim: Claim, m: Claim, res, verdict, detail: str, cited: set, 
             "the removed assumption is one of the claim's domain relations: every instance the "
             "claim is about satisfies it, so the statement is the same"
         )
+    implied = _implied_removal(th, claim, m, removed) if removed else None
+    if implied is not None:
+        return "redundant", implied
     # the claim's sharper form first, then the theorem's other proved claims that cover the mutant
     sc = claim.sharper_claim()
     own = [f for f in forms if sc is not None and f[0].key == sc.key]

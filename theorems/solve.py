@@ -1204,7 +1204,106 @@ def prove(
         return True, out.proof.describe()
     if out.counterexample is not None:
         return False, "refuted: " + out.counterexample.show()
-    return False, "; ".join(out.notes) or "no proof found"
+    notes = list(out.notes)
+    for how, rels in _equivalent_readings(relation, assumption_relations):
+        if rels[0] is sp.true:  # the rewriting decides it on the declared signs
+            return True, f"sympy: the relation evaluates to True (read with {how})"
+        try:
+            # a reading has more atoms than the problem as written: Z3 gets a larger budget
+            again = decide_symbolically(problem_of(rels[0], rels[1:]), READING_BUDGET * z3_ms)
+        except DlverifyError:
+            continue
+        if again.proof is not None:
+            return True, f"{again.proof.describe()} (read with {how})"
+        notes.append(f"read with {how}: " + ("; ".join(again.notes) or "no proof found"))
+    return False, "; ".join(notes) or "no proof found"
+
+
+#: Z3's budget on an equivalent reading, in multiples of the problem's own
+READING_BUDGET = 4
+
+
+def _equivalent_readings(relation: sp.Basic, assumptions: Sequence[sp.Basic]):
+    """``(how, [relation, *assumptions])``: problems whose proof is a proof of this one (a
+    counterexample of one is not reported), for Z3's cited facts to reach:
+
+    * *a chain*: the claim ``x <= B`` from an assumption ``x <= A`` (the same smaller side) follows
+      from ``A <= B`` (``x < B`` from ``A < B``, or ``A <= B`` when the assumption is strict), a
+      relation with fewer atoms; and, in any case,
+    * *fewer hypotheses*: only the assumptions over the claim's own symbols and those an assumption
+      bounds alone (``m >= 2``), the others only adding atoms;
+
+    each read with identities on the domain the symbols' declared signs give:
+
+    * logarithms of products and quotients split, ``ln(ab) = ln a + ln b`` where sympy knows
+      ``a, b > 0`` from the declared signs (``ln(2m/δ)`` and ``ln(2√m/δ)`` share ``ln m``, ``ln δ``);
+    * a positive symbol ``s`` that multiplies an exponential written ``s = e^ℓ``, ``ℓ`` real (a
+      bijection of ``s > 0`` onto the reals): ``δ·e^x = e^{x + ℓ}`` and ``ln δ = ℓ``, so the
+      monotonicity of exp compares the two exponents."""
+    relation = sp.sympify(relation)
+    given = [a for a in map(sp.sympify, assumptions) if isinstance(a, sp.Basic)]
+    known = relation.free_symbols.union(*(a.free_symbols for a in given if len(a.free_symbols) == 1))
+    own = [a for a in given if a.free_symbols <= known]
+    bases = []
+    if isinstance(relation, INEQUALITIES):
+        small, large = sides(relation)
+        for h in (h for h in own if isinstance(h, INEQUALITIES) and sides(h)[0] == small):
+            op = sp.StrictLessThan if is_strict(relation) and not is_strict(h) else sp.LessThan
+            gap = op(0, large - sides(h)[1])
+            if isinstance(gap, INEQUALITIES):
+                why = f"the chain {sp.sstr(small)} ≤ {sp.sstr(sides(h)[1])} ≤ the claim's bound"
+                bases.append((why, gap, [g for g in own if g is not h]))
+    if len(own) < len(given):
+        bases.append(("the assumptions over the claim's own and the bounded symbols", relation, own))
+    for why, rel, hyps in bases:
+        how, rels = _rewritten([rel, *hyps])
+        yield ", ".join([why, *how]), rels
+
+
+def _rewritten(rels: list) -> tuple[list[str], list]:
+    """The relations with the logarithms split and the positive symbols beside an exponential
+    written as exponentials (see :func:`_equivalent_readings`), and what was done."""
+    how = []
+    split = [_split_logs(r) for r in rels]
+    if any(a != b for a, b in zip(split, rels)):
+        how.append("logarithms of products split (ln(ab) = ln a + ln b for a, b > 0)")
+    syms = sorted({s for r in split for s in _beside_exp(r)}, key=str)
+    if not syms:
+        return how, split
+    taken = {s.name for r in split for s in r.free_symbols}
+    subs = {}
+    for s in syms:
+        name = f"ln_{s.name}"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        subs[s] = sp.exp(sp.Symbol(name, real=True))
+    names = ", ".join(f"{s.name} = e^{sp.sstr(v.args[0])}" for s, v in subs.items())
+    how.append(f"{names} (a positive variable as the exponential of a real one)")
+    return how, [_split_logs(_fuse_exp(r.subs(subs))) for r in split]
+
+
+def _split_logs(r: sp.Basic) -> sp.Basic:
+    return sp.expand_log(r) if isinstance(r, sp.Basic) else r
+
+
+def _fuse_exp(r: sp.Basic) -> sp.Basic:
+    """Products of exponentials as one (``e^a e^b = e^{a+b}``), in each side of a relation."""
+    if isinstance(r, sp.core.relational.Relational):
+        return r.func(*[sp.powsimp(a, combine="exp") for a in r.args])
+    return r
+
+
+def _beside_exp(r: sp.Basic) -> set:
+    """The positive (non-integer) symbols that are a factor of a product with an exponential."""
+    out = set()
+    for node in sp.preorder_traversal(r):
+        if isinstance(node, sp.Mul) and any(isinstance(a, sp.exp) for a in node.args):
+            for a in node.args:
+                base = a.base if isinstance(a, sp.Pow) and a.exp.is_Rational else a
+                if isinstance(base, sp.Symbol) and base.is_positive and not base.is_integer:
+                    out.add(base)
+    return out
 
 
 def attained_at(problem: Problem, values: Mapping[str, float]) -> dict | None:

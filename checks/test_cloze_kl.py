@@ -348,9 +348,9 @@ EXPECTED = {
     "def_15_8_4": Verdict.NOT_CHECKED,
     "def_15_8_5": Verdict.NOT_CHECKED,
     "def_15_8_6": Verdict.NOT_CHECKED,
-    "def_15_8_7": Verdict.NOT_CHECKED,
+    "def_15_8_7": Verdict.MISPRINT,  # cross-entropy for the 0/1 mistake (ln 10 > 1)
     "note_repeats": Verdict.VERIFIED,
-    "fn_25": Verdict.NOT_CHECKED,
+    "fn_25": Verdict.MISPRINT,  # μ₁(s) for 1 − (1 − μ₁(s))^k (3/4 ≠ 1/2)
     "fn_26": Verdict.VERIFIED,
 }
 
@@ -365,6 +365,46 @@ def test_source_line_verdict(ctx, marks, key):
     j, _, _ = judge_line(T, line, marks, lambda c: nk.measure(c, ctx))
     record(TID, note=f"{line.cite()} {key}: {j.verdict.value}")
     assert j.verdict is EXPECTED[key], j.detail
+
+
+def _entry(key):
+    return next(l for l in T.as_written if l.key == key)
+
+
+def test_fn_25_and_def_15_8_7_printed_refuted_corrected_hold(marks):
+    """002:3954 and 002:3946 (issue 20): the printed readings are false at their instances in exact
+    arithmetic (3/4 ≠ 1/2; ln 10 > 1), the corrected ones are certified, and their wrong variants are
+    refused by the same certificates and false at an exact point: k·μ₁(s) taken as exact at k = 2
+    (2p ≠ 1 − (1 − p)², 1 ≠ 3/4 at p = 1/2) and a 0/1 rate bounded by 1/2 (false at w = 1)."""
+    p, q, w = ck.p_s, ck.q_ans, ck.w_mis
+    fn, df = _entry("fn_25"), _entry("def_15_8_7")
+    assert {str(k): sp.sympify(v) for k, v in fn.point.items()} == {"p_s": sp.Rational(1, 2)}
+    assert {str(k): sp.sympify(v) for k, v in df.point.items()} == {"q_ans": sp.Rational(1, 10)}
+    # the printed marginal at μ₁ = (1/2, 1/2), k = 2: (a,a) 1/4 + (a,b),(b,a) 1/2 = 3/4 ≠ 1/2
+    lhs = fn.reading.relation.lhs.subs(p, sp.Rational(1, 2))
+    rhs = fn.reading.relation.rhs.subs(p, sp.Rational(1, 2))
+    assert lhs == sp.Rational(3, 4) and rhs == sp.Rational(1, 2)
+    mass = sum(sp.Rational(1, 4) for a, b in itertools.product("ab", repeat=2) if "a" in (a, b))
+    assert mass == lhs
+    # the printed error-rate bound at q = 1/10: ln 10 ≈ 2.30 > 1
+    val = sp.log(1 / q).subs(q, sp.Rational(1, 10))
+    assert sp.N(val) > 2.3 and not bool(df.reading.relation.subs(q, sp.Rational(1, 10)))
+    facts = T.facts()
+    for key, line in (("fn_25", fn), ("def_15_8_7", df)):
+        j, reading, corrected = judge_line(T, line, marks)
+        assert j.verdict is Verdict.MISPRINT, (key, j.detail)
+        assert reading.verdict is Verdict.FALSE and corrected.verdict.holds, key
+    steps = {s.key: s for s in T.derivation}
+    wrong = [
+        ("skill_marginal_k2", sp.Eq(p**2 + 2 * p * (1 - p), 2 * p, evaluate=False), {p: sp.Rational(1, 2)}),
+        ("zero_one_rate", sp.Le(w * 1 + (1 - w) * 0, sp.Rational(1, 2)), {w: 1}),
+    ]
+    for key, rel, pt in wrong:
+        step = steps[key]
+        assert certify(step.relation, step.certificate, facts).ok, key
+        assert not certify(rel, step.certificate, facts).ok, f"{key}: accepts {rel}"
+        val = sp.simplify(slack(rel).subs(pt))
+        assert val.is_number and (val != 0 if isinstance(rel, sp.Equality) else val < 0), (key, val)
 
 
 # --------------------------------------------------------------------------- SmolLM2 (optional extra)

@@ -51,6 +51,17 @@ from .core import (
 from .sourcefile import book_section
 
 N_SKILLS = sp.Symbol("N_skills", positive=True, integer=True)  # |S|, for the note on repeats
+# footnote 25 (002:3954): k = 2 iid draws from two skills {a, b} with μ₁(a) = p_s, μ₁(b) = 1 − p_s
+p_s = sp.Symbol("p_s", positive=True)
+# Definition 15.8.7 (002:3946): q_ans, the model's probability on the right cloze answer; w_mis, the
+# μ₂-mass of the text pieces with a wrongly answered question (the 0/1 error rate)
+q_ans = sp.Symbol("q_ans", positive=True)
+w_mis = sp.Symbol("w_mis", nonnegative=True)
+#: 002:3954 corrected, at k = 2: the μ₂-mass of the pieces containing a, enumerated over (a,a), (a,b),
+#: (b,a), is 1 − (1 − μ₁(a))^k
+SKILL_MARGINAL_K2 = sp.Eq(p_s**2 + 2 * p_s * (1 - p_s), 1 - (1 - p_s) ** 2, evaluate=False)
+#: 002:3946 corrected: the 0/1 error rate, the mixture w·1 + (1 − w)·0 of the pieces' mistakes, is ≤ 1
+ZERO_ONE_RATE = sp.Le(w_mis * 1 + (1 - w_mis) * 0, 1)
 # (15.8)'s excess L − A = B/N^0.34 + C/D^0.28 (002:3765): parameters N and data D
 N_par, D_tok = sp.symbols("N_params D_tokens", positive=True)
 _B158, _C158 = sp.Rational(4064, 10), sp.Rational(4107, 10)
@@ -134,6 +145,12 @@ ASSUMPTIONS = [
         sp.Eq(TV, sp.Abs(d)),
     ),
     Assumption("z_def", "z = 1 − e^{−ε}", sp.Eq(z, 1 - sp.exp(-eps)), definition=True),
+    Assumption("q_ans_unit", "q_ans is a probability: q_ans ≤ 1 (002:3946)", sp.Le(q_ans, 1)),
+    Assumption(
+        "mix_weight",
+        "w_mis is a μ₂-mass (the pieces with a mistake): w_mis ≤ 1 (002:3946 corrected)",
+        sp.Le(w_mis, 1),
+    ),
     # the declared domain (both parts of the vocabulary carry mass under p and q); the numeric side
     # generates only such instances, so these hold by construction and are not hypotheses
     Assumption("domain_pA", "domain: p(A) < 1", sp.Lt(pA, 1), definition=True),
@@ -416,6 +433,20 @@ DERIVATION = [
         "all of it excess (1·ln(1/(1/2)) − 0)",
         sp.Eq(1 * sp.log(1 / sp.Rational(1, 2)) - 1 * sp.log(1), sp.log(2), evaluate=False),
         Simplification(),
+    ),
+    Step(
+        "skill_marginal_k2",
+        "Definition 15.8.5 at k = 2, two skills of μ₁-masses p, 1 − p: the pieces containing the first, "
+        "(a,a), (a,b), (b,a), carry p² + 2p(1 − p) = 1 − (1 − p)² (002:3954 corrected)",
+        SKILL_MARGINAL_K2,
+        Simplification(),
+    ),
+    Step(
+        "zero_one_rate",
+        "the 0/1 error rate w·1 + (1 − w)·0, w the μ₂-mass of the pieces with a mistake, is at most 1 "
+        "(002:3946 corrected)",
+        ZERO_ONE_RATE,
+        Decided(("mix_weight",)),
     ),
 ]
 

@@ -18,8 +18,7 @@ What is proved here (sympy certificates, re-checked on every run):
   the loss range and the prior's independence of S enter) and the Markov event (``confidence_event``);
 * from the kl form: McAllester–Maurer (Pinsker) and the λ-bound at λ = 1/2 (the refined Pinsker
   inequality, cited).  Theorem 5.6.1 follows from McAllester–Maurer (ln(2m/δ)/(m − 1) ≥
-  ln(2√m/δ)/m) but that step is not certified yet (its multipliers involve the signs of ln m and
-  ln(2√m/δ), which the monomial certificates cannot read); it is *measured only*;
+  ln(2√m/δ)/m for m ≥ 2, 0 < δ < 1): step ``arora_from_mm``, certified by the decision procedure;
 * the proof sketch of (5.8) line by line, for a posterior on three hypotheses (Jensen for the
   square and for ln by tangent lines, the change of measure, Markov, the logarithm).
 

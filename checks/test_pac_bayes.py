@@ -566,8 +566,11 @@ def test_source_line_5_8_proof_lines_are_proved_not_measured():
 
 def test_theorem_5_6_1_is_decided_from_mcallester_maurer():
     """The step the kernel alone could not certify (ln(2m/δ)/(m − 1) ≥ ln(2√m/δ)/m for m ≥ 2,
-    0 < δ < 1) is decided by Z3 with cited facts for ln; the same certificate refuses a bound
-    with ln(m/δ) for ln(2m/δ) (which McAllester–Maurer does not imply at m = 2)."""
+    0 < δ < 1) is decided by Z3 with cited facts for ln; the same certificate refuses the bound
+    with 2√(m − 1) for √2·√(m − 1) in the denominator, which McAllester–Maurer does not imply: at
+    KL = 100, m = 100, δ = 1/2 its √((KL + ln(2√m/δ))/(2m)) ≈ 0.720 exceeds √((KL + ln(2m/δ))/(4(m − 1)))
+    ≈ 0.517.  (A bound with ln(m/δ) for ln(2m/δ) is no wrong variant: with KL ≥ 0 it is implied,
+    since m(KL + ln(m/δ)) − (m − 1)(KL + ln(2√m/δ)) = KL + ln(2√m/δ) + (m/2)·ln(m/4) > 0 for m ≥ 2.)"""
     import sympy as sp
 
     from dlverify.checks.standard import certificate_rejects, marks_of
@@ -575,8 +578,12 @@ def test_theorem_5_6_1_is_decided_from_mcallester_maurer():
     mark = next(m for m in marks_of("pac_bayes") if m.key == "arora_from_mm")
     assert mark.ok and "Z3" in mark.detail
     step = next(s for s in pb.THEOREM.derivation if s.key == "arora_from_mm")
-    wrong = step.relation.subs(sp.log(2 * pb.m_ / pb.d_), sp.log(pb.m_ / pb.d_))
-    assert wrong != step.relation
+    wrong = sp.Le(
+        pb.risk, pb.qh + sp.sqrt(pb.KLs + sp.log(2 * pb.m_ / pb.d_)) / (2 * sp.sqrt(pb.m_ - 1))
+    )
+    at = {pb.KLs: 100, pb.m_: 100, pb.d_: sp.Rational(1, 2)}
+    mm = sp.sqrt((pb.KLs + sp.log(2 * sp.sqrt(pb.m_) / pb.d_)) / (2 * pb.m_)).subs(at)
+    assert float(mm) > float((wrong.rhs - pb.qh).subs(at)) + 0.2  # the gap the wrong form drops
     certificate_rejects(pb, "arora_from_mm", wrong)
 
 

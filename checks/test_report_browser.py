@@ -287,9 +287,14 @@ def test_filters_and_links_into_collapsed_sections(loaded):
     )
     assert visible == ["shapley"]
     Select(driver.find_element("id", "f-theorem")).select_by_value("")
-    # a link into a collapsed table opens it
+    # a document's errata table opens on a click of its summary; a link from it into a collapsed
+    # table opens that one
     first = _js(driver, "return document.querySelector('table.errata a.cite').getAttribute('href')")
-    driver.find_element("css selector", f'table.errata a.cite[href="{first}"]').click()
+    link = driver.find_element("css selector", f'table.errata a.cite[href="{first}"]')
+    assert not link.is_displayed()
+    _js(driver, "arguments[0].closest('details').querySelector('summary').click()", link)
+    assert link.is_displayed()
+    link.click()
     opened = _js(
         driver,
         "const e=document.getElementById(arguments[0]); const r=e.getBoundingClientRect();"

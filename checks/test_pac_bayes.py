@@ -578,12 +578,11 @@ def test_theorem_5_6_1_is_decided_from_mcallester_maurer():
     mark = next(m for m in marks_of("pac_bayes") if m.key == "arora_from_mm")
     assert mark.ok and "Z3" in mark.detail
     step = next(s for s in pb.THEOREM.derivation if s.key == "arora_from_mm")
-    wrong = sp.Le(
-        pb.risk, pb.qh + sp.sqrt(pb.KLs + sp.log(2 * pb.m_ / pb.d_)) / (2 * sp.sqrt(pb.m_ - 1))
-    )
+    wrong = sp.Le(pb.risk, pb.qh + sp.sqrt(pb.KLs + sp.log(2 * pb.m_ / pb.d_)) / (2 * sp.sqrt(pb.m_ - 1)))
     at = {pb.KLs: 100, pb.m_: 100, pb.d_: sp.Rational(1, 2)}
     mm = sp.sqrt((pb.KLs + sp.log(2 * sp.sqrt(pb.m_) / pb.d_)) / (2 * pb.m_)).subs(at)
     assert float(mm) > float((wrong.rhs - pb.qh).subs(at)) + 0.2  # the gap the wrong form drops
+    assert wrong != step.relation
     certificate_rejects(pb, "arora_from_mm", wrong)
 
 

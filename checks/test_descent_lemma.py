@@ -521,7 +521,6 @@ EXPECTED = {
     # issue 20 (coverage): the remaining lines with checkable mathematics
     "proof_356": V,
     "nonconvex_deep": V,  # on one two-layer instance
-    "diag_quadratic": V,  # d = 3
     "precond_q": MP,  # Q ≈ ∇²f for its inverse
     "sigma_at_min": V,  # n = 2
     "footnote_1": V,  # the 3SAT reduction on three variables; NP-hardness cited

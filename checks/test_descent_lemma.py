@@ -608,14 +608,18 @@ def _eq(lhs, rhs):
     return sp.Eq(lhs, rhs, evaluate=False)
 
 
-def _wrong_variants_issue_20():
-    """Each newly decided line of issue 20 with a plausibly wrong version: (step, wrong relation, an
-    exact point where the wrong version fails, or None when the certificate's refusal is the check)."""
+def _wrong_variants_issue_20_symbols():
+    """The symbols the cases of :func:`_wrong_variants_issue_20` are written in."""
     z, w, eta = dl.z_out, dl.w_par, dl.eta
     dl_ = [sp.Derivative(e(w), w) for e in (dl.ell1, dl.ell2, dl.ell3)]
     g2x = sp.Matrix(dl.xs[:2])
     kk, lam1, lamd, eps = dl.kk, dl.lam1, dl.lamd, dl.eps
     dxy = dl._dxy
+    return z, w, eta, dl_, g2x, kk, lam1, lamd, eps, dxy
+
+
+def _wrong_variants_issue_20_1():
+    z, w, eta, dl_, g2x, kk, lam1, lamd, eps, dxy = _wrong_variants_issue_20_symbols()
     return [
         # the hinge without its 1 (the perceptron loss) does not bound the 0–1 loss
         ("hinge_01", sp.Ge(sp.Max(0, -dl.m_y), 1), {dl.m_y: 0}),
@@ -665,6 +669,12 @@ def _wrong_variants_issue_20():
             _eq(dl._grad_q_at(g2x - dl._hess_q * dl._grad_q), sp.zeros(2, 1)),
             None,
         ),
+    ]
+
+
+def _wrong_variants_issue_20_2():
+    z, w, eta, dl_, g2x, kk, lam1, lamd, eps, dxy = _wrong_variants_issue_20_symbols()
+    return [
         # the pre-conditioner Q = ∇²f (line 463's wording) for its inverse
         (
             "precond_contract",
@@ -709,6 +719,12 @@ def _wrong_variants_issue_20():
             ),
             None,
         ),
+    ]
+
+
+def _wrong_variants_issue_20_3():
+    z, w, eta, dl_, g2x, kk, lam1, lamd, eps, dxy = _wrong_variants_issue_20_symbols()
+    return [
         # V centred at the sum ∇f_1 + ∇f_2 (line 397) is not the variance
         (
             "var_mean_003",
@@ -759,6 +775,12 @@ def _wrong_variants_issue_20():
             _eq(dl.V_AT_MIN_003.lhs, (dl.g_1**2 + dl.g_2**2) / 4),
             {dl.g_1: 1, dl.g_2: 0, dl.g_star: 0},
         ),
+    ]
+
+
+def _wrong_variants_issue_20_4():
+    z, w, eta, dl_, g2x, kk, lam1, lamd, eps, dxy = _wrong_variants_issue_20_symbols()
+    return [
         # L for L² in the Lipschitz gap (the bound squared on one side only)
         (
             "lip_gap_003",
@@ -800,6 +822,17 @@ def _wrong_variants_issue_20():
             sp.Ge(-eta * dl.g2 + dl.L / 2 * eta**2 * dl.m2, -eta * dl.g2 + dl.L / 2 * eta**2 * dl.sig2),
             {dl.m2: 0, dl.sig2: 1, eta: 1, dl.L: 1, dl.g2: 0},
         ),
+    ]
+
+
+def _wrong_variants_issue_20():
+    """Each newly decided line of issue 20 with a plausibly wrong version: (step, wrong relation, an
+    exact point where the wrong version fails, or None when the certificate's refusal is the check)."""
+    return [
+        *_wrong_variants_issue_20_1(),
+        *_wrong_variants_issue_20_2(),
+        *_wrong_variants_issue_20_3(),
+        *_wrong_variants_issue_20_4(),
     ]
 
 

@@ -611,7 +611,7 @@ def test_decided_definitions_refuse_their_wrong_variants():
     """Each definition decided by what its constants assert refuses a plausibly wrong version: a
     factor 2 in a gradient or a step, a changed kernel, a dropped sign condition, an inverted
     projection factor, a wrong endpoint mapping λ = t, a self-influence of the other sign."""
-    from dlverify.theorems.kernel import Combination, Decided, SumOfSquares
+    from dlverify.theorems.kernel import SumOfSquares
 
     xe, we, ye = pi._xe, pi._we, pi._ye
     one = {s: 1 for s in (*xe, *we)} | {ye[0]: 0, ye[1]: 0}
@@ -643,6 +643,12 @@ def test_decided_definitions_refuse_their_wrong_variants():
         Simplification(),
         pt | dict(zip(e, (1, 0, 0))),
     )
+
+
+def test_decided_kernel_definitions_refuse_their_wrong_variants():
+    """The feature map of 000:404 against (1 + x·x')², the span predictor of 002:711 and the kernel
+    GD step of 002:727 refuse a plausibly wrong version."""
+    ye = pi._ye
     # 000:404: the printed φ does not realise (1 + x·x')² (at x = x' = 0: 0 against 1)
     xa, xb = pi.xa, pi.xb
     _refused(
@@ -666,6 +672,14 @@ def test_decided_definitions_refuse_their_wrong_variants():
         Simplification(),
         {s: 1 for s in (*F, *al)} | {ye[0]: 1, ye[1]: 0, pi.eta: 1},
     )
+
+
+def test_decided_projection_kernel_and_limit_lines_refuse_their_wrong_variants():
+    """Ω ≥ 0 without μ^l ≥ 0, the inverted projection factor, positive definiteness of the NNGP/NTK
+    Gram form, the self-influence's sign, the endpoints with λ = t, and the double-descent lines
+    beyond their ranges are refused."""
+    from dlverify.theorems.kernel import Combination, Decided, SumOfSquares
+
     # 003:638 without μ^l ≥ 0: μ¹ = −1 makes Ω negative
     _refused(
         sp.Ge(pi.OMEGA_003, 0),

@@ -28,6 +28,25 @@ def dd_tanh(z):
     return -2 * t * (1 - t**2)
 
 
+def forward(X: torch.Tensor, W: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """f(W; x_k) for every input, batched over leading dimensions of ``W`` (…, m, d) and ``v`` (…, m)."""
+    return (torch.tanh(X @ W.transpose(-1, -2)) * v[..., None, :]).sum(-1) / math.sqrt(W.shape[-2])
+
+
+def tangent_kernel(X: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    """K = (X Xᵀ) ⊙ (S Sᵀ)/m with S = σ'(X Wᵀ), batched over leading dimensions of ``W``."""
+    S = d_tanh(X @ W.transpose(-1, -2))
+    return (X @ X.T) * (S @ S.transpose(-1, -2)) / W.shape[-2]
+
+
+def loss_grad(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, v: torch.Tensor):
+    """½‖f(W) − y‖² and its gradient in W, batched over leading dimensions of ``W`` and ``v``."""
+    r = forward(X, W, v) - y
+    S = d_tanh(X @ W.transpose(-1, -2))  # (…, n, m)
+    G = ((S * r[..., :, None]).transpose(-1, -2) @ X) * v[..., None] / math.sqrt(W.shape[-2])
+    return 0.5 * (r * r).sum(-1), G
+
+
 class TwoLayer:
     def __init__(self, n: int, d: int, m: int, *, seed: int, device, dtype=torch.float64):
         g = generator(seed, device)
@@ -41,8 +60,7 @@ class TwoLayer:
         self.m = m
 
     def forward(self, W=None):
-        W = self.W if W is None else W
-        return torch.tanh(self.X @ W.T) @ self.v / math.sqrt(self.m)
+        return forward(self.X, self.W if W is None else W, self.v)
 
     def ntk(self, W=None, chunk: int = 1 << 14):
         """K = (X X^T) ⊙ (S S^T)/m, accumulated over width chunks (memory O(n * chunk))."""
@@ -61,10 +79,7 @@ class TwoLayer:
         return (dd_tanh(z).abs().amax(-1) * (self.X**2).sum(-1)).max() / math.sqrt(self.m)
 
     def loss_grad(self, W):
-        r = self.forward(W) - self.y
-        S = d_tanh(self.X @ W.T)  # (n, m)
-        G = ((S * r[:, None]).T @ self.X) * self.v[:, None] / math.sqrt(self.m)  # (m, d)
-        return 0.5 * (r * r).sum(), G
+        return loss_grad(self.X, self.y, W, self.v)
 
     def jacobian_func(self):
         """Jacobian of the n outputs in W via torch.func (reference for small widths)."""

@@ -805,9 +805,47 @@ SEPARABLE_FAMILY = Family(
 )
 
 
+def _theorem_free_families() -> tuple[Family, ...]:
+    """The families whose instances read no assumption of the theorem: network Hessians, width
+    slopes, Gaussian AAᵀ, tangent kernels and the separable data."""
+    return (
+        Family(
+            "network Hessians",
+            HESSIAN_NAMES,
+            _measure_hessian,
+            "Hessians of 1-D two-layer tanh networks by torch.func, m ∈ {1, …, 64}",
+            accepts=_is_relation,
+        ),
+        Family(
+            "width slopes",
+            WIDTH_SLOPE_NAMES,
+            lambda claim, ctx: _measure_width_slopes(claim, ctx),
+            "log–log slopes in m of ‖H‖, the kernel's drift under GD, ‖K_g‖ and ‖H_g‖ (g = φ∘f) and "
+            "‖K₀ − K_∞‖ of two-layer tanh networks over the widths experiment's widths, with intervals",
+            accepts=_is_relation,
+        ),
+        Family(
+            "Gaussian AAᵀ",
+            frozenset({"kappa", "n_A", "m_A", "t_A"}),
+            _measure_gaussian_kappa,
+            "κ(AAᵀ) of Gaussian A ∈ ℝ^{n×m}, n ∈ {2, 5}, m from 100 to 6400 (000:96)",
+            accepts=_over("kappa"),
+        ),
+        Family(
+            "tangent kernels",
+            KNORM_NAMES,
+            _measure_kernel_norm,
+            "‖K‖₂ and tr K of the networks' tangent kernels",
+            accepts=_is_relation,
+        ),
+        SEPARABLE_FAMILY,
+    )
+
+
 def families(theorem=None) -> tuple[Family, ...]:
     """The family table, each family reading what every assumption says from ``theorem`` (the
-    book's by default; a check passes a changed theorem to see what is tested change with it)."""
+    book's by default; a check passes a changed theorem to see what is tested change with it),
+    then the families that read no assumption (:func:`_theorem_free_families`)."""
     th = theorem or book.THEOREM
     step_keys = tuple(
         a.key for a in _hypotheses(th, {"eta", "beta", "mu", "psi"}) if book.eta in a.relation.free_symbols
@@ -847,28 +885,6 @@ def families(theorem=None) -> tuple[Family, ...]:
             accepts=_is_relation,
         ),
         Family(
-            "network Hessians",
-            HESSIAN_NAMES,
-            _measure_hessian,
-            "Hessians of 1-D two-layer tanh networks by torch.func, m ∈ {1, …, 64}",
-            accepts=_is_relation,
-        ),
-        Family(
-            "width slopes",
-            WIDTH_SLOPE_NAMES,
-            lambda claim, ctx: _measure_width_slopes(claim, ctx),
-            "log–log slopes in m of ‖H‖, the kernel's drift under GD, ‖K_g‖ and ‖H_g‖ (g = φ∘f) and "
-            "‖K₀ − K_∞‖ of two-layer tanh networks over the widths experiment's widths, with intervals",
-            accepts=_is_relation,
-        ),
-        Family(
-            "Gaussian AAᵀ",
-            frozenset({"kappa", "n_A", "m_A", "t_A"}),
-            _measure_gaussian_kappa,
-            "κ(AAᵀ) of Gaussian A ∈ ℝ^{n×m}, n ∈ {2, 5}, m from 100 to 6400 (000:96)",
-            accepts=_over("kappa"),
-        ),
-        Family(
             "zero-asymmetric deep linear networks",
             frozenset({"R_T", "R_0", "eta", "T"}),
             lambda claim, ctx: _measure_zai(th, claim, ctx),
@@ -876,14 +892,7 @@ def families(theorem=None) -> tuple[Family, ...]:
             ("zai_eta",),
             accepts=_over("R_T"),
         ),
-        Family(
-            "tangent kernels",
-            KNORM_NAMES,
-            _measure_kernel_norm,
-            "‖K‖₂ and tr K of the networks' tangent kernels",
-            accepts=_is_relation,
-        ),
-        SEPARABLE_FAMILY,
+        *_theorem_free_families(),
     )
 
 
@@ -1009,6 +1018,34 @@ def _diag_rank_one_norm(D: torch.Tensor, s: torch.Tensor, iters: int = 64) -> to
     return torch.maximum(top.abs(), bottom.abs())
 
 
+def _draw_chunk(X, y, K_inf, W, v, steps: int) -> dict[str, torch.Tensor]:
+    """One batch of networks (W: b × m × d, v: b × m) on the data X, y: ‖K₀ − K_∞‖₂, ‖K_g‖₂,
+    ‖H_g(x₁)‖₂ and the kernel's drift after ``steps`` GD steps (see :func:`_width_draws`)."""
+    m = W.shape[-2]
+    rm = math.sqrt(m)
+    x2 = (X * X).sum(-1)
+    Z = X @ W.transpose(-1, -2)
+    K0 = networks.tangent_kernel(X, W)
+    f = networks.forward(X, W, v)  # (b, n)
+    dphi = 1 + f  # φ'(f) for φ(u) = u + u²/2; φ'' = 1
+    K0n = torch.linalg.matrix_norm(K0, ord=2)
+    h1 = v * networks.dd_tanh(Z[:, 0, :]) / rm
+    s1 = v * networks.d_tanh(Z[:, 0, :]) / rm
+    # GD on ½‖f − y‖² at the sweep's step size 1/(λ_max(K₀) + Σ|r₀|·‖H‖)
+    H0 = (networks.dd_tanh(Z).abs().amax(-1) * x2).amax(-1) / rm
+    eta_ = 1 / (K0n + (f - y).abs().sum(-1) * H0)
+    Wt = W
+    for _ in range(steps):
+        Wt = Wt - eta_[:, None, None] * networks.loss_grad(X, y, Wt, v)[1]
+    return {
+        "fluct": torch.linalg.matrix_norm(K0 - K_inf, ord=2),
+        "Kg": torch.linalg.matrix_norm(dphi[:, :, None] * K0 * dphi[:, None, :], ord=2),
+        "Hg": x2[0] * _diag_rank_one_norm(dphi[:, :1] * h1, s1),
+        "drift": torch.linalg.matrix_norm(networks.tangent_kernel(X, Wt) - K0, ord=2) / K0n,
+        "m": torch.full((W.shape[0],), float(m), device=W.device, dtype=W.dtype),
+    }
+
+
 def _width_draws(ctx: RunContext) -> dict:
     """Independent two-layer tanh networks at each width of the sweep, on one data set (unit-norm
     inputs): per network ‖K₀ − K_∞‖₂ (K_∞ the expected kernel), ‖K_g‖₂ for g = φ∘f with
@@ -1023,43 +1060,18 @@ def _width_draws(ctx: RunContext) -> dict:
     X = torch.randn(n, d, generator=g, device=dev, dtype=dt)
     X = X / torch.linalg.vector_norm(X, dim=-1, keepdim=True)
     y = torch.randn(n, generator=g, device=dev, dtype=dt)
-    XX, x2 = X @ X.T, (X * X).sum(-1)
     K_inf = _ntk_limit(X)
     cols: dict[str, list] = {k: [] for k in ("m", "fluct", "Kg", "Hg", "drift")}
     t0 = time.perf_counter()
     for m in _widths(ctx):
         gm = ctx.generator(ID, "width draws", m)  # the networks at width m
-        rm = math.sqrt(m)
-        for b0 in range(0, draws, max(1, WIDTH_CHUNK // (n * m))):
-            b = min(draws - b0, max(1, WIDTH_CHUNK // (n * m)))
+        per = max(1, WIDTH_CHUNK // (n * m))
+        for b0 in range(0, draws, per):
+            b = min(draws - b0, per)
             W = torch.randn(b, m, d, generator=gm, device=dev, dtype=dt)
             v = torch.where(torch.rand(b, m, generator=gm, device=dev, dtype=dt) < 0.5, -1.0, 1.0).to(dt)
-
-            def kernel(W_: torch.Tensor) -> torch.Tensor:
-                S_ = networks.d_tanh(X @ W_.transpose(-1, -2))  # (b, n, m)
-                return XX * (S_ @ S_.transpose(-1, -2)) / m
-
-            Z = X @ W.transpose(-1, -2)
-            K0 = kernel(W)
-            f = (torch.tanh(Z) * v[:, None, :]).sum(-1) / rm  # (b, n)
-            dphi = 1 + f  # φ'(f) for φ(u) = u + u²/2; φ'' = 1
-            K0n = torch.linalg.matrix_norm(K0, ord=2)
-            h1 = v * networks.dd_tanh(Z[:, 0, :]) / rm
-            s1 = v * networks.d_tanh(Z[:, 0, :]) / rm
-            cols["fluct"].append(torch.linalg.matrix_norm(K0 - K_inf, ord=2))
-            cols["Kg"].append(torch.linalg.matrix_norm(dphi[:, :, None] * K0 * dphi[:, None, :], ord=2))
-            cols["Hg"].append(x2[0] * _diag_rank_one_norm(dphi[:, :1] * h1, s1))
-            # GD on ½‖f − y‖² at the sweep's step size 1/(λ_max(K₀) + Σ|r₀|·‖H‖)
-            H0 = (networks.dd_tanh(Z).abs().amax(-1) * x2).amax(-1) / rm
-            eta_ = 1 / (K0n + (f - y).abs().sum(-1) * H0)
-            Wt = W
-            for _ in range(steps):
-                th = torch.tanh(X @ Wt.transpose(-1, -2))
-                r = (th * v[:, None, :]).sum(-1) / rm - y
-                G = (((1 - th * th) * r[:, :, None]).transpose(-1, -2) @ X) * v[..., None] / rm
-                Wt = Wt - eta_[:, None, None] * G
-            cols["drift"].append(torch.linalg.matrix_norm(kernel(Wt) - K0, ord=2) / K0n)
-            cols["m"].append(torch.full((b,), float(m), device=dev, dtype=dt))
+            for k, val in _draw_chunk(X, y, K_inf, W, v, steps).items():
+                cols[k].append(val)
     if dev.type == "cuda":
         torch.cuda.synchronize()
     vals = {k: torch.cat(v_).cpu() for k, v_ in cols.items()}
@@ -1067,15 +1079,8 @@ def _width_draws(ctx: RunContext) -> dict:
     fits = {
         k: fit_loglog_slope(ms, vals[k].tolist(), level=WIDTH_LEVEL) for k in ("fluct", "Kg", "Hg", "drift")
     }
-    return {
-        "n": n,
-        "d": d,
-        "draws": draws,
-        "steps": steps,
-        "values": vals,
-        "fits": fits,
-        "wall_s": time.perf_counter() - t0,
-    }
+    wall = time.perf_counter() - t0
+    return {"n": n, "d": d, "draws": draws, "steps": steps, "values": vals, "fits": fits, "wall_s": wall}
 
 
 def width_draws(ctx: RunContext) -> dict:
@@ -1393,6 +1398,29 @@ def envelopes(ctx: RunContext) -> Experiment:
     )
 
 
+def _widths_plot(rows: list[dict], wd: dict) -> Plot:
+    """‖H‖ against its bound, the kernel's drift and λ_min(K₀) by width, and ‖K₀ − K_∞‖ of the draws."""
+    ms = [r["m"] for r in rows]
+    return Plot(
+        "width m",
+        "value",
+        [
+            Series("‖H‖ (max over data)", "points", ms, [r["H_norm"] for r in rows]),
+            Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
+            Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
+            Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
+            Series(
+                "‖K₀ − K_∞‖ (width draws)",
+                "points",
+                wd["values"]["m"].tolist(),
+                wd["values"]["fluct"].tolist(),
+            ),
+        ],
+        xscale="log",
+        yscale="log",
+    )
+
+
 def widths(ctx: RunContext) -> Experiment:
     """Two-layer tanh networks against width m: ‖H‖ within sup|σ''|·max‖x‖²/√m and with slope
     −1/2 in m (interval at level 1 − 10⁻⁶), the kernel's drift under GD falling from each width
@@ -1402,13 +1430,16 @@ def widths(ctx: RunContext) -> Experiment:
     ws, wd = width_sweep(ctx), width_draws(ctx)
     fd = wd["fits"]
     rows = ws["rows"]
-    ms = [r["m"] for r in rows]
     chain = ntk_chain(ctx)
     ratio = max(r["H_norm"] / r["H_bound"] for r in rows)
     # the drift is a deterministic function of the width (one seed) and its log-log curve bends, so
     # the check is that it falls from each width to the next, not a fitted slope
     falls = sum(b["drift"] < a["drift"] for a, b in zip(rows, rows[1:]))
     hfit = ws["hessian_fit"]
+    # the predicted exponents are the right sides of the source lines' relations (one formula)
+    wide, kg, hg, ntk = (
+        float(r.rhs) for r in (book.WIDE_LIMIT, book.PHI_KERNEL, book.PHI_HESSIAN, book.NTK_WIDTH)
+    )
     return Experiment(
         "widths",
         f"Two-layer tanh network, n = {ws['n']}: ‖H‖, λ_min(K₀) and kernel drift vs width",
@@ -1416,11 +1447,11 @@ def widths(ctx: RunContext) -> Experiment:
             Comparison("max ‖H‖ / (sup|σ''|·max‖x‖²/√m)", ratio, "<=", 1.0, tol=gamma(64)),
             Comparison("torch.func J Jᵀ − closed-form K (max abs)", chain["max_dev"], "<=", chain["tol"]),
             Comparison("widths at which the drift falls", falls, "==", len(rows) - 1),
-            Comparison("‖H‖ slope in m (interval)", -0.5, "in", (hfit.lo, hfit.hi)),
-            Comparison("GD kernel drift slope, low end of its interval", fd["drift"].lo, "<=", -0.5),
-            Comparison("‖K_g‖ slope (φ(u) = u + u²/2), low end of its interval", fd["Kg"].lo, "<=", 0.0),
-            Comparison("‖H_g‖ slope (φ'' = 1) in m (interval)", 0.0, "in", (fd["Hg"].lo, fd["Hg"].hi)),
-            Comparison("‖K₀ − K_∞‖ slope in m (interval)", -0.5, "in", (fd["fluct"].lo, fd["fluct"].hi)),
+            Comparison("‖H‖ slope in m (interval)", wide, "in", (hfit.lo, hfit.hi)),
+            Comparison("GD kernel drift slope, low end of its interval", fd["drift"].lo, "<=", wide),
+            Comparison("‖K_g‖ slope (φ(u) = u + u²/2), low end of its interval", fd["Kg"].lo, "<=", kg),
+            Comparison("‖H_g‖ slope (φ'' = 1) in m (interval)", hg, "in", (fd["Hg"].lo, fd["Hg"].hi)),
+            Comparison("‖K₀ − K_∞‖ slope in m (interval)", ntk, "in", (fd["fluct"].lo, fd["fluct"].hi)),
         ],
         measured={
             "‖H‖ slope": hfit.slope,
@@ -1431,34 +1462,17 @@ def widths(ctx: RunContext) -> Experiment:
             "λ_min(K₀) by width": {r["m"]: round(r["lambda_min_K0"], 5) for r in rows},
         },
         predicted={
-            "‖H‖ slope": -0.5,
-            "drift": "falls from each width to the next; slope ≤ −½",
-            "‖K_g‖ slope": "≤ 0",
-            "‖H_g‖ slope": 0.0,
-            "‖K₀ − K_∞‖ slope": -0.5,
+            "‖H‖ slope": wide,
+            "drift": f"falls from each width to the next; slope ≤ {wide:g}",
+            "‖K_g‖ slope": f"≤ {kg:g}",
+            "‖H_g‖ slope": hg,
+            "‖K₀ − K_∞‖ slope": ntk,
         },
         formula=r"\|H\|\le \frac{\sup|\sigma''|\,\max_k\|x_k\|^2}{\sqrt m}",
         instances=len(rows) + int(wd["values"]["m"].numel()),
         dim=ws["d"],
         wall_s=sum(r["wall_s"] for r in rows) + wd["wall_s"],
-        plot=Plot(
-            "width m",
-            "value",
-            [
-                Series("‖H‖ (max over data)", "points", ms, [r["H_norm"] for r in rows]),
-                Series("bound sup|σ''|·max‖x‖²/√m", "line", ms, [r["H_bound"] for r in rows]),
-                Series("‖K_T − K₀‖/‖K₀‖", "points", ms, [r["drift"] for r in rows]),
-                Series("λ_min(K₀)", "points", ms, [r["lambda_min_K0"] for r in rows]),
-                Series(
-                    "‖K₀ − K_∞‖ (width draws)",
-                    "points",
-                    wd["values"]["m"].tolist(),
-                    wd["values"]["fluct"].tolist(),
-                ),
-            ],
-            xscale="log",
-            yscale="log",
-        ),
+        plot=_widths_plot(rows, wd),
     )
 
 
@@ -1489,8 +1503,6 @@ def wide_gd(ctx: RunContext) -> Experiment:
             yscale="log",
         ),
     )
-
-
 
 
 # --------------------------------------------------------------------------- tightness
@@ -1545,6 +1557,77 @@ def tightness(ctx: RunContext) -> list:
     return rows
 
 
+def _separable_checks(p, rs: dict, ws, kkt: int) -> list[Comparison]:
+    """The experiment's checks: the exact KKT conditions of every w_svm, the step size inside the
+    sublevel set's smoothness, monotone paths, and every instance's interval containing the rate its
+    relation predicts (the slopes of w(t) against w_svm; the others from the relations' right sides)."""
+    B = ws.shape[0]
+
+    def misses(key: str, target) -> int:
+        return sum(not r.contains(float(target(b))) for b, r in enumerate(rs[key]))
+
+    gap, loss, margin = (float(r.rhs) for r in (book.SEP_GAP_RATE, book.SEP_LOSS_RATE, book.SEP_MARGIN_RATE))
+    miss = {
+        "w(t) against log t: coordinate 1 → w_svm": misses("w1", lambda b: ws[b, 0]),
+        "w(t) against log t: coordinate 2 → w_svm": misses("w2", lambda b: ws[b, 1]),
+        f"log gap against log log t → {gap:g}": misses("gap", lambda b: gap),
+        f"log L against log t → {loss:g}": misses("loss", lambda b: loss),
+        f"min margin against log t → {margin:g}": misses("margin", lambda b: margin),
+    }
+    return [
+        Comparison("instances whose w_svm fails the exact KKT conditions", B - kkt, "<=", 0),
+        Comparison(
+            "η·β (β = L(w₀)·max‖x_i‖², smooth on the sublevel set)", float(p.eta_beta.max()), "<=", 0.5
+        ),
+        Comparison(
+            "L(w(t)) and ‖w(t)‖ monotone along every path",
+            float(p.monotone_loss and p.monotone_norm),
+            "==",
+            1,
+        ),
+        *(Comparison(f"instances whose interval misses: {k}", v, "<=", 0) for k, v in miss.items()),
+    ]
+
+
+def _separable_plot(p, B: int) -> Plot:
+    """The direction gap of three instances against t, beside C/log t through instance 0 at T."""
+    ts = p.ts.tolist()
+    series = [
+        Series(f"instance {b}: ‖w/‖w‖ − ŵ/‖ŵ‖‖", "line", ts, p.gap[:, b].cpu().tolist())
+        for b in range(min(3, B))
+    ]
+    g_end = float(p.gap[-1, 0])
+    line = [g_end * math.log(ts[-1]) / math.log(t) for t in ts[1:]]
+    series.append(Series("C/log t (through instance 0 at T)", "line", ts[1:], line))
+    return Plot("step t", "direction gap", series, xscale="log", yscale="log")
+
+
+def _spread(rows) -> list[float]:
+    return [min(r.measured for r in rows), max(r.measured for r in rows)]
+
+
+def _separable_rate(gaps: list, j: int, predicted: float, formula: str) -> Rate:
+    """The headline rate: the direction gap's slope at instance ``j`` against the prediction."""
+    return Rate(
+        quantity="slope of log ‖w/‖w‖ − w_svm/‖w_svm‖‖ against log log t",
+        kind="slope",
+        measured=gaps[j].measured,
+        lo=gaps[j].lo,
+        hi=gaps[j].hi,
+        predicted=predicted,
+        claim="tight",
+        level=1.0,
+        formula=formula,
+        test="the secant slope over the last of four windows in log t, per instance, with the interval "
+        "±|Δ_J|ρ/(1 − ρ) (Δ the windows' successive slope changes, ρ their largest ratio): an "
+        "extrapolation that assumes the slopes approach their limit geometrically, not a rounding or "
+        "confidence bound; the instance farthest from the prediction relative to its interval is "
+        "shown, and every instance's interval must contain it (deterministic paths: no sampling "
+        "false alarm)",
+        false_alarm=0.0,
+        worst=gaps[j].measured,
+        spread=tuple(_spread(gaps)),
+    )
 
 
 def separable_data(ctx: RunContext) -> Experiment:
@@ -1552,7 +1635,8 @@ def separable_data(ctx: RunContext) -> Experiment:
     per instance, the secant slopes over the last window in log t against Soudry et al.'s rates —
     w(t) against log t → w_svm, the direction gap against log log t → −1 (gap ~ 1/log t), log L
     against log t → −1, the min margin against log t → 1 — each with its geometric-tail interval;
-    the headline is the gap's slope, the instance farthest from −1 relative to its interval."""
+    the headline is the gap's slope, the instance farthest from its prediction relative to its
+    interval.  The predictions are the right sides of the readings' relations (SEP_*)."""
     from . import separable as sep
 
     sr = separable_rates(ctx)
@@ -1560,68 +1644,28 @@ def separable_data(ctx: RunContext) -> Experiment:
     ws = p.w_svm.cpu().numpy()
     B = ws.shape[0]
     kkt = sum(sep.exact_kkt(i) for i in sep.instances(ctx, B))
-
-    def misses(key: str, target) -> int:
-        return sum(not r.contains(float(target(b))) for b, r in enumerate(rs[key]))
-
-    miss = {
-        "w(t) against log t: coordinate 1 → w_svm": misses("w1", lambda b: ws[b, 0]),
-        "w(t) against log t: coordinate 2 → w_svm": misses("w2", lambda b: ws[b, 1]),
-        "log gap against log log t → −1": misses("gap", lambda b: -1.0),
-        "log L against log t → −1": misses("loss", lambda b: -1.0),
-        "min margin against log t → 1": misses("margin", lambda b: 1.0),
-    }
-    gaps = rs["gap"]
-    j = max(range(B), key=lambda b: abs(gaps[b].measured + 1) / max(gaps[b].tail, 1e-300))
-    ks = [r.measured for r in gaps]
-    ts = p.ts.tolist()
-    series = [
-        Series(f"instance {b}: ‖w/‖w‖ − ŵ/‖ŵ‖‖", "points", ts, p.gap[:, b].cpu().tolist())
-        for b in range(min(3, B))
-    ]
-    g_end = float(p.gap[-1, 0])
-    series.append(
-        Series(
-            "C/log t (through instance 0 at T)",
-            "line",
-            ts[1:],
-            [g_end * math.log(ts[-1]) / math.log(t) for t in ts[1:]],
-        )
-    )
+    gaps, predicted = rs["gap"], float(book.SEP_GAP_RATE.rhs)
+    j = max(range(B), key=lambda b: abs(gaps[b].measured - predicted) / max(gaps[b].tail, 1e-300))
     formula = book.THEOREM.tex(book.SEP_GAP_RATE)
     return Experiment(
         "separable",
         "GD with the exp loss on separable data: w(t)/log t → w_svm, direction gap ~ 1/log t, L ~ 1/t, "
         "margin ~ log t (Soudry et al.)",
-        comparisons=[
-            Comparison("instances whose w_svm fails the exact KKT conditions", B - kkt, "<=", 0),
-            Comparison(
-                "η·β (β = L(w₀)·max‖x_i‖², smooth on the sublevel set)", float(p.eta_beta.max()), "<=", 0.5
-            ),
-            Comparison(
-                "L(w(t)) and ‖w(t)‖ monotone along every path",
-                float(p.monotone_loss and p.monotone_norm),
-                "==",
-                1,
-            ),
-            *(Comparison(f"instances whose interval misses: {k}", v, "<=", 0) for k, v in miss.items()),
-        ],
+        comparisons=_separable_checks(p, rs, ws, kkt),
         measured={
             "gap slope, farthest instance": gaps[j].measured,
-            "gap slopes over instances": [min(ks), max(ks)],
-            "loss slopes over instances": [
-                min(r.measured for r in rs["loss"]),
-                max(r.measured for r in rs["loss"]),
-            ],
-            "margin slopes over instances": [
-                min(r.measured for r in rs["margin"]),
-                max(r.measured for r in rs["margin"]),
-            ],
+            "gap slopes over instances": _spread(gaps),
+            "loss slopes over instances": _spread(rs["loss"]),
+            "margin slopes over instances": _spread(rs["margin"]),
             "largest tail (any quantity)": max(
                 r.tail for v in rs.values() for r in v if math.isfinite(r.tail)
             ),
         },
-        predicted={"gap slope": -1.0, "loss slope": -1.0, "margin slope": 1.0},
+        predicted={
+            "gap slope": predicted,
+            "loss slope": float(book.SEP_LOSS_RATE.rhs),
+            "margin slope": float(book.SEP_MARGIN_RATE.rhs),
+        },
         formula=formula,
         instances=B,
         steps=p.steps,
@@ -1630,26 +1674,8 @@ def separable_data(ctx: RunContext) -> Experiment:
         note="deterministic paths (no sampling false alarm); each interval is the geometric-tail "
         "extrapolation of the last windows' secant slopes, a measured rate over a finite horizon, not a "
         "proof of the limit; the remainder ρ(t) = w(t) − w_svm log t is not measured against o(log log t)",
-        plot=Plot("step t", "direction gap", series, xscale="log", yscale="log"),
-        rate=Rate(
-            quantity="slope of log ‖w/‖w‖ − w_svm/‖w_svm‖‖ against log log t",
-            kind="slope",
-            measured=gaps[j].measured,
-            lo=gaps[j].lo,
-            hi=gaps[j].hi,
-            predicted=-1.0,
-            claim="tight",
-            level=1.0,
-            formula=formula,
-            test="the secant slope over the last of four windows in log t, per instance, with the interval "
-            "±|Δ_J|ρ/(1 − ρ) (Δ the windows' successive slope changes, ρ their largest ratio): an "
-            "extrapolation that assumes the slopes approach their limit geometrically, not a rounding or "
-            "confidence bound; the instance farthest from −1 relative to its interval is shown, and every "
-            "instance's interval must contain −1 (deterministic paths: no sampling false alarm)",
-            false_alarm=0.0,
-            worst=gaps[j].measured,
-            spread=(min(ks), max(ks)),
-        ),
+        plot=_separable_plot(p, B),
+        rate=_separable_rate(gaps, j, predicted, formula),
     )
 
 

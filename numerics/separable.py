@@ -142,8 +142,8 @@ class Paths:
 
 def run(ctx: RunContext, B: int, steps: int) -> Paths:
     """GD w ← w + η Σ_i e^{−wᵀx_i} x_i on every instance at once (batched, float64, on the run's
-    device), recording log-spaced steps and checking L and ‖w‖ monotone at every step (beyond
-    the rounding bound of one step)."""
+    device), recording log-spaced steps and checking L monotone at every step and ‖w‖ at the
+    recorded steps (beyond the rounding bound of one step)."""
     insts = instances(ctx, B)
     dev, dt = ctx.device, torch.float64
     X = torch.tensor([[[float(v) for v in p] for p in i.points] for i in insts], dtype=dt, device=dev)

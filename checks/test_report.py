@@ -240,11 +240,12 @@ def test_page_ids_are_unique_and_links_resolve(page):
 
 
 def test_page_size_and_formulas_in_their_own_box(page, reference):
-    # the aim is 2 MB. The reference was 2.04 MB at 420 source lines; at 454 lines, with
-    # the separable-data and width-slope experiments, it is 2.42 MB (misprints with both readings,
-    # expressions longer than LONG_MATHML folded as LaTeX): the budget is 2.5 MB, above the aim
-    # (a known regression, recorded in the closing note of 2026-12-07)
-    assert len(page.encode()) < 2_500_000
+    # the aim is 2 MB. The reference was 2.04 MB at 420 source lines (budget 2.1 MB); at 454
+    # lines, with the separable-data and width-slope experiments, it is 2.30 MB (misprints with both
+    # readings, expressions longer than LONG_MATHML folded as LaTeX, a step identity's name shown by
+    # reference to its step): the budget is 2.35 MB, above the aim and above the old budget (a known
+    # regression, recorded in the closing note of 2026-12-07)
+    assert len(page.encode()) < 2_350_000
     assert page.count("<math") == page.count('<span class="m"><math') + page.count('<div class="m"><math')
     assert "<script>" in page and "http://" not in page.replace("http://www.w3.org/", "")
 

@@ -100,7 +100,7 @@ def run_theorem(theorem_id: str, ctx: RunContext, progress: Progress = lambda s:
         "other_sources": [s.cite() for s in th.other_sources],
         "statement": th.statement,
         "assumptions": [
-            {"key": a.key, "text": a.text, "latex": a.tex(), "definition": a.definition}
+            {"key": a.key, "text": a.text, "latex": _assumption_latex(th, a), "definition": a.definition}
             for a in th.assumptions
         ],
         "context": ctx.describe(),
@@ -259,6 +259,24 @@ def write(results: dict, out: Path, *, results_json: bool = True, page: bool = T
 #: during a run the page is re-rendered after a theorem only when the last rendering is this
 #: old (results.json is rewritten after every theorem; the page always at the end)
 PAGE_EVERY_S = 60.0
+
+
+def _assumption_latex(th, a) -> str:
+    """An assumption's formula as the page shows it.  A name the kernel gives to a step's identity
+    (:func:`dlverify.theorems.kernel.named_identities`: ``id_KEY := lhs − rhs``, certified by
+    unfolding at step KEY) is shown by reference to that step, whose row in the derivation already
+    shows the identity: writing the difference out again doubled the page's largest formulas."""
+    from ..theorems.kernel import Unfold
+
+    rel = a.relation
+    if a.definition and isinstance(rel, sp.Equality) and isinstance(rel.lhs, sp.Symbol):
+        for step in th.derivation:
+            if isinstance(step.certificate, Unfold) and rel.lhs in step.certificate.defs:
+                if step.relation == sp.Eq(rel.lhs, 0):
+                    return (
+                        rf"{sp.latex(rel.lhs)} = \text{{left side}} - \text{{right side of step {step.key}}}"
+                    )
+    return a.tex()
 
 
 TRUST_FILES = {

@@ -1602,8 +1602,8 @@ def _separable_plot(p, B: int) -> Plot:
     return Plot("step t", "direction gap", series, xscale="log", yscale="log")
 
 
-def _spread(rows) -> list[float]:
-    return [min(r.measured for r in rows), max(r.measured for r in rows)]
+def _spread(rows) -> tuple[float, float]:
+    return (min(r.measured for r in rows), max(r.measured for r in rows))
 
 
 def _separable_rate(gaps: list, j: int, predicted: float, formula: str) -> Rate:
@@ -1626,7 +1626,7 @@ def _separable_rate(gaps: list, j: int, predicted: float, formula: str) -> Rate:
         "false alarm)",
         false_alarm=0.0,
         worst=gaps[j].measured,
-        spread=tuple(_spread(gaps)),
+        spread=_spread(gaps),
     )
 
 

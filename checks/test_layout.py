@@ -158,3 +158,24 @@ def test_the_resolver_can_fail(source, ok):
     fake = ROOT / "numerics" / "fake_module.py"
     edges = [_resolve(fake, m, lv, names) for _, m, lv, names in _imports_of(source)]
     assert all(e is not None for e in edges) is ok
+
+
+def _bound_twice(tree: ast.Module) -> list[str]:
+    """Module-level names bound by two plain ``NAME = …`` assignments: the second silently
+    replaces the first for every later reader (a relation a source entry names by it included)."""
+    seen: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            seen[node.targets[0].id] = seen.get(node.targets[0].id, 0) + 1
+    return sorted(k for k, v in seen.items() if v > 1)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "theorems").glob("*.py")), ids=lambda p: p.name)
+def test_no_theorem_module_binds_a_name_twice(path):
+    """A relation named twice in a theorem module (PHI_KERNEL: a width slope of 000:172 and the
+    chain rule of 000:178) let the later one decide a source entry that names the earlier."""
+    assert _bound_twice(ast.parse(path.read_text())) == []
+
+
+def test_the_rebinding_check_can_fail():
+    assert _bound_twice(ast.parse("A = 1\nB = 2\nA = 3\nC, D = 1, 2\nC = 4\n")) == ["A"]

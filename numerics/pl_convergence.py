@@ -1438,7 +1438,7 @@ def widths(ctx: RunContext) -> Experiment:
     hfit = ws["hessian_fit"]
     # the predicted exponents are the right sides of the source lines' relations (one formula)
     wide, kg, hg, ntk = (
-        float(r.rhs) for r in (book.WIDE_LIMIT, book.PHI_KERNEL, book.PHI_HESSIAN, book.NTK_WIDTH)
+        float(r.rhs) for r in (book.WIDE_LIMIT, book.PHI_KERNEL_SLOPE, book.PHI_HESSIAN, book.NTK_WIDTH)
     )
     return Experiment(
         "widths",

@@ -96,7 +96,6 @@ Lc = sp.Symbol("L_c", positive=True)  # ln(2√m/δ): positive for δ < 1 ≤ 2�
 m1 = sp.Symbol("m_1", positive=True)  # m − 1
 lm = sp.Symbol("l_m", nonnegative=True)  # ln m
 B_KL = (KLs + Lc) / m_
-kl_rq = None  # set below (kl(q̂‖L_D) in the instance quantities)
 
 # the (5.8) chain: Δ_S(h_i) on three hypotheses
 Ds = sp.symbols("Delta1:4", real=True)

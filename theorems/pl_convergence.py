@@ -87,7 +87,7 @@ Knorm, Ktrace = sp.symbols("Knorm Ktrace", nonnegative=True)
 # of g = φ∘f with φ(u) = u + u²/2 (φ'' = 1), and ‖K_m − K_∞‖ at initialisation (slope_ntk)
 slope_wide, slope_Kg, slope_Hg, slope_ntk = sp.symbols("slope_wide slope_Kg slope_Hg slope_ntk", real=True)
 WIDE_LIMIT = sp.Le(slope_wide, -sp.Rational(1, 2))  # 000:164: ‖H‖ and the drift fall like m^{-1/2} or faster
-PHI_KERNEL = sp.Le(slope_Kg, 0)  # 000:172: ‖K_g‖ = O(1)
+PHI_KERNEL_SLOPE = sp.Le(slope_Kg, 0)  # 000:172: ‖K_g‖ = O(1)
 PHI_HESSIAN = sp.Eq(slope_Hg, 0)  # 000:173: ‖H_g‖ = Θ(1) when φ'' ≠ 0
 NTK_WIDTH = sp.Eq(slope_ntk, -sp.Rational(1, 2))  # 001:131: K_m − K_∞ at initialisation ~ m^{-1/2}
 # convexity of the minimiser set (000:64)

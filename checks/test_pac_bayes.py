@@ -716,3 +716,83 @@ def test_mutation_risk_lt_1_removed_is_redundant_and_a_needed_removal_is_not():
         mut = dataclasses.replace(c, assumptions=tuple(a for a in c.assumptions if a != key))
         why = mutate._implied_removal(th, c, mut, {key})
         assert (why is not None) is implied, why
+
+
+@pytest.mark.parametrize("coeff", [Fraction(3, 8), Fraction(1, 2)])
+def test_moment_of_the_direct_lambda_bound_is_at_most_one_exactly(coeff):
+    """The cited fact ``moment_lambda`` (E_S e^{m(3p/8 − q̂/2)} ≤ 1 for losses in [0, 1]), checked
+    independently: for Bernoulli(p) losses, the worst case of [0, 1] by the convexity of e^{−ℓ/2},
+    the mean is (e^{3p/8}(1 − p + p e^{−1/2}))^m, so it is at most 1 for every m iff the base is.
+    The base is evaluated in mpmath at 60 digits on a grid of p and at the binomial sum for m = 7,
+    p = 2/3 (exact binomial coefficients).  A planted bug, the coefficient λ = 1/2 in place of
+    λ(1 − λ/2) = 3/8, makes the base exceed 1, and the check rejects it."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        c = mpmath.mpf(coeff.numerator) / coeff.denominator
+        base = [
+            mpmath.exp(c * p) * (1 - p + p * mpmath.exp(mpmath.mpf(-1) / 2))
+            for p in mpmath.linspace(0, 1, 401)
+        ]
+        worst = max(base)
+        m, p = 7, mpmath.mpf(2) / 3
+        mean = mpmath.fsum(
+            mpmath.binomial(m, k)
+            * p**k
+            * (1 - p) ** (m - k)
+            * mpmath.exp(m * (c * p - mpmath.mpf(k) / (2 * m)))
+            for k in range(m + 1)
+        )
+        assert (
+            abs(mean - (mpmath.exp(c * p) * (1 - p + p * mpmath.exp(mpmath.mpf(-1) / 2))) ** m)
+            < mpmath.mpf(10) ** -50
+        )
+    record("pac_bayes", examples=401, note=f"E_S e^(m({coeff}p − q̂/2)) base: max {float(worst):.6g}")
+    if coeff == Fraction(3, 8):
+        assert worst <= 1
+    else:  # the planted bug is seen
+        assert worst > 1 + mpmath.mpf(10) ** -3
+
+
+def test_direct_lambda_bound_makes_the_kl_route_mutants_true():
+    """The λ-bound at λ = 1/2 on its own Markov event (ln(1/δ)) proves the strengthenings of
+    Thiemann's form that the kl route leaves open (ln(√m/δ), ln(2/δ), ln(2m^{1/4}/δ)): the mutation
+    classifier counts them true, through the companion claim, not open; without the event rule
+    (no theorem given) it cannot, and a strengthening past ln(1/δ) stays open."""
+    from dlverify.reports import mutate
+    from dlverify.theorems.core import Claim
+
+    th = pb.THEOREM
+    marks = check_derivation(th)
+    thm = next(c for c in th.claims if c.key == "thiemann_half")
+    lam = next(c for c in th.claims if c.key == "lambda_half_direct")
+    forms = [(lam, tuple(th.assumption(k).relation for k in lam.assumptions), "lam_claim")]
+    assert assess(th, lam, marks).proof.step == "lam_claim"
+    m_, d_ = pb.m_, pb.d_
+    for new in (sp.log(sp.sqrt(m_) / d_), sp.log(2 / d_), sp.log(2 * m_ ** sp.Rational(1, 4) / d_)):
+        mut = Claim(
+            thm.key, thm.text, thm.relation.xreplace({pb.LOG_KL: new}), thm.assumptions, domain=thm.domain
+        )
+        assert mut.relation != thm.relation
+        kind, why = mutate.classify_survivor(thm, mut, False, (), mutate._applicable(forms, thm, mut, th))
+        assert kind == "true but looser" and "lambda_half_direct" in why, why
+        assert mutate._applicable(forms, thm, mut) == []  # without the event rule: not offered
+    past = Claim(
+        thm.key,
+        thm.text,
+        thm.relation.xreplace({pb.LOG_KL: sp.log(1 / (2 * d_))}),
+        thm.assumptions,
+        domain=thm.domain,
+    )
+    assert (
+        mutate.classify_survivor(thm, past, False, (), mutate._applicable(forms, thm, past, th))[0] == "open"
+    )
+    # a mutant claimed on every sample (its event dropped) is covered by no companion with an event
+    every = Claim(
+        thm.key,
+        thm.text,
+        thm.relation,
+        tuple(k for k in thm.assumptions if k != "confidence_event"),
+        domain=thm.domain,
+    )
+    assert mutate._applicable(forms, thm, every, th) == []

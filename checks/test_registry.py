@@ -54,6 +54,18 @@ def test_every_derivation_step_is_certified(tid):
 
 
 @pytest.mark.parametrize("tid", THEOREMS)
+def test_no_step_rests_on_two_markov_events(tid):
+    """A claim that assumes a Markov event is a statement "with probability ≥ 1 − δ"; a step
+    resting on two such events would hold only with probability ≥ 1 − 2δ."""
+    th = registry.load(tid).THEOREM
+    events = {a.key for a in th.assumptions if a.event}
+    two = [(m.key, sorted(set(m.hypotheses) & events)) for m in standard.marks_of(tid)]
+    assert not [t for t in two if len(t[1]) > 1], two
+    for c in th.claims:
+        assert len(set(c.assumptions) & events) <= 1, c.key
+
+
+@pytest.mark.parametrize("tid", THEOREMS)
 def test_registered_claims_hold_on_evidence(tid, ctx):
     ev = standard.evaluation(tid, ctx)
     for key, r in ev.claims.items():

@@ -221,10 +221,26 @@ SETTINGS = (
 #: each hypothesis a claim may drop, violated on purpose (with what it takes away: the moment
 #: bound needs both the loss range and a fixed prior)
 VIOLATING = (
-    {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", "moment_kl"}},
-    {"K": 1, "m": 100, "loss_scale": 25.0, "risk_level": 0.02, "violates": {"loss_range", "moment_kl"}},
-    {"K": "ERM prior, 10 bits", "m": 100, "prior_bits": 10.0, "violates": {"prior_fixed", "moment_kl"}},
-    {"K": "memorizer", "m": 100, "memorizer": True, "violates": {"prior_fixed", "moment_kl"}},
+    {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", "moment_kl", "moment_lambda"}},
+    {
+        "K": 1,
+        "m": 100,
+        "loss_scale": 25.0,
+        "risk_level": 0.02,
+        "violates": {"loss_range", "moment_kl", "moment_lambda"},
+    },
+    {
+        "K": "ERM prior, 10 bits",
+        "m": 100,
+        "prior_bits": 10.0,
+        "violates": {"prior_fixed", "moment_kl", "moment_lambda"},
+    },
+    {
+        "K": "memorizer",
+        "m": 100,
+        "memorizer": True,
+        "violates": {"prior_fixed", "moment_kl", "moment_lambda"},
+    },
 )
 
 
@@ -261,6 +277,13 @@ def settings_for(assumptions: tuple[str, ...], theorem=None) -> list[dict]:
 # ----------------------------------------------------------------------------- coverage
 
 
+def confident_in(assumptions, theorem=None) -> bool:
+    """Whether a claim is a statement "with probability ≥ 1 − δ": it assumes a Markov event
+    (an assumption marked ``event``); without one it is claimed for every sample (rate 0)."""
+    theorem = theorem or book.THEOREM
+    return any(theorem.assumption(k).event for k in assumptions)
+
+
 def _selecting(theorem, assumptions) -> list[sp.Basic]:
     """The claim's assumptions over the instance quantities (e.g. KL = 0): they select settings."""
     rels = [theorem.assumption(k).relation for k in assumptions]
@@ -285,12 +308,12 @@ def coverage(
 ) -> dict:
     """Failure counts of ``relation`` per setting and δ, each with its exact binomial p-value;
     computed once per run for what determines it: the relation, the allowed failure rate (δ
-    with ``confidence_event``, else 0), the selecting assumptions, the settings and n."""
+    with a Markov event, else 0), the selecting assumptions, the settings and n."""
     theorem = theorem or book.THEOREM
     selecting = _selecting(theorem, assumptions)
     settings = settings_for(tuple(assumptions), theorem) if settings is None else settings
     n = n or ctx.size(20000, 100000, gpu=400000)
-    confident = "confidence_event" in assumptions
+    confident = confident_in(assumptions, theorem)
     key = (
         "pac_bayes coverage",
         sp.srepr(relation),
@@ -413,8 +436,17 @@ def exact_settings(assumptions: tuple[str, ...], theorem=None, domain: tuple = (
         "p_one": "risk_lt_1" not in have,
     }
     out: list[dict[str, Any]] = [dict(base, violates=frozenset())]
-    out += [dict(base, scale=s, violates=frozenset({"loss_range", "moment_kl"})) for s in (4.0, 25.0)]
-    out.append(dict(base, bits=float(EXACT_ERM_BITS), violates=frozenset({"prior_fixed", "moment_kl"})))
+    out += [
+        dict(base, scale=s, violates=frozenset({"loss_range", "moment_kl", "moment_lambda"}))
+        for s in (4.0, 25.0)
+    ]
+    out.append(
+        dict(
+            base,
+            bits=float(EXACT_ERM_BITS),
+            violates=frozenset({"prior_fixed", "moment_kl", "moment_lambda"}),
+        )
+    )
     return [dict(s, ms=ms, deltas=deltas) for s in out if not (s["violates"] & have)]
 
 
@@ -515,7 +547,7 @@ def _values(expr: sp.Basic, qhat: torch.Tensor, m: int, delta: float, risk=None)
 
 def _exact_cell(relation, setting: dict, m: int, delta: float, confident: bool, device) -> dict:
     """One (setting, m, δ): the worst candidate risk's failure probability, certified when it
-    exceeds the allowed rate (δ under ``confidence_event``, else 0), and any non-finite bound."""
+    exceeds the allowed rate (δ under a Markov event, else 0), and any non-finite bound."""
     scale, bits = setting["scale"], setting["bits"]
     k = torch.arange(m + 1, dtype=torch.float64, device=device)
     qhat = scale * k[None, :] / m
@@ -576,7 +608,7 @@ def exact_coverage(
     """Every exact cell of a relation (see :func:`exact_settings`), once per run for what
     determines it."""
     settings = exact_settings(tuple(assumptions), theorem, tuple(domain))
-    confident = "confidence_event" in assumptions
+    confident = confident_in(assumptions, theorem)
     key = ("pac_bayes exact coverage", sp.srepr(relation), confident, repr(settings))
 
     def run():
@@ -803,7 +835,7 @@ def vc_coverage(
     relation: sp.Basic, ctx: RunContext, assumptions: tuple[str, ...], domain: tuple = ()
 ) -> dict:
     """Every cell of the growth-function family for a relation, once per run."""
-    confident = "confidence_event" in assumptions
+    confident = confident_in(assumptions)
     ms = _in_domain(domain, "m", VC_M)
     deltas = _in_domain(domain, "delta", VC_DELTAS)
     key = ("pac_bayes growth function", sp.srepr(relation), confident, ms, deltas)
@@ -935,7 +967,7 @@ FAMILIES = (
         "losses in [0, 4] and [0, 25], a prior chosen after S and a memorising rule where the claim "
         "drops the hypothesis they violate); an exact binomial test of the failure rate per setting "
         f"and δ, family-wise false alarm {ALPHA:g} per claim",
-        assumptions=("loss_range", "prior_fixed", "confidence_event", "moment_kl")
+        assumptions=("loss_range", "prior_fixed", "confidence_event", "confidence_event_lambda", "moment_kl")
         + tuple(
             a.key
             for a in book.THEOREM.assumptions
@@ -953,7 +985,15 @@ FAMILIES = (
         "~190 risks (just above the bound at each count), certified in ball arithmetic; losses in "
         "[0, 4] and [0, 25] and 2^12 hypotheses with the prior on the ERM where the claim drops the "
         "hypothesis they violate",
-        assumptions=("loss_range", "prior_fixed", "confidence_event", "m_ge_2", "delta_lt_1", "risk_lt_1"),
+        assumptions=(
+            "loss_range",
+            "prior_fixed",
+            "confidence_event",
+            "confidence_event_lambda",
+            "m_ge_2",
+            "delta_lt_1",
+            "risk_lt_1",
+        ),
         accepts=lambda rel: "risk" in names(rel),
     ),
     # only a relation over S_2n reaches it
@@ -1081,7 +1121,7 @@ def _certified_row(ctx: RunContext, dataset: str, split, mu0, lam_p: float, step
 def coverage_rate(claim, ctx: RunContext, theorem=None) -> Rate:
     """A bound form's coverage as a rate: the failure frequency of the claim's own relation in
     the cell (setting, δ) that comes closest to refuting it, with its exact Clopper–Pearson
-    interval, beside the failure rate the claim allows (δ under ``confidence_event``, else 0).
+    interval, beside the failure rate the claim allows (δ under a Markov event, else 0).
 
     The decision is a falsification test: the claim is rejected when the *lower* end of the
     interval exceeds the allowed rate -- the data show more failures than the claim permits.

@@ -509,15 +509,30 @@ def classify_survivor(
     return "hole", "a changed claim that the checks neither refuted nor showed to be weaker"
 
 
-def _applicable(forms: list, orig: Claim, mut: Claim) -> list:
+def _applicable(forms: list, orig: Claim, mut: Claim, th=None) -> list:
     """The proved claims of the theorem whose statement covers every instance of the mutant: no
     assumption the mutant does not make, the same domain, a bound (not a sufficient condition)
-    and a relation over the claim's own symbols (so the prover compares like with like)."""
+    and a relation over the claim's own symbols (so the prover compares like with like).
+
+    With the theorem ``th``, a companion's *cited* facts (true wherever their own conditions hold,
+    conditions the companion assumes too) are not asked of the mutant, and its Markov *event* is
+    matched by the mutant's: two statements "with probability ≥ 1 − δ over S" on different events
+    are each true, so one whose bound implies the other's proves it.  A mutant without an event
+    (a claim for every sample) is covered by no companion that has one."""
     keep = set(mut.assumptions)
+    has_event = th is not None and any(th.assumption(k).event for k in keep)
+
+    def asked(f) -> set:
+        if th is None:
+            return set(f[0].assumptions)
+        own = {k for k in f[0].assumptions if not th.assumption(k).cited}
+        events = {k for k in own if th.assumption(k).event}
+        return own - events if has_event and len(events) <= 1 else own
+
     return [
         f
         for f in forms
-        if set(f[0].assumptions) <= keep
+        if asked(f) <= keep
         and set(f[0].domain) == set(orig.domain)
         and not f[0].condition
         and f[0].relation.free_symbols
@@ -665,7 +680,7 @@ def _outcome(th, claim: Claim, m: Claim, res, verdict, detail: str, cited: set, 
     own = [f for f in forms if sc is not None and f[0].key == sc.key]
     others = [f for f in forms if f[0].key not in (claim.key, claim.key + ":sharper")]
     return classify_survivor(
-        claim, m, tight, _claim_hypotheses(th, claim), own + _applicable(others, claim, m)
+        claim, m, tight, _claim_hypotheses(th, claim), own + _applicable(others, claim, m, th)
     )
 
 

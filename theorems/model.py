@@ -63,6 +63,11 @@ class Assumption:
     #: step size in "the smoothness upper bound holds for every η > 0"; only these may be
     #: instantiated in a fact that rests on this assumption
     for_all: tuple[sp.Symbol, ...] = ()
+    #: the sample lies in an event of probability ≥ 1 − δ (Markov's inequality for one exponential
+    #: moment): a claim that assumes one event is a statement "with probability ≥ 1 − δ over S",
+    #: so two claims resting on different events are each such a statement (what the mutation
+    #: classifier needs to compare them); a proof never uses two events
+    event: bool = False
 
     def tex(self) -> str:
         return self.latex or (sp.latex(self.relation) if self.relation is not None else "")

@@ -96,6 +96,8 @@ Lc = sp.Symbol("L_c", positive=True)  # ln(2√m/δ): positive for δ < 1 ≤ 2�
 m1 = sp.Symbol("m_1", positive=True)  # m − 1
 lm = sp.Symbol("l_m", nonnegative=True)  # ln m
 B_KL = (KLs + Lc) / m_
+# the direct λ-bound at λ = 1/2 (Catoni's Bernstein-type step, no kl form): its own exponential moment
+Xl, EXl = sp.symbols("X_lambda EX_lambda", positive=True)  # E_P e^{m(3L_D(h)/8 − L̂_S(h)/2)}, its mean over S
 
 # the (5.8) chain: Δ_S(h_i) on three hypotheses
 Ds = sp.symbols("Delta1:4", real=True)
@@ -155,6 +157,30 @@ ASSUMPTIONS = [
         "S lies in the event of Markov's inequality, of probability ≥ 1 − δ: "
         "X ≤ E_S X / δ (without it the bound is claimed for every sample)",
         sp.Le(Xk, EXk / d_),
+        event=True,
+    ),
+    Assumption(
+        "confidence_event_lambda",
+        "S lies in the event of Markov's inequality for X_λ = E_P e^{m(3L_D(h)/8 − L̂_S(h)/2)}, of "
+        "probability ≥ 1 − δ: X_λ ≤ E_S X_λ / δ (without it the bound is claimed for every sample)",
+        sp.Le(Xl, EXl / d_),
+        event=True,
+    ),
+    Assumption(
+        "moment_lambda",
+        "cited fact (the Bernstein-type step of Catoni's λ-bounds): for losses in [0, 1], "
+        "e^{−λℓ} ≤ 1 − λℓ + λ²ℓ²/2 ≤ e^{−λ(1 − λ/2)ℓ}, so at λ = 1/2 and for P independent of S, "
+        "E_S E_P e^{m(3L_D(h)/8 − L̂_S(h)/2)} ≤ 1 (checked exactly on Bernoulli losses: "
+        "checks/test_pac_bayes.py)",
+        sp.Le(EXl, 1),
+        cited=True,
+    ),
+    Assumption(
+        "dv_lambda",
+        "cited fact: Donsker–Varadhan E_Q φ ≤ KL(Q‖P) + ln E_P e^φ for φ = m(3L_D(h)/8 − L̂_S(h)/2), "
+        "linear in h's risks, so E_Q φ = m(3L_D(Q)/8 − L̂_S(Q)/2) (proved above for three hypotheses)",
+        sp.Le(m_ * (sp.Rational(3, 8) * risk - qh / 2), KLs + sp.log(Xl)),
+        cited=True,
     ),
     Assumption(
         "moment_kl",
@@ -438,6 +464,35 @@ DERIVATION = [
         ),
         Combination({"th_form": 1, "Lc_def": -sp.Rational(8, 3) / m_}),
     ),
+    # --- the λ-bound at λ = 1/2 directly, on its own Markov event: ln(1/δ) in place of ln(2√m/δ)
+    Step(
+        "xl_le",
+        "on its event: X_λ ≤ E_S X_λ/δ ≤ 1/δ (Markov's event and the moment bound)",
+        sp.Le(Xl, 1 / d_),
+        Combination({"confidence_event_lambda": 1, "moment_lambda": 1 / d_}),
+    ),
+    Step(
+        "xl_tangent",
+        "ln(δX_λ) ≤ δX_λ − 1",
+        sp.Le(sp.log(Xl * d_), Xl * d_ - 1),
+        Instance("log_tangent", {u: Xl * d_}),
+    ),
+    Step(
+        "xl_log",
+        "ln X_λ ≤ ln(1/δ) (ln is increasing)",
+        sp.Le(sp.log(Xl), sp.log(1 / d_)),
+        Combination({"xl_tangent": 1, "xl_le": d_}),
+    ),
+    Step(
+        "lam_claim",
+        "the λ-bound at λ = 1/2 on its own event: L_D ≤ q̂/(3/4) + (KL + ln(1/δ))/((1/2)(3/4)m)",
+        sp.Le(
+            risk,
+            qh / (1 - sp.Rational(1, 4))
+            + (KLs + sp.log(1 / d_)) / (sp.Rational(1, 2) * (1 - sp.Rational(1, 4)) * m_),
+        ),
+        Combination({"dv_lambda": sp.Rational(8, 3) / m_, "xl_log": sp.Rational(8, 3) / m_}),
+    ),
     # --- Example 5.6.3: Hoeffding's deviation is below the bound of Theorem 5.6.1 at KL = 0
     Step(
         "hoef_vs_561",
@@ -581,6 +636,9 @@ FORMS = {
     "catoni_C1": (1 - sp.exp(-qh - (KLs + sp.log(1 / d_)) / m_)) / (1 - sp.exp(-1)),
     "thiemann_half": qh / (1 - sp.Rational(1, 4))
     + (KLs + LOG_KL) / (sp.Rational(1, 2) * (1 - sp.Rational(1, 4)) * m_),
+    # the same λ-bound on its own Markov event (steps xl_le … lam_claim): no √m, no 2
+    "lambda_half_direct": qh / (1 - sp.Rational(1, 4))
+    + (KLs + sp.log(1 / d_)) / (sp.Rational(1, 2) * (1 - sp.Rational(1, 4)) * m_),
 }
 FORM_NAMES = {
     "arora_5_6_1": "Arora/Langford Thm 5.6.1",
@@ -588,6 +646,7 @@ FORM_NAMES = {
     "seeger_kl": "Seeger/Langford kl",
     "catoni_C1": "Catoni (C = 1)",
     "thiemann_half": "Thiemann λ = 1/2",
+    "lambda_half_direct": "λ = 1/2, direct",
 }
 #: what the bounds are about: a probability statement over S for losses in [0, 1] and a fixed prior
 BASE = ("loss_range", "prior_fixed", "confidence_event")
@@ -599,6 +658,13 @@ FORM_ASSUMPTIONS = {
     "seeger_kl": BASE,
     "catoni_C1": BASE,
     "thiemann_half": BASE + KL_CHAIN + ("refined_pinsker",),
+    "lambda_half_direct": (
+        "loss_range",
+        "prior_fixed",
+        "confidence_event_lambda",
+        "moment_lambda",
+        "dv_lambda",
+    ),
 }
 _DOMAIN = (sp.Le(qh, 1), sp.Lt(d_, 1), sp.Ge(m_, 2), sp.Le(risk, 1))
 CLAIMS = [
@@ -666,6 +732,11 @@ WRONG_VARIANTS = [
         "thiemann_half_slope",
         "λ-bound with 2q̂/3 in place of 4q̂/3",
         sp.Le(risk, 2 * qh / 3 + 8 * (KLs + LOG_KL) / (3 * m_)),
+    ),
+    _c("lambda_half_direct").variant(
+        "lambda_half_direct_slope",
+        "direct λ-bound with q̂ in place of 4q̂/3",
+        sp.Le(risk, qh + 8 * (KLs + sp.log(1 / d_)) / (3 * m_)),
     ),
 ]
 

@@ -19,6 +19,11 @@ What is proved here (sympy certificates, re-checked on every run):
 * from the kl form: McAllester–Maurer (Pinsker) and the λ-bound at λ = 1/2 (the refined Pinsker
   inequality, cited).  Theorem 5.6.1 follows from McAllester–Maurer (ln(2m/δ)/(m − 1) ≥
   ln(2√m/δ)/m for m ≥ 2, 0 < δ < 1): step ``arora_from_mm``, certified by the decision procedure;
+* the same λ-bound directly, on the Markov event of its own exponential moment
+  :math:`\mathbb{E}_S\mathbb{E}_P e^{m(3L_D/8-\hat L_S/2)}\le1` (``moment_lambda``, cited, checked
+  exactly on Bernoulli losses): ln(1/δ) in place of ln(2√m/δ), claim ``lambda_half_direct``.  Each
+  claim rests on one Markov event (assumptions marked ``event``); two claims on different events
+  are each true with probability ≥ 1 − δ;
 * the proof sketch of (5.8) line by line, for a posterior on three hypotheses (Jensen for the
   square and for ln by tangent lines, the change of measure, Markov, the logarithm).
 

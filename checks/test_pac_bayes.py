@@ -421,8 +421,20 @@ def test_regression_forms_are_proved_by_their_relation_not_a_name():
     Donsker–Varadhan step proves none of the forms; a claim that drops a cited fact loses it."""
     marks = _marks()
     proved = {c.key: find_proof(c.relation, c.assumptions, _marks(c.relation)) for c in pb.CLAIMS}
-    assert {k for k, v in proved.items() if v} == {"mcallester_maurer", "thiemann_half", "arora_5_6_1"}
+    assert {k for k, v in proved.items() if v} == {
+        "mcallester_maurer",
+        "thiemann_half",
+        "arora_5_6_1",
+        "lambda_half_direct",
+    }
     assert proved["arora_5_6_1"].step == "arora_from_mm"
+    lam = pb.THEOREM.claim("lambda_half_direct")
+    assert (
+        proved["lambda_half_direct"].step == "lam_claim"
+        and "moment_lambda" in proved["lambda_half_direct"].hypotheses
+    )
+    without = [a for a in lam.assumptions if a != "moment_lambda"]
+    assert find_proof(lam.relation, without, _marks(lam.relation)) is None
     assert (
         proved["mcallester_maurer"].step == "mm_claim"
         and "moment_kl" in proved["mcallester_maurer"].hypotheses

@@ -97,7 +97,7 @@ def _mutant(key: str, bound) -> Claim:
 
 
 def test_registered_forms_hold_exactly(ctx):
-    """No false alarm: each of the five forms' exact failure probability stays at or below δ in
+    """No false alarm: each of the six forms' exact failure probability stays at or below δ in
     every cell (and is a finite number everywhere)."""
     for c in pb.CLAIMS:
         (ms,) = N.measure_exact(c, ctx)

@@ -258,6 +258,18 @@ def _sqrt_trick(s, d):
     return [(1 / (2 * s), s - d)]
 
 
+def _markov_then_log(le: tuple[str, str], tangent: tuple[str, str], event_moment, x, c) -> list:
+    """The two steps every Markov chain here takes, as ``(key, text)`` pairs: on the event
+    ``x ≤ E_S x/δ`` with the moment bound ``E_S x ≤ c``, ``x ≤ c/δ``; then the tangent of ln at
+    ``u = δx/c``, ``ln(δx/c) ≤ δx/c − 1`` (the next step adds them: ln x ≤ ln(c/δ))."""
+    event, moment = event_moment
+    t = x * d_ / c
+    return [
+        Step(*le, sp.Le(x, c / d_), Combination({event: 1, moment: 1 / d_})),
+        Step(*tangent, sp.Le(sp.log(t), t - 1), Instance("log_tangent", {u: t})),
+    ]
+
+
 _S_MM = sp.sqrt(B_KL / 2)
 _S_TH = lam_ * risk / 2 + B_KL / lam_
 _S_58 = sp.sqrt(2 * (Dkl + L2) / m_)
@@ -375,17 +387,12 @@ DERIVATION = [
         Simplification(),
     ),
     # --- the kl form, on the Markov event
-    Step(
-        "x_le",
-        "on the event: X ≤ E_S X/δ ≤ 2√m/δ (Markov's event and the moment bound)",
-        sp.Le(Xk, 2 * sp.sqrt(m_) / d_),
-        Combination({"confidence_event": 1, "moment_kl": 1 / d_}),
-    ),
-    Step(
-        "x_tangent",
-        "ln(Xδ/(2√m)) ≤ Xδ/(2√m) − 1",
-        sp.Le(sp.log(Xk * d_ / (2 * sp.sqrt(m_))), Xk * d_ / (2 * sp.sqrt(m_)) - 1),
-        Instance("log_tangent", {u: Xk * d_ / (2 * sp.sqrt(m_))}),
+    *_markov_then_log(
+        ("x_le", "on the event: X ≤ E_S X/δ ≤ 2√m/δ (Markov's event and the moment bound)"),
+        ("x_tangent", "ln(Xδ/(2√m)) ≤ Xδ/(2√m) − 1"),
+        ("confidence_event", "moment_kl"),
+        Xk,
+        2 * sp.sqrt(m_),
     ),
     Step(
         "x_log",
@@ -470,17 +477,12 @@ DERIVATION = [
         Combination({"th_form": 1, "Lc_def": -sp.Rational(8, 3) / m_}),
     ),
     # --- the λ-bound at λ = 1/2 directly, on its own Markov event: ln(1/δ) in place of ln(2√m/δ)
-    Step(
-        "xl_le",
-        "on its event: X_λ ≤ E_S X_λ/δ ≤ 1/δ (Markov's event and the moment bound)",
-        sp.Le(Xl, 1 / d_),
-        Combination({"confidence_event_lambda": 1, "moment_lambda": 1 / d_}),
-    ),
-    Step(
-        "xl_tangent",
-        "ln(δX_λ) ≤ δX_λ − 1",
-        sp.Le(sp.log(Xl * d_), Xl * d_ - 1),
-        Instance("log_tangent", {u: Xl * d_}),
+    *_markov_then_log(
+        ("xl_le", "on its event: X_λ ≤ E_S X_λ/δ ≤ 1/δ (Markov's event and the moment bound)"),
+        ("xl_tangent", "ln(δX_λ) ≤ δX_λ − 1"),
+        ("confidence_event_lambda", "moment_lambda"),
+        Xl,
+        1,
     ),
     Step(
         "xl_log",
@@ -576,17 +578,12 @@ DERIVATION = [
         sp.Le(m_ / 2 * E_D**2 - KL_QP, sp.log(Z58)),
         Combination({"jensen_sq": m_ / 2, "line_1200": 1}),
     ),
-    Step(
-        "eq_5_10",
-        "(5.10): on the event, E_P e^{(m/2)Δ²} ≤ 2/δ",
-        sp.Le(Z58, 2 / d_),
-        Combination({"markov58": 1, "moment58": 1 / d_}),
-    ),
-    Step(
-        "z_tangent",
-        "ln(δ E_P e^{(m/2)Δ²}/2) ≤ δ E_P e^{(m/2)Δ²}/2 − 1",
-        sp.Le(sp.log(d_ * Z58 / 2), d_ * Z58 / 2 - 1),
-        Instance("log_tangent", {u: d_ * Z58 / 2}),
+    *_markov_then_log(
+        ("eq_5_10", "(5.10): on the event, E_P e^{(m/2)Δ²} ≤ 2/δ"),
+        ("z_tangent", "ln(δ E_P e^{(m/2)Δ²}/2) ≤ δ E_P e^{(m/2)Δ²}/2 − 1"),
+        ("markov58", "moment58"),
+        Z58,
+        2,
     ),
     Step(
         "log_5_10",

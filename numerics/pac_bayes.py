@@ -218,29 +218,16 @@ SETTINGS = (
     {"K": 1, "m": 100, "risk_level": 0.02},
     {"K": "gauss-linear d=5", "m": 100, "linear_d": 5, "n": (2000, 100000)},
 )
+#: the cited moment bounds (Maurer's, the λ-bound's): each rests on the loss range and a fixed prior,
+#: so a setting that violates either violates them too
+MOMENTS = frozenset({"moment_kl", "moment_lambda"})
 #: each hypothesis a claim may drop, violated on purpose (with what it takes away: the moment
-#: bound needs both the loss range and a fixed prior)
+#: bounds need both the loss range and a fixed prior)
 VIOLATING = (
-    {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", "moment_kl", "moment_lambda"}},
-    {
-        "K": 1,
-        "m": 100,
-        "loss_scale": 25.0,
-        "risk_level": 0.02,
-        "violates": {"loss_range", "moment_kl", "moment_lambda"},
-    },
-    {
-        "K": "ERM prior, 10 bits",
-        "m": 100,
-        "prior_bits": 10.0,
-        "violates": {"prior_fixed", "moment_kl", "moment_lambda"},
-    },
-    {
-        "K": "memorizer",
-        "m": 100,
-        "memorizer": True,
-        "violates": {"prior_fixed", "moment_kl", "moment_lambda"},
-    },
+    {"K": 1, "m": 100, "loss_scale": 4.0, "violates": {"loss_range", *MOMENTS}},
+    {"K": 1, "m": 100, "loss_scale": 25.0, "risk_level": 0.02, "violates": {"loss_range", *MOMENTS}},
+    {"K": "ERM prior, 10 bits", "m": 100, "prior_bits": 10.0, "violates": {"prior_fixed", *MOMENTS}},
+    {"K": "memorizer", "m": 100, "memorizer": True, "violates": {"prior_fixed", *MOMENTS}},
 )
 
 
@@ -436,17 +423,8 @@ def exact_settings(assumptions: tuple[str, ...], theorem=None, domain: tuple = (
         "p_one": "risk_lt_1" not in have,
     }
     out: list[dict[str, Any]] = [dict(base, violates=frozenset())]
-    out += [
-        dict(base, scale=s, violates=frozenset({"loss_range", "moment_kl", "moment_lambda"}))
-        for s in (4.0, 25.0)
-    ]
-    out.append(
-        dict(
-            base,
-            bits=float(EXACT_ERM_BITS),
-            violates=frozenset({"prior_fixed", "moment_kl", "moment_lambda"}),
-        )
-    )
+    out += [dict(base, scale=s, violates=MOMENTS | {"loss_range"}) for s in (4.0, 25.0)]
+    out.append(dict(base, bits=float(EXACT_ERM_BITS), violates=MOMENTS | {"prior_fixed"}))
     return [dict(s, ms=ms, deltas=deltas) for s in out if not (s["violates"] & have)]
 
 
